@@ -1,0 +1,62 @@
+//! Test helpers shared by every Chamber crate.
+//!
+//! Shared data (`../shared` beside the repository root, or `CHAMBER_SHARED_DIR`) is real,
+//! read-only and never copied into the repository. A test that needs it calls [`shared_dir`]:
+//! when the folder is absent the test skips with a printed reason, unless
+//! `CHAMBER_REQUIRE_SHARED_DATA=1`, in which case it fails.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root (the workspace folder holding the top `Cargo.toml`).
+pub fn repo_root() -> PathBuf {
+    // crates/testkit -> crates -> root
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .and_then(Path::parent)
+        .expect("testkit lives two levels below the repository root")
+        .to_path_buf()
+}
+
+/// True when the environment says shared data must be present (CI).
+pub fn shared_data_required() -> bool {
+    matches!(
+        std::env::var("CHAMBER_REQUIRE_SHARED_DATA").as_deref(),
+        Ok("1") | Ok("true") | Ok("yes")
+    )
+}
+
+/// The shared folder, or `None` (after printing why) when it is absent and not required.
+///
+/// Panics when `CHAMBER_REQUIRE_SHARED_DATA=1` and the folder (or `sub` inside it) is missing.
+pub fn shared_dir(sub: &str) -> Option<PathBuf> {
+    let base = match std::env::var_os("CHAMBER_SHARED_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => repo_root().join("..").join("shared"),
+    };
+    let path = if sub.is_empty() { base } else { base.join(sub) };
+    if path.exists() {
+        return Some(path);
+    }
+    if shared_data_required() {
+        panic!(
+            "shared data {} is missing and CHAMBER_REQUIRE_SHARED_DATA=1",
+            path.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: shared data {} is absent (set CHAMBER_SHARED_DIR); this test did not run",
+        path.display()
+    );
+    None
+}
+
+/// Like [`shared_dir`] for a test body: returns early from the test when the data is absent.
+#[macro_export]
+macro_rules! require_shared {
+    ($sub:expr) => {
+        match $crate::shared_dir($sub) {
+            Some(path) => path,
+            None => return,
+        }
+    };
+}
