@@ -1,0 +1,46 @@
+//! Our groups vs Pol.is's `group-id` on every shared conversation with a vote matrix, plus the
+//! 5 %-vote-drop stability check on the eight well-separated ones. Used by `scripts/consult-ari`.
+//!
+//! Usage: consult_ari [DATA_DIR] [--stability] [--max-k K]
+
+use chamber_consult::eval::{self, WELL_SEPARATED};
+use chamber_consult::{Options, analyze, read_export};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stability = args.iter().any(|a| a == "--stability");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data/consultations"));
+    let opts = Options::default();
+    println!("conversation\tparticipants\tgrouped_by_polis\tk\tari\tstability_mean_ari\tms");
+    for conv in eval::conversations_with_votes(&dir).expect("data dir") {
+        let name = conv.file_name().unwrap().to_string_lossy().to_string();
+        let export = read_export(&conv).expect("export");
+        let t = Instant::now();
+        let a = analyze(&export, &opts).expect("analysis");
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let reference = eval::reference_groups(&conv).expect("reference");
+        let (ari, n) = eval::ari_against(&a, &reference);
+        let stab = if stability && WELL_SEPARATED.iter().any(|w| name.starts_with(w)) {
+            let s: f64 = (0..10u64)
+                .map(|seed| {
+                    let b = analyze(&eval::drop_votes(&export, 0.05, seed), &opts).unwrap();
+                    eval::ari_between(&a, &b)
+                })
+                .sum::<f64>()
+                / 10.0;
+            format!("{s:.3}")
+        } else {
+            "-".into()
+        };
+        println!(
+            "{name}\t{}\t{n}\t{}\t{ari:.3}\t{stab}\t{ms:.1}",
+            a.n_participants, a.k
+        );
+    }
+}

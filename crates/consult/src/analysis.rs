@@ -1,0 +1,268 @@
+//! The Pol.is pipeline end to end: matrix → PCA → projection → in-conv participants →
+//! base clusters (k = 100) → group clusters (k = 2..max_k by silhouette) → repness → consensus.
+
+use crate::error::{ConsultError, Result};
+use crate::math::{self, Cluster};
+use crate::matrix::VoteMatrix;
+use crate::polis::{CommentId, Export, ParticipantId};
+use crate::repness::{self, ConsensusComment, MajorityConsensus, RepComment};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Tuning knobs; the defaults are Pol.is's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Largest number of opinion groups tried (Pol.is: 5). Raise it for larger k.
+    pub max_k: usize,
+    /// Number of base clusters (Pol.is: 100).
+    pub base_k: usize,
+    /// Power-iteration steps per component (Pol.is: 100); stops earlier once converged.
+    pub pca_iters: usize,
+    /// k-means steps for base clusters (Pol.is: 100).
+    pub base_iters: usize,
+    /// k-means steps for group clusters (Pol.is: 20).
+    pub group_iters: usize,
+    /// A participant is clustered once they voted on `min(min_votes, n_statements)` (Pol.is: 7).
+    pub min_votes: usize,
+    /// If fewer are in, the top voters are added up to this many (Pol.is: 15).
+    pub greedy_n: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_k: 5,
+            base_k: 100,
+            pca_iters: 100,
+            base_iters: 100,
+            group_iters: 20,
+            min_votes: 7,
+            greedy_n: 15,
+        }
+    }
+}
+
+/// One opinion group.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Group {
+    pub id: usize,
+    pub members: Vec<ParticipantId>,
+    /// Weighted centre in PCA space.
+    pub center: [f64; 2],
+    /// Representative statements (Pol.is repness), at most 5, agrees first.
+    pub repness: Vec<RepComment>,
+}
+
+/// PCA output, with statements labelled.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PcaOut {
+    /// Statement ids, in the order of `center` and of each component.
+    pub comment_ids: Vec<CommentId>,
+    pub components: Vec<Vec<f64>>,
+    pub center: Vec<f64>,
+    /// Every participant's position (sparsity-aware projection).
+    pub projections: BTreeMap<ParticipantId, [f64; 2]>,
+}
+
+/// Silhouette of the clustering tried for one k.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct KScore {
+    pub k: usize,
+    pub silhouette: f64,
+}
+
+/// The full result of [`analyze`]. Serialises to the `chamber consult analyze --json` object.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Analysis {
+    /// Participants with at least one vote.
+    pub n_participants: usize,
+    /// Statements with at least one vote that are not moderated out.
+    pub n_statements: usize,
+    /// Participants clustered (voted on at least min(7, statements)).
+    pub n_in_conv: usize,
+    pub n_votes: usize,
+    /// Number of groups chosen.
+    pub k: usize,
+    /// Silhouette of the chosen clustering (on base-cluster centres).
+    pub silhouette: f64,
+    pub k_scores: Vec<KScore>,
+    pub n_base_clusters: usize,
+    pub moderated_out: Vec<CommentId>,
+    /// Participant id → group id, or `None` when not clustered.
+    pub participants: BTreeMap<ParticipantId, Option<usize>>,
+    pub groups: Vec<Group>,
+    /// Group-informed consensus for every statement, best first.
+    pub consensus: Vec<ConsensusComment>,
+    /// Pol.is's overall majority statements (`select-consensus-comments`).
+    pub majority: MajorityConsensus,
+    pub pca: PcaOut,
+}
+
+/// Analyse an export with Pol.is's method. Pure and single-threaded: identical input gives
+/// identical output.
+pub fn analyze(export: &Export, opts: &Options) -> Result<Analysis> {
+    let m = VoteMatrix::from_export(export);
+    analyze_matrix(&m, opts, None)
+}
+
+/// Like [`analyze`] on a prepared matrix; `warm` may carry previous PCA components.
+pub fn analyze_matrix(
+    m: &VoteMatrix,
+    opts: &Options,
+    warm: Option<&[Vec<f64>]>,
+) -> Result<Analysis> {
+    if opts.max_k < 2 {
+        return Err(ConsultError::BadOption(format!(
+            "max_k must be at least 2, got {}",
+            opts.max_k
+        )));
+    }
+    if opts.base_k < 2 {
+        return Err(ConsultError::BadOption(format!(
+            "base_k must be at least 2, got {}",
+            opts.base_k
+        )));
+    }
+    let n_cols = m.n_cols();
+    let pca = math::pca(m, 2, opts.pca_iters, warm);
+    let proj = math::project(m, &pca);
+
+    // In-conv: voted on at least min(7, n statements) (counting every vote, as Pol.is's raw matrix),
+    // topped up greedily with the most active voters to `greedy_n`.
+    let threshold = opts.min_votes.min(n_cols);
+    let counts: Vec<usize> = m.rows.iter().map(Vec::len).collect();
+    let mut in_conv: Vec<bool> = counts.iter().map(|&c| c >= threshold && c > 0).collect();
+    let n_in = in_conv.iter().filter(|x| **x).count();
+    if n_in < opts.greedy_n {
+        let mut rest: Vec<usize> = (0..m.n_rows())
+            .filter(|&i| !in_conv[i] && counts[i] > 0)
+            .collect();
+        rest.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+        for i in rest.into_iter().take(opts.greedy_n - n_in) {
+            in_conv[i] = true;
+        }
+    }
+    let in_idx: Vec<usize> = (0..m.n_rows()).filter(|&i| in_conv[i]).collect();
+    let in_pts: Vec<[f64; 2]> = in_idx.iter().map(|&i| proj[i]).collect();
+
+    // Base clusters, then group clusters over base-cluster centres weighted by size.
+    let base: Vec<Cluster> = math::kmeans(&in_pts, None, opts.base_k, opts.base_iters, None);
+    let base_pts: Vec<[f64; 2]> = base.iter().map(|c| c.center).collect();
+    let base_w: Vec<f64> = base.iter().map(|c| c.members.len() as f64).collect();
+    let max_k = opts.max_k.min(2 + base.len() / 12);
+    let mut k_scores = Vec::new();
+    let mut best: Option<(f64, Vec<Cluster>)> = None;
+    for k in 2..=max_k {
+        if base.len() < k {
+            break;
+        }
+        let g = math::kmeans(&base_pts, Some(&base_w), k, opts.group_iters, None);
+        if g.len() < k {
+            continue;
+        }
+        let s = math::silhouette(&base_pts, &g);
+        k_scores.push(KScore { k, silhouette: s });
+        if best.as_ref().is_none_or(|(bs, _)| s > *bs) {
+            best = Some((s, g));
+        }
+    }
+    let (silhouette, group_clusters) = match best {
+        Some(b) => b,
+        None if !base.is_empty() => {
+            // Fewer than two distinct positions: one group holding everyone clustered.
+            let all: Vec<usize> = (0..base.len()).collect();
+            (
+                0.0,
+                vec![Cluster {
+                    id: 0,
+                    members: all,
+                    center: weighted_center(&base_pts, &base_w),
+                }],
+            )
+        }
+        None => (0.0, Vec::new()),
+    };
+
+    // Group membership in matrix-row indices.
+    let mut row_group: Vec<Option<usize>> = vec![None; m.n_rows()];
+    let mut group_rows: Vec<Vec<usize>> = Vec::new();
+    for (gid, g) in group_clusters.iter().enumerate() {
+        let mut rows = Vec::new();
+        for &b in &g.members {
+            for &p in &base[b].members {
+                let r = in_idx[p];
+                row_group[r] = Some(gid);
+                rows.push(r);
+            }
+        }
+        rows.sort_unstable();
+        group_rows.push(rows);
+    }
+
+    let counts_per_group = repness::group_counts(m, &group_rows);
+    let reps = repness::select_rep_comments(m, &counts_per_group);
+    let consensus = repness::group_informed_consensus(m, &counts_per_group);
+    let majority = repness::majority_consensus(m);
+
+    let groups = group_clusters
+        .iter()
+        .enumerate()
+        .map(|(gid, g)| Group {
+            id: gid,
+            members: group_rows[gid].iter().map(|&r| m.participants[r]).collect(),
+            center: g.center,
+            repness: reps[gid].clone(),
+        })
+        .collect();
+
+    let participants = m
+        .participants
+        .iter()
+        .zip(&row_group)
+        .map(|(&p, &g)| (p, g))
+        .collect();
+    let projections = m
+        .participants
+        .iter()
+        .zip(&proj)
+        .map(|(&p, &xy)| (p, xy))
+        .collect();
+    let moderated_out = m
+        .comments
+        .iter()
+        .zip(&m.moderated_out)
+        .filter(|(_, mo)| **mo)
+        .map(|(c, _)| *c)
+        .collect();
+    Ok(Analysis {
+        n_participants: m.n_rows(),
+        n_statements: m.moderated_out.iter().filter(|x| !**x).count(),
+        n_in_conv: in_idx.len(),
+        n_votes: m.nnz(),
+        k: group_clusters.len(),
+        silhouette,
+        k_scores,
+        n_base_clusters: base.len(),
+        moderated_out,
+        participants,
+        groups,
+        consensus,
+        majority,
+        pca: PcaOut {
+            comment_ids: m.comments.clone(),
+            components: pca.comps,
+            center: pca.center,
+            projections,
+        },
+    })
+}
+
+fn weighted_center(points: &[[f64; 2]], w: &[f64]) -> [f64; 2] {
+    let sw: f64 = w.iter().sum();
+    if sw == 0.0 {
+        return [0.0, 0.0];
+    }
+    let sx: f64 = points.iter().zip(w).map(|(p, w)| p[0] * w).sum();
+    let sy: f64 = points.iter().zip(w).map(|(p, w)| p[1] * w).sum();
+    [sx / sw, sy / sw]
+}

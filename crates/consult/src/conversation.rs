@@ -1,0 +1,81 @@
+//! A live consultation in memory: votes arrive one at a time and the analysis is recomputed.
+
+use crate::analysis::{Analysis, Options, analyze_matrix};
+use crate::error::{ConsultError, Result};
+use crate::matrix::VoteMatrix;
+use crate::polis::{Comment, CommentId, Export, ParticipantId, Vote, VoteSource};
+use std::collections::BTreeMap;
+
+/// Statements, the current vote per (participant, statement), and the latest analysis.
+///
+/// [`Conversation::apply_vote`] updates the stored votes (a re-vote replaces the earlier one);
+/// [`Conversation::analysis`] recomputes only when something changed, warm-starting the PCA from
+/// the previous components (deterministic: same history, same result).
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    export: Export,
+    options: Options,
+    last: Option<Analysis>,
+    dirty: bool,
+}
+
+impl Conversation {
+    pub fn new(export: Export, options: Options) -> Self {
+        Conversation {
+            export,
+            options,
+            last: None,
+            dirty: true,
+        }
+    }
+
+    /// An empty conversation with the given statements.
+    pub fn with_comments(comments: impl IntoIterator<Item = Comment>, options: Options) -> Self {
+        Self::new(
+            Export {
+                comments: comments.into_iter().map(|c| (c.id, c)).collect(),
+                votes: BTreeMap::new(),
+                source: VoteSource::Memory,
+            },
+            options,
+        )
+    }
+
+    pub fn export(&self) -> &Export {
+        &self.export
+    }
+
+    /// Add a statement (or replace one, e.g. to change its moderation).
+    pub fn upsert_comment(&mut self, comment: Comment) {
+        self.export.comments.insert(comment.id, comment);
+        self.dirty = true;
+    }
+
+    /// Record a participant's current vote on a statement. Unknown statements are refused.
+    pub fn apply_vote(&mut self, pid: ParticipantId, tid: CommentId, vote: Vote) -> Result<()> {
+        if !self.export.comments.contains_key(&tid) {
+            return Err(ConsultError::BadOption(format!("unknown statement {tid}")));
+        }
+        if self.export.votes.insert((pid, tid), vote) != Some(vote) {
+            self.dirty = true;
+        }
+        Ok(())
+    }
+
+    /// The analysis of the current votes, recomputed if votes changed since the last call.
+    pub fn analysis(&mut self) -> Result<&Analysis> {
+        if self.dirty || self.last.is_none() {
+            let m = VoteMatrix::from_export(&self.export);
+            // Warm start only when the statement set is unchanged.
+            let warm = self
+                .last
+                .as_ref()
+                .filter(|a| a.pca.comment_ids == m.comments)
+                .map(|a| a.pca.components.clone());
+            let a = analyze_matrix(&m, &self.options, warm.as_deref())?;
+            self.last = Some(a);
+            self.dirty = false;
+        }
+        Ok(self.last.as_ref().expect("set above"))
+    }
+}

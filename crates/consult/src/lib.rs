@@ -1,0 +1,24 @@
+//! Chamber's consult capability: large informal consultations mapped with the published Pol.is
+//! method. No HTTP, no SQL: identical input gives identical output whatever the thread count.
+//!
+//! * [`polis`] reads a Pol.is export (comments.csv, votes.csv or participants-votes.csv);
+//! * [`analysis::analyze`] runs the pipeline (PCA, base and group clusters, repness, consensus);
+//! * [`Conversation`] keeps votes in memory and recomputes as they arrive;
+//! * [`eval`] holds the adjusted Rand index and the reference-group reader (evaluation only);
+//! * [`cli`] is the `chamber consult` subcommand.
+
+pub mod analysis;
+pub mod cli;
+pub mod conversation;
+mod csv;
+pub mod error;
+pub mod eval;
+pub mod math;
+pub mod matrix;
+pub mod polis;
+pub mod repness;
+
+pub use analysis::{Analysis, Group, Options, analyze};
+pub use conversation::Conversation;
+pub use error::{ConsultError, Result};
+pub use polis::{Comment, CommentId, Export, ParticipantId, Vote, read_export};

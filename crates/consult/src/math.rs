@@ -1,0 +1,365 @@
+//! The numerical pieces: PCA by power iteration on the sparse centred matrix, Pol.is's
+//! sparsity-aware projection, k-means with Pol.is's "first k distinct points" start, silhouette.
+//!
+//! Everything runs on one thread in a fixed order, so identical input gives bit-identical output.
+
+use crate::matrix::VoteMatrix;
+
+/// Two principal components and the column centre (mean of the observed votes per statement).
+#[derive(Clone, Debug)]
+pub struct Pca {
+    pub center: Vec<f64>,
+    pub comps: Vec<Vec<f64>>,
+}
+
+/// Column means over observed votes. Moderated-out columns are zeroed, as Pol.is does.
+pub fn column_means(m: &VoteMatrix) -> Vec<f64> {
+    let mut sum = vec![0.0f64; m.n_cols()];
+    let mut cnt = vec![0usize; m.n_cols()];
+    for row in &m.rows {
+        for &(j, v) in row {
+            sum[j as usize] += v as f64;
+            cnt[j as usize] += 1;
+        }
+    }
+    (0..m.n_cols())
+        .map(|j| {
+            if m.moderated_out[j] || cnt[j] == 0 {
+                0.0
+            } else {
+                sum[j] / cnt[j] as f64
+            }
+        })
+        .collect()
+}
+
+/// Centred value of one entry: after column-mean imputation and centring, a missing vote is 0,
+/// so the centred matrix is as sparse as the vote matrix.
+#[inline]
+fn centred(m: &VoteMatrix, center: &[f64], j: u32, v: i8) -> f64 {
+    if m.moderated_out[j as usize] {
+        0.0
+    } else {
+        v as f64 - center[j as usize]
+    }
+}
+
+/// `out = Xᵀ X x` for the centred matrix X.
+fn xtx(m: &VoteMatrix, center: &[f64], x: &[f64], out: &mut [f64]) {
+    out.iter_mut().for_each(|o| *o = 0.0);
+    for row in &m.rows {
+        let mut dot = 0.0;
+        for &(j, v) in row {
+            dot += centred(m, center, j, v) * x[j as usize];
+        }
+        if dot != 0.0 {
+            for &(j, v) in row {
+                out[j as usize] += centred(m, center, j, v) * dot;
+            }
+        }
+    }
+}
+
+fn norm(x: &[f64]) -> f64 {
+    x.iter().map(|v| v * v).sum::<f64>().sqrt()
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Remove from `x` its components along each of `basis` (unit vectors).
+fn deflate(x: &mut [f64], basis: &[Vec<f64>]) {
+    for b in basis {
+        let c = dot(x, b);
+        x.iter_mut().zip(b).for_each(|(xi, bi)| *xi -= c * bi);
+    }
+}
+
+/// Deterministic start vector: a fixed pseudo-random sequence (SplitMix64) in [0.5, 1.5).
+pub fn start_vector(n: usize, salt: u64) -> Vec<f64> {
+    (0..n as u64)
+        .map(|i| {
+            0.5 + (splitmix64(i ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 11) as f64
+                / (1u64 << 53) as f64
+        })
+        .collect()
+}
+
+/// SplitMix64: a tiny, well-mixed, deterministic hash.
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// PCA to `n_comps` components by power iteration on the centred matrix (Pol.is's `powerit-pca`),
+/// with deflation (Gram–Schmidt "factor-matrix") between components and a deterministic start.
+/// `start` may carry the previous components (warm start for incremental updates).
+pub fn pca(m: &VoteMatrix, n_comps: usize, iters: usize, start: Option<&[Vec<f64>]>) -> Pca {
+    let center = column_means(m);
+    let n = m.n_cols();
+    let mut comps: Vec<Vec<f64>> = Vec::new();
+    let mut tmp = vec![0.0; n];
+    for c in 0..n_comps.min(n) {
+        let mut v = match start.and_then(|s| s.get(c)) {
+            Some(s) if s.len() == n && norm(s) > 0.0 => s.clone(),
+            _ => start_vector(n, c as u64),
+        };
+        deflate(&mut v, &comps);
+        let nv = norm(&v);
+        if nv == 0.0 {
+            comps.push(vec![0.0; n]);
+            continue;
+        }
+        v.iter_mut().for_each(|x| *x /= nv);
+        for _ in 0..iters.max(1) {
+            xtx(m, &center, &v, &mut tmp);
+            deflate(&mut tmp, &comps);
+            let nt = norm(&tmp);
+            if nt == 0.0 {
+                v.iter_mut().for_each(|x| *x = 0.0);
+                break;
+            }
+            let mut diff = 0.0;
+            for (vi, ti) in v.iter_mut().zip(&tmp) {
+                let nvi = ti / nt;
+                diff += (nvi - *vi) * (nvi - *vi);
+                *vi = nvi;
+            }
+            if diff.sqrt() < 1e-10 {
+                break;
+            }
+        }
+        // Canonical sign: the entry of largest magnitude is positive (first one on ties).
+        let mut best = 0usize;
+        for (i, x) in v.iter().enumerate() {
+            if x.abs() > v[best].abs() {
+                best = i;
+            }
+        }
+        if v.get(best).is_some_and(|x| *x < 0.0) {
+            v.iter_mut().for_each(|x| *x = -*x);
+        }
+        comps.push(v);
+    }
+    while comps.len() < n_comps {
+        comps.push(vec![0.0; n]);
+    }
+    Pca { center, comps }
+}
+
+/// Pol.is's sparsity-aware projection: the dot product over the statements a participant voted
+/// on, scaled by `sqrt(n_statements / n_voted)` so that sparse voters are pushed out from the
+/// centre. As in Pol.is, moderated-out columns are zero for everyone and count as voted.
+pub fn project(m: &VoteMatrix, pca: &Pca) -> Vec<[f64; 2]> {
+    let n_cols = m.n_cols();
+    let n_mod = m.moderated_out.iter().filter(|x| **x).count();
+    m.rows
+        .iter()
+        .map(|row| {
+            let (mut p1, mut p2) = (0.0, 0.0);
+            let mut n_votes = n_mod;
+            for &(j, v) in row {
+                if m.moderated_out[j as usize] {
+                    continue;
+                }
+                n_votes += 1;
+                let x = v as f64 - pca.center[j as usize];
+                p1 += x * pca.comps[0][j as usize];
+                p2 += x * pca.comps[1][j as usize];
+            }
+            let scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
+            [p1 * scale, p2 * scale]
+        })
+        .collect()
+}
+
+/// A k-means cluster: its id (position in the initial centres), member indices, centre.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    pub id: usize,
+    pub members: Vec<usize>,
+    pub center: [f64; 2],
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// Initial centres: the first `k` distinct points in order (Pol.is's `init-clusters`).
+fn first_distinct(points: &[[f64; 2]], k: usize) -> Vec<[f64; 2]> {
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    for p in points {
+        if out.len() == k {
+            break;
+        }
+        if !out.iter().any(|q| q == p) {
+            out.push(*p);
+        }
+    }
+    out
+}
+
+fn same_clustering(a: &[[f64; 2]], b: &[[f64; 2]]) -> bool {
+    let sort = |v: &[[f64; 2]]| {
+        let mut v = v.to_vec();
+        v.sort_by(|x, y| x[0].total_cmp(&y[0]).then(x[1].total_cmp(&y[1])));
+        v
+    };
+    let (a, b) = (sort(a), sort(b));
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| dist(*x, *y) < 0.01)
+}
+
+/// Weighted k-means in the plane, started from the first `k` distinct points, stopping when the
+/// centres move less than 0.01 or after `max_iters` steps. Empty clusters are dropped (as Pol.is).
+/// Returns clusters sorted by id.
+pub fn kmeans(
+    points: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    k: usize,
+    max_iters: usize,
+    init: Option<Vec<[f64; 2]>>,
+) -> Vec<Cluster> {
+    let mut centers: Vec<(usize, [f64; 2])> = init
+        .unwrap_or_else(|| first_distinct(points, k))
+        .into_iter()
+        .enumerate()
+        .collect();
+    if centers.is_empty() {
+        return Vec::new();
+    }
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let mut iter = max_iters;
+    loop {
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); centers.len()];
+        for (i, p) in points.iter().enumerate() {
+            let mut best = 0usize;
+            let mut best_d = f64::INFINITY;
+            for (c, (_, center)) in centers.iter().enumerate() {
+                let d = dist(*p, *center);
+                if d < best_d {
+                    best_d = d;
+                    best = c;
+                }
+            }
+            members[best].push(i);
+        }
+        let mut next: Vec<(usize, [f64; 2])> = Vec::new();
+        let mut next_members = Vec::new();
+        for ((id, _), mem) in centers.iter().zip(members) {
+            if mem.is_empty() {
+                continue;
+            }
+            let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
+            for &i in &mem {
+                sx += w(i) * points[i][0];
+                sy += w(i) * points[i][1];
+                sw += w(i);
+            }
+            next.push((*id, [sx / sw, sy / sw]));
+            next_members.push(mem);
+        }
+        let old: Vec<[f64; 2]> = centers.iter().map(|c| c.1).collect();
+        let new: Vec<[f64; 2]> = next.iter().map(|c| c.1).collect();
+        let done = iter == 0 || same_clustering(&old, &new);
+        centers = next;
+        if done {
+            return centers
+                .into_iter()
+                .zip(next_members)
+                .map(|((id, center), members)| Cluster {
+                    id,
+                    members,
+                    center,
+                })
+                .collect();
+        }
+        iter -= 1;
+    }
+}
+
+/// Silhouette coefficient of a clustering of `points` (Pol.is computes it on base-cluster
+/// centres, unweighted). A member alone in its cluster scores 0.
+pub fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
+    let mut label = vec![usize::MAX; points.len()];
+    for (c, cl) in clusters.iter().enumerate() {
+        for &m in &cl.members {
+            label[m] = c;
+        }
+    }
+    let mut total = 0.0;
+    let mut n = 0usize;
+    for (i, &li) in label.iter().enumerate() {
+        if li == usize::MAX {
+            continue;
+        }
+        n += 1;
+        if clusters[li].members.len() <= 1 {
+            continue;
+        }
+        let mut a = 0.0;
+        let mut b = f64::INFINITY;
+        for (c, cl) in clusters.iter().enumerate() {
+            let (mut s, mut cnt) = (0.0, 0usize);
+            for &m in &cl.members {
+                if m != i {
+                    s += dist(points[i], points[m]);
+                    cnt += 1;
+                }
+            }
+            let mean = if cnt == 0 { 0.0 } else { s / cnt as f64 };
+            if c == li {
+                a = mean;
+            } else if mean < b {
+                b = mean;
+            }
+        }
+        if !b.is_finite() {
+            continue;
+        }
+        let mx = a.max(b);
+        if mx > 0.0 {
+            total += (b - a) / mx;
+        }
+    }
+    if n == 0 { 0.0 } else { total / n as f64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kmeans_separates_two_blobs_deterministically() {
+        let pts = vec![
+            [0.0, 0.0],
+            [0.1, 0.0],
+            [5.0, 5.0],
+            [5.1, 5.0],
+            [0.0, 0.1],
+            [5.0, 5.1],
+        ];
+        let a = kmeans(&pts, None, 2, 20, None);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].members, vec![0, 1, 4]);
+        assert_eq!(a[1].members, vec![2, 3, 5]);
+        assert!(silhouette(&pts, &a) > 0.9);
+        assert_eq!(a, kmeans(&pts, None, 2, 20, None));
+    }
+
+    #[test]
+    fn weights_pull_the_centre() {
+        let pts = vec![[0.0, 0.0], [1.0, 0.0]];
+        let c = kmeans(&pts, Some(&[3.0, 1.0]), 1, 5, None);
+        assert!((c[0].center[0] - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn singleton_clusters_score_zero() {
+        let pts = vec![[0.0, 0.0], [1.0, 0.0]];
+        let c = kmeans(&pts, None, 2, 5, None);
+        assert_eq!(silhouette(&pts, &c), 0.0);
+    }
+}

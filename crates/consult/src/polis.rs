@@ -1,0 +1,490 @@
+//! Reader for the Pol.is export layout (`comments.csv`, `votes.csv`, `participants-votes.csv`).
+//!
+//! Only the participants' votes and the comments' moderation state are read. Pol.is's own outputs
+//! (`group-id`, `n-*` counts, `summary.csv`, `stats-history.csv`, `group-informed-consensus`) are
+//! never read here: they are the reference answer, and only [`crate::eval`] looks at `group-id`.
+
+use crate::csv::{self, Record};
+use crate::error::{ConsultError, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Pol.is participant id (`pid`).
+pub type ParticipantId = u64;
+/// Pol.is comment (statement) id (`tid`).
+pub type CommentId = u64;
+
+/// A participant's reaction to a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Vote {
+    Agree,
+    Disagree,
+    Pass,
+}
+
+impl Vote {
+    /// Pol.is export convention: agree = 1, disagree = -1, pass = 0.
+    pub fn value(self) -> i8 {
+        match self {
+            Vote::Agree => 1,
+            Vote::Disagree => -1,
+            Vote::Pass => 0,
+        }
+    }
+
+    /// Parse the export's textual value (`1`, `-1`, `0`, also `1.0` and the like).
+    pub fn parse(text: &str) -> Option<Vote> {
+        let t = text.trim();
+        let v: f64 = t.parse().ok()?;
+        if v == 1.0 {
+            Some(Vote::Agree)
+        } else if v == -1.0 {
+            Some(Vote::Disagree)
+        } else if v == 0.0 {
+            Some(Vote::Pass)
+        } else {
+            None
+        }
+    }
+}
+
+/// A statement. `moderated == -1` means moderated out: excluded from the math, as in Pol.is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub id: CommentId,
+    pub author: Option<ParticipantId>,
+    pub moderated: i8,
+    pub is_meta: bool,
+    pub body: String,
+}
+
+impl Comment {
+    pub fn is_moderated_out(&self) -> bool {
+        self.moderated < 0
+    }
+}
+
+/// Where the votes came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteSource {
+    /// `votes.csv`, the event log (latest vote per participant and statement counts).
+    VotesCsv,
+    /// `participants-votes.csv`, the matrix of latest votes.
+    Matrix,
+    /// Built in memory (tests, [`crate::Conversation`]).
+    Memory,
+}
+
+/// What the analysis needs from an export: statements and the current vote per (participant, statement).
+#[derive(Clone, Debug)]
+pub struct Export {
+    pub comments: BTreeMap<CommentId, Comment>,
+    /// One current vote per (participant, statement).
+    pub votes: BTreeMap<(ParticipantId, CommentId), Vote>,
+    pub source: VoteSource,
+}
+
+impl Export {
+    /// Comments moderated out (`moderated = -1`).
+    pub fn moderated_out(&self) -> Vec<CommentId> {
+        self.comments
+            .values()
+            .filter(|c| c.is_moderated_out())
+            .map(|c| c.id)
+            .collect()
+    }
+}
+
+struct Header<'a> {
+    path: &'a Path,
+    names: Vec<String>,
+}
+
+impl<'a> Header<'a> {
+    fn new(path: &'a Path, rec: &Record) -> Self {
+        Header {
+            path,
+            names: rec.fields.iter().map(|s| s.trim().to_string()).collect(),
+        }
+    }
+    fn find(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+    fn require(&self, name: &str) -> Result<usize> {
+        self.find(name).ok_or_else(|| ConsultError::MissingColumn {
+            path: self.path.to_path_buf(),
+            column: name.to_string(),
+        })
+    }
+    fn check_width(&self, rec: &Record) -> Result<()> {
+        if rec.fields.len() != self.names.len() {
+            return Err(ConsultError::bad(
+                self.path,
+                rec.line,
+                "(row)",
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    self.names.len(),
+                    rec.fields.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn parse_id(path: &Path, rec: &Record, idx: usize, name: &str) -> Result<u64> {
+    let raw = rec.fields[idx].trim();
+    raw.parse::<u64>().map_err(|_| {
+        ConsultError::bad(
+            path,
+            rec.line,
+            name,
+            format!("expected a non-negative integer id, found {raw:?}"),
+        )
+    })
+}
+
+fn split_header(path: &Path, records: Vec<Record>) -> Result<(Record, Vec<Record>)> {
+    let mut it = records.into_iter();
+    let header = it
+        .next()
+        .ok_or_else(|| ConsultError::bad(path, 1, "(header)", "empty file, expected a header"))?;
+    Ok((header, it.collect()))
+}
+
+/// Read `comments.csv`.
+pub fn read_comments(path: &Path) -> Result<BTreeMap<CommentId, Comment>> {
+    let (header, rows) = split_header(path, csv::read(path)?)?;
+    let h = Header::new(path, &header);
+    let id_col = h.require("comment-id")?;
+    let mod_col = h.find("moderated");
+    let author_col = h.find("author-id");
+    let meta_col = h.find("is-meta");
+    let body_col = h.find("comment-body");
+    let mut out = BTreeMap::new();
+    for rec in &rows {
+        h.check_width(rec)?;
+        let id = parse_id(path, rec, id_col, "comment-id")?;
+        let moderated = match mod_col {
+            Some(i) => {
+                let raw = rec.fields[i].trim();
+                raw.parse::<i8>()
+                    .ok()
+                    .filter(|m| (-1..=1).contains(m))
+                    .ok_or_else(|| {
+                        ConsultError::bad(
+                            path,
+                            rec.line,
+                            "moderated",
+                            format!("expected -1, 0 or 1, found {raw:?}"),
+                        )
+                    })?
+            }
+            None => 0,
+        };
+        let author = match author_col {
+            Some(i) if !rec.fields[i].trim().is_empty() => {
+                Some(parse_id(path, rec, i, "author-id")?)
+            }
+            _ => None,
+        };
+        let is_meta = meta_col
+            .map(|i| rec.fields[i].trim().eq_ignore_ascii_case("true"))
+            .unwrap_or(false);
+        let body = body_col.map(|i| rec.fields[i].clone()).unwrap_or_default();
+        let comment = Comment {
+            id,
+            author,
+            moderated,
+            is_meta,
+            body,
+        };
+        if out.insert(id, comment).is_some() {
+            return Err(ConsultError::bad(
+                path,
+                rec.line,
+                "comment-id",
+                format!("duplicate comment id {id}"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn check_known(
+    comments: &BTreeMap<CommentId, Comment>,
+    path: &Path,
+    line: usize,
+    field: &str,
+    tid: CommentId,
+) -> Result<()> {
+    if !comments.is_empty() && !comments.contains_key(&tid) {
+        return Err(ConsultError::bad(
+            path,
+            line,
+            field,
+            format!("unknown comment id {tid} (not in comments.csv)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Read `votes.csv`: the latest vote (by timestamp, then file order) per participant and statement counts.
+pub fn read_votes_csv(
+    path: &Path,
+    comments: &BTreeMap<CommentId, Comment>,
+) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
+    let (header, rows) = split_header(path, csv::read(path)?)?;
+    let h = Header::new(path, &header);
+    let tid_col = h.require("comment-id")?;
+    let pid_col = h.require("voter-id")?;
+    let vote_col = h.require("vote")?;
+    let ts_col = h.find("timestamp");
+    let mut latest: BTreeMap<(ParticipantId, CommentId), (i64, Vote)> = BTreeMap::new();
+    for rec in &rows {
+        h.check_width(rec)?;
+        let tid = parse_id(path, rec, tid_col, "comment-id")?;
+        let pid = parse_id(path, rec, pid_col, "voter-id")?;
+        check_known(comments, path, rec.line, "comment-id", tid)?;
+        let raw = &rec.fields[vote_col];
+        let vote = Vote::parse(raw).ok_or_else(|| {
+            ConsultError::bad(
+                path,
+                rec.line,
+                "vote",
+                format!("expected -1, 0 or 1, found {:?}", raw.trim()),
+            )
+        })?;
+        let ts = match ts_col {
+            Some(i) => {
+                let raw = rec.fields[i].trim();
+                raw.parse::<i64>().map_err(|_| {
+                    ConsultError::bad(
+                        path,
+                        rec.line,
+                        "timestamp",
+                        format!("expected an integer timestamp, found {raw:?}"),
+                    )
+                })?
+            }
+            None => i64::MIN,
+        };
+        let entry = latest.entry((pid, tid)).or_insert((ts, vote));
+        if ts >= entry.0 {
+            *entry = (ts, vote);
+        }
+    }
+    Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
+}
+
+/// Read the vote matrix of `participants-votes.csv`: the `participant` column and the columns whose
+/// header is a comment id. `group-id`, `xid` and the `n-*` columns are skipped without being parsed.
+pub fn read_participants_votes(
+    path: &Path,
+    comments: &BTreeMap<CommentId, Comment>,
+) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
+    let (header, rows) = split_header(path, csv::read(path)?)?;
+    let h = Header::new(path, &header);
+    let pid_col = h.require("participant")?;
+    let mut cols: Vec<(usize, CommentId)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, name) in h.names.iter().enumerate() {
+        if let Ok(tid) = name.parse::<u64>() {
+            if !seen.insert(tid) {
+                return Err(ConsultError::bad(
+                    path,
+                    1,
+                    name,
+                    format!("duplicate comment column {tid}"),
+                ));
+            }
+            check_known(comments, path, 1, name, tid)?;
+            cols.push((i, tid));
+        }
+    }
+    let mut pids = std::collections::BTreeSet::new();
+    let mut votes = BTreeMap::new();
+    for rec in &rows {
+        h.check_width(rec)?;
+        let pid = parse_id(path, rec, pid_col, "participant")?;
+        if !pids.insert(pid) {
+            return Err(ConsultError::bad(
+                path,
+                rec.line,
+                "participant",
+                format!("duplicate participant {pid}"),
+            ));
+        }
+        for &(i, tid) in &cols {
+            let raw = rec.fields[i].trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let vote = Vote::parse(raw).ok_or_else(|| {
+                ConsultError::bad(
+                    path,
+                    rec.line,
+                    &h.names[i],
+                    format!("expected -1, 0, 1 or empty, found {raw:?}"),
+                )
+            })?;
+            votes.insert((pid, tid), vote);
+        }
+    }
+    Ok(votes)
+}
+
+/// Read a Pol.is export folder. `comments.csv` is optional (without it nothing is moderated out);
+/// the votes come from `votes.csv` when present, otherwise from `participants-votes.csv`.
+pub fn read_export(dir: &Path) -> Result<Export> {
+    if !dir.is_dir() {
+        return Err(ConsultError::MissingFile {
+            dir: dir.to_path_buf(),
+            what: "export folder (not a directory)".into(),
+        });
+    }
+    let comments_path = dir.join("comments.csv");
+    let comments = if comments_path.exists() {
+        read_comments(&comments_path)?
+    } else {
+        BTreeMap::new()
+    };
+    let votes_path: PathBuf = dir.join("votes.csv");
+    let matrix_path: PathBuf = dir.join("participants-votes.csv");
+    let (votes, source) = if votes_path.exists() {
+        (
+            read_votes_csv(&votes_path, &comments)?,
+            VoteSource::VotesCsv,
+        )
+    } else if matrix_path.exists() {
+        (
+            read_participants_votes(&matrix_path, &comments)?,
+            VoteSource::Matrix,
+        )
+    } else {
+        return Err(ConsultError::MissingFile {
+            dir: dir.to_path_buf(),
+            what: "votes.csv or participants-votes.csv (no vote data)".into(),
+        });
+    };
+    Ok(Export {
+        comments,
+        votes,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmpdir(name: &str) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("chamber-consult-{}-{}", name, std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    const COMMENTS: &str = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n\
+        1,x,0,0,1,0,1,\"first, with comma\"\n1,x,1,0,0,0,-1,gone\n1,x,2,1,0,0,0,third\n";
+
+    #[test]
+    fn latest_revote_counts() {
+        let d = tmpdir("revote");
+        std::fs::write(d.join("comments.csv"), COMMENTS).unwrap();
+        std::fs::write(
+            d.join("votes.csv"),
+            "timestamp,datetime,comment-id,voter-id,vote\n5,x,0,7,1\n3,x,0,7,-1\n9,x,0,7,0\n4,x,2,7,-1\n",
+        )
+        .unwrap();
+        let e = read_export(&d).unwrap();
+        assert_eq!(e.source, VoteSource::VotesCsv);
+        assert_eq!(e.votes.get(&(7, 0)), Some(&Vote::Pass));
+        assert_eq!(e.votes.get(&(7, 2)), Some(&Vote::Disagree));
+        assert_eq!(e.moderated_out(), vec![1]);
+        assert_eq!(e.comments[&0].body, "first, with comma");
+    }
+
+    #[test]
+    fn matrix_fallback_skips_group_id() {
+        let d = tmpdir("matrix");
+        std::fs::write(d.join("comments.csv"), COMMENTS).unwrap();
+        // group-id holds garbage: it must not even be parsed.
+        std::fs::write(
+            d.join("participants-votes.csv"),
+            "participant,xid,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,2\n\
+             3,,NOT-A-NUMBER,0,2,1,0,1,,-1\n4,,,0,1,0,0,,0,\n",
+        )
+        .unwrap();
+        let e = read_export(&d).unwrap();
+        assert_eq!(e.source, VoteSource::Matrix);
+        assert_eq!(e.votes.len(), 3);
+        assert_eq!(e.votes[&(3, 0)], Vote::Agree);
+        assert_eq!(e.votes[&(3, 2)], Vote::Disagree);
+        assert_eq!(e.votes[&(4, 1)], Vote::Pass);
+    }
+
+    #[test]
+    fn bad_vote_names_file_line_field() {
+        let d = tmpdir("badvote");
+        std::fs::write(d.join("comments.csv"), COMMENTS).unwrap();
+        std::fs::write(
+            d.join("votes.csv"),
+            "timestamp,datetime,comment-id,voter-id,vote\n5,x,0,7,1\n6,x,0,8,2\n",
+        )
+        .unwrap();
+        let msg = read_export(&d).unwrap_err().to_string();
+        assert!(
+            msg.ends_with("votes.csv:3: field `vote`: expected -1, 0 or 1, found \"2\""),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unknown_comment_and_duplicate_participant_are_errors() {
+        let d = tmpdir("unknown");
+        std::fs::write(d.join("comments.csv"), COMMENTS).unwrap();
+        std::fs::write(
+            d.join("votes.csv"),
+            "timestamp,datetime,comment-id,voter-id,vote\n5,x,42,7,1\n",
+        )
+        .unwrap();
+        let msg = read_export(&d).unwrap_err().to_string();
+        assert!(
+            msg.contains("votes.csv:2: field `comment-id`: unknown comment id 42"),
+            "{msg}"
+        );
+
+        let d = tmpdir("dup");
+        std::fs::write(
+            d.join("participants-votes.csv"),
+            "participant,group-id,0\n1,,1\n1,,0\n",
+        )
+        .unwrap();
+        let msg = read_export(&d).unwrap_err().to_string();
+        assert!(
+            msg.contains("participants-votes.csv:3: field `participant`: duplicate participant 1"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn short_row_and_missing_files() {
+        let d = tmpdir("short");
+        std::fs::write(
+            d.join("votes.csv"),
+            "timestamp,datetime,comment-id,voter-id,vote\n5,x,0,7\n",
+        )
+        .unwrap();
+        let msg = read_export(&d).unwrap_err().to_string();
+        assert!(
+            msg.contains("votes.csv:2: field `(row)`: expected 5 fields"),
+            "{msg}"
+        );
+        let d = tmpdir("empty");
+        let err = read_export(&d).unwrap_err();
+        assert!(matches!(err, ConsultError::MissingFile { .. }));
+    }
+}
