@@ -1,0 +1,18 @@
+//! Chamber's early-warning engine ("watch").
+//!
+//! Architecture invariant: no HTTP, no SQL; memory bounded whatever the input size (readers
+//! stream one record at a time; the store writes month partitions as it goes).
+//!
+//! Pipeline: [`reader`] (formats → [`model::Event`]) → [`store`] (open month-partitioned
+//! TSV layout, de-duplicated) → [`indicators`] (per country / dyad / admin1 series) →
+//! [`detect`] (robust baseline, CUSUM, Bayesian online change-point, artifact guard) →
+//! [`backtest`]; [`cli`] is the `chamber watch` command the binary wires in.
+
+pub mod codebook;
+pub mod date;
+pub mod decode;
+pub mod model;
+pub mod reader;
+
+pub use date::Date;
+pub use model::{Actor, Event, Format};

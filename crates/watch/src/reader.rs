@@ -1,0 +1,1083 @@
+//! Streaming readers: one record in memory at a time, whatever the input size.
+//!
+//! Each reader turns rows into [`Event`]s and bad rows into [`Reject`]s (file, line, field,
+//! reason). The format is detected from the first 64 KiB unless forced.
+
+use crate::codebook::{codebooks, quad_class_of_plover, quad_class_of_root};
+use crate::date::Date;
+use crate::decode::decode;
+use crate::model::{Actor, Event, Format};
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+/// A rejected row: where, which field, why.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.reason)
+    }
+}
+
+/// What reading one file gave.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub format: String,
+    /// Data rows seen (header and HXL/documentation rows excluded).
+    pub rows_read: u64,
+    /// Rows turned into events.
+    pub rows_ok: u64,
+    pub rejected: u64,
+    /// Header, HXL tag and documentation rows skipped.
+    pub skipped: u64,
+    /// Rows that were not valid UTF-8 and were read as Windows-1252.
+    pub recoded: u64,
+    pub first_recoded_line: Option<u64>,
+    /// The first rejects (at most [`MAX_REPORTED`]).
+    pub rejects: Vec<Reject>,
+}
+
+/// How many rejects a report keeps in full (all are counted).
+pub const MAX_REPORTED: usize = 50;
+
+/// A file that could not be read at all.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(String),
+    /// The file has no data.
+    Empty(String),
+    /// The format could not be detected, or the header does not match the forced format.
+    Format(String),
+    /// Strict mode: the first bad row.
+    Strict(Reject),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(m) | ReadError::Empty(m) | ReadError::Format(m) => f.write_str(m),
+            ReadError::Strict(r) => write!(f, "{r} (strict mode)"),
+        }
+    }
+}
+
+/// Guess the format from the first bytes of a file.
+pub fn detect(head: &[u8]) -> Option<Format> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first_non_ws = head.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first_non_ws == b'[' || *first_non_ws == b'{' {
+        return Some(Format::Plover);
+    }
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+    let line = line.trim_end_matches('\r');
+    if line.contains("globaleventid") && line.contains(',') {
+        return Some(Format::Gdelt1Csv);
+    }
+    if line.contains("event id") && line.contains("event date") {
+        return Some(Format::Icews);
+    }
+    if line.contains("event_id_cnty") {
+        return Some(Format::Acled);
+    }
+    if line.contains("type_of_violence") || (line.starts_with("id,") && line.contains("date_start"))
+    {
+        return Some(Format::Ucdp);
+    }
+    match line.matches('\t').count() + 1 {
+        57 | 58 => Some(Format::Gdelt1),
+        61 => Some(Format::Gdelt2),
+        _ => None,
+    }
+}
+
+/// Read a file from disk.
+pub fn read_path(
+    path: &Path,
+    forced: Option<Format>,
+    strict: bool,
+    sink: &mut dyn FnMut(Event),
+) -> Result<FileReport, ReadError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    read_from(&name, file, forced, strict, sink)
+}
+
+/// Read any byte stream (used by tests and fuzzing as well as files).
+pub fn read_from<R: Read>(
+    name: &str,
+    mut input: R,
+    forced: Option<Format>,
+    strict: bool,
+    sink: &mut dyn FnMut(Event),
+) -> Result<FileReport, ReadError> {
+    let mut head = Vec::with_capacity(1 << 16);
+    (&mut input)
+        .take(1 << 16)
+        .read_to_end(&mut head)
+        .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty(format!("{name}: empty file, nothing to ingest")));
+    }
+    let format = match forced.or_else(|| detect(&head)) {
+        Some(f) => f,
+        None => {
+            return Err(ReadError::Format(format!(
+                "{name}: cannot tell the format from the first line; pass --format"
+            )));
+        }
+    };
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let stream = io::Cursor::new(head).chain(input);
+    let mut ctx = Ctx {
+        report: FileReport {
+            file: name.to_string(),
+            format: format.name().to_string(),
+            ..FileReport::default()
+        },
+        strict,
+    };
+    let mut stream = BufReader::with_capacity(1 << 18, stream);
+    if bom > 0 {
+        let mut skip = [0u8; 3];
+        stream
+            .read_exact(&mut skip)
+            .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    }
+    match format {
+        Format::Gdelt1 | Format::Gdelt2 => read_gdelt_tsv(stream, format, &mut ctx, sink)?,
+        Format::Plover => read_json(stream, &mut ctx, sink)?,
+        _ => read_headed(stream, format, &mut ctx, sink)?,
+    }
+    Ok(ctx.report)
+}
+
+struct Ctx {
+    report: FileReport,
+    strict: bool,
+}
+
+impl Ctx {
+    fn reject(&mut self, line: u64, field: &str, reason: String) -> Result<(), ReadError> {
+        let r = Reject {
+            file: self.report.file.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        };
+        self.report.rejected += 1;
+        if self.strict {
+            return Err(ReadError::Strict(r));
+        }
+        if self.report.rejects.len() < MAX_REPORTED {
+            self.report.rejects.push(r);
+        }
+        Ok(())
+    }
+
+    fn recoded(&mut self, line: u64) {
+        self.report.recoded += 1;
+        self.report.first_recoded_line.get_or_insert(line);
+    }
+}
+
+/// A bad field: (field name, reason).
+type FieldError = (&'static str, String);
+
+/// Access to one record's fields with `NA`/blank handling and trimming.
+struct Row<'a> {
+    rec: &'a csv::ByteRecord,
+    off: usize,
+}
+
+impl<'a> Row<'a> {
+    fn s(&self, i: usize) -> Cow<'a, str> {
+        match self.rec.get(i + self.off) {
+            None => Cow::Borrowed(""),
+            Some(b) => {
+                let b = b.trim_ascii();
+                if b == b"NA" {
+                    return Cow::Borrowed("");
+                }
+                decode(b).0
+            }
+        }
+    }
+    fn opt(&self, i: Option<usize>) -> Cow<'a, str> {
+        i.map(|i| self.s(i)).unwrap_or(Cow::Borrowed(""))
+    }
+}
+
+fn parse_u32(s: &str, field: &'static str) -> Result<Option<u32>, FieldError> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(v) = s.parse::<u32>() {
+        return Ok(Some(v));
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Ok(Some(v as u32)),
+        _ => Err((field, format!("not a count: {s:?}"))),
+    }
+}
+
+fn parse_f64(s: &str, field: &'static str) -> Result<Option<f64>, FieldError> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err((field, format!("not a number: {s:?}"))),
+    }
+}
+
+fn parse_lat_lon(
+    lat: &str,
+    lon: &str,
+    lat_name: &'static str,
+    lon_name: &'static str,
+) -> Result<(Option<f64>, Option<f64>), FieldError> {
+    let la = parse_f64(lat, lat_name)?;
+    let lo = parse_f64(lon, lon_name)?;
+    if la.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
+        return Err((lat_name, format!("latitude out of range: {lat}")));
+    }
+    if lo.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+        return Err((lon_name, format!("longitude out of range: {lon}")));
+    }
+    Ok((la, lo))
+}
+
+fn parse_id(s: &str, field: &'static str) -> Result<String, FieldError> {
+    if s.is_empty() {
+        return Err((field, "missing id".into()));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(s.trim_start_matches('0').to_string());
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 1e17 => Ok(format!("{}", v as u64)),
+        _ => Err((field, format!("not an event id: {s:?}"))),
+    }
+}
+
+/// CAMEO code check: 2–4 digits. Returns (code, root).
+fn parse_cameo(code: &str, root: &str) -> Result<(String, u8), FieldError> {
+    if code.is_empty() {
+        return Ok((String::new(), 0));
+    }
+    if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(("EventCode", format!("not a CAMEO code: {code:?}")));
+    }
+    let from_code: u8 = code[..2].parse().unwrap_or(0);
+    let root = if root.is_empty() {
+        from_code
+    } else {
+        match root.parse::<u8>() {
+            Ok(r) if (1..=20).contains(&r) => r,
+            _ => return Err(("EventRootCode", format!("not a CAMEO root: {root:?}"))),
+        }
+    };
+    if !(1..=20).contains(&root) {
+        return Err(("EventCode", format!("CAMEO root out of range: {code:?}")));
+    }
+    Ok((code.to_string(), root))
+}
+
+// ---------------------------------------------------------------- GDELT
+
+/// Column positions of the fields the model needs.
+struct GdeltCols {
+    id: usize,
+    date: usize,
+    a1: [usize; 4],
+    a2: [usize; 4],
+    code: usize,
+    root: usize,
+    quad: usize,
+    gold: usize,
+    mentions: usize,
+    sources: usize,
+    geo_name: usize,
+    geo_cc: usize,
+    geo_adm1: usize,
+    geo_lat: usize,
+    geo_lon: usize,
+    geo_fid: usize,
+    url: Option<usize>,
+}
+
+const GDELT1_COLS: GdeltCols = GdeltCols {
+    id: 0,
+    date: 1,
+    a1: [5, 6, 7, 12],
+    a2: [15, 16, 17, 22],
+    code: 26,
+    root: 28,
+    quad: 29,
+    gold: 30,
+    mentions: 31,
+    sources: 32,
+    geo_name: 50,
+    geo_cc: 51,
+    geo_adm1: 52,
+    geo_lat: 53,
+    geo_lon: 54,
+    geo_fid: 55,
+    url: Some(57),
+};
+
+const GDELT2_COLS: GdeltCols = GdeltCols {
+    geo_name: 52,
+    geo_cc: 53,
+    geo_adm1: 54,
+    geo_lat: 56,
+    geo_lon: 57,
+    geo_fid: 58,
+    url: Some(60),
+    ..GDELT1_COLS
+};
+
+fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str) -> Result<Event, FieldError> {
+    let cb = codebooks();
+    let id = parse_id(&row.s(c.id), "GLOBALEVENTID")?;
+    let date_s = row.s(c.date);
+    let date = Date::parse_compact(&date_s)
+        .ok_or_else(|| ("SQLDATE", format!("not a YYYYMMDD date: {date_s:?}")))?;
+    let (cameo, root) = parse_cameo(&row.s(c.code), &row.s(c.root))?;
+    if cameo.is_empty() {
+        return Err(("EventCode", "missing CAMEO event code".into()));
+    }
+    let quad_s = row.s(c.quad);
+    let quad = if quad_s.is_empty() {
+        quad_class_of_root(root)
+    } else {
+        match quad_s.parse::<u8>() {
+            Ok(q) if (1..=4).contains(&q) => q,
+            _ => return Err(("QuadClass", format!("not 1-4: {quad_s:?}"))),
+        }
+    };
+    let goldstein = match parse_f64(&row.s(c.gold), "GoldsteinScale")? {
+        Some(g) if !(-10.0..=10.0).contains(&g) => {
+            return Err(("GoldsteinScale", format!("outside -10..10: {g}")));
+        }
+        Some(g) => Some(g as f32),
+        None => cb.cameo(&cameo).and_then(|e| e.goldstein),
+    };
+    let mentions = parse_u32(&row.s(c.mentions), "NumMentions")?.unwrap_or(1);
+    let sources = parse_u32(&row.s(c.sources), "NumSources")?.unwrap_or(1);
+    let (lat, lon) = parse_lat_lon(
+        &row.s(c.geo_lat),
+        &row.s(c.geo_lon),
+        "ActionGeo_Lat",
+        "ActionGeo_Long",
+    )?;
+    let actor = |ix: [usize; 4]| {
+        let code = row.s(ix[0]).into_owned();
+        let country = cb
+            .cameo_country_to_iso3(&row.s(ix[2]))
+            .unwrap_or("")
+            .to_string();
+        Actor {
+            code,
+            name: row.s(ix[1]).into_owned(),
+            country,
+            kind: row.s(ix[3]).into_owned(),
+        }
+    };
+    let geo_cc = row.s(c.geo_cc);
+    let name = row.s(c.geo_name);
+    let location = if name.is_empty() {
+        row.s(c.geo_fid).into_owned()
+    } else {
+        name.into_owned()
+    };
+    Ok(Event {
+        dataset: dataset.to_string(),
+        id,
+        date: Some(date),
+        source: actor(c.a1),
+        target: actor(c.a2),
+        cameo,
+        root,
+        quad,
+        goldstein,
+        mentions,
+        sources,
+        country: cb.fips_to_iso3(&geo_cc).unwrap_or("").to_string(),
+        admin1: row.s(c.geo_adm1).into_owned(),
+        lat,
+        lon,
+        location,
+        url: row.opt(c.url).into_owned(),
+        ..Event::default()
+    })
+}
+
+fn read_gdelt_tsv<R: Read>(
+    input: R,
+    format: Format,
+    ctx: &mut Ctx,
+    sink: &mut dyn FnMut(Event),
+) -> Result<(), ReadError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .flexible(true)
+        .quoting(false)
+        .from_reader(input);
+    let mut rec = csv::ByteRecord::new();
+    let (cols, widths): (&GdeltCols, &[usize]) = match format {
+        Format::Gdelt2 => (&GDELT2_COLS, &[61]),
+        _ => (&GDELT1_COLS, &[57, 58]),
+    };
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                ctx.report.rows_read += 1;
+                ctx.reject(line, "(row)", format!("unreadable row: {e}"))?;
+                continue;
+            }
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            continue; // blank line
+        }
+        ctx.report.rows_read += 1;
+        if std::str::from_utf8(rec.as_slice()).is_err() {
+            ctx.recoded(line);
+        }
+        if !widths.contains(&rec.len()) {
+            let want = widths
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let field = if rec.len() > *widths.last().unwrap_or(&0) {
+                "(extra column)"
+            } else {
+                "(truncated row)"
+            };
+            ctx.reject(
+                line,
+                field,
+                format!("expected {want} tab-separated fields for {format}, found {}", rec.len()),
+            )?;
+            continue;
+        }
+        let row = Row { rec: &rec, off: 0 };
+        match gdelt_event(&row, cols, format.dataset()) {
+            Ok(ev) => {
+                ctx.report.rows_ok += 1;
+                sink(ev);
+            }
+            Err((field, reason)) => ctx.reject(line, field, reason)?,
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- headed CSV / TSV
+
+/// Header name → position, case-insensitive.
+struct Header(HashMap<String, usize>, usize);
+
+impl Header {
+    fn new(rec: &csv::ByteRecord) -> Header {
+        let mut m = HashMap::new();
+        for (i, f) in rec.iter().enumerate() {
+            let name = decode(f.trim_ascii()).0.to_ascii_lowercase();
+            m.entry(name).or_insert(i);
+        }
+        Header(m, rec.len())
+    }
+    fn get(&self, name: &str) -> Option<usize> {
+        self.0.get(&name.to_ascii_lowercase()).copied()
+    }
+    fn any(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.get(n))
+    }
+}
+
+fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
+    let need = |names: &[&str]| {
+        h.any(names)
+            .ok_or_else(|| format!("header has no {:?} column for format {format}", names[0]))
+    };
+    Ok(match format {
+        Format::Gdelt1Csv => {
+            let n = |s: &str| need(&[s]);
+            Cols::Gdelt(GdeltCols {
+                id: n("GLOBALEVENTID")?,
+                date: n("SQLDATE")?,
+                a1: [
+                    n("Actor1Code")?,
+                    n("Actor1Name")?,
+                    n("Actor1CountryCode")?,
+                    n("Actor1Type1Code")?,
+                ],
+                a2: [
+                    n("Actor2Code")?,
+                    n("Actor2Name")?,
+                    n("Actor2CountryCode")?,
+                    n("Actor2Type1Code")?,
+                ],
+                code: n("EventCode")?,
+                root: n("EventRootCode")?,
+                quad: n("QuadClass")?,
+                gold: n("GoldsteinScale")?,
+                mentions: n("NumMentions")?,
+                sources: n("NumSources")?,
+                geo_name: n("ActionGeo_FullName")?,
+                geo_cc: n("ActionGeo_CountryCode")?,
+                geo_adm1: n("ActionGeo_ADM1Code")?,
+                geo_lat: n("ActionGeo_Lat")?,
+                geo_lon: n("ActionGeo_Long")?,
+                geo_fid: n("ActionGeo_FeatureID")?,
+                url: h.get("SOURCEURL"),
+            })
+        }
+        Format::Icews => Cols::Named(NamedCols {
+            id: need(&["Event ID"])?,
+            date: need(&["Event Date"])?,
+            a1: [
+                None,
+                Some(need(&["Source Name"])?),
+                h.get("Source Country"),
+                h.get("Source Sectors"),
+            ],
+            a2: [
+                None,
+                Some(need(&["Target Name"])?),
+                h.get("Target Country"),
+                h.get("Target Sectors"),
+            ],
+            code: h.get("CAMEO Code"),
+            gold: h.get("Intensity"),
+            country: h.get("Country"),
+            iso3: None,
+            isonum: None,
+            admin1: h.get("Province"),
+            lat: h.get("Latitude"),
+            lon: h.get("Longitude"),
+            location: h.any(&["City", "District"]),
+            kind: None,
+            fat: [None, None, None],
+            sources: None,
+            url: None,
+        }),
+        Format::Ucdp => Cols::Named(NamedCols {
+            id: need(&["id"])?,
+            date: need(&["date_start"])?,
+            a1: [None, h.get("side_a"), h.get("gwnoa"), None],
+            a2: [None, h.get("side_b"), h.get("gwnob"), None],
+            code: None,
+            gold: None,
+            country: h.get("country"),
+            iso3: h.get("iso3"),
+            isonum: None,
+            admin1: h.get("adm_1"),
+            lat: h.get("latitude"),
+            lon: h.get("longitude"),
+            location: h.get("where_coordinates"),
+            kind: h.get("type_of_violence"),
+            fat: [
+                h.any(&["low", "low_est"]),
+                Some(need(&["best", "best_est"])?),
+                h.any(&["high", "high_est"]),
+            ],
+            sources: h.get("number_of_sources"),
+            url: None,
+        }),
+        Format::Acled => Cols::Named(NamedCols {
+            id: need(&["event_id_cnty"])?,
+            date: need(&["event_date"])?,
+            a1: [None, h.get("actor1"), None, h.get("inter1")],
+            a2: [None, h.get("actor2"), None, h.get("inter2")],
+            code: None,
+            gold: None,
+            country: h.get("country"),
+            iso3: h.get("iso3"),
+            isonum: h.get("iso"),
+            admin1: h.get("admin1"),
+            lat: h.get("latitude"),
+            lon: h.get("longitude"),
+            location: h.get("location"),
+            kind: Some(need(&["event_type"])?),
+            fat: [None, Some(need(&["fatalities"])?), None],
+            sources: None,
+            url: None,
+        }),
+        _ => return Err(format!("{format} has no header")),
+    })
+}
+
+/// Columns of the headed non-GDELT formats.
+struct NamedCols {
+    id: usize,
+    date: usize,
+    /// [code, name, country, type]
+    a1: [Option<usize>; 4],
+    a2: [Option<usize>; 4],
+    code: Option<usize>,
+    gold: Option<usize>,
+    country: Option<usize>,
+    iso3: Option<usize>,
+    isonum: Option<usize>,
+    admin1: Option<usize>,
+    lat: Option<usize>,
+    lon: Option<usize>,
+    location: Option<usize>,
+    /// UCDP type_of_violence / ACLED event_type.
+    kind: Option<usize>,
+    fat: [Option<usize>; 3],
+    sources: Option<usize>,
+    url: Option<usize>,
+}
+
+enum Cols {
+    Gdelt(GdeltCols),
+    Named(NamedCols),
+}
+
+fn country_of(cb: &crate::codebook::Codebooks, s: &str) -> String {
+    let s = s.trim();
+    if s.is_empty() {
+        return String::new();
+    }
+    if let Ok(n) = s.parse::<u32>() {
+        return cb.gw_to_iso3(n).unwrap_or("").to_string();
+    }
+    if s.len() == 3 && cb.is_iso3(s) {
+        return s.to_string();
+    }
+    cb.name_to_iso3(s).unwrap_or("").to_string()
+}
+
+fn named_event(row: &Row, c: &NamedCols, format: Format) -> Result<Event, FieldError> {
+    let cb = codebooks();
+    let raw_id = row.s(c.id);
+    if raw_id.is_empty() {
+        return Err(("id", "missing event id".into()));
+    }
+    let date_s = row.s(c.date);
+    let date = match format {
+        Format::Acled => Date::parse_dmy_words(&date_s),
+        _ => Date::parse_iso(&date_s),
+    }
+    .ok_or_else(|| {
+        (
+            match format {
+                Format::Icews => "Event Date",
+                Format::Ucdp => "date_start",
+                _ => "event_date",
+            },
+            format!("not a date: {date_s:?}"),
+        )
+    })?;
+    let id = match format {
+        // ICEWS Event IDs repeat across days: the key is id + date.
+        Format::Icews => format!("{raw_id}@{date}"),
+        _ => raw_id.into_owned(),
+    };
+    let actor = |ix: [Option<usize>; 4]| {
+        let kind = row.opt(ix[3]);
+        let kind = kind.split(',').next().unwrap_or("").trim().to_string();
+        Actor {
+            code: row.opt(ix[0]).into_owned(),
+            name: row.opt(ix[1]).into_owned(),
+            country: country_of(cb, &row.opt(ix[2])),
+            kind,
+        }
+    };
+    let mut ev = Event {
+        dataset: format.dataset().to_string(),
+        id,
+        date: Some(date),
+        source: actor(c.a1),
+        target: actor(c.a2),
+        mentions: 1,
+        sources: 1,
+        admin1: row.opt(c.admin1).into_owned(),
+        location: row.opt(c.location).into_owned(),
+        url: row.opt(c.url).into_owned(),
+        ..Event::default()
+    };
+    let (lat, lon) = parse_lat_lon(&row.opt(c.lat), &row.opt(c.lon), "latitude", "longitude")?;
+    ev.lat = lat;
+    ev.lon = lon;
+    ev.country = {
+        let iso3 = row.opt(c.iso3);
+        let num = row.opt(c.isonum);
+        if iso3.len() == 3 && cb.is_iso3(&iso3) {
+            iso3.into_owned()
+        } else if let Some(n) = num.parse::<u32>().ok().and_then(|n| cb.isonum_to_iso3(n)) {
+            n.to_string()
+        } else {
+            let name = row.opt(c.country);
+            cb.name_to_iso3(&name).unwrap_or("").to_string()
+        }
+    };
+    if let Some(ci) = c.code {
+        let code = row.s(ci);
+        let (cameo, root) = parse_cameo(&code, "").map_err(|(_, r)| ("CAMEO Code", r))?;
+        ev.cameo = cameo;
+        ev.root = root;
+        ev.quad = quad_class_of_root(root);
+    }
+    if let Some(gi) = c.gold {
+        ev.goldstein = parse_f64(&row.s(gi), "Intensity")?.map(|v| v as f32);
+    }
+    if ev.goldstein.is_none() && !ev.cameo.is_empty() {
+        ev.goldstein = cb.cameo(&ev.cameo).and_then(|e| e.goldstein);
+    }
+    let fat_names = match format {
+        Format::Acled => ["fatalities"; 3],
+        _ => ["low", "best", "high"],
+    };
+    let f = [0, 1, 2].map(|i| parse_u32(&row.opt(c.fat[i]), fat_names[i]));
+    let [lo, best, hi] = f;
+    ev.fatalities_low = lo?;
+    ev.fatalities_best = best?;
+    ev.fatalities_high = hi?;
+    if let Some(si) = c.sources {
+        // UCDP writes -1 for "unknown".
+        let n = row.s(si);
+        ev.sources = if n.starts_with('-') && n[1..].bytes().all(|b| b.is_ascii_digit()) {
+            1
+        } else {
+            parse_u32(&n, "number_of_sources")?.unwrap_or(1)
+        };
+        ev.mentions = ev.sources;
+    }
+    match format {
+        Format::Ucdp => {
+            let t = row.opt(c.kind);
+            let (code, kind) = match t.as_ref() {
+                "1" => ("190", "state-based"),
+                "2" => ("190", "non-state"),
+                "3" => ("180", "one-sided"),
+                "" => ("190", ""),
+                other => {
+                    return Err(("type_of_violence", format!("not 1, 2 or 3: {other:?}")));
+                }
+            };
+            ev.cameo = code.into();
+            ev.root = code[..2].parse().unwrap_or(0);
+            ev.quad = 4;
+            ev.source.kind = kind.into();
+            ev.goldstein = cb.cameo(code).and_then(|e| e.goldstein);
+        }
+        Format::Acled => {
+            let t = row.opt(c.kind).to_ascii_lowercase();
+            let code = match t.as_str() {
+                "battles" => "190",
+                "explosions/remote violence" => "183",
+                "violence against civilians" => "180",
+                "riots" => "145",
+                "protests" => "141",
+                _ => "",
+            };
+            if !code.is_empty() {
+                ev.cameo = code.into();
+                ev.root = code[..2].parse().unwrap_or(0);
+                ev.quad = quad_class_of_root(ev.root);
+                ev.goldstein = cb.cameo(code).and_then(|e| e.goldstein);
+            }
+        }
+        _ => {}
+    }
+    Ok(ev)
+}
+
+fn read_headed<R: Read>(
+    input: R,
+    format: Format,
+    ctx: &mut Ctx,
+    sink: &mut dyn FnMut(Event),
+) -> Result<(), ReadError> {
+    let tsv = format == Format::Icews;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(if tsv { b'\t' } else { b',' })
+        .has_headers(false)
+        .flexible(true)
+        .quoting(!tsv)
+        .from_reader(input);
+    let mut rec = csv::ByteRecord::new();
+    let file = ctx.report.file.clone();
+    let header = loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) if rec.len() <= 1 && rec.as_slice().trim_ascii().is_empty() => continue,
+            Ok(true) => break Header::new(&rec),
+            Ok(false) => return Err(ReadError::Empty(format!("{file}: empty file (no header)"))),
+            Err(e) => return Err(ReadError::Format(format!("{file}: unreadable header: {e}"))),
+        }
+    };
+    ctx.report.skipped += 1;
+    let cols = header_cols(format, &header).map_err(|m| ReadError::Format(format!("{file}: {m}")))?;
+    let width = header.1;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                ctx.report.rows_read += 1;
+                ctx.reject(line, "(row)", format!("unreadable row: {e}"))?;
+                continue;
+            }
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() <= 1 && rec.as_slice().trim_ascii().is_empty() {
+            continue;
+        }
+        // HXL hashtag row (UCDP/HDX exports): every non-empty field starts with '#'.
+        if rec.iter().any(|f| !f.is_empty())
+            && rec.iter().all(|f| f.is_empty() || f.starts_with(b"#"))
+        {
+            ctx.report.skipped += 1;
+            continue;
+        }
+        ctx.report.rows_read += 1;
+        if std::str::from_utf8(rec.as_slice()).is_err() {
+            ctx.recoded(line);
+        }
+        // R's write.csv adds a row-name column that the header does not name.
+        let off = match rec.len() {
+            n if n == width => 0,
+            n if n == width + 1 && format == Format::Gdelt1Csv => 1,
+            n => {
+                let field = if n > width { "(extra column)" } else { "(truncated row)" };
+                ctx.reject(line, field, format!("expected {width} fields as in the header, found {n}"))?;
+                continue;
+            }
+        };
+        let row = Row { rec: &rec, off };
+        let res = match &cols {
+            Cols::Gdelt(c) => gdelt_event(&row, c, format.dataset()),
+            Cols::Named(c) => named_event(&row, c, format),
+        };
+        match res {
+            Ok(ev) => {
+                ctx.report.rows_ok += 1;
+                sink(ev);
+            }
+            Err((field, reason)) => ctx.reject(line, field, reason)?,
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- JSON (PLOVER / POLECAT)
+
+/// Counts newlines as serde_json pulls bytes through (it reads one byte at a time).
+struct LineCounter<R> {
+    inner: R,
+    lines: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let nl = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.lines.set(self.lines.get() + nl);
+        Ok(n)
+    }
+}
+
+fn json_str(v: &serde_json::Value, key: &str) -> String {
+    match v.get(key) {
+        Some(serde_json::Value::String(s)) => s.trim().to_string(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn json_actor(v: Option<&serde_json::Value>) -> Actor {
+    let cb = codebooks();
+    let first = match v {
+        Some(serde_json::Value::Array(a)) => a.first(),
+        other => other,
+    };
+    match first {
+        Some(serde_json::Value::String(s)) => Actor {
+            name: s.clone(),
+            ..Actor::default()
+        },
+        Some(o @ serde_json::Value::Object(_)) => {
+            let code = json_str(o, "code");
+            let country = cb
+                .cameo_country_to_iso3(code.get(..3).unwrap_or(""))
+                .unwrap_or("")
+                .to_string();
+            Actor {
+                name: json_str(o, "actorText"),
+                kind: json_str(o, "sector"),
+                code,
+                country,
+            }
+        }
+        _ => Actor::default(),
+    }
+}
+
+fn plover_event(v: &serde_json::Value) -> Result<Option<Event>, FieldError> {
+    let cb = codebooks();
+    if !v.is_object() {
+        return Err(("(record)", "not a JSON object".into()));
+    }
+    let date_s = json_str(v, "date");
+    if date_s.is_empty() && json_str(v, "event") == "DOCUMENT" {
+        return Ok(None);
+    }
+    let id = json_str(v, "id");
+    if id.is_empty() {
+        return Err(("id", "missing id".into()));
+    }
+    let date = Date::parse_iso(&date_s).ok_or_else(|| ("date", format!("not a date: {date_s:?}")))?;
+    let event = json_str(v, "event");
+    let mut ev = Event {
+        dataset: "plover".into(),
+        id,
+        date: Some(date),
+        source: json_actor(v.get("source")),
+        target: json_actor(v.get("target")),
+        mentions: 1,
+        sources: 1,
+        url: json_str(v, "url"),
+        ..Event::default()
+    };
+    if event.bytes().all(|b| b.is_ascii_digit()) && !event.is_empty() {
+        let (cameo, root) = parse_cameo(&event, "").map_err(|(_, r)| ("event", r))?;
+        ev.quad = quad_class_of_root(root);
+        ev.goldstein = cb.cameo(&cameo).and_then(|e| e.goldstein);
+        ev.cameo = cameo;
+        ev.root = root;
+    } else {
+        ev.quad = quad_class_of_plover(&event);
+    }
+    let cc = json_str(v, "ccode");
+    ev.country = if cb.is_iso3(&cc) {
+        cc
+    } else {
+        cb.name_to_iso3(&json_str(v, "country"))
+            .map(str::to_string)
+            .unwrap_or_else(|| ev.source.country.clone())
+    };
+    let loc = match v.get("location") {
+        Some(serde_json::Value::Array(a)) => a.first(),
+        other => other,
+    };
+    if let Some(l) = loc.filter(|l| l.is_object()) {
+        ev.admin1 = json_str(l, "province");
+        ev.location = json_str(l, "city");
+        let (lat, lon) = parse_lat_lon(&json_str(l, "lat"), &json_str(l, "long"), "lat", "long")?;
+        ev.lat = lat;
+        ev.lon = lon;
+    }
+    Ok(Some(ev))
+}
+
+fn read_json<R: Read>(
+    input: R,
+    ctx: &mut Ctx,
+    sink: &mut dyn FnMut(Event),
+) -> Result<(), ReadError> {
+    use serde::de::{Deserializer as _, Error as _, SeqAccess, Visitor};
+    let lines = Rc::new(Cell::new(0u64));
+    let mut counted = LineCounter {
+        inner: input,
+        lines: lines.clone(),
+    };
+    // Peek the first non-blank byte to choose array vs. stream of objects.
+    let mut first = [0u8; 1];
+    let mut lead = Vec::new();
+    loop {
+        match counted.read(&mut first) {
+            Ok(0) => return Ok(()),
+            Ok(_) if first[0].is_ascii_whitespace() => continue,
+            Ok(_) => {
+                lead.push(first[0]);
+                break;
+            }
+            Err(e) => return Err(ReadError::Io(format!("{}: {e}", ctx.report.file))),
+        }
+    }
+    let is_array = lead[0] == b'[';
+    let stream = io::Cursor::new(lead).chain(counted);
+    let mut handle = |ctx: &mut Ctx, v: serde_json::Value| -> Result<(), ReadError> {
+        let line = lines.get() + 1;
+        ctx.report.rows_read += 1;
+        match plover_event(&v) {
+            Ok(Some(ev)) => {
+                ctx.report.rows_ok += 1;
+                sink(ev);
+                Ok(())
+            }
+            Ok(None) => {
+                ctx.report.rows_read -= 1;
+                ctx.report.skipped += 1;
+                Ok(())
+            }
+            Err((field, reason)) => ctx.reject(line, field, reason),
+        }
+    };
+    if is_array {
+        struct Seq<'a, F>(&'a mut F, &'a mut Ctx, &'a mut Option<ReadError>);
+        impl<'de, F: FnMut(&mut Ctx, serde_json::Value) -> Result<(), ReadError>> Visitor<'de>
+            for Seq<'_, F>
+        {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON array of event records")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                while let Some(v) = seq.next_element::<serde_json::Value>()? {
+                    if let Err(e) = (self.0)(self.1, v) {
+                        *self.2 = Some(e);
+                        return Err(A::Error::custom("stopped"));
+                    }
+                }
+                Ok(())
+            }
+        }
+        let mut de = serde_json::Deserializer::from_reader(stream);
+        let mut stop = None;
+        let res = (&mut de).deserialize_seq(Seq(&mut handle, ctx, &mut stop));
+        if let Some(e) = stop {
+            return Err(e);
+        }
+        if let Err(e) = res {
+            ctx.report.rows_read += 1;
+            ctx.reject(e.line() as u64, "(json)", format!("malformed JSON, rest of file skipped: {e}"))?;
+        }
+    } else {
+        let iter = serde_json::Deserializer::from_reader(stream).into_iter::<serde_json::Value>();
+        for v in iter {
+            match v {
+                Ok(v) => handle(ctx, v)?,
+                Err(e) => {
+                    ctx.report.rows_read += 1;
+                    ctx.reject(e.line() as u64, "(json)", format!("malformed JSON, rest of file skipped: {e}"))?;
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
