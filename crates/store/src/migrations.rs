@@ -1,0 +1,62 @@
+//! The schema, as ordered migrations written once for both SQLite and PostgreSQL.
+//!
+//! Only portable SQL here: TEXT, BIGINT, PRIMARY KEY, UNIQUE, REFERENCES. Times are stored as
+//! UTC RFC 3339 text (`2026-11-26T17:25:06Z`), which sorts as it reads.
+
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "accounts, sessions, tokens, invitations and the audit chain",
+    r#"
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    created_at TEXT NOT NULL,
+    disabled BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE invitations (
+    token_hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    user_id TEXT REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE audit_log (
+    seq BIGINT PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    before_digest TEXT NOT NULL,
+    after_digest TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE audit_head (
+    id BIGINT PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash)
+    VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000')
+"#,
+)];
