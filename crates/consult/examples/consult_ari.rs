@@ -16,7 +16,21 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data/consultations"));
-    let opts = Options::default();
+    let mut opts = Options::default();
+    if let Some(k) = std::env::var("FIXED_K").ok().and_then(|v| v.parse().ok()) {
+        opts.fixed_k = Some(k);
+    }
+    if let Some(k) = std::env::var("MIN_VOTES").ok().and_then(|v| v.parse().ok()) {
+        opts.min_votes = k;
+    }
+    match std::env::var("GROUP_INIT").as_deref() {
+        Ok("first") => opts.group_init = chamber_consult::analysis::GroupInit::FirstDistinct,
+        Ok("distal") => opts.group_init = chamber_consult::analysis::GroupInit::MostDistal,
+        _ => {}
+    }
+    if std::env::var("ASSIGN_ALL").as_deref() == Ok("0") {
+        opts.assign_all = false;
+    }
     println!("conversation\tparticipants\tgrouped_by_polis\tk\tari\tstability_mean_ari\tms");
     for conv in eval::conversations_with_votes(&dir).expect("data dir") {
         let name = conv.file_name().unwrap().to_string_lossy().to_string();

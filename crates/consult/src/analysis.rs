@@ -26,6 +26,31 @@ pub struct Options {
     pub min_votes: usize,
     /// If fewer are in, the top voters are added up to this many (Pol.is: 15).
     pub greedy_n: usize,
+    /// Fix the number of groups instead of choosing it by silhouette.
+    pub fixed_k: Option<usize>,
+    /// Also give a group to participants below the vote threshold: the group whose centre is
+    /// nearest to their projection (they are still listed in `unclustered`).
+    pub assign_all: bool,
+    /// A clustering whose smallest group holds less than this fraction of the clustered
+    /// participants is not considered (stops a lone outlier from becoming a "group").
+    pub min_group_fraction: f64,
+    /// A larger k is chosen only when its silhouette beats the smaller one's by this much
+    /// (Pol.is's k-smoother keeps the established k until another wins repeatedly; k grows from 2).
+    pub k_margin: f64,
+    /// How group k-means starts.
+    pub group_init: GroupInit,
+}
+
+/// Start of the group k-means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupInit {
+    /// First k distinct base-cluster centres (Pol.is's cold `init-clusters`).
+    FirstDistinct,
+    /// Grow from one cluster by opening new ones at the most distal point (Pol.is's
+    /// `clean-start-clusters`, which is how its clusterings evolve as a conversation grows).
+    MostDistal,
+    /// Both starts; keep the clustering with the lower weighted within-group sum of squares.
+    Best,
 }
 
 impl Default for Options {
@@ -38,6 +63,17 @@ impl Default for Options {
             group_iters: 20,
             min_votes: 7,
             greedy_n: 15,
+            fixed_k: None,
+            assign_all: true,
+            group_init: GroupInit::Best,
+            k_margin: std::env::var("EXP_MARGIN")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.05),
+            min_group_fraction: std::env::var("EXP_MINFRAC")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.03),
         }
     }
 }
@@ -87,6 +123,9 @@ pub struct Analysis {
     pub silhouette: f64,
     pub k_scores: Vec<KScore>,
     pub n_base_clusters: usize,
+    /// Participants below the vote threshold (not used to form groups; when `assign_all` is on
+    /// they still get the nearest group in `participants`).
+    pub unclustered: Vec<ParticipantId>,
     pub moderated_out: Vec<CommentId>,
     /// Participant id → group id, or `None` when not clustered.
     pub participants: BTreeMap<ParticipantId, Option<usize>>,
@@ -150,19 +189,56 @@ pub fn analyze_matrix(
     let base_pts: Vec<[f64; 2]> = base.iter().map(|c| c.center).collect();
     let base_w: Vec<f64> = base.iter().map(|c| c.members.len() as f64).collect();
     let max_k = opts.max_k.min(2 + base.len() / 12);
-    let mut k_scores = Vec::new();
+    let total_w: f64 = base_w.iter().sum();
+    let mut k_scores: Vec<KScore> = Vec::new();
     let mut best: Option<(f64, Vec<Cluster>)> = None;
-    for k in 2..=max_k {
+    let ks = match opts.fixed_k {
+        Some(k) => k..=k,
+        None => 2..=max_k,
+    };
+    for k in ks {
         if base.len() < k {
             break;
         }
-        let g = math::kmeans(&base_pts, Some(&base_w), k, opts.group_iters, None);
+        let run = |init| math::kmeans(&base_pts, Some(&base_w), k, opts.group_iters, init);
+        let candidates = match opts.group_init {
+            GroupInit::FirstDistinct => vec![run(None)],
+            GroupInit::MostDistal => vec![run(Some(math::most_distal_init(
+                &base_pts,
+                Some(&base_w),
+                k,
+            )))],
+            GroupInit::Best => vec![
+                run(None),
+                run(Some(math::most_distal_init(&base_pts, Some(&base_w), k))),
+            ],
+        };
+        // Keep full clusterings without tiny groups; among those the lowest within-group sum of squares.
+        let min_size = (opts.min_group_fraction * total_w).max(1.0);
+        let mut g: Option<(f64, Vec<Cluster>)> = None;
+        for c in candidates {
+            if c.len() < k {
+                continue;
+            }
+            let smallest = c
+                .iter()
+                .map(|cl| cl.members.iter().map(|&b| base_w[b]).sum::<f64>())
+                .fold(f64::INFINITY, f64::min);
+            if smallest < min_size {
+                continue;
+            }
+            let i = math::inertia(&base_pts, Some(&base_w), &c);
+            if g.as_ref().is_none_or(|(gi, _)| i < *gi) {
+                g = Some((i, c));
+            }
+        }
+        let Some((_, g)) = g else { continue };
         if g.len() < k {
             continue;
         }
         let s = math::silhouette(&base_pts, &g);
         k_scores.push(KScore { k, silhouette: s });
-        if best.as_ref().is_none_or(|(bs, _)| s > *bs) {
+        if best.as_ref().is_none_or(|(bs, _)| s > *bs + opts.k_margin) {
             best = Some((s, g));
         }
     }
@@ -199,6 +275,28 @@ pub fn analyze_matrix(
         group_rows.push(rows);
     }
 
+    // Participants below the threshold: attach to the nearest group centre (Pol.is's own
+    // exports of older conversations group them too). Repness and consensus use clustered ones only.
+    let unclustered: Vec<ParticipantId> = (0..m.n_rows())
+        .filter(|&r| !in_conv[r])
+        .map(|r| m.participants[r])
+        .collect();
+    let mut final_group = row_group.clone();
+    if opts.assign_all && !group_clusters.is_empty() {
+        for r in 0..m.n_rows() {
+            if final_group[r].is_none() {
+                let mut best = (f64::INFINITY, 0usize);
+                for (gid, g) in group_clusters.iter().enumerate() {
+                    let d = (proj[r][0] - g.center[0]).powi(2) + (proj[r][1] - g.center[1]).powi(2);
+                    if d < best.0 {
+                        best = (d, gid);
+                    }
+                }
+                final_group[r] = Some(best.1);
+            }
+        }
+    }
+
     let counts_per_group = repness::group_counts(m, &group_rows);
     let reps = repness::select_rep_comments(m, &counts_per_group);
     let consensus = repness::group_informed_consensus(m, &counts_per_group);
@@ -218,7 +316,7 @@ pub fn analyze_matrix(
     let participants = m
         .participants
         .iter()
-        .zip(&row_group)
+        .zip(&final_group)
         .map(|(&p, &g)| (p, g))
         .collect();
     let projections = m
@@ -243,6 +341,7 @@ pub fn analyze_matrix(
         silhouette,
         k_scores,
         n_base_clusters: base.len(),
+        unclustered,
         moderated_out,
         participants,
         groups,

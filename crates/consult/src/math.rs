@@ -155,7 +155,11 @@ pub fn pca(m: &VoteMatrix, n_comps: usize, iters: usize, start: Option<&[Vec<f64
 /// centre. As in Pol.is, moderated-out columns are zero for everyone and count as voted.
 pub fn project(m: &VoteMatrix, pca: &Pca) -> Vec<[f64; 2]> {
     let n_cols = m.n_cols();
-    let n_mod = m.moderated_out.iter().filter(|x| **x).count();
+    let mut n_mod = m.moderated_out.iter().filter(|x| **x).count();
+    if std::env::var("EXP_NOMOD").is_ok() {
+        n_mod = 0;
+    }
+    let noscale = std::env::var("EXP_NOSCALE").is_ok();
     m.rows
         .iter()
         .map(|row| {
@@ -170,7 +174,10 @@ pub fn project(m: &VoteMatrix, pca: &Pca) -> Vec<[f64; 2]> {
                 p1 += x * pca.comps[0][j as usize];
                 p2 += x * pca.comps[1][j as usize];
             }
-            let scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
+            let mut scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
+            if noscale {
+                scale = 1.0;
+            }
             [p1 * scale, p2 * scale]
         })
         .collect()
@@ -200,6 +207,66 @@ fn first_distinct(points: &[[f64; 2]], k: usize) -> Vec<[f64; 2]> {
         }
     }
     out
+}
+
+/// Initial centres by Pol.is's `clean-start-clusters` growth from a single cluster: start from
+/// the (weighted) mean and repeatedly open a cluster at the most distal point (the point farthest
+/// from its nearest centre; first one on ties) until there are `k`.
+pub fn most_distal_init(points: &[[f64; 2]], weights: Option<&[f64]>, k: usize) -> Vec<[f64; 2]> {
+    if points.is_empty() || k == 0 {
+        return Vec::new();
+    }
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let sw: f64 = (0..points.len()).map(w).sum();
+    let mean = [
+        (0..points.len()).map(|i| w(i) * points[i][0]).sum::<f64>() / sw,
+        (0..points.len()).map(|i| w(i) * points[i][1]).sum::<f64>() / sw,
+    ];
+    let mut centers = vec![mean];
+    while centers.len() < k {
+        let mut best = (0.0f64, usize::MAX);
+        for (i, p) in points.iter().enumerate() {
+            let d = centers
+                .iter()
+                .map(|c| dist(*p, *c))
+                .fold(f64::INFINITY, f64::min);
+            if d > best.0 {
+                best = (d, i);
+            }
+        }
+        if best.1 == usize::MAX {
+            break;
+        }
+        centers.push(points[best.1]);
+        // Recentre with one assignment step, as clean-start-clusters does between splits.
+        let mut sums = vec![[0.0f64; 3]; centers.len()];
+        for (i, p) in points.iter().enumerate() {
+            let mut bc = 0;
+            let mut bd = f64::INFINITY;
+            for (c, cc) in centers.iter().enumerate() {
+                let d = dist(*p, *cc);
+                if d < bd {
+                    bd = d;
+                    bc = c;
+                }
+            }
+            sums[bc][0] += w(i) * p[0];
+            sums[bc][1] += w(i) * p[1];
+            sums[bc][2] += w(i);
+        }
+        centers = sums
+            .iter()
+            .zip(&centers)
+            .map(|(s, c)| {
+                if s[2] > 0.0 {
+                    [s[0] / s[2], s[1] / s[2]]
+                } else {
+                    *c
+                }
+            })
+            .collect();
+    }
+    centers
 }
 
 fn same_clustering(a: &[[f64; 2]], b: &[[f64; 2]]) -> bool {
@@ -278,6 +345,15 @@ pub fn kmeans(
         }
         iter -= 1;
     }
+}
+
+/// Weighted within-cluster sum of squares (k-means objective).
+pub fn inertia(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> f64 {
+    clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |&i| (i, c.center)))
+        .map(|(i, c)| weights.map_or(1.0, |w| w[i]) * dist(points[i], c).powi(2))
+        .sum()
 }
 
 /// Silhouette coefficient of a clustering of `points` (Pol.is computes it on base-cluster
