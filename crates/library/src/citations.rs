@@ -237,7 +237,7 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
     // 1. Document symbols.
     for m in DOC_RE.find_iter(text) {
         if let Some(c) = char_before(text, m.start())
-            && (c.is_alphanumeric() || c == '/' || c == '.')
+            && (c.is_ascii_alphanumeric() || c == '/' || c == '.')
         {
             continue;
         }

@@ -1,0 +1,213 @@
+//! Every AKN4UN fixture (XML) and its plain-text rendering against the gold JSON parse.
+//!
+//! Gold: `unxml-ga/fixtures-derived/<Language>/<name>.gold.json`, read straight from the XML.
+//! Metadata and paragraph counts must equal the gold; citations are scored over the whole set
+//! (precision >= 0.97, recall >= 0.95), compared as (symbol without part letters, in footnote?).
+//! Gold quirks handled explicitly: a `null` gold field (e.g. agenda items of session-75 files) is
+//! not compared; multi-part resolutions (79/252 A-B) keep their parts in `components`, whose
+//! paragraphs and citations are added to the top level.
+
+use chamber_library::citations::comparison_key;
+use chamber_library::{Document, Lang, parse_file};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn gold_items<'a>(gold: &'a Value, key: &str) -> Vec<&'a Value> {
+    let mut v: Vec<&Value> = gold[key].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+    if let Some(comps) = gold["components"].as_array() {
+        for c in comps {
+            if let Some(a) = c[key].as_array() {
+                v.extend(a.iter());
+            }
+        }
+    }
+    v
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Symbols named in the gold's originating-document strings ("A/78/461, para. 53" → A/78/461).
+fn symbols_in(s: &str) -> Vec<String> {
+    let doc = chamber_library::parse_str(&format!("x\n[ ({s})]\n"), None);
+    let _ = doc; // parse_str needs a symbol; extract directly instead
+    let mut out = Vec::new();
+    for w in s.split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '،' || c == '和' || c == '(' || c == ')') {
+        let w = w.trim_end_matches('.');
+        if (w.starts_with("A/") || w.starts_with("S/")) && w.len() > 3 {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+struct Row {
+    file: String,
+    problems: Vec<String>,
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+fn check(doc: &Document, gold: &Value, file: &str) -> Row {
+    let mut problems = Vec::new();
+    let gs = |k: &str| gold[k].as_str().map(norm);
+    if gs("symbol").as_deref() != Some(norm(&doc.symbol).as_str()) {
+        problems.push(format!("symbol {:?} != {:?}", doc.symbol, gs("symbol")));
+    }
+    let lang = gold["language"].as_str().and_then(Lang::from_code).map(|l| l.code());
+    if lang != Some(doc.language.as_str()) {
+        problems.push(format!("language {} != {lang:?}", doc.language));
+    }
+    if let Some(s) = gold["session"].as_str()
+        && doc.session.map(|x| x.to_string()).as_deref() != Some(s)
+    {
+        problems.push(format!("session {:?} != {s}", doc.session));
+    }
+    let gold_agenda: Vec<String> = gold["agenda_items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["number"].as_str().map(norm))
+        .collect();
+    if !gold_agenda.is_empty() {
+        let mine: Vec<String> = doc.agenda_items.iter().map(|a| norm(a)).collect();
+        if mine != gold_agenda {
+            problems.push(format!("agenda {mine:?} != {gold_agenda:?}"));
+        }
+    }
+    for (k, mine) in [("adoption_date", &doc.adoption_date), ("distribution_date", &doc.distribution_date)] {
+        if let Some(g) = gold[k].as_str()
+            && mine.as_deref() != Some(g)
+        {
+            problems.push(format!("{k} {mine:?} != {g}"));
+        }
+    }
+    let gold_orig: Vec<String> = gold["originating_documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .flat_map(symbols_in)
+        .collect();
+    if !gold_orig.is_empty() && doc.originating_documents != gold_orig {
+        problems.push(format!("originating {:?} != {gold_orig:?}", doc.originating_documents));
+    }
+    if let Some(t) = gs("title")
+        && norm(&doc.title) != t
+    {
+        problems.push(format!("title {:?} != {t:?}", doc.title));
+    }
+    for (k, n) in [
+        ("preamble", doc.preamble.len()),
+        ("operative", doc.operative.len()),
+        ("footnotes", doc.footnotes.len()),
+    ] {
+        let g = gold_items(gold, k).len();
+        if n != g {
+            problems.push(format!("{k} {n} != {g}"));
+        }
+    }
+    // Citations as multisets of (key, in footnote).
+    let mut want: HashMap<(String, bool), usize> = HashMap::new();
+    for c in gold_items(gold, "citations") {
+        let key = comparison_key(c["target"].as_str().unwrap_or(""));
+        *want.entry((key, c["in_footnote"].as_bool().unwrap_or(false))).or_default() += 1;
+    }
+    let mut got: HashMap<(String, bool), usize> = HashMap::new();
+    for c in &doc.citations {
+        *got.entry((comparison_key(&c.target), c.in_footnote())).or_default() += 1;
+    }
+    let mut tp = 0;
+    for (k, &n) in &got {
+        tp += n.min(*want.get(k).unwrap_or(&0));
+    }
+    let fp = got.values().sum::<usize>() - tp;
+    let fn_ = want.values().sum::<usize>() - tp;
+    if std::env::var_os("CHAMBER_DEBUG_CITES").is_some() {
+        for (k, &n) in &got {
+            let w = *want.get(k).unwrap_or(&0);
+            if n > w {
+                eprintln!("  {file}: extra {k:?} x{}", n - w);
+            }
+        }
+        for (k, &w) in &want {
+            let n = *got.get(k).unwrap_or(&0);
+            if w > n {
+                eprintln!("  {file}: missing {k:?} x{}", w - n);
+            }
+        }
+    }
+    Row { file: file.to_string(), problems, tp, fp, fn_ }
+}
+
+fn fixtures(base: &Path) -> Vec<(PathBuf, PathBuf, PathBuf)> {
+    // (xml, txt, gold)
+    let mut out = Vec::new();
+    let derived = base.join("fixtures-derived");
+    let mut langs: Vec<_> = std::fs::read_dir(base.join("fixtures"))
+        .expect("fixtures dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .collect();
+    langs.sort_by_key(|e| e.path());
+    for l in langs {
+        let mut files: Vec<_> = std::fs::read_dir(l.path())
+            .expect("language dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+            .collect();
+        files.sort();
+        for xml in files {
+            let stem = xml.file_stem().unwrap().to_string_lossy().into_owned();
+            let dir = derived.join(l.file_name());
+            out.push((xml.clone(), dir.join(format!("{stem}.txt")), dir.join(format!("{stem}.gold.json"))));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_matches_the_gold() {
+    let base = chamber_testkit::require_shared!("data/undocs/unxml-ga");
+    let set = fixtures(&base);
+    assert_eq!(set.len(), 77, "77 AKN4UN fixtures expected");
+    let mut rows = Vec::new();
+    for (xml, txt, gold) in &set {
+        let gold: Value = serde_json::from_str(&std::fs::read_to_string(gold).expect("gold")).expect("gold json");
+        for (path, kind) in [(xml, "xml"), (txt, "txt")] {
+            let name = format!(
+                "{}/{} [{kind}]",
+                path.parent().unwrap().file_name().unwrap().to_string_lossy(),
+                path.file_name().unwrap().to_string_lossy()
+            );
+            match parse_file(path, None) {
+                Ok(doc) => rows.push(check(&doc, &gold, &name)),
+                Err(e) => rows.push(Row { file: name, problems: vec![format!("parse error: {e}")], tp: 0, fp: 0, fn_: 0 }),
+            }
+        }
+    }
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    let mut failed = 0;
+    println!("{:<52} {:>4} {:>4} {:>4}  status", "file", "tp", "fp", "fn");
+    for r in &rows {
+        tp += r.tp;
+        fp += r.fp;
+        fn_ += r.fn_;
+        let status = if r.problems.is_empty() { "ok".to_string() } else { failed += 1; r.problems.join("; ") };
+        println!("{:<52} {:>4} {:>4} {:>4}  {status}", r.file, r.tp, r.fp, r.fn_);
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    println!(
+        "files: {} ({} ok, {failed} failing); citations tp={tp} fp={fp} fn={fn_} precision={precision:.4} recall={recall:.4}",
+        rows.len(),
+        rows.len() - failed
+    );
+    assert_eq!(failed, 0, "files whose metadata or paragraph counts differ from the gold");
+    assert!(precision >= 0.97, "citation precision {precision:.4} < 0.97");
+    assert!(recall >= 0.95, "citation recall {recall:.4} < 0.95");
+}
