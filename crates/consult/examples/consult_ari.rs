@@ -23,6 +23,16 @@ fn main() {
     if let Some(k) = std::env::var("MIN_VOTES").ok().and_then(|v| v.parse().ok()) {
         opts.min_votes = k;
     }
+    let env = |n: &str| std::env::var(n).ok().and_then(|v| v.parse::<usize>().ok());
+    if let Some(v) = env("BASE_K") {
+        opts.base_k = v;
+    }
+    if let Some(v) = env("BASE_ITERS") {
+        opts.base_iters = v;
+    }
+    if let Some(v) = env("GROUP_ITERS") {
+        opts.group_iters = v;
+    }
     match std::env::var("GROUP_INIT").as_deref() {
         Ok("first") => opts.group_init = chamber_consult::analysis::GroupInit::FirstDistinct,
         Ok("distal") => opts.group_init = chamber_consult::analysis::GroupInit::MostDistal,

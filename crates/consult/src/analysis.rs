@@ -66,14 +66,8 @@ impl Default for Options {
             fixed_k: None,
             assign_all: true,
             group_init: GroupInit::Best,
-            k_margin: std::env::var("EXP_MARGIN")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0.05),
-            min_group_fraction: std::env::var("EXP_MINFRAC")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0.03),
+            k_margin: 0.05,
+            min_group_fraction: 0.03,
         }
     }
 }

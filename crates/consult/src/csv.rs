@@ -10,8 +10,22 @@ pub(crate) struct Record {
 }
 
 /// Parse the whole text into records. Quoted fields may hold commas, quotes (`""`) and newlines.
+#[cfg(test)]
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Vec<Record>> {
     let mut records = Vec::new();
+    parse_with(path, text, |r| {
+        records.push(r);
+        Ok(())
+    })?;
+    Ok(records)
+}
+
+/// Parse the text, handing each record to `f` as soon as it is complete (no record list is kept).
+pub(crate) fn parse_with(
+    path: &Path,
+    text: &str,
+    mut f: impl FnMut(Record) -> Result<()>,
+) -> Result<()> {
     let mut fields: Vec<String> = Vec::new();
     let mut field = String::new();
     let mut line = 1usize;
@@ -55,10 +69,10 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Vec<Record>> {
             '\n' => {
                 if !at_record_start || !field.is_empty() {
                     fields.push(std::mem::take(&mut field));
-                    records.push(Record {
+                    f(Record {
                         line: start_line,
                         fields: std::mem::take(&mut fields),
-                    });
+                    })?;
                 }
                 quoted_field = false;
                 line += 1;
@@ -89,21 +103,36 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Vec<Record>> {
     }
     if !at_record_start || !field.is_empty() {
         fields.push(field);
-        records.push(Record {
+        f(Record {
             line: start_line,
             fields,
-        });
+        })?;
     }
-    Ok(records)
+    Ok(())
 }
 
-/// Read a file and parse it, mapping I/O errors to [`ConsultError::Io`].
-pub(crate) fn read(path: &Path) -> Result<Vec<Record>> {
+/// Read a file and stream its records: `header` gets the first, `row` every other one.
+/// An empty file is an error naming the file.
+pub(crate) fn read_with<H>(
+    path: &Path,
+    header: impl FnOnce(Record) -> Result<H>,
+    mut row: impl FnMut(&H, Record) -> Result<()>,
+) -> Result<H> {
     let text = std::fs::read_to_string(path).map_err(|source| ConsultError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(path, &text)
+    let mut header = Some(header);
+    let mut h: Option<H> = None;
+    parse_with(path, &text, |rec| match &h {
+        None => {
+            let make = header.take().expect("header parsed once");
+            h = Some(make(rec)?);
+            Ok(())
+        }
+        Some(hh) => row(hh, rec),
+    })?;
+    h.ok_or_else(|| ConsultError::bad(path, 1, "(header)", "empty file, expected a header"))
 }
 
 #[cfg(test)]

@@ -55,37 +55,38 @@ pub fn adjusted_rand_index<A: Ord, B: Ord>(a: &[A], b: &[B]) -> f64 {
 /// (`None` when Pol.is did not group the participant). Evaluation only.
 pub fn reference_groups(dir: &Path) -> Result<BTreeMap<ParticipantId, Option<u64>>> {
     let path = dir.join("participants-votes.csv");
-    let records = csv::read(&path)?;
-    let mut it = records.into_iter();
-    let header = it
-        .next()
-        .ok_or_else(|| ConsultError::bad(&path, 1, "(header)", "empty file"))?;
-    let col = |name: &str| {
-        header
-            .fields
-            .iter()
-            .position(|f| f.trim() == name)
-            .ok_or_else(|| ConsultError::MissingColumn {
-                path: path.clone(),
-                column: name.into(),
-            })
-    };
-    let (pc, gc) = (col("participant")?, col("group-id")?);
     let mut out = BTreeMap::new();
-    for rec in it {
-        let get = |i: usize, name: &str| -> Result<Option<u64>> {
-            let raw = rec.fields.get(i).map(|s| s.trim()).unwrap_or("");
-            if raw.is_empty() {
-                return Ok(None);
-            }
-            raw.parse().map(Some).map_err(|_| {
-                ConsultError::bad(&path, rec.line, name, format!("not an integer: {raw:?}"))
-            })
-        };
-        let pid = get(pc, "participant")?
-            .ok_or_else(|| ConsultError::bad(&path, rec.line, "participant", "empty"))?;
-        out.insert(pid, get(gc, "group-id")?);
-    }
+    let get = |rec: &csv::Record, i: usize, name: &str| -> Result<Option<u64>> {
+        let raw = rec.fields.get(i).map(|s| s.trim()).unwrap_or("");
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.parse().map(Some).map_err(|_| {
+            ConsultError::bad(&path, rec.line, name, format!("not an integer: {raw:?}"))
+        })
+    };
+    csv::read_with(
+        &path,
+        |header| {
+            let col = |name: &str| {
+                header
+                    .fields
+                    .iter()
+                    .position(|f| f.trim() == name)
+                    .ok_or_else(|| ConsultError::MissingColumn {
+                        path: path.clone(),
+                        column: name.into(),
+                    })
+            };
+            Ok((col("participant")?, col("group-id")?))
+        },
+        |&(pc, gc), rec| {
+            let pid = get(&rec, pc, "participant")?
+                .ok_or_else(|| ConsultError::bad(&path, rec.line, "participant", "empty"))?;
+            out.insert(pid, get(&rec, gc, "group-id")?);
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -113,11 +114,16 @@ pub fn ari_against(
     (adjusted_rand_index(&ours, &theirs), ours.len())
 }
 
-/// ARI between two analyses' groupings over the participants clustered in `a`.
+/// ARI between two analyses' groupings over the participants clustered (above the vote
+/// threshold) in `a`.
 pub fn ari_between(a: &Analysis, b: &Analysis) -> f64 {
+    let unclustered: std::collections::BTreeSet<_> = a.unclustered.iter().collect();
     let mut x = Vec::new();
     let mut y = Vec::new();
     for (pid, g) in &a.participants {
+        if unclustered.contains(pid) {
+            continue;
+        }
         if let Some(g) = g {
             x.push(*g as i64);
             y.push(

@@ -155,11 +155,7 @@ pub fn pca(m: &VoteMatrix, n_comps: usize, iters: usize, start: Option<&[Vec<f64
 /// centre. As in Pol.is, moderated-out columns are zero for everyone and count as voted.
 pub fn project(m: &VoteMatrix, pca: &Pca) -> Vec<[f64; 2]> {
     let n_cols = m.n_cols();
-    let mut n_mod = m.moderated_out.iter().filter(|x| **x).count();
-    if std::env::var("EXP_NOMOD").is_ok() {
-        n_mod = 0;
-    }
-    let noscale = std::env::var("EXP_NOSCALE").is_ok();
+    let n_mod = m.moderated_out.iter().filter(|x| **x).count();
     m.rows
         .iter()
         .map(|row| {
@@ -174,10 +170,7 @@ pub fn project(m: &VoteMatrix, pca: &Pca) -> Vec<[f64; 2]> {
                 p1 += x * pca.comps[0][j as usize];
                 p2 += x * pca.comps[1][j as usize];
             }
-            let mut scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
-            if noscale {
-                scale = 1.0;
-            }
+            let scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
             [p1 * scale, p2 * scale]
         })
         .collect()

@@ -145,70 +145,79 @@ fn parse_id(path: &Path, rec: &Record, idx: usize, name: &str) -> Result<u64> {
     })
 }
 
-fn split_header(path: &Path, records: Vec<Record>) -> Result<(Record, Vec<Record>)> {
-    let mut it = records.into_iter();
-    let header = it
-        .next()
-        .ok_or_else(|| ConsultError::bad(path, 1, "(header)", "empty file, expected a header"))?;
-    Ok((header, it.collect()))
-}
-
 /// Read `comments.csv`.
 pub fn read_comments(path: &Path) -> Result<BTreeMap<CommentId, Comment>> {
-    let (header, rows) = split_header(path, csv::read(path)?)?;
-    let h = Header::new(path, &header);
-    let id_col = h.require("comment-id")?;
-    let mod_col = h.find("moderated");
-    let author_col = h.find("author-id");
-    let meta_col = h.find("is-meta");
-    let body_col = h.find("comment-body");
-    let mut out = BTreeMap::new();
-    for rec in &rows {
-        h.check_width(rec)?;
-        let id = parse_id(path, rec, id_col, "comment-id")?;
-        let moderated = match mod_col {
-            Some(i) => {
-                let raw = rec.fields[i].trim();
-                raw.parse::<i8>()
-                    .ok()
-                    .filter(|m| (-1..=1).contains(m))
-                    .ok_or_else(|| {
-                        ConsultError::bad(
-                            path,
-                            rec.line,
-                            "moderated",
-                            format!("expected -1, 0 or 1, found {raw:?}"),
-                        )
-                    })?
-            }
-            None => 0,
-        };
-        let author = match author_col {
-            Some(i) if !rec.fields[i].trim().is_empty() => {
-                Some(parse_id(path, rec, i, "author-id")?)
-            }
-            _ => None,
-        };
-        let is_meta = meta_col
-            .map(|i| rec.fields[i].trim().eq_ignore_ascii_case("true"))
-            .unwrap_or(false);
-        let body = body_col.map(|i| rec.fields[i].clone()).unwrap_or_default();
-        let comment = Comment {
-            id,
-            author,
-            moderated,
-            is_meta,
-            body,
-        };
-        if out.insert(id, comment).is_some() {
-            return Err(ConsultError::bad(
-                path,
-                rec.line,
-                "comment-id",
-                format!("duplicate comment id {id}"),
-            ));
-        }
+    struct Cols<'a> {
+        h: Header<'a>,
+        id: usize,
+        moderated: Option<usize>,
+        author: Option<usize>,
+        meta: Option<usize>,
+        body: Option<usize>,
     }
+    let mut out = BTreeMap::new();
+    csv::read_with(
+        path,
+        |rec| {
+            let h = Header::new(path, &rec);
+            Ok(Cols {
+                id: h.require("comment-id")?,
+                moderated: h.find("moderated"),
+                author: h.find("author-id"),
+                meta: h.find("is-meta"),
+                body: h.find("comment-body"),
+                h,
+            })
+        },
+        |c, rec| {
+            c.h.check_width(&rec)?;
+            let id = parse_id(path, &rec, c.id, "comment-id")?;
+            let moderated = match c.moderated {
+                Some(i) => {
+                    let raw = rec.fields[i].trim();
+                    raw.parse::<i8>()
+                        .ok()
+                        .filter(|m| (-1..=1).contains(m))
+                        .ok_or_else(|| {
+                            ConsultError::bad(
+                                path,
+                                rec.line,
+                                "moderated",
+                                format!("expected -1, 0 or 1, found {raw:?}"),
+                            )
+                        })?
+                }
+                None => 0,
+            };
+            let author = match c.author {
+                Some(i) if !rec.fields[i].trim().is_empty() => {
+                    Some(parse_id(path, &rec, i, "author-id")?)
+                }
+                _ => None,
+            };
+            let is_meta = c
+                .meta
+                .map(|i| rec.fields[i].trim().eq_ignore_ascii_case("true"))
+                .unwrap_or(false);
+            let body = c.body.map(|i| rec.fields[i].clone()).unwrap_or_default();
+            let comment = Comment {
+                id,
+                author,
+                moderated,
+                is_meta,
+                body,
+            };
+            if out.insert(id, comment).is_some() {
+                return Err(ConsultError::bad(
+                    path,
+                    rec.line,
+                    "comment-id",
+                    format!("duplicate comment id {id}"),
+                ));
+            }
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -235,46 +244,61 @@ pub fn read_votes_csv(
     path: &Path,
     comments: &BTreeMap<CommentId, Comment>,
 ) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
-    let (header, rows) = split_header(path, csv::read(path)?)?;
-    let h = Header::new(path, &header);
-    let tid_col = h.require("comment-id")?;
-    let pid_col = h.require("voter-id")?;
-    let vote_col = h.require("vote")?;
-    let ts_col = h.find("timestamp");
-    let mut latest: BTreeMap<(ParticipantId, CommentId), (i64, Vote)> = BTreeMap::new();
-    for rec in &rows {
-        h.check_width(rec)?;
-        let tid = parse_id(path, rec, tid_col, "comment-id")?;
-        let pid = parse_id(path, rec, pid_col, "voter-id")?;
-        check_known(comments, path, rec.line, "comment-id", tid)?;
-        let raw = &rec.fields[vote_col];
-        let vote = Vote::parse(raw).ok_or_else(|| {
-            ConsultError::bad(
-                path,
-                rec.line,
-                "vote",
-                format!("expected -1, 0 or 1, found {:?}", raw.trim()),
-            )
-        })?;
-        let ts = match ts_col {
-            Some(i) => {
-                let raw = rec.fields[i].trim();
-                raw.parse::<i64>().map_err(|_| {
-                    ConsultError::bad(
-                        path,
-                        rec.line,
-                        "timestamp",
-                        format!("expected an integer timestamp, found {raw:?}"),
-                    )
-                })?
-            }
-            None => i64::MIN,
-        };
-        let entry = latest.entry((pid, tid)).or_insert((ts, vote));
-        if ts >= entry.0 {
-            *entry = (ts, vote);
-        }
+    struct Cols<'a> {
+        h: Header<'a>,
+        tid: usize,
+        pid: usize,
+        vote: usize,
+        ts: Option<usize>,
     }
+    let mut latest: BTreeMap<(ParticipantId, CommentId), (i64, Vote)> = BTreeMap::new();
+    csv::read_with(
+        path,
+        |rec| {
+            let h = Header::new(path, &rec);
+            Ok(Cols {
+                tid: h.require("comment-id")?,
+                pid: h.require("voter-id")?,
+                vote: h.require("vote")?,
+                ts: h.find("timestamp"),
+                h,
+            })
+        },
+        |c, rec| {
+            c.h.check_width(&rec)?;
+            let tid = parse_id(path, &rec, c.tid, "comment-id")?;
+            let pid = parse_id(path, &rec, c.pid, "voter-id")?;
+            check_known(comments, path, rec.line, "comment-id", tid)?;
+            let raw = &rec.fields[c.vote];
+            let vote = Vote::parse(raw).ok_or_else(|| {
+                ConsultError::bad(
+                    path,
+                    rec.line,
+                    "vote",
+                    format!("expected -1, 0 or 1, found {:?}", raw.trim()),
+                )
+            })?;
+            let ts = match c.ts {
+                Some(i) => {
+                    let raw = rec.fields[i].trim();
+                    raw.parse::<i64>().map_err(|_| {
+                        ConsultError::bad(
+                            path,
+                            rec.line,
+                            "timestamp",
+                            format!("expected an integer timestamp, found {raw:?}"),
+                        )
+                    })?
+                }
+                None => i64::MIN,
+            };
+            let entry = latest.entry((pid, tid)).or_insert((ts, vote));
+            if ts >= entry.0 {
+                *entry = (ts, vote);
+            }
+            Ok(())
+        },
+    )?;
     Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
 }
 
@@ -284,54 +308,65 @@ pub fn read_participants_votes(
     path: &Path,
     comments: &BTreeMap<CommentId, Comment>,
 ) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
-    let (header, rows) = split_header(path, csv::read(path)?)?;
-    let h = Header::new(path, &header);
-    let pid_col = h.require("participant")?;
-    let mut cols: Vec<(usize, CommentId)> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, name) in h.names.iter().enumerate() {
-        if let Ok(tid) = name.parse::<u64>() {
-            if !seen.insert(tid) {
-                return Err(ConsultError::bad(
-                    path,
-                    1,
-                    name,
-                    format!("duplicate comment column {tid}"),
-                ));
-            }
-            check_known(comments, path, 1, name, tid)?;
-            cols.push((i, tid));
-        }
+    struct Cols<'a> {
+        h: Header<'a>,
+        pid: usize,
+        cols: Vec<(usize, CommentId)>,
     }
     let mut pids = std::collections::BTreeSet::new();
     let mut votes = BTreeMap::new();
-    for rec in &rows {
-        h.check_width(rec)?;
-        let pid = parse_id(path, rec, pid_col, "participant")?;
-        if !pids.insert(pid) {
-            return Err(ConsultError::bad(
-                path,
-                rec.line,
-                "participant",
-                format!("duplicate participant {pid}"),
-            ));
-        }
-        for &(i, tid) in &cols {
-            let raw = rec.fields[i].trim();
-            if raw.is_empty() {
-                continue;
+    csv::read_with(
+        path,
+        |rec| {
+            let h = Header::new(path, &rec);
+            let pid = h.require("participant")?;
+            let mut cols: Vec<(usize, CommentId)> = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for (i, name) in h.names.iter().enumerate() {
+                if let Ok(tid) = name.parse::<u64>() {
+                    if !seen.insert(tid) {
+                        return Err(ConsultError::bad(
+                            path,
+                            rec.line,
+                            name,
+                            format!("duplicate comment column {tid}"),
+                        ));
+                    }
+                    check_known(comments, path, rec.line, name, tid)?;
+                    cols.push((i, tid));
+                }
             }
-            let vote = Vote::parse(raw).ok_or_else(|| {
-                ConsultError::bad(
+            Ok(Cols { h, pid, cols })
+        },
+        |c, rec| {
+            c.h.check_width(&rec)?;
+            let pid = parse_id(path, &rec, c.pid, "participant")?;
+            if !pids.insert(pid) {
+                return Err(ConsultError::bad(
                     path,
                     rec.line,
-                    &h.names[i],
-                    format!("expected -1, 0, 1 or empty, found {raw:?}"),
-                )
-            })?;
-            votes.insert((pid, tid), vote);
-        }
-    }
+                    "participant",
+                    format!("duplicate participant {pid}"),
+                ));
+            }
+            for &(i, tid) in &c.cols {
+                let raw = rec.fields[i].trim();
+                if raw.is_empty() {
+                    continue;
+                }
+                let vote = Vote::parse(raw).ok_or_else(|| {
+                    ConsultError::bad(
+                        path,
+                        rec.line,
+                        &c.h.names[i],
+                        format!("expected -1, 0, 1 or empty, found {raw:?}"),
+                    )
+                })?;
+                votes.insert((pid, tid), vote);
+            }
+            Ok(())
+        },
+    )?;
     Ok(votes)
 }
 
