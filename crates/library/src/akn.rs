@@ -228,7 +228,14 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                                     target = Some(Target::AnnexPara(idx));
                                 }
                             }
-                            "authorialNote" => target = Some(Target::Ignore),
+                            "authorialNote" => {
+                                acc.fn_texts.push((
+                                    attr(e, "marker").unwrap_or_default(),
+                                    String::new(),
+                                    Some(format!("annex {}", idx + 1)),
+                                ));
+                                target = Some(Target::Footnote(acc.fn_texts.len() - 1));
+                            }
                             _ => {}
                         }
                     }

@@ -31,7 +31,7 @@ static SEPARATOR_RE: LazyLock<Regex> =
 static FOOTNOTE_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?P<m>\d{1,3})[\t \u{3000}]+(?P<t>\S.*)$").expect("fn"));
 static NUMBERED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?P<n>\d{1,3}|[IVXLC]{1,7})\.(?:[\t \u{3000}]+(?P<t>.*)|\s*$)").expect("num")
+    Regex::new(r"^\s*(?P<n>\d{1,3}|[IVXLC]{1,7})(?:\.|[ \u{a0}]?-)(?:[\t \u{3000}]+(?P<t>.*)|\s*$)").expect("num")
 });
 static SUBITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?P<l>\(?(?:[a-z]{1,2}|[ivx]{1,6}|[а-я]|[\p{Arabic}]{1,3})\))[\t \u{3000}]*(?P<t>.*)$")
@@ -41,6 +41,12 @@ static FORMULA_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:(?:The General Assembly|L[’']Assemblée générale|La Asamblea General|إن الجمعية العامة|The Security Council|Le Conseil de sécurité|El Consejo de Seguridad|إن مجلس الأمن)\s*[,，،:：]?|(?:Генеральная Ассамблея|大\s*会|Совет Безопасности|安全理事会)\s*[,，،:：])\s*$")
         .expect("formula")
 });
+/// The enacting formula where it cannot be confused with the cover page (`Генеральная Ассамблея`
+/// without a comma opens the Pact for the Future).
+static FORMULA_LOOSE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:The General Assembly|L[’']Assemblée générale|La Asamblea General|Генеральная Ассамблея|إن الجمعية العامة|大\s*会|The Security Council|Le Conseil de sécurité|El Consejo de Seguridad|Совет Безопасности|إن مجلس الأمن|安全理事会)\s*[,，،:：]?\s*$")
+        .expect("formula")
+});
 static PART_LINE_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?P<p>[A-H])\s*$").expect("part"));
 static PLENARY_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -48,7 +54,7 @@ static PLENARY_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("plenary")
 });
 static AGENDA_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:Agenda items?\s+(?P<en>.+)|Points?\s+(?P<fr>.+?)\s+de l[’']ordre du jour|Temas?\s+(?P<es>.+?)\s+del programa|Пункты?\s+(?P<ru>.+?)\s+повестки дня|البندان?\s+(?P<ar>.+?)\s+من جدول الأعمال|议程项目\s*(?P<zh>.+))\s*$")
+    Regex::new(r"^\s*(?:Agenda items?\s+(?P<en>.+)|Points?\s+(?P<fr>.+?)\s+de l[’']ordre du jour|Temas?\s+(?P<es>.+?)\s+del programa|Пункты?\s+(?P<ru>.+?)\s+повестки дня|البند(?:ان)?\s+(?P<ar>.+?)\s+من جدول الأعمال|议程项目\s*(?P<zh>.+))\s*$")
         .expect("agenda")
 });
 static ADOPTED_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -66,8 +72,27 @@ enum Item {
     Separator,
 }
 
-fn is_furniture(line: &str) -> bool {
-    JOB_RE.is_match(line) || BARCODE_RE.is_match(line) || PAGE_RE.is_match(line)
+/// Page header/footer lines of PDF text: job number, barcode, page `2/4`.
+fn is_furniture(line: &str, pdf: bool) -> bool {
+    if !pdf {
+        return false;
+    }
+    if JOB_RE.is_match(line) || BARCODE_RE.is_match(line) {
+        return true;
+    }
+    if PAGE_RE.is_match(line) {
+        // `2/4` is a page number; `79/48` (a resolution number) is not.
+        let nums: Vec<u32> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        return match nums.as_slice() {
+            [a, b] => a <= b && *b < 200,
+            [_] => true,
+            _ => false,
+        };
+    }
+    false
 }
 
 /// Join a wrapped line onto the paragraph before it.
@@ -223,10 +248,10 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         let line = raw[i];
         let t = line.trim();
         i += 1;
-        if t.is_empty() || is_furniture(line) {
+        if t.is_empty() || is_furniture(line, pdf) {
             continue;
         }
-        if FORMULA_RE.is_match(t) {
+        if FORMULA_RE.is_match(t) || (saw_resnum && FORMULA_LOOSE_RE.is_match(t)) {
             break;
         }
         if saw_resnum {
@@ -301,6 +326,12 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         }
     }
     doc.title = clean(&title_lines.join(" "), lang);
+    // Renderings print the part letter after the title (`… for 2025 B`).
+    if let Some(part) = doc.symbol.rsplit(' ').next().filter(|p| p.len() == 1 && doc.symbol.contains(' ')) {
+        if let Some(stripped) = doc.title.strip_suffix(&format!(" {part}")) {
+            doc.title = stripped.to_string();
+        }
+    }
     if doc.symbol.is_empty() {
         // No cover page: look anywhere for a symbol.
         if let Some(m) = SYMBOL_RE.find(&input) {
@@ -330,7 +361,7 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         if t.is_empty() {
             continue;
         }
-        if is_furniture(line)
+        if is_furniture(line, pdf)
             || (pdf && k > body_start && SYMBOL_LINE_RE.is_match(line))
         {
             after_page_break = true;
@@ -401,7 +432,7 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         let starts_new = indented
             || cur.is_none()
             || is_closing(line)
-            || FORMULA_RE.is_match(line)
+            || FORMULA_LOOSE_RE.is_match(line)
             || PART_LINE_RE.is_match(line)
             || cur.as_deref().is_some_and(is_closing);
         if starts_new {
@@ -428,14 +459,17 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     for item in items {
         let text = match item {
             Item::Footnote(m, t) => {
-                footnotes.push((m, clean(&t, lang)));
+                // A footnote of the title may be printed again with the others.
+                if !footnotes.iter().any(|(fm, _)| *fm == m) {
+                    footnotes.push((m, clean(&t, lang)));
+                }
                 continue;
             }
             Item::Separator => continue,
             Item::Para(t) => t,
         };
         let t = text.trim();
-        if FORMULA_RE.is_match(t) {
+        if FORMULA_LOOSE_RE.is_match(t) {
             if state != State::Annex {
                 state = State::Preamble;
             }
@@ -492,8 +526,12 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
             }
         }
         let cleaned = clean(t, lang);
+        if !t.chars().any(char::is_alphanumeric) {
+            continue; // `* * *`
+        }
+        let heading = !has_terminal_punct(t) && t.chars().count() < 250;
         if state == State::Preamble {
-            if ends_like_preamble(t) {
+            if ends_like_preamble(t) || (heading && !doc.preamble.is_empty()) {
                 last_was_preamble = true;
                 doc.preamble.push(PreambularParagraph {
                     phrase: preamble_phrase(&cleaned, lang),
@@ -502,11 +540,16 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
                 });
                 continue;
             }
-            if doc.operative.is_empty() && !has_terminal_punct(t) && t.chars().count() < 250 {
+            if doc.operative.is_empty() && heading {
                 // a section heading before the operative part
                 continue;
             }
             state = State::Operative;
+        } else if heading
+            && !doc.operative.last().is_some_and(|p| p.text.trim_end().ends_with([':', '：']))
+        {
+            // a section heading between operative paragraphs
+            continue;
         }
         last_was_preamble = false;
         doc.operative.push(OperativeParagraph {
@@ -587,6 +630,13 @@ pub(crate) fn marker_pos(text: &str, marker: &str) -> Option<(usize, usize)> {
         let end = at + marker.len();
         let before = text[..at].chars().next_back();
         let after = text[end..].chars().next();
+        // Arabic prints markers in parentheses: `1925(1)،`.
+        if before == Some('(') && after == Some(')') && at >= 2 {
+            let b2 = text[..at - 1].chars().next_back();
+            if b2.is_some_and(|c| !c.is_whitespace()) {
+                return Some((at - 1, end + 1));
+            }
+        }
         let ok_before = before.is_some_and(|c| {
             !c.is_ascii_digit() && !c.is_whitespace() && !matches!(c, '/' | '.' | '-' | '(' | '第')
         });
@@ -674,5 +724,17 @@ mod tests {
         assert!(contains_marker("原则2 包括", "2"));
         assert!(!contains_marker("resolution 46/182", "2"));
         assert!(!contains_marker("in 2025", "2"));
+    }
+}
+#[cfg(test)]
+mod dbg_tests {
+    use super::*;
+    #[test]
+    fn dbg_ar() {
+        let t = "البند 98 (ك) من جدول الأعمال";
+        eprintln!("agenda {:?}", AGENDA_RE.captures(t));
+        eprintln!("formula {:?}", FORMULA_RE.is_match("الجمعية العامة"));
+        eprintln!("resnum {:?}", RESNUM_RE.captures("79/48"));
+        eprintln!("sym {:?}", SYMBOL_RE.find(t));
     }
 }
