@@ -9,8 +9,7 @@ pub struct Date(pub i32);
 impl Date {
     /// Build from year, month (1–12) and day (1–31); `None` when the day does not exist.
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
-        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1..=9999).contains(&y)
-        {
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1..=9999).contains(&y) {
             return None;
         }
         // Howard Hinnant's days_from_civil.
@@ -149,16 +148,23 @@ mod tests {
             }
         }
         assert_eq!(Date::from_ymd(1970, 1, 1), Some(Date(0)));
-        assert_eq!(Date::parse_compact("20120919").unwrap().to_string(), "2012-09-19");
+        assert_eq!(
+            Date::parse_compact("20120919").unwrap().to_string(),
+            "2012-09-19"
+        );
         assert_eq!(Date::parse_compact("20120230"), None);
         assert_eq!(Date::parse_compact("2012091"), None);
         assert_eq!(
-            Date::parse_iso("2013-12-13 00:00:00.000").unwrap().to_string(),
+            Date::parse_iso("2013-12-13 00:00:00.000")
+                .unwrap()
+                .to_string(),
             "2013-12-13"
         );
         assert_eq!(Date::parse_iso("2013-13-01"), None);
         assert_eq!(
-            Date::parse_dmy_words("01 November 2024").unwrap().to_string(),
+            Date::parse_dmy_words("01 November 2024")
+                .unwrap()
+                .to_string(),
             "2024-11-01"
         );
         assert_eq!(Date::parse_dmy_words("31 February 2024"), None);

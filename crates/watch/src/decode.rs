@@ -31,7 +31,10 @@ mod tests {
 
     #[test]
     fn utf8_passes_and_cp1252_is_recoded() {
-        assert_eq!(decode("Tbilisi – ok".as_bytes()), (Cow::Borrowed("Tbilisi – ok"), false));
+        assert_eq!(
+            decode("Tbilisi – ok".as_bytes()),
+            (Cow::Borrowed("Tbilisi – ok"), false)
+        );
         let (s, re) = decode(b"caf\xe9 \x93q\x94 \x80");
         assert!(re);
         assert_eq!(s, "café “q” €");

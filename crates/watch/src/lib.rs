@@ -8,11 +8,15 @@
 //! [`detect`] (robust baseline, CUSUM, Bayesian online change-point, artifact guard) →
 //! [`backtest`]; [`cli`] is the `chamber watch` command the binary wires in.
 
+pub mod alerts;
 pub mod codebook;
 pub mod date;
 pub mod decode;
+pub mod detect;
+pub mod indicators;
 pub mod model;
 pub mod reader;
+pub mod store;
 
 pub use date::Date;
 pub use model::{Actor, Event, Format};

@@ -26,7 +26,11 @@ pub struct Reject {
 
 impl fmt::Display for Reject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.reason)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
     }
 }
 
@@ -129,7 +133,9 @@ pub fn read_from<R: Read>(
         .read_to_end(&mut head)
         .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
     if head.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ReadError::Empty(format!("{name}: empty file, nothing to ingest")));
+        return Err(ReadError::Empty(format!(
+            "{name}: empty file, nothing to ingest"
+        )));
     }
     let format = match forced.or_else(|| detect(&head)) {
         Some(f) => f,
@@ -139,7 +145,11 @@ pub fn read_from<R: Read>(
             )));
         }
     };
-    let bom = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let stream = io::Cursor::new(head).chain(input);
     let mut ctx = Ctx {
         report: FileReport {
@@ -476,7 +486,10 @@ fn read_gdelt_tsv<R: Read>(
             ctx.reject(
                 line,
                 field,
-                format!("expected {want} tab-separated fields for {format}, found {}", rec.len()),
+                format!(
+                    "expected {want} tab-separated fields for {format}, found {}",
+                    rec.len()
+                ),
             )?;
             continue;
         }
@@ -829,7 +842,8 @@ fn read_headed<R: Read>(
         }
     };
     ctx.report.skipped += 1;
-    let cols = header_cols(format, &header).map_err(|m| ReadError::Format(format!("{file}: {m}")))?;
+    let cols =
+        header_cols(format, &header).map_err(|m| ReadError::Format(format!("{file}: {m}")))?;
     let width = header.1;
     loop {
         match rdr.read_byte_record(&mut rec) {
@@ -862,8 +876,16 @@ fn read_headed<R: Read>(
             n if n == width => 0,
             n if n == width + 1 && format == Format::Gdelt1Csv => 1,
             n => {
-                let field = if n > width { "(extra column)" } else { "(truncated row)" };
-                ctx.reject(line, field, format!("expected {width} fields as in the header, found {n}"))?;
+                let field = if n > width {
+                    "(extra column)"
+                } else {
+                    "(truncated row)"
+                };
+                ctx.reject(
+                    line,
+                    field,
+                    format!("expected {width} fields as in the header, found {n}"),
+                )?;
                 continue;
             }
         };
@@ -949,7 +971,8 @@ fn plover_event(v: &serde_json::Value) -> Result<Option<Event>, FieldError> {
     if id.is_empty() {
         return Err(("id", "missing id".into()));
     }
-    let date = Date::parse_iso(&date_s).ok_or_else(|| ("date", format!("not a date: {date_s:?}")))?;
+    let date =
+        Date::parse_iso(&date_s).ok_or_else(|| ("date", format!("not a date: {date_s:?}")))?;
     let event = json_str(v, "event");
     let mut ev = Event {
         dataset: "plover".into(),
@@ -1064,7 +1087,11 @@ fn read_json<R: Read>(
         }
         if let Err(e) = res {
             ctx.report.rows_read += 1;
-            ctx.reject(e.line() as u64, "(json)", format!("malformed JSON, rest of file skipped: {e}"))?;
+            ctx.reject(
+                e.line() as u64,
+                "(json)",
+                format!("malformed JSON, rest of file skipped: {e}"),
+            )?;
         }
     } else {
         let iter = serde_json::Deserializer::from_reader(stream).into_iter::<serde_json::Value>();
@@ -1073,7 +1100,11 @@ fn read_json<R: Read>(
                 Ok(v) => handle(ctx, v)?,
                 Err(e) => {
                     ctx.report.rows_read += 1;
-                    ctx.reject(e.line() as u64, "(json)", format!("malformed JSON, rest of file skipped: {e}"))?;
+                    ctx.reject(
+                        e.line() as u64,
+                        "(json)",
+                        format!("malformed JSON, rest of file skipped: {e}"),
+                    )?;
                     break;
                 }
             }

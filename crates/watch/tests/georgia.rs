@@ -1,0 +1,120 @@
+//! Real data: GDELT 1.0 rows located in Georgia, June 2011 – May 2013.
+
+use chamber_watch::alerts::{Query, alerts, artifacts};
+use chamber_watch::detect::Params;
+use chamber_watch::store::Store;
+use std::path::PathBuf;
+
+fn temp_store(tag: &str) -> Store {
+    let dir = std::env::temp_dir().join(format!("chamber-watch-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    Store::new(dir)
+}
+
+fn georgia_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["individual_csvs", "interval_csv"]
+        .iter()
+        .flat_map(|d| {
+            std::fs::read_dir(dir.join(d))
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn georgia_escalation_detected_and_dumps_ignored() {
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let store = temp_store("georgia");
+    let files = georgia_files(&dir);
+    assert_eq!(files.len(), 24);
+    let out = store.ingest(&files, None, false);
+    let t = out.total();
+    assert!(out.strict_failure.is_none());
+    assert_eq!(
+        t.rejected,
+        0,
+        "{:?}",
+        out.files
+            .iter()
+            .flat_map(|f| f.report.rejects.iter())
+            .take(3)
+            .collect::<Vec<_>>()
+    );
+    // 23 monthly files + the Sept–Nov 2012 interval file, which repeats monthly rows.
+    assert_eq!(
+        t.rows_read,
+        105_438
+            + 9_753
+            + (5_274
+                + 6_303
+                + 5_894
+                + 5_856
+                + 4_050
+                + 5_316
+                + 3_029
+                + 4_324
+                + 8_484
+                + 8_441
+                + 5_865
+                + 6_601
+                + 6_237
+                + 1_509
+                + 1_255
+                + 2_223
+                + 2_300
+                + 5_230
+                + 2_575
+                + 3_196
+                + 4_672
+                + 3_542
+                + 3_268)
+            - 105_438
+    );
+    assert_eq!(t.stored, 105_438, "unique GLOBALEVENTIDs");
+    assert_eq!(store.count().unwrap(), 105_438);
+
+    // Re-ingesting changes nothing.
+    let again = store.ingest(&files[..3], None, false);
+    assert_eq!(again.total().stored, 0);
+    assert_eq!(store.count().unwrap(), 105_438);
+
+    let p = Params::default();
+    let q = Query {
+        country: Some("GEO".into()),
+        ..Query::default()
+    };
+    let found = alerts(&store, &q, &p).unwrap();
+    for a in &found {
+        eprintln!("{} {} {:.2} {}", a.date, a.detector, a.score, a.explanation);
+    }
+    let hit: Vec<_> = found
+        .iter()
+        .filter(|a| ("2012-09-18".."2012-09-23").contains(&a.date.as_str()))
+        .collect();
+    assert!(
+        !hit.is_empty(),
+        "no alert for the September 2012 escalation"
+    );
+    assert!(hit.iter().all(|a| a.country.as_deref() == Some("GEO")));
+    assert!(hit[0].explanation.contains("Georgia"));
+    assert!(!hit[0].drivers.event_codes.is_empty());
+    for dump in ["2012-11-22", "2013-02-15", "2013-04-08", "2013-05-27"] {
+        assert!(
+            !found.iter().any(|a| a.date == dump),
+            "alert on artifact day {dump}"
+        );
+    }
+    let arts = artifacts(&store, &q, &p).unwrap();
+    let geo: Vec<String> = arts["GEO"].iter().map(|(d, _)| d.to_string()).collect();
+    for dump in ["2012-11-22", "2013-02-15", "2013-04-08", "2013-05-27"] {
+        assert!(
+            geo.contains(&dump.to_string()),
+            "{dump} not flagged: {geo:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(store.root());
+}
