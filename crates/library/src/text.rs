@@ -207,7 +207,7 @@ fn ends_like_preamble(text: &str) -> bool {
     let t = text.trim_end();
     let t = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
     let t = t.trim_end_matches(['”', '"', '»', ')']);
-    t.ends_with([',', '，', '،', ';', '؛'])
+    t.ends_with([',', '，', '،', ';', '؛', '；'])
 }
 
 fn has_terminal_punct(text: &str) -> bool {
@@ -425,6 +425,17 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         }
         after_page_break = false;
         if !pdf {
+            // One paragraph per line; a line starting with a space continues the one before
+            // (a line break inside the paragraph).
+            if indented
+                && !is_closing(line)
+                && let Some(Item::Para(prev)) = items.last_mut()
+                && !is_closing(prev)
+            {
+                prev.push('\n');
+                prev.push_str(line);
+                continue;
+            }
             items.push(Item::Para(line.to_string()));
             continue;
         }
