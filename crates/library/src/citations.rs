@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 /// Compound document symbols (`A/75/651-S/2020/1203`, `A/79/L.59`, `A/CONF.157/24`).
 pub(crate) static DOC_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let one = r"(?:A|S|E|ST|FCCC|CBD|TD|UNEP|DP|CEDAW|CRC|CCPR|CERD|CAT|UNW|ICCD)(?:/[A-Z0-9][A-Za-z0-9.]*)+";
+    let one = r"(?:A|S|E|ST|FCCC|CBD|TD|UNEP|DP|CEDAW|CRC|CCPR|CERD|CAT|UNW|ICCD)(?:/[A-Z0-9][A-Za-z0-9.]*)+(?: ?\((?:Part|Partie|Parte|Sect\.|Vol\.) ?[IVX0-9]+\)(?:/[A-Z0-9][A-Za-z0-9.]*)*)?";
     Regex::new(&format!(r"{one}(?:-{one})*")).expect("doc regex")
 });
 
@@ -92,7 +92,10 @@ fn regex_lite_strip(s: &str) -> &str {
 /// Key used to compare citations across sources: upper-case, no spaces, no part letters, the
 /// first symbol of a compound.
 pub fn comparison_key(target: &str) -> String {
-    let t = target.trim().to_uppercase().replace("%20", "");
+    let mut t = target.trim().to_uppercase().replace("%20", "");
+    if t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains('/') {
+        t = format!("A/RES/{t}"); // a bare `97/258` link target
+    }
     let first = if t.starts_with("A/RES/") || t.starts_with("S/RES/") || t.starts_with("E/RES/") {
         t.clone()
     } else {
@@ -368,6 +371,11 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
             }
         }
         let kind = context_kind(text, m.start(), m.end());
+        // GA decisions are numbered from 301 up; `decision 15/4` or `1/CP.21` belong to other bodies.
+        if kind == CitationKind::Decision && number.parse::<u32>().is_ok_and(|n| n < 300) {
+            spans.push((m.start(), end));
+            continue;
+        }
         let target = match kind {
             CitationKind::Decision => format!("A/DEC/{session}/{number}"),
             CitationKind::HumanRightsCouncilResolution => format!("A/HRC/RES/{session}/{number}"),

@@ -328,8 +328,8 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     doc.title = clean(&title_lines.join(" "), lang);
     // Renderings print the part letter after the title (`… for 2025 B`).
     if let Some(part) = doc.symbol.rsplit(' ').next().filter(|p| p.len() == 1 && doc.symbol.contains(' ')) {
-        if let Some(stripped) = doc.title.strip_suffix(&format!(" {part}")) {
-            doc.title = stripped.to_string();
+        if let Some(stripped) = doc.title.strip_suffix(part) {
+            doc.title = stripped.trim_end().to_string();
         }
     }
     if doc.symbol.is_empty() {
@@ -467,7 +467,24 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     let mut footnotes: Vec<(String, String)> = pending_footnotes;
     let mut closing: Vec<String> = Vec::new();
     let mut last_was_preamble = false;
-    for item in items {
+    // Does a preambular paragraph (ending in a comma) follow before any numbered one?
+    let next_is_preamble = |from: usize| -> bool {
+        for it in items.iter().skip(from + 1) {
+            if let Item::Para(p) = it {
+                let p = p.trim();
+                if NUMBERED_RE.is_match(p) || FORMULA_LOOSE_RE.is_match(p) || is_closing(p) {
+                    return false;
+                }
+                if !has_terminal_punct(p) {
+                    continue; // heading
+                }
+                return ends_like_preamble(p);
+            }
+        }
+        false
+    };
+    for (idx, item) in items.iter().enumerate() {
+        let item = item.clone();
         let text = match item {
             Item::Footnote(m, t) => {
                 // A footnote of the title may be printed again with the others.
@@ -542,7 +559,10 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         }
         let heading = !has_terminal_punct(t) && t.chars().count() < 250;
         if state == State::Preamble {
-            if ends_like_preamble(t) || (heading && !doc.preamble.is_empty()) {
+            if ends_like_preamble(t)
+                || (heading && !doc.preamble.is_empty())
+                || (!doc.preamble.is_empty() && !t.ends_with([':', '：']) && next_is_preamble(idx))
+            {
                 last_was_preamble = true;
                 doc.preamble.push(PreambularParagraph {
                     phrase: preamble_phrase(&cleaned, lang),
