@@ -69,10 +69,8 @@ pub fn codebooks() -> &'static Codebooks {
             if !r[3].is_empty() {
                 fips.insert(r[3], code);
             }
-            if let Ok(n) = r[2].parse::<u32>() {
-                if n != 0 {
-                    isonum.insert(n, code);
-                }
+            if let Ok(n @ 1..) = r[2].parse::<u32>() {
+                isonum.insert(n, code);
             }
             if let Ok(n) = r[4].parse::<u32>() {
                 gw.entry(n).or_insert(code);

@@ -290,17 +290,18 @@ fn merge(mut alarms: Vec<Alarm>, days: i32) -> Vec<Alarm> {
     alarms.sort_by(|a, b| (a.detector, a.onset).cmp(&(b.detector, b.onset)));
     let mut out: Vec<Alarm> = Vec::new();
     for a in alarms {
-        if let Some(last) = out.last_mut() {
-            if last.detector == a.detector && a.onset.0 - last.fired.0 <= days {
-                if a.score > last.score {
-                    last.score = a.score;
-                    last.value = a.value;
-                    last.events = a.events;
-                    last.conflict = a.conflict;
-                }
-                last.fired = last.fired.max(a.fired);
-                continue;
+        if let Some(last) = out.last_mut()
+            && last.detector == a.detector
+            && a.onset.0 - last.fired.0 <= days
+        {
+            if a.score > last.score {
+                last.score = a.score;
+                last.value = a.value;
+                last.events = a.events;
+                last.conflict = a.conflict;
             }
+            last.fired = last.fired.max(a.fired);
+            continue;
         }
         out.push(a);
     }

@@ -9,6 +9,8 @@
 //! [`backtest`]; [`cli`] is the `chamber watch` command the binary wires in.
 
 pub mod alerts;
+pub mod backtest;
+pub mod cli;
 pub mod codebook;
 pub mod date;
 pub mod decode;

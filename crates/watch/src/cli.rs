@@ -1,0 +1,371 @@
+//! `chamber watch …`: the command the `chamber` binary wires in.
+//!
+//! ```ignore
+//! #[derive(clap::Subcommand)]
+//! enum Command { #[command(subcommand)] Watch(chamber_watch::cli::WatchCommand), … }
+//! // …
+//! Command::Watch(cmd) => std::process::exit(chamber_watch::cli::run(cmd)),
+//! ```
+//!
+//! Exit codes: 0 ok, 1 failure (I/O, store), 2 bad input or usage (unreadable or empty file,
+//! unknown format, a bad row in `--strict` mode, a file whose every row was rejected).
+
+use crate::alerts::{Query, alerts};
+use crate::backtest::{backtest, parse_episodes};
+use crate::date::Date;
+use crate::detect::Params;
+use crate::indicators::{Period, Scope, series};
+use crate::model::Format;
+use crate::store::Store;
+use std::path::PathBuf;
+
+/// Default store directory.
+pub const DEFAULT_STORE: &str = "./chamber-data/watch";
+
+/// Early warning over political-event data.
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum WatchCommand {
+    /// Read event files (GDELT 1/2, ICEWS, UCDP GED, ACLED, PLOVER) into the store.
+    Ingest(IngestArgs),
+    /// Escalation alerts computed from the store.
+    Alerts(AlertsArgs),
+    /// Indicator series of a country, dyad or admin1 region.
+    Series(SeriesArgs),
+    /// Check alerts against known episodes: detection, lead time, precision, recall.
+    Backtest(BacktestArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct IngestArgs {
+    /// Store directory.
+    #[arg(long, default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// Force a format: gdelt1, gdelt1-csv, gdelt2, icews, ucdp, acled, plover (default: detect).
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// Stop at the first bad row (exit 2); nothing from this run is stored.
+    #[arg(long)]
+    pub strict: bool,
+    /// Machine-readable report.
+    #[arg(long)]
+    pub json: bool,
+    /// Files to read.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct AlertsArgs {
+    #[arg(long, default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// Only this country (ISO 3166 alpha-3).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Only this dyad (AAA-BBB, either direction).
+    #[arg(long)]
+    pub dyad: Option<String>,
+    /// Alerts with onset on or after this date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub since: Option<Date>,
+    /// Alerts with onset on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub until: Option<Date>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct SeriesArgs {
+    #[arg(long, default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// Country (ISO3): events located there.
+    #[arg(long, required_unless_present_any = ["dyad", "admin1"])]
+    pub country: Option<String>,
+    /// Dyad AAA-BBB: events between the two actors' countries.
+    #[arg(long, conflicts_with = "country")]
+    pub dyad: Option<String>,
+    /// Admin1 region code as stored (e.g. GDELT's GG00).
+    #[arg(long, conflicts_with_all = ["country", "dyad"])]
+    pub admin1: Option<String>,
+    #[arg(long, value_enum, default_value = "day")]
+    pub by: Period,
+    #[arg(long, value_parser = parse_date)]
+    pub since: Option<Date>,
+    #[arg(long, value_parser = parse_date)]
+    pub until: Option<Date>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct BacktestArgs {
+    #[arg(long, default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// TOML file of [[episode]] (and optional [[quiet]]) entries.
+    #[arg(long)]
+    pub episodes: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse_iso(s).ok_or_else(|| format!("not a YYYY-MM-DD date: {s:?}"))
+}
+
+/// Run a watch command; returns the process exit code.
+pub fn run(cmd: WatchCommand) -> i32 {
+    let res = match cmd {
+        WatchCommand::Ingest(a) => ingest(a),
+        WatchCommand::Alerts(a) => run_alerts(a),
+        WatchCommand::Series(a) => run_series(a),
+        WatchCommand::Backtest(a) => run_backtest(a),
+    };
+    match res {
+        Ok(code) => code,
+        Err((code, msg)) => {
+            eprintln!("error: {msg}");
+            code
+        }
+    }
+}
+
+type CmdResult = Result<i32, (i32, String)>;
+
+fn print_json<T: serde::Serialize>(v: &T) -> CmdResult {
+    let s = serde_json::to_string_pretty(v).map_err(|e| (1, e.to_string()))?;
+    println!("{s}");
+    Ok(0)
+}
+
+fn ingest(a: IngestArgs) -> CmdResult {
+    let store = Store::new(&a.store);
+    std::fs::create_dir_all(store.root())
+        .map_err(|e| (1, format!("cannot create store {}: {e}", a.store.display())))?;
+    let out = store.ingest(&a.files, a.format, a.strict);
+    // Exit code and the one error line.
+    let mut code = 0;
+    let mut error: Option<String> = None;
+    if let Some(f) = &out.strict_failure {
+        code = if a.strict { 2 } else { 1 };
+        error = Some(f.clone());
+    } else if let Some(e) = out.file_errors().next() {
+        code = 2;
+        error = Some(e.to_string());
+    } else if let Some(f) = out
+        .files
+        .iter()
+        .find(|f| f.report.rows_read > 0 && f.report.rows_ok == 0)
+    {
+        code = 2;
+        error = Some(format!(
+            "{}: all {} rows rejected as {} (wrong format?), first: {}",
+            f.report.file,
+            f.report.rows_read,
+            f.report.format,
+            f.report
+                .rejects
+                .first()
+                .map(|r| r.to_string())
+                .unwrap_or_default()
+        ));
+    }
+    if a.json {
+        let mut v = serde_json::to_value(&out).map_err(|e| (1, e.to_string()))?;
+        v["total"] = serde_json::to_value(out.total()).map_err(|e| (1, e.to_string()))?;
+        v["store"] = a.store.display().to_string().into();
+        print_json(&v)?;
+    } else {
+        for f in &out.files {
+            let r = &f.report;
+            if let Some(e) = &f.error {
+                println!("{}: not read: {e}", r.file);
+                continue;
+            }
+            println!(
+                "{}: {} rows read as {}, {} stored, {} duplicates, {} rejected{}",
+                r.file,
+                r.rows_read,
+                r.format,
+                f.stored,
+                f.duplicates,
+                r.rejected,
+                if r.recoded > 0 {
+                    format!(
+                        ", {} rows read as Windows-1252 (first at line {})",
+                        r.recoded,
+                        r.first_recoded_line.unwrap_or(0)
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            for rej in r.rejects.iter().take(20) {
+                println!("  rejected {rej}");
+            }
+            if r.rejected as usize > r.rejects.len().min(20) {
+                println!(
+                    "  … {} more rejected rows",
+                    r.rejected as usize - r.rejects.len().min(20)
+                );
+            }
+        }
+        for (fmt, c) in &out.per_format {
+            println!(
+                "{fmt}: {} files, {} rows read, {} stored, {} duplicates, {} rejected",
+                c.files, c.rows_read, c.stored, c.duplicates, c.rejected
+            );
+        }
+    }
+    match error {
+        Some(e) => Err((code, e)),
+        None => Ok(0),
+    }
+}
+
+fn check_store(path: &std::path::Path) -> Result<Store, (i32, String)> {
+    if !path.is_dir() {
+        return Err((
+            2,
+            format!(
+                "no watch store at {} (run `chamber watch ingest` first)",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Store::new(path))
+}
+
+fn iso3(c: &str) -> Result<String, (i32, String)> {
+    let c = c.trim().to_ascii_uppercase();
+    if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err((
+            2,
+            format!("--country wants an ISO 3166 alpha-3 code like GEO, got {c:?}"),
+        ))
+    }
+}
+
+fn run_alerts(a: AlertsArgs) -> CmdResult {
+    let store = check_store(&a.store)?;
+    let q = Query {
+        country: a.country.as_deref().map(iso3).transpose()?,
+        dyad: a.dyad.clone(),
+        since: a.since,
+        until: a.until,
+    };
+    if let Some(d) = &q.dyad {
+        match d.parse::<Scope>() {
+            Ok(Scope::Dyad(..)) => {}
+            _ => return Err((2, format!("--dyad wants AAA-BBB, got {d:?}"))),
+        }
+    }
+    let found = alerts(&store, &q, &Params::default()).map_err(|e| (1, e))?;
+    if a.json {
+        return print_json(&found);
+    }
+    if found.is_empty() {
+        println!("no alerts");
+    }
+    for al in &found {
+        println!(
+            "{} {} {} score {:.2}: {}",
+            al.date,
+            al.country.as_deref().or(al.dyad.as_deref()).unwrap_or(""),
+            al.detector,
+            al.score,
+            al.explanation
+        );
+    }
+    Ok(0)
+}
+
+fn run_series(a: SeriesArgs) -> CmdResult {
+    let store = check_store(&a.store)?;
+    let scope = if let Some(c) = &a.country {
+        Scope::Country(iso3(c)?)
+    } else if let Some(d) = &a.dyad {
+        match d.parse::<Scope>() {
+            Ok(s @ Scope::Dyad(..)) => s,
+            _ => return Err((2, format!("--dyad wants AAA-BBB, got {d:?}"))),
+        }
+    } else {
+        Scope::Admin1(a.admin1.clone().unwrap_or_default())
+    };
+    let s = series(&store, &scope, a.by, a.since, a.until).map_err(|e| (1, e))?;
+    if a.json {
+        let v: Vec<serde_json::Value> = s.iter().map(|b| b.to_json()).collect();
+        return print_json(&v);
+    }
+    println!("period      events  vcoop  mcoop  vconf  mconf  conflict%  goldstein  fatalities");
+    for b in &s {
+        println!(
+            "{:<10} {:>7} {:>6} {:>6} {:>6} {:>6} {:>9.1}% {:>10} {:>11}",
+            b.start.map(|d| d.to_string()).unwrap_or_default(),
+            b.events,
+            b.quad[0],
+            b.quad[1],
+            b.quad[2],
+            b.quad[3],
+            b.conflict_share() * 100.0,
+            b.goldstein_mean()
+                .map(|g| format!("{g:.2}"))
+                .unwrap_or_default(),
+            b.fatalities
+        );
+    }
+    Ok(0)
+}
+
+fn run_backtest(a: BacktestArgs) -> CmdResult {
+    let text = std::fs::read_to_string(&a.episodes)
+        .map_err(|e| (2, format!("{}: {e}", a.episodes.display())))?;
+    let file = parse_episodes(&text).map_err(|e| (2, format!("{}: {e}", a.episodes.display())))?;
+    let store = check_store(&a.store)?;
+    let rep = backtest(&store, &file, &Params::default()).map_err(|e| (1, e))?;
+    if a.json {
+        return print_json(&rep);
+    }
+    println!("episode | scope | start | detected | first onset | lead (days) | detectors");
+    for e in &rep.episodes {
+        println!(
+            "{} | {} | {} | {} | {} | {} | {}",
+            e.name,
+            e.scope,
+            e.start,
+            if e.detected { "yes" } else { "no" },
+            e.first_onset.as_deref().unwrap_or("-"),
+            e.lead_days.map(|d| d.to_string()).unwrap_or("-".into()),
+            e.detectors.join(",")
+        );
+    }
+    for q in &rep.quiet {
+        println!(
+            "quiet {} {}: {}",
+            q.scope,
+            q.date,
+            if q.alerted {
+                "ALERT (false alarm)"
+            } else {
+                "no alert"
+            }
+        );
+    }
+    let m = &rep.overall;
+    println!(
+        "overall: {} alerts, {} true, precision {:.2}, recall {:.2}, {:.1} false alarms/year over {:.2} years",
+        m.alerts, m.true_alerts, m.precision, m.recall, m.false_alarms_per_year, rep.years_observed
+    );
+    for (d, m) in &rep.per_detector {
+        println!(
+            "{d}: {} alerts, {} true, precision {:.2}, recall {:.2}, {:.1} false alarms/year",
+            m.alerts, m.true_alerts, m.precision, m.recall, m.false_alarms_per_year
+        );
+    }
+    Ok(0)
+}
