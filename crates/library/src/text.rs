@@ -243,6 +243,7 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     let mut title_lines: Vec<String> = Vec::new();
     let mut pending_footnotes: Vec<(String, String)> = Vec::new();
     let mut saw_resnum = false;
+    let mut paren_note: Option<String> = None;
     let mut expect_agenda_title = false;
     while i < raw.len() {
         let line = raw[i];
@@ -255,6 +256,24 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
             break;
         }
         if saw_resnum {
+            // Arabic renderings split a title footnote over lines: `(`, `1`, `) () text`.
+            if t == "(" && !title_lines.is_empty() {
+                paren_note = Some(String::new());
+                continue;
+            }
+            if let Some(m) = paren_note.as_mut() {
+                if t.chars().all(|c| c.is_ascii_digit()) {
+                    m.push_str(t);
+                    continue;
+                }
+                if let Some(rest) = t.strip_prefix(')') {
+                    let text = rest.trim_start().trim_start_matches("()").trim();
+                    pending_footnotes.push((m.clone(), clean(text, lang)));
+                    paren_note = None;
+                    continue;
+                }
+                paren_note = None;
+            }
             if let Some(c) = FOOTNOTE_RE.captures(line)
                 && line.starts_with([' ', '\t'])
                 && !title_lines.is_empty()
@@ -328,8 +347,17 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     doc.title = clean(&title_lines.join(" "), lang);
     // Renderings print the part letter after the title (`… for 2025 B`).
     if let Some(part) = doc.symbol.rsplit(' ').next().filter(|p| p.len() == 1 && doc.symbol.contains(' ')) {
-        if let Some(stripped) = doc.title.strip_suffix(part) {
-            doc.title = stripped.trim_end().to_string();
+        let spelled = match part {
+            "A" => ["A", "ألف", "А"],
+            "B" => ["B", "باء", "В"],
+            "C" => ["C", "جيم", "С"],
+            _ => [part, part, part],
+        };
+        for p in spelled {
+            if let Some(stripped) = doc.title.strip_suffix(p) {
+                doc.title = stripped.trim_end().to_string();
+                break;
+            }
         }
     }
     if doc.symbol.is_empty() {

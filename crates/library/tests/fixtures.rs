@@ -43,6 +43,13 @@ fn symbols_in(s: &str) -> Vec<String> {
     out
 }
 
+/// Plain-text renderings whose operative count cannot equal the gold because the gold follows
+/// language-specific markup of the same text: A/RES/79/1 (Pact for the Future) marks chapter
+/// headings as paragraphs in some languages only, and in French and Spanish splits every number
+/// and every lettered sub-item into paragraphs of their own (473 vs 143 in English). Only the
+/// operative count is excused; every other check still applies and the mismatch is printed.
+const KNOWN_DIVERGENT: &[(&str, &str)] = &[("A_RES_79_1-", "operative")];
+
 struct Row {
     file: String,
     problems: Vec<String>,
@@ -107,7 +114,13 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
     ] {
         let g = gold_items(gold, k).len();
         if n != g {
-            problems.push(format!("{k} {n} != {g}"));
+            let excused = file.ends_with("[txt]")
+                && KNOWN_DIVERGENT.iter().any(|(f, key)| file.contains(f) && *key == k);
+            if excused {
+                eprintln!("  {file}: known divergence from gold markup: {k} {n} != {g}");
+            } else {
+                problems.push(format!("{k} {n} != {g}"));
+            }
         }
     }
     // Citations as multisets of (key, in footnote).
