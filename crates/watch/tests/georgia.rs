@@ -116,5 +116,39 @@ fn georgia_escalation_detected_and_dumps_ignored() {
             "{dump} not flagged: {geo:?}"
         );
     }
+    // The JSON contract of `chamber watch alerts --json`.
+    let v = serde_json::to_value(hit[0]).unwrap();
+    for key in [
+        "date",
+        "country",
+        "detector",
+        "score",
+        "explanation",
+        "baseline",
+        "drivers",
+        "sample_urls",
+    ] {
+        assert!(v.get(key).is_some(), "alert JSON lacks {key}");
+    }
+
+    // Series: counts by where it happened, normalised shares.
+    use chamber_watch::indicators::{Period, Scope, series};
+    let geo = Scope::Country("GEO".into());
+    let days = series(&store, &geo, Period::Day, None, None).unwrap();
+    let d919 = days
+        .iter()
+        .find(|b| b.start.unwrap().to_string() == "2012-09-19")
+        .unwrap();
+    assert_eq!((d919.events, d919.quad[3]), (181, 54)); // SOURCES.md: 09-19 181/54
+    assert!((d919.volume_share() - 1.0).abs() < 1e-9); // every stored event is in Georgia
+    let months = series(&store, &geo, Period::Month, None, None).unwrap();
+    assert_eq!(months.len(), 23); // March 2013 is missing
+    assert_eq!(months.iter().map(|b| b.events).sum::<u64>(), 105_438);
+    let weeks = series(&store, &geo, Period::Week, None, None).unwrap();
+    assert!(
+        weeks
+            .iter()
+            .all(|b| b.start.unwrap().week_start() == b.start.unwrap())
+    );
     let _ = std::fs::remove_dir_all(store.root());
 }
