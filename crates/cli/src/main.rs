@@ -1,0 +1,365 @@
+//! `chamber`: one binary for the whole platform. It parses the command line, reads the
+//! configuration and hands over to the store, the server or a capability crate.
+//!
+//! Exit codes: 0 ok, 1 failure (for example a broken audit chain), 2 bad usage, bad input or
+//! bad configuration (unreachable database, unwritable data directory, port in use).
+
+mod config;
+
+use chamber_core::{DisplayName, Password, Role, Username};
+use chamber_store::{InvitationKind, Store};
+use clap::{Args, Parser, Subcommand};
+use config::{Config, StoreArgs};
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "chamber",
+    version,
+    about = "Chamber: a peace mediation chamber and preventive-diplomacy centre on one machine"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (pages and JSON API).
+    Serve(ServeArgs),
+    /// Administer accounts and tokens from the machine itself.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Check or export the tamper-evident record.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address to listen on [env: CHAMBER_LISTEN] [default: 127.0.0.1:8080].
+    #[arg(long, env = "CHAMBER_LISTEN")]
+    listen: Option<String>,
+    /// The address people reach Chamber at (links, Secure cookies when https://)
+    /// [env: CHAMBER_PUBLIC_URL].
+    #[arg(long, env = "CHAMBER_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account. Without --password-stdin, prints a one-time link to set the password.
+    CreateUser {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        username: String,
+        /// Full name as others see it (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// admin, mediator, delegate, observer or analyst.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Base address for the printed link [default: http://127.0.0.1:8080].
+        #[arg(long, env = "CHAMBER_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Issue an API token acting as an account; prints the token once.
+    IssueToken {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "issued from the command line")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every entry of the record and its head. Exit 0 when intact, 1 naming the first bad
+    /// entry otherwise.
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the record as JSON Lines (one entry a line, in order, then a head line).
+    /// `docs/audit-verification.md` says how anyone can check it without Chamber.
+    Export {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// An error that ends the program: one line on stderr and an exit code.
+struct Fatal {
+    code: u8,
+    message: String,
+}
+
+fn bad_input(message: impl Into<String>) -> Fatal {
+    Fatal {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+fn failure(message: impl Into<String>) -> Fatal {
+    Fatal {
+        code: 1,
+        message: message.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(fatal) => {
+            eprintln!("error: {}", fatal.message);
+            ExitCode::from(fatal.code)
+        }
+    }
+}
+
+fn init_logging() {
+    let level = std::env::var("CHAMBER_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing::Level>().ok())
+        .unwrap_or(tracing::Level::INFO);
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+async fn open_store(config: &Config) -> Result<Store, Fatal> {
+    let result = match &config.database {
+        Some(url) => Store::open_url(url).await,
+        None => Store::open_dir(&config.data).await,
+    };
+    result.map_err(|e| bad_input(e.to_string()))
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Admin(AdminCommand::CreateUser {
+            store,
+            username,
+            display_name,
+            role,
+            password_stdin,
+            public_url,
+        }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let username = Username::parse(&username)
+                .map_err(|e| bad_input(format!("--username: {e}")))?;
+            let display = DisplayName::parse(display_name.as_deref().unwrap_or(username.as_str()))
+                .map_err(|e| bad_input(format!("--display-name: {e}")))?;
+            let role: Role = role.parse().map_err(|e| bad_input(format!("--role: {e}")))?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| bad_input(format!("standard input: {e}")))?;
+                let line = line.trim_end_matches(['\r', '\n']);
+                Some(Password::parse(line).map_err(|e| bad_input(format!("password: {e}")))?)
+            } else {
+                None
+            };
+            let store = open_store(&config).await?;
+            let hash = match password {
+                Some(p) => Some(chamber_server::auth::hash_password(p).await),
+                None => None,
+            };
+            let actor = format!("cli:{}", whoami());
+            let user = store
+                .create_user(&actor, &username, display.as_str(), role, hash.as_deref())
+                .await
+                .map_err(|e| bad_input(e.to_string()))?;
+            println!("created {} ({}) id {}", user.username, user.role, user.id);
+            if hash.is_none() {
+                let secret = store
+                    .create_invitation(
+                        &actor,
+                        InvitationKind::Invite,
+                        Some(&user.id),
+                        chamber_server::pages::INVITATION_VALIDITY,
+                    )
+                    .await
+                    .map_err(|e| failure(e.to_string()))?;
+                let base = public_url
+                    .or(config.public_url.clone())
+                    .unwrap_or_else(|| format!("http://{}", config.listen));
+                println!(
+                    "one-time link to set the password (valid 7 days): {}/invite?token={secret}",
+                    base.trim_end_matches('/')
+                );
+            }
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin(AdminCommand::IssueToken {
+            store,
+            username,
+            label,
+        }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let store = open_store(&config).await?;
+            let (user, _) = store
+                .login_lookup(&username)
+                .await
+                .map_err(|e| failure(e.to_string()))?
+                .ok_or_else(|| bad_input(format!("--username: no account named '{username}'")))?;
+            let secret = store
+                .create_api_token(&format!("cli:{}", whoami()), &user.id, &label)
+                .await
+                .map_err(|e| failure(e.to_string()))?;
+            println!("{secret}");
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify { store, json }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let store = open_store(&config).await?;
+            let result = store
+                .verify_audit()
+                .await
+                .map_err(|e| failure(format!("cannot read the record: {e}")))?;
+            store.close().await;
+            match result {
+                Ok(n) => {
+                    if json {
+                        println!("{}", serde_json::json!({"intact": true, "entries": n}));
+                    } else {
+                        println!("audit record intact: {n} entries");
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::json!({"intact": false, "first_bad_entry": broken.seq, "reason": broken.reason})
+                        );
+                    }
+                    Err(failure(format!("audit record broken at {broken}")))
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Export { store, output }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let store = open_store(&config).await?;
+            let entries = store
+                .audit_entries()
+                .await
+                .map_err(|e| failure(e.to_string()))?;
+            let head = store.audit_head().await.map_err(|e| failure(e.to_string()))?;
+            store.close().await;
+            let mut text = String::new();
+            for entry in &entries {
+                text.push_str(&serde_json::to_string(entry).expect("entries serialise"));
+                text.push('\n');
+            }
+            text.push_str(
+                &serde_json::json!({"head": {"seq": head.seq, "hash": head.hash}}).to_string(),
+            );
+            text.push('\n');
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| failure(format!("{}: {e}", path.display())))?,
+                None => std::io::stdout()
+                    .write_all(text.as_bytes())
+                    .map_err(|e| failure(e.to_string()))?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn whoami() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "operator".into())
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
+    let mut config = Config::resolve(&args.store).map_err(bad_input)?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(url) = args.public_url {
+        config.public_url = Some(url);
+    }
+    let store = open_store(&config).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| bad_input(format!("cannot listen on {}: {e}", config.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| failure(format!("listener address: {e}")))?;
+    let shown_host = if local.ip().is_unspecified() {
+        format!("127.0.0.1:{}", local.port())
+    } else {
+        local.to_string()
+    };
+    let base = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{shown_host}"));
+    let base = base.trim_end_matches('/').to_string();
+    let users = store
+        .user_count()
+        .await
+        .map_err(|e| failure(e.to_string()))?;
+    if users == 0 {
+        let secret = store
+            .create_invitation(
+                "system",
+                InvitationKind::Setup,
+                None,
+                Duration::from_secs(24 * 3600),
+            )
+            .await
+            .map_err(|e| failure(e.to_string()))?;
+        println!(
+            "No accounts yet. Create the first administrator with this one-time link (valid 24 hours):\n  {base}/setup?token={secret}\nor run: chamber admin create-user --role admin --username NAME"
+        );
+    }
+    println!(
+        "Chamber {} listening on http://{local} ({})",
+        env!("CARGO_PKG_VERSION"),
+        store.display_url()
+    );
+    let _ = std::io::stdout().flush();
+    let state = chamber_server::AppState::new(
+        std::sync::Arc::new(store),
+        chamber_server::ServerConfig {
+            public_url: config.public_url.clone(),
+        },
+    );
+    chamber_server::serve(listener, state)
+        .await
+        .map_err(|e| failure(format!("server stopped: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}

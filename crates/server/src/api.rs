@@ -1,0 +1,152 @@
+//! The JSON API (`/api/v1`). Authenticated by an API bearer token (issued by an administrator)
+//! or by the browser session (then state-changing calls need the `X-CSRF-Token` header).
+
+use crate::auth::Ctx;
+use crate::SharedState;
+use crate::pages::create_account;
+use axum::Json;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chamber_core::permissions;
+use chamber_store::User;
+use serde::Deserialize;
+use serde_json::json;
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({"error": message}))).into_response()
+}
+
+fn caller(ctx: &Ctx) -> Result<&User, Response> {
+    match &ctx.user {
+        Some(u) => Ok(u),
+        None if ctx.bad_token => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "the API token is not valid or was revoked",
+        )),
+        None => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "sign in, or send an API token as 'Authorization: Bearer TOKEN'",
+        )),
+    }
+}
+
+fn admin(ctx: &Ctx) -> Result<&User, Response> {
+    let user = caller(ctx)?;
+    if permissions::may_administer(user.role) {
+        Ok(user)
+    } else {
+        Err(error(StatusCode::FORBIDDEN, "administrators only"))
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!("API store error: {e}");
+    error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+}
+
+pub async fn me(ctx: Ctx) -> Response {
+    match caller(&ctx) {
+        Ok(user) => Json(user).into_response(),
+        Err(r) => r,
+    }
+}
+
+pub async fn list_users(axum::extract::State(state): axum::extract::State<SharedState>, ctx: Ctx) -> Response {
+    if let Err(r) = admin(&ctx) {
+        return r;
+    }
+    match state.store.list_users().await {
+        Ok(users) => Json(users).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewUser {
+    username: String,
+    display_name: String,
+    role: String,
+}
+
+pub async fn create_user(
+    axum::extract::State(state): axum::extract::State<SharedState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Result<Json<NewUser>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let actor = match admin(&ctx) {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let Json(new) = match body {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()),
+    };
+    match create_account(&state, &actor, &new.username, &new.display_name, &new.role, &headers).await {
+        Ok((user, link)) => (
+            StatusCode::CREATED,
+            Json(json!({"user": user, "invite_link": link})),
+        )
+            .into_response(),
+        Err(Ok(reason)) => error(StatusCode::UNPROCESSABLE_ENTITY, &reason),
+        Err(Err(e)) => internal(e),
+    }
+}
+
+pub async fn audit_status(
+    axum::extract::State(state): axum::extract::State<SharedState>,
+    ctx: Ctx,
+) -> Response {
+    if let Err(r) = admin(&ctx) {
+        return r;
+    }
+    let head = match state.store.audit_head().await {
+        Ok(h) => h,
+        Err(e) => return internal(e),
+    };
+    match state.store.verify_audit().await {
+        Ok(Ok(n)) => Json(json!({"entries": n, "intact": true, "head": {"seq": head.seq, "hash": head.hash}})).into_response(),
+        Ok(Err(b)) => Json(json!({"intact": false, "first_bad_entry": b.seq, "reason": b.reason, "head": {"seq": head.seq, "hash": head.hash}})).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// The OpenAPI 3.1 description of this API.
+pub async fn openapi() -> Response {
+    let error_schema = json!({"type": "object", "properties": {"error": {"type": "string"}}});
+    let user_schema = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "role": {"type": "string", "enum": ["admin", "mediator", "delegate", "observer", "analyst"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "has_password": {"type": "boolean"}
+        }
+    });
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Chamber API", "version": env!("CARGO_PKG_VERSION")},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"User": user_schema, "Error": error_schema}
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/health": {"get": {"summary": "Liveness and version", "security": [], "responses": {"200": {"description": "ok"}}}},
+            "/api/v1/me": {"get": {"summary": "The caller's account", "responses": {
+                "200": {"description": "the account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+                "401": {"description": "not signed in"}}}},
+            "/api/v1/users": {
+                "get": {"summary": "All accounts (administrators)", "responses": {
+                    "200": {"description": "accounts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}},
+                    "403": {"description": "not an administrator"}}},
+                "post": {"summary": "Create an account; returns its one-time password link (administrators)",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "display_name", "role"], "properties": {"username": {"type": "string"}, "display_name": {"type": "string"}, "role": {"type": "string"}}}}}},
+                    "responses": {"201": {"description": "created"}, "403": {"description": "not an administrator"}, "422": {"description": "bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+            },
+            "/api/v1/audit": {"get": {"summary": "Verify the tamper-evident record (administrators)", "responses": {"200": {"description": "verification result"}, "403": {"description": "not an administrator"}}}}
+        }
+    }))
+    .into_response()
+}

@@ -1,0 +1,134 @@
+//! Chamber's web server: the thin layer between HTTP and the capability crates.
+//!
+//! Architecture invariants:
+//! - Handlers parse input, ask `chamber_core::permissions`, call the store or a capability
+//!   crate, and render. They hold no domain rules of their own.
+//! - Every state-changing request (any method but GET/HEAD/OPTIONS) passes the CSRF check in
+//!   [`security::csrf_layer`] unless it carries an API bearer token and no session cookie.
+//! - Every page string goes through the translation catalogue; templates auto-escape.
+
+pub mod api;
+pub mod auth;
+pub mod metrics;
+pub mod pages;
+pub mod render;
+pub mod security;
+
+use axum::Router;
+use axum::routing::{get, post};
+use chamber_i18n::Catalogue;
+use chamber_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// How the server presents itself.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// The address people use to reach Chamber (`https://chamber.example`); links printed for
+    /// them start with it. Cookies are marked `Secure` when it starts with `https://`.
+    pub public_url: Option<String>,
+}
+
+impl ServerConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// Everything a request handler may need.
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub catalogue: Arc<Catalogue>,
+    pub templates: minijinja::Environment<'static>,
+    pub limiter: security::LoginLimiter,
+    pub metrics: metrics::Metrics,
+    pub config: ServerConfig,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn new(store: Arc<Store>, config: ServerConfig) -> SharedState {
+        let catalogue = Arc::new(Catalogue::load());
+        Arc::new(AppState {
+            templates: render::environment(catalogue.clone()),
+            store,
+            catalogue,
+            limiter: security::LoginLimiter::default(),
+            metrics: metrics::Metrics::default(),
+            config,
+        })
+    }
+}
+
+/// The whole application.
+pub fn router(state: SharedState) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/setup", get(pages::setup_form).post(pages::setup))
+        .route("/invite", get(pages::invite_form).post(pages::invite))
+        .route(
+            "/account/password",
+            get(pages::password_form).post(pages::change_password),
+        )
+        .route("/admin", get(pages::admin))
+        .route("/admin/users", post(pages::admin_create_user))
+        .route("/admin/tokens", post(pages::admin_issue_token))
+        .route("/lang/{code}", get(pages::switch_language))
+        .route("/watch", get(pages::capability))
+        .route("/chamber", get(pages::capability))
+        .route("/consult", get(pages::capability))
+        .route("/library", get(pages::capability))
+        .route("/static/chamber.css", get(pages::stylesheet))
+        .route("/health", get(pages::health))
+        .route("/metrics", get(metrics::render))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/users", get(api::list_users).post(api::create_user))
+        .route("/api/v1/audit", get(api::audit_status))
+        .route("/api/openapi.json", get(api::openapi))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serve until SIGINT/SIGTERM, then finish in-flight requests.
+pub async fn serve(listener: tokio::net::TcpListener, state: SharedState) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

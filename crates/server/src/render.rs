@@ -1,0 +1,115 @@
+//! Server-rendered pages: the template environment and the context every page shares.
+
+use crate::SharedState;
+use crate::auth::Ctx;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chamber_i18n::{Catalogue, Lang};
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, State};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("setup.html", include_str!("../templates/setup.html")),
+    ("invite.html", include_str!("../templates/invite.html")),
+    ("password.html", include_str!("../templates/password.html")),
+    ("admin.html", include_str!("../templates/admin.html")),
+    ("capability.html", include_str!("../templates/capability.html")),
+    ("message.html", include_str!("../templates/message.html")),
+];
+
+/// The template environment. `.html` templates auto-escape everything they print.
+pub fn environment(catalogue: Arc<Catalogue>) -> Environment<'static> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("template {name} does not compile: {e}"));
+    }
+    env.add_function(
+        "t",
+        move |state: &State, key: String, kwargs: Kwargs| -> Result<String, Error> {
+            let lang = state
+                .lookup("lang")
+                .and_then(|v| v.as_str().and_then(Lang::from_code))
+                .unwrap_or(Lang::En);
+            let mut args = Vec::new();
+            for name in kwargs.args() {
+                let value: minijinja::Value = kwargs.get(name)?;
+                args.push((name.to_string(), value.to_string()));
+            }
+            kwargs.assert_all_used()?;
+            let borrowed: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            Ok(catalogue.tr(lang, &key, &borrowed))
+        },
+    );
+    env
+}
+
+/// Template names every page may use, for tests.
+pub fn template_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TEMPLATES.iter().copied()
+}
+
+fn base_context(state: &SharedState, ctx: &Ctx) -> Map<String, Value> {
+    let languages: Vec<Value> = Lang::ALL
+        .iter()
+        .map(|l| json!({"code": l.code(), "name": l.native_name(), "current": *l == ctx.lang}))
+        .collect();
+    let next = serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default();
+    let user = ctx.user.as_ref().map(|u| {
+        json!({
+            "id": u.id,
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role.as_str(),
+            "role_label": state.catalogue.tr(ctx.lang, &format!("role-{}", u.role.as_str()), &[]),
+            "is_admin": chamber_core::permissions::may_administer(u.role),
+            "may_watch": chamber_core::permissions::may_use_watch(u.role),
+        })
+    });
+    let mut map = Map::new();
+    map.insert("lang".into(), json!(ctx.lang.code()));
+    map.insert("dir".into(), json!(ctx.lang.dir()));
+    map.insert("languages".into(), Value::Array(languages));
+    map.insert("next_query".into(), json!(next));
+    map.insert("user".into(), user.unwrap_or(Value::Null));
+    map.insert("csrf".into(), json!(ctx.csrf_token().unwrap_or("")));
+    map.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+    map
+}
+
+/// Render a page with the shared context plus `extra` (a JSON object).
+pub fn page(state: &SharedState, ctx: &Ctx, status: StatusCode, name: &str, extra: Value) -> Response {
+    let mut context = base_context(state, ctx);
+    if let Value::Object(extra) = extra {
+        context.extend(extra);
+    }
+    let rendered = state
+        .templates
+        .get_template(name)
+        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&context))));
+    match rendered {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("template {name} failed: {e:#}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// An error page in the caller's language.
+pub fn error_page(state: &SharedState, ctx: &Ctx, status: StatusCode, message_key: &str) -> Response {
+    let message = state.catalogue.tr(ctx.lang, message_key, &[]);
+    page(
+        state,
+        ctx,
+        status,
+        "message.html",
+        json!({"title_key": "error-title", "message": message, "error": true}),
+    )
+}
