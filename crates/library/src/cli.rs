@@ -1,1 +1,324 @@
+//! `chamber library …` subcommands, for the `chamber` binary to mount.
+//!
+//! Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. Errors are one line on stderr naming
+//! the file (and line and column for malformed XML).
 
+use crate::graph::CitationGraph;
+use crate::lang::Lang;
+use crate::{Document, FileError, ParseError, parse_file, to_akn};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Library subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum LibraryCommand {
+    /// Parse a resolution (PDF-extracted text, plain text or AKN4UN XML) and print its structure.
+    Parse {
+        /// The file to read.
+        file: PathBuf,
+        /// Print JSON (symbol, language, session, agenda_items, dates, title, preamble,
+        /// operative, footnotes, citations …).
+        #[arg(long)]
+        json: bool,
+        /// Language of the text (ar, zh, en, fr, ru, es) when detection should be overridden.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Export a resolution file as Akoma Ntoso 3.0 XML with AKN4UN FRBR identifiers (stdout).
+    ExportAkn {
+        /// The file to read.
+        file: PathBuf,
+        /// Language of the text when detection should be overridden.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// What a resolution cites, read from the given files or folders.
+    Cites {
+        /// Symbol, e.g. A/RES/79/274.
+        symbol: String,
+        /// Files or folders (.xml, .txt) to read; the persistent index is not built yet.
+        #[arg(long = "from", required = true, num_args = 1..)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What cites a resolution, read from the given files or folders.
+    CitedBy {
+        /// Symbol, e.g. A/RES/69/285.
+        symbol: String,
+        /// Files or folders (.xml, .txt) to read.
+        #[arg(long = "from", required = true, num_args = 1..)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The line of resolutions a resolution continues (oldest first), from the given files.
+    Lineage {
+        symbol: String,
+        #[arg(long = "from", required = true, num_args = 1..)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit code and one-line message for a failed file.
+fn report(err: &FileError) -> i32 {
+    match err {
+        FileError::Io { path, source } => {
+            eprintln!("error: {path}: {source}");
+            if source.kind() == std::io::ErrorKind::NotFound { 2 } else { 1 }
+        }
+        FileError::Parse { path, source } => {
+            match source {
+                ParseError::Xml { line, column, message } => {
+                    eprintln!("error: {path}:{line}:{column}: malformed XML: {message}")
+                }
+                other => eprintln!("error: {path}: {other}"),
+            }
+            2
+        }
+    }
+}
+
+fn lang_arg(lang: Option<&str>) -> Result<Option<Lang>, i32> {
+    match lang {
+        None => Ok(None),
+        Some(l) => match Lang::from_code(l) {
+            Some(l) => Ok(Some(l)),
+            None => {
+                eprintln!("error: --lang {l}: expected one of ar, zh, en, fr, ru, es");
+                Err(2)
+            }
+        },
+    }
+}
+
+/// The JSON the `parse --json` contract names, plus everything else in the document.
+pub fn document_json(doc: &Document) -> serde_json::Value {
+    serde_json::to_value(doc).unwrap_or_else(|_| json!({}))
+}
+
+fn print_human(doc: &Document) {
+    println!("{} ({}) — {}", doc.symbol, doc.language, doc.title);
+    if let Some(s) = doc.session {
+        println!("session {s}, agenda items {}", doc.agenda_items.join(", "));
+    }
+    println!(
+        "adopted {}, distributed {}, from {}",
+        doc.adoption_date.as_deref().unwrap_or("?"),
+        doc.distribution_date.as_deref().unwrap_or("?"),
+        doc.originating_documents.join(", ")
+    );
+    println!(
+        "{} preambular, {} operative paragraphs, {} footnotes, {} citations",
+        doc.preamble.len(),
+        doc.operative.len(),
+        doc.footnotes.len(),
+        doc.citations.len()
+    );
+    for c in &doc.citations {
+        println!("  {:<12} {} ({:?})", c.location, c.target, c.kind);
+    }
+}
+
+/// Resolution files under `paths` (folders are walked for .xml and .txt).
+fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+        if p.is_dir() {
+            if depth > 16 {
+                return;
+            }
+            let Ok(rd) = std::fs::read_dir(p) else { return };
+            let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+            entries.sort();
+            for e in entries {
+                walk(&e, out, depth + 1);
+            }
+        } else if p.extension().is_some_and(|x| x == "xml" || x == "txt") {
+            out.push(p.to_path_buf());
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            out.push(p.clone());
+        } else {
+            walk(p, &mut out, 0);
+        }
+    }
+    out
+}
+
+fn load_graph(paths: &[PathBuf]) -> Result<CitationGraph, i32> {
+    for p in paths {
+        if !p.exists() {
+            eprintln!("error: {}: no such file or folder", p.display());
+            return Err(2);
+        }
+    }
+    let mut g = CitationGraph::default();
+    let mut read = 0;
+    for f in collect_files(paths) {
+        match parse_file(&f, None) {
+            Ok(d) => {
+                g.add(&d);
+                read += 1;
+            }
+            Err(e) => {
+                // a folder may hold other files: say so and go on
+                eprintln!("warning: skipped {e}");
+            }
+        }
+    }
+    if read == 0 {
+        eprintln!("error: no resolution could be read from the given paths");
+        return Err(2);
+    }
+    Ok(g)
+}
+
+/// Run a library subcommand; returns the process exit code.
+pub fn run(cmd: LibraryCommand) -> i32 {
+    match cmd {
+        LibraryCommand::Parse { file, json, lang } => {
+            let lang = match lang_arg(lang.as_deref()) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            match parse_file(&file, lang) {
+                Ok(doc) => {
+                    if json {
+                        match serde_json::to_string_pretty(&document_json(&doc)) {
+                            Ok(s) => println!("{s}"),
+                            Err(e) => {
+                                eprintln!("error: {}: {e}", file.display());
+                                return 1;
+                            }
+                        }
+                    } else {
+                        print_human(&doc);
+                    }
+                    0
+                }
+                Err(e) => report(&e),
+            }
+        }
+        LibraryCommand::ExportAkn { file, lang } => {
+            let lang = match lang_arg(lang.as_deref()) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            match parse_file(&file, lang) {
+                Ok(doc) => {
+                    print!("{}", to_akn(&doc));
+                    0
+                }
+                Err(e) => report(&e),
+            }
+        }
+        LibraryCommand::Cites { symbol, paths, json } => edges_command(&symbol, &paths, json, true),
+        LibraryCommand::CitedBy { symbol, paths, json } => edges_command(&symbol, &paths, json, false),
+        LibraryCommand::Lineage { symbol, paths, json } => {
+            let g = match load_graph(&paths) {
+                Ok(g) => g,
+                Err(code) => return code,
+            };
+            let line = g.lineage(&symbol);
+            if json {
+                println!("{}", json!({ "symbol": symbol, "lineage": line }));
+            } else {
+                println!("{}", line.join(" → "));
+            }
+            0
+        }
+    }
+}
+
+fn edges_command(symbol: &str, paths: &[PathBuf], json: bool, outgoing: bool) -> i32 {
+    let g = match load_graph(paths) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    let edges = if outgoing { g.cites(symbol) } else { g.cited_by(symbol) };
+    if json {
+        let items: Vec<_> = edges
+            .iter()
+            .map(|e| {
+                let other = if outgoing { &e.to } else { &e.from };
+                json!({
+                    "symbol": other,
+                    "kind": e.kind,
+                    "in": e.location,
+                    "date": e.date,
+                    "external": g.node(other).is_none_or(|n| n.external),
+                })
+            })
+            .collect();
+        let key = if outgoing { "cites" } else { "cited_by" };
+        println!("{}", json!({ "symbol": symbol, key: items }));
+    } else {
+        for e in edges {
+            let other = if outgoing { &e.to } else { &e.from };
+            println!("{other}\t{}", e.location);
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Parser, Subcommand};
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        cmd: Top,
+    }
+    #[derive(Subcommand)]
+    enum Top {
+        #[command(subcommand)]
+        Library(LibraryCommand),
+    }
+
+    fn parse(args: &[&str]) -> LibraryCommand {
+        let Top::Library(c) = Cli::try_parse_from(args).expect("parses").cmd;
+        c
+    }
+
+    #[test]
+    fn parse_command_line() {
+        match parse(&["chamber", "library", "parse", "x.txt", "--json", "--lang", "zh"]) {
+            LibraryCommand::Parse { file, json, lang } => {
+                assert_eq!(file, PathBuf::from("x.txt"));
+                assert!(json);
+                assert_eq!(lang.as_deref(), Some("zh"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse(&["chamber", "library", "export-akn", "x.xml"]), LibraryCommand::ExportAkn { .. }));
+        assert!(matches!(
+            parse(&["chamber", "library", "cited-by", "A/RES/69/285", "--from", "dir"]),
+            LibraryCommand::CitedBy { .. }
+        ));
+    }
+
+    #[test]
+    fn exit_codes() {
+        let missing = PathBuf::from("/nonexistent/chamber-library-test.txt");
+        assert_eq!(run(LibraryCommand::Parse { file: missing.clone(), json: true, lang: None }), 2);
+        assert_eq!(run(LibraryCommand::ExportAkn { file: missing, lang: None }), 2);
+        let dir = std::env::temp_dir().join(format!("chamber-library-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.xml");
+        std::fs::write(&bad, "<akomaNtoso>\n<p></q>").unwrap();
+        assert_eq!(run(LibraryCommand::Parse { file: bad.clone(), json: true, lang: None }), 2);
+        let good = dir.join("good.txt");
+        std::fs::write(&good, "A/RES/70/1\n\n70/1.\n\n Title\n\nThe General Assembly,\n\nRecalling resolution 69/285,\n\n1.\tDecides.\n").unwrap();
+        assert_eq!(run(LibraryCommand::Parse { file: good.clone(), json: true, lang: None }), 0);
+        assert_eq!(run(LibraryCommand::Parse { file: good.clone(), json: false, lang: Some("xx".into()) }), 2);
+        assert_eq!(run(LibraryCommand::Cites { symbol: "A/RES/70/1".into(), paths: vec![dir.clone()], json: true }), 0);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

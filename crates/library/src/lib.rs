@@ -22,7 +22,7 @@ pub mod text;
 pub use akn::parse_akn;
 pub use error::ParseError;
 pub use export::to_akn;
-//pub use graph::CitationGraph;
+pub use graph::CitationGraph;
 pub use lang::Lang;
 pub use model::*;
 pub use text::parse_text;
