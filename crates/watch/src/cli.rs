@@ -14,7 +14,7 @@ use crate::alerts::{Query, alerts};
 use crate::backtest::{backtest, parse_episodes};
 use crate::date::Date;
 use crate::detect::Params;
-use crate::indicators::{Period, Scope, series};
+use crate::indicators::{Period, Scope, ScopeKind, all_series, series};
 use crate::model::Format;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -79,8 +79,11 @@ pub struct SeriesArgs {
     #[arg(long, default_value = DEFAULT_STORE)]
     pub store: PathBuf,
     /// Country (ISO3): events located there.
-    #[arg(long, required_unless_present_any = ["dyad", "admin1"])]
+    #[arg(long, required_unless_present_any = ["dyad", "admin1", "all"])]
     pub country: Option<String>,
+    /// Every country at once (used by the benchmark).
+    #[arg(long, conflicts_with_all = ["country", "dyad", "admin1"])]
+    pub all: bool,
     /// Dyad AAA-BBB: events between the two actors' countries.
     #[arg(long, conflicts_with = "country")]
     pub dyad: Option<String>,
@@ -287,6 +290,46 @@ fn run_alerts(a: AlertsArgs) -> CmdResult {
 
 fn run_series(a: SeriesArgs) -> CmdResult {
     let store = check_store(&a.store)?;
+    if a.all {
+        let all = all_series(
+            &store,
+            a.by,
+            a.since,
+            a.until,
+            &|_| true,
+            ScopeKind::Country,
+        )
+        .map_err(|e| (1, e))?;
+        if a.json {
+            let v: serde_json::Map<String, serde_json::Value> = all
+                .iter()
+                .map(|(s, b)| (s.label(), b.iter().map(|x| x.to_json()).collect()))
+                .collect();
+            return print_json(&v);
+        }
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let _ = writeln!(out, "country\tdate\tevents\tq1\tq2\tq3\tq4\tgoldstein_mean");
+        for (s, series) in &all {
+            for b in series {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    s.label(),
+                    b.start.map(|d| d.to_string()).unwrap_or_default(),
+                    b.events,
+                    b.quad[0],
+                    b.quad[1],
+                    b.quad[2],
+                    b.quad[3],
+                    b.goldstein_mean()
+                        .map(|g| format!("{g:.4}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        return Ok(0);
+    }
     let scope = if let Some(c) = &a.country {
         Scope::Country(iso3(c)?)
     } else if let Some(d) = &a.dyad {
