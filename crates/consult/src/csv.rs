@@ -1,17 +1,20 @@
 //! A small RFC 4180 reader that keeps the line number where each record starts.
+//!
+//! Records stream through a callback; unquoted lines are split without copying.
 
 use crate::error::{ConsultError, Result};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// One record: its 1-based starting line and its fields.
-pub(crate) struct Record {
+pub(crate) struct Record<'a> {
     pub line: usize,
-    pub fields: Vec<String>,
+    pub fields: Vec<Cow<'a, str>>,
 }
 
 /// Parse the whole text into records. Quoted fields may hold commas, quotes (`""`) and newlines.
 #[cfg(test)]
-pub(crate) fn parse(path: &Path, text: &str) -> Result<Vec<Record>> {
+pub(crate) fn parse<'a>(path: &Path, text: &'a str) -> Result<Vec<Record<'a>>> {
     let mut records = Vec::new();
     parse_with(path, text, |r| {
         records.push(r);
@@ -20,34 +23,75 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Vec<Record>> {
     Ok(records)
 }
 
-/// Parse the text, handing each record to `f` as soon as it is complete (no record list is kept).
-pub(crate) fn parse_with(
+/// Parse the text, handing each record to `f` as soon as it is complete. Blank lines are skipped.
+pub(crate) fn parse_with<'a>(
     path: &Path,
-    text: &str,
-    mut f: impl FnMut(Record) -> Result<()>,
+    text: &'a str,
+    mut f: impl FnMut(Record<'a>) -> Result<()>,
 ) -> Result<()> {
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line = 1usize;
-    let mut start_line = 1usize;
-    let mut in_quotes = false;
-    let mut quoted_field = false;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut chars = text.chars().peekable();
-    let mut at_record_start = true;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' => {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        field.push('"');
-                    } else {
-                        in_quotes = false;
+    let bytes = text.as_bytes();
+    let mut pos = 0usize;
+    let mut line = 1usize;
+    let mut width = 0usize;
+    while pos < bytes.len() {
+        let end = bytes[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| pos + i);
+        let raw = &text[pos..end];
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if !raw.contains('"') {
+            if !raw.is_empty() {
+                // Split on the ASCII comma byte by byte (slicing at ASCII boundaries keeps UTF-8 valid).
+                let mut fields = Vec::with_capacity(width);
+                let mut a = 0usize;
+                for (i, &b) in raw.as_bytes().iter().enumerate() {
+                    if b == b',' {
+                        fields.push(Cow::Borrowed(&raw[a..i]));
+                        a = i + 1;
                     }
                 }
+                fields.push(Cow::Borrowed(&raw[a..]));
+                width = fields.len();
+                f(Record { line, fields })?;
+            }
+            pos = end + 1;
+            line += 1;
+            continue;
+        }
+        let (fields, next, lines) = parse_quoted(path, text, pos, line)?;
+        f(Record { line, fields })?;
+        pos = next;
+        line += lines;
+    }
+    Ok(())
+}
+
+/// Slow path for a record holding quotes: returns its fields, the position after it and the
+/// number of lines it spans.
+fn parse_quoted<'a>(
+    path: &Path,
+    text: &'a str,
+    start: usize,
+    line: usize,
+) -> Result<(Vec<Cow<'a, str>>, usize, usize)> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut quoted = false;
+    let mut lines = 0usize;
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek().map(|x| x.1) == Some('"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
                 '\n' => {
-                    line += 1;
+                    lines += 1;
                     field.push('\n');
                 }
                 _ => field.push(c),
@@ -55,60 +99,40 @@ pub(crate) fn parse_with(
             continue;
         }
         match c {
-            '"' if field.is_empty() && !quoted_field => {
+            '"' if field.is_empty() && !quoted => {
                 in_quotes = true;
-                quoted_field = true;
-                at_record_start = false;
+                quoted = true;
             }
             ',' => {
-                fields.push(std::mem::take(&mut field));
-                quoted_field = false;
-                at_record_start = false;
+                fields.push(Cow::Owned(std::mem::take(&mut field)));
+                quoted = false;
             }
-            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' if chars.peek().map(|x| x.1) == Some('\n') => {}
             '\n' => {
-                if !at_record_start || !field.is_empty() {
-                    fields.push(std::mem::take(&mut field));
-                    f(Record {
-                        line: start_line,
-                        fields: std::mem::take(&mut fields),
-                    })?;
-                }
-                quoted_field = false;
-                line += 1;
-                start_line = line;
-                at_record_start = true;
+                fields.push(Cow::Owned(field));
+                return Ok((fields, start + i + 1, lines + 1));
             }
-            _ => {
-                if quoted_field {
-                    return Err(ConsultError::bad(
-                        path,
-                        line,
-                        "(csv)",
-                        "text after a closing quote",
-                    ));
-                }
-                field.push(c);
-                at_record_start = false;
+            _ if quoted => {
+                return Err(ConsultError::bad(
+                    path,
+                    line + lines,
+                    "(csv)",
+                    "text after a closing quote",
+                ));
             }
+            _ => field.push(c),
         }
     }
     if in_quotes {
         return Err(ConsultError::bad(
             path,
-            start_line,
+            line,
             "(csv)",
             "unterminated quoted field",
         ));
     }
-    if !at_record_start || !field.is_empty() {
-        fields.push(field);
-        f(Record {
-            line: start_line,
-            fields,
-        })?;
-    }
-    Ok(())
+    fields.push(Cow::Owned(field));
+    Ok((fields, text.len(), lines + 1))
 }
 
 /// Read a file and stream its records: `header` gets the first, `row` every other one.
@@ -142,12 +166,14 @@ mod tests {
     #[test]
     fn quotes_commas_newlines_and_lines() {
         let p = Path::new("t.csv");
-        let recs = parse(p, "a,b\n1,\"x, \"\"y\"\"\nz\"\r\n2,\n").unwrap();
-        assert_eq!(recs.len(), 3);
+        let recs = parse(p, "a,b\n1,\"x, \"\"y\"\"\nz\"\r\n2,\n\n3,\"q\"\n").unwrap();
+        assert_eq!(recs.len(), 4);
         assert_eq!(recs[1].fields, vec!["1", "x, \"y\"\nz"]);
         assert_eq!(recs[1].line, 2);
         assert_eq!(recs[2].line, 4);
         assert_eq!(recs[2].fields, vec!["2", ""]);
+        assert_eq!(recs[3].line, 6);
+        assert_eq!(recs[3].fields, vec!["3", "q"]);
     }
 
     #[test]
@@ -156,6 +182,11 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "t.csv:2: field `(csv)`: unterminated quoted field"
+        );
+        let err = parse(Path::new("t.csv"), "a\n\"x\"y\n").err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:2: field `(csv)`: text after a closing quote"
         );
     }
 }

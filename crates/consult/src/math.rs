@@ -33,28 +33,76 @@ pub fn column_means(m: &VoteMatrix) -> Vec<f64> {
         .collect()
 }
 
-/// Centred value of one entry: after column-mean imputation and centring, a missing vote is 0,
-/// so the centred matrix is as sparse as the vote matrix.
-#[inline]
-fn centred(m: &VoteMatrix, center: &[f64], j: u32, v: i8) -> f64 {
-    if m.moderated_out[j as usize] {
-        0.0
-    } else {
-        v as f64 - center[j as usize]
-    }
+/// The centred matrix in compressed rows. After column-mean imputation and centring a missing
+/// vote is 0, so the centred matrix is as sparse as the vote matrix; moderated-out columns are
+/// all zero and are left out.
+struct Centred {
+    row_ptr: Vec<usize>,
+    cols: Vec<u32>,
+    vals: Vec<f64>,
 }
 
-/// `out = Xᵀ X x` for the centred matrix X.
-fn xtx(m: &VoteMatrix, center: &[f64], x: &[f64], out: &mut [f64]) {
-    out.iter_mut().for_each(|o| *o = 0.0);
-    for row in &m.rows {
-        let mut dot = 0.0;
-        for &(j, v) in row {
-            dot += centred(m, center, j, v) * x[j as usize];
-        }
-        if dot != 0.0 {
+impl Centred {
+    fn new(m: &VoteMatrix, center: &[f64]) -> Self {
+        let mut row_ptr = Vec::with_capacity(m.n_rows() + 1);
+        let mut cols = Vec::with_capacity(m.nnz());
+        let mut vals = Vec::with_capacity(m.nnz());
+        row_ptr.push(0);
+        for row in &m.rows {
             for &(j, v) in row {
-                out[j as usize] += centred(m, center, j, v) * dot;
+                if !m.moderated_out[j as usize] {
+                    cols.push(j);
+                    vals.push(v as f64 - center[j as usize]);
+                }
+            }
+            row_ptr.push(cols.len());
+        }
+        Centred {
+            row_ptr,
+            cols,
+            vals,
+        }
+    }
+
+    /// `outs[c] = Xᵀ X vs[c]` for every c in one pass, accumulated row by row in a fixed order.
+    fn xtx_many(&self, vs: &[Vec<f64>], outs: &mut [Vec<f64>], dots: &mut [f64]) {
+        if vs.len() == 2 {
+            // The common case, unrolled.
+            let (v0, v1) = (&vs[0], &vs[1]);
+            let (o0, o1) = outs.split_at_mut(1);
+            let (o0, o1) = (&mut o0[0], &mut o1[0]);
+            o0.iter_mut().for_each(|o| *o = 0.0);
+            o1.iter_mut().for_each(|o| *o = 0.0);
+            for w in self.row_ptr.windows(2) {
+                let (cols, vals) = (&self.cols[w[0]..w[1]], &self.vals[w[0]..w[1]]);
+                let (mut d0, mut d1) = (0.0, 0.0);
+                for (&j, &v) in cols.iter().zip(vals) {
+                    d0 += v * v0[j as usize];
+                    d1 += v * v1[j as usize];
+                }
+                for (&j, &v) in cols.iter().zip(vals) {
+                    o0[j as usize] += v * d0;
+                    o1[j as usize] += v * d1;
+                }
+            }
+            return;
+        }
+        for o in outs.iter_mut() {
+            o.iter_mut().for_each(|x| *x = 0.0);
+        }
+        for w in self.row_ptr.windows(2) {
+            let (cols, vals) = (&self.cols[w[0]..w[1]], &self.vals[w[0]..w[1]]);
+            for (d, v) in dots.iter_mut().zip(vs) {
+                *d = cols
+                    .iter()
+                    .zip(vals)
+                    .map(|(&j, &x)| x * v[j as usize])
+                    .sum();
+            }
+            for (o, d) in outs.iter_mut().zip(dots.iter()) {
+                for (&j, &x) in cols.iter().zip(vals) {
+                    o[j as usize] += x * d;
+                }
             }
         }
     }
@@ -99,39 +147,35 @@ pub fn splitmix64(mut z: u64) -> u64 {
 /// `start` may carry the previous components (warm start for incremental updates).
 pub fn pca(m: &VoteMatrix, n_comps: usize, iters: usize, start: Option<&[Vec<f64>]>) -> Pca {
     let center = column_means(m);
+    let x = Centred::new(m, &center);
     let n = m.n_cols();
-    let mut comps: Vec<Vec<f64>> = Vec::new();
-    let mut tmp = vec![0.0; n];
-    for c in 0..n_comps.min(n) {
-        let mut v = match start.and_then(|s| s.get(c)) {
+    let nc = n_comps.min(n);
+    // Orthogonal iteration: every step multiplies all components by XᵀX in one pass over the
+    // data, then Gram–Schmidt in order. Component 1 follows plain power iteration; component 2
+    // is deflated against component 1, as in Pol.is's sequential "factor-matrix".
+    let mut vs: Vec<Vec<f64>> = (0..nc)
+        .map(|c| match start.and_then(|s| s.get(c)) {
             Some(s) if s.len() == n && norm(s) > 0.0 => s.clone(),
             _ => start_vector(n, c as u64),
-        };
-        deflate(&mut v, &comps);
-        let nv = norm(&v);
-        if nv == 0.0 {
-            comps.push(vec![0.0; n]);
-            continue;
+        })
+        .collect();
+    orthonormalise(&mut vs);
+    let mut ts: Vec<Vec<f64>> = vec![vec![0.0; n]; nc];
+    let mut dots = vec![0.0; nc];
+    for _ in 0..iters.max(1) {
+        x.xtx_many(&vs, &mut ts, &mut dots);
+        orthonormalise(&mut ts);
+        let mut diff = 0.0f64;
+        for (v, t) in vs.iter().zip(&ts) {
+            let d: f64 = v.iter().zip(t).map(|(a, b)| (a - b) * (a - b)).sum();
+            diff = diff.max(d.sqrt());
         }
-        v.iter_mut().for_each(|x| *x /= nv);
-        for _ in 0..iters.max(1) {
-            xtx(m, &center, &v, &mut tmp);
-            deflate(&mut tmp, &comps);
-            let nt = norm(&tmp);
-            if nt == 0.0 {
-                v.iter_mut().for_each(|x| *x = 0.0);
-                break;
-            }
-            let mut diff = 0.0;
-            for (vi, ti) in v.iter_mut().zip(&tmp) {
-                let nvi = ti / nt;
-                diff += (nvi - *vi) * (nvi - *vi);
-                *vi = nvi;
-            }
-            if diff.sqrt() < 1e-10 {
-                break;
-            }
+        std::mem::swap(&mut vs, &mut ts);
+        if diff < 1e-9 {
+            break;
         }
+    }
+    for v in &mut vs {
         // Canonical sign: the entry of largest magnitude is positive (first one on ties).
         let mut best = 0usize;
         for (i, x) in v.iter().enumerate() {
@@ -142,12 +186,26 @@ pub fn pca(m: &VoteMatrix, n_comps: usize, iters: usize, start: Option<&[Vec<f64
         if v.get(best).is_some_and(|x| *x < 0.0) {
             v.iter_mut().for_each(|x| *x = -*x);
         }
-        comps.push(v);
     }
-    while comps.len() < n_comps {
-        comps.push(vec![0.0; n]);
+    while vs.len() < n_comps {
+        vs.push(vec![0.0; n]);
     }
-    Pca { center, comps }
+    Pca { center, comps: vs }
+}
+
+/// Gram–Schmidt in order; a vector that vanishes becomes all zeros.
+fn orthonormalise(vs: &mut [Vec<f64>]) {
+    for c in 0..vs.len() {
+        let (done, rest) = vs.split_at_mut(c);
+        let v = &mut rest[0];
+        deflate(v, done);
+        let nv = norm(v);
+        if nv > 0.0 {
+            v.iter_mut().for_each(|x| *x /= nv);
+        } else {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
 }
 
 /// Pol.is's sparsity-aware projection: the dot product over the statements a participant voted
@@ -182,6 +240,10 @@ pub struct Cluster {
     pub id: usize,
     pub members: Vec<usize>,
     pub center: [f64; 2],
+}
+
+fn dist2(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1])
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -298,7 +360,7 @@ pub fn kmeans(
             let mut best = 0usize;
             let mut best_d = f64::INFINITY;
             for (c, (_, center)) in centers.iter().enumerate() {
-                let d = dist(*p, *center);
+                let d = dist2(*p, *center);
                 if d < best_d {
                     best_d = d;
                     best = c;

@@ -1,7 +1,6 @@
 //! The sparse vote matrix the math works on.
 
 use crate::polis::{CommentId, Export, ParticipantId};
-use std::collections::BTreeMap;
 
 /// Participants × statements, stored sparsely (one sorted row of `(column, vote)` per participant).
 ///
@@ -20,14 +19,9 @@ pub struct VoteMatrix {
 impl VoteMatrix {
     /// Build the matrix from the current votes of an export.
     pub fn from_export(export: &Export) -> Self {
-        let mut comment_set: BTreeMap<CommentId, u32> = BTreeMap::new();
-        for &(_, tid) in export.votes.keys() {
-            comment_set.insert(tid, 0);
-        }
-        let comments: Vec<CommentId> = comment_set.keys().copied().collect();
-        for (i, v) in comment_set.values_mut().enumerate() {
-            *v = i as u32;
-        }
+        let mut comments: Vec<CommentId> = export.votes.keys().map(|&(_, tid)| tid).collect();
+        comments.sort_unstable();
+        comments.dedup();
         let moderated_out = comments
             .iter()
             .map(|tid| {
@@ -45,12 +39,12 @@ impl VoteMatrix {
                 participants.push(pid);
                 rows.push(Vec::new());
             }
+            let j = comments
+                .binary_search(&tid)
+                .expect("every voted comment is a column") as u32;
             rows.last_mut()
                 .expect("row pushed above")
-                .push((comment_set[&tid], vote.value()));
-        }
-        for row in &mut rows {
-            row.sort_unstable_by_key(|e| e.0);
+                .push((j, vote.value()));
         }
         VoteMatrix {
             participants,

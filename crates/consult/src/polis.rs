@@ -34,6 +34,12 @@ impl Vote {
 
     /// Parse the export's textual value (`1`, `-1`, `0`, also `1.0` and the like).
     pub fn parse(text: &str) -> Option<Vote> {
+        match text.as_bytes() {
+            [b'1'] => return Some(Vote::Agree),
+            [b'0'] => return Some(Vote::Pass),
+            [b'-', b'1'] => return Some(Vote::Disagree),
+            _ => {}
+        }
         let t = text.trim();
         let v: f64 = t.parse().ok()?;
         if v == 1.0 {
@@ -199,7 +205,10 @@ pub fn read_comments(path: &Path) -> Result<BTreeMap<CommentId, Comment>> {
                 .meta
                 .map(|i| rec.fields[i].trim().eq_ignore_ascii_case("true"))
                 .unwrap_or(false);
-            let body = c.body.map(|i| rec.fields[i].clone()).unwrap_or_default();
+            let body = c
+                .body
+                .map(|i| rec.fields[i].to_string())
+                .unwrap_or_default();
             let comment = Comment {
                 id,
                 author,
@@ -314,7 +323,7 @@ pub fn read_participants_votes(
         cols: Vec<(usize, CommentId)>,
     }
     let mut pids = std::collections::BTreeSet::new();
-    let mut votes = BTreeMap::new();
+    let mut votes = Vec::new();
     csv::read_with(
         path,
         |rec| {
@@ -350,8 +359,8 @@ pub fn read_participants_votes(
                 ));
             }
             for &(i, tid) in &c.cols {
-                let raw = rec.fields[i].trim();
-                if raw.is_empty() {
+                let raw: &str = &rec.fields[i];
+                if raw.is_empty() || raw.trim().is_empty() {
                     continue;
                 }
                 let vote = Vote::parse(raw).ok_or_else(|| {
@@ -362,12 +371,13 @@ pub fn read_participants_votes(
                         format!("expected -1, 0, 1 or empty, found {raw:?}"),
                     )
                 })?;
-                votes.insert((pid, tid), vote);
+                votes.push(((pid, tid), vote));
             }
             Ok(())
         },
     )?;
-    Ok(votes)
+    // Participants are unique and columns distinct, so keys are unique; bulk-build the map.
+    Ok(votes.into_iter().collect())
 }
 
 /// Read a Pol.is export folder. `comments.csv` is optional (without it nothing is moderated out);
