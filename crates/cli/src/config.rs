@@ -44,8 +44,18 @@ impl Config {
             None => (PathBuf::from("chamber.toml"), false),
         };
         let file = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str::<FileConfig>(&text)
-                .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim()))?,
+            Ok(text) => toml::from_str::<FileConfig>(&text).map_err(|e| {
+                let (line, column) = e
+                    .span()
+                    .map(|span| {
+                        let before = &text[..span.start.min(text.len())];
+                        let line = before.matches('\n').count() + 1;
+                        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                        (line, column)
+                    })
+                    .unwrap_or((1, 1));
+                format!("{}:{line}:{column}: {}", path.display(), e.message().trim())
+            })?,
             Err(e) if required || e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(format!("{}: {e}", path.display()));
             }
