@@ -58,7 +58,11 @@ fn href_symbol(href: &str) -> Option<String> {
         _ => rest,
     };
     let s = rest.trim().trim_end_matches('/').to_string();
-    if s.contains('/') && !s.contains("://") { Some(s) } else { None }
+    if s.contains('/') && !s.contains("://") {
+        Some(s)
+    } else {
+        None
+    }
 }
 
 fn kind_of(symbol: &str) -> CitationKind {
@@ -128,12 +132,20 @@ impl Acc {
                 }
             }
             Target::SubNum(i, s) => {
-                if let Some(x) = doc.operative.get_mut(i).and_then(|p| p.sub_items.get_mut(s)) {
+                if let Some(x) = doc
+                    .operative
+                    .get_mut(i)
+                    .and_then(|p| p.sub_items.get_mut(s))
+                {
                     x.label.push_str(text)
                 }
             }
             Target::SubText(i, s) => {
-                if let Some(x) = doc.operative.get_mut(i).and_then(|p| p.sub_items.get_mut(s)) {
+                if let Some(x) = doc
+                    .operative
+                    .get_mut(i)
+                    .and_then(|p| p.sub_items.get_mut(s))
+                {
                     x.text.push_str(text)
                 }
             }
@@ -164,7 +176,10 @@ impl Acc {
 
 /// Parse an AKN4UN XML document.
 pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
-    let mut acc = Acc { doc: Document::empty(SourceFormat::AkomaNtoso), ..Acc::default() };
+    let mut acc = Acc {
+        doc: Document::empty(SourceFormat::AkomaNtoso),
+        ..Acc::default()
+    };
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
     reader.config_mut().check_end_names = true;
@@ -206,27 +221,37 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                 let parent = names.last().map(String::as_str).unwrap_or("");
                 let mut target: Option<Target> = None;
                 match name.as_str() {
-                    "FRBRdate" if inside("FRBRWork") => {
-                        if attr(e, "name").as_deref() == Some("adoption") && acc.doc.adoption_date.is_none() {
-                            acc.doc.adoption_date = attr(e, "date").filter(|d| d.len() == 10);
-                        }
+                    "FRBRdate"
+                        if inside("FRBRWork")
+                            && attr(e, "name").as_deref() == Some("adoption")
+                            && acc.doc.adoption_date.is_none() =>
+                    {
+                        acc.doc.adoption_date = attr(e, "date").filter(|d| d.len() == 10);
                     }
                     "FRBRlanguage" if language.is_none() => language = attr(e, "language"),
                     "attachment" => {
                         in_attachment += 1;
-                        acc.doc.annexes.push(Annex { title: String::new(), paragraphs: Vec::new() });
+                        acc.doc.annexes.push(Annex {
+                            title: String::new(),
+                            paragraphs: Vec::new(),
+                        });
                     }
                     _ if in_attachment > 0 => {
                         let idx = acc.doc.annexes.len().saturating_sub(1);
                         match name.as_str() {
-                            "docTitle" | "heading" | "docNumber" => target = Some(Target::AnnexTitle(idx)),
-                            "p" | "paragraph" | "container" => {
-                                if !targets.iter().flatten().any(|t| matches!(t, Target::AnnexPara(_))) {
-                                    if let Some(a) = acc.doc.annexes.get_mut(idx) {
-                                        a.paragraphs.push(String::new());
-                                    }
-                                    target = Some(Target::AnnexPara(idx));
+                            "docTitle" | "heading" | "docNumber" => {
+                                target = Some(Target::AnnexTitle(idx))
+                            }
+                            "p" | "paragraph" | "container"
+                                if !targets
+                                    .iter()
+                                    .flatten()
+                                    .any(|t| matches!(t, Target::AnnexPara(_))) =>
+                            {
+                                if let Some(a) = acc.doc.annexes.get_mut(idx) {
+                                    a.paragraphs.push(String::new());
                                 }
+                                target = Some(Target::AnnexPara(idx));
                             }
                             "authorialNote" => {
                                 acc.fn_texts.push((
@@ -239,7 +264,9 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                             _ => {}
                         }
                     }
-                    "docNumber" if inside("coverPage") && acc.symbol.is_empty() => target = Some(Target::Symbol),
+                    "docNumber" if inside("coverPage") && acc.symbol.is_empty() => {
+                        target = Some(Target::Symbol)
+                    }
                     "docDate" if inside("coverPage") => {
                         if acc.doc.distribution_date.is_none() {
                             acc.doc.distribution_date = attr(e, "date").filter(|d| d.len() == 10);
@@ -268,7 +295,9 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                         _ => {}
                     },
                     "docTitle" if inside("coverPage") => target = Some(Target::CoverDocTitle),
-                    "docTitle" if inside("preface") && acc.title.is_empty() => target = Some(Target::Title),
+                    "docTitle" if inside("preface") && acc.title.is_empty() => {
+                        target = Some(Target::Title)
+                    }
                     "formula" => target = Some(Target::Ignore),
                     "container" if inside("preamble") && !is_empty => {
                         acc.doc.preamble.push(PreambularParagraph {
@@ -294,7 +323,10 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                     "point" | "indent" | "alinea" if inside("paragraph") => {
                         let op = acc.doc.operative.len().saturating_sub(1);
                         if let Some(p) = acc.doc.operative.get_mut(op) {
-                            p.sub_items.push(SubItem { label: String::new(), text: String::new() });
+                            p.sub_items.push(SubItem {
+                                label: String::new(),
+                                text: String::new(),
+                            });
                             target = Some(Target::SubText(op, p.sub_items.len() - 1));
                         }
                     }
@@ -309,12 +341,20 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                     "authorialNote" => {
                         let anchor = targets.iter().rev().flatten().find_map(|t| match t {
                             Target::Preamble(i) => Some(format!("preamble {}", i + 1)),
-                            Target::OpText(i) | Target::SubText(i, _) => Some(format!("operative {}", i + 1)),
+                            Target::OpText(i) | Target::SubText(i, _) => {
+                                Some(format!("operative {}", i + 1))
+                            }
                             _ => None,
                         });
                         let marker = attr(e, "marker").unwrap_or_default();
                         // the marker stays in the text where it stood
-                        if let Some(t) = targets.iter().rev().flatten().find(|t| !matches!(t, Target::Link(_))).cloned() {
+                        if let Some(t) = targets
+                            .iter()
+                            .rev()
+                            .flatten()
+                            .find(|t| !matches!(t, Target::Link(_)))
+                            .cloned()
+                        {
                             acc.append(&t, &marker);
                         }
                         acc.fn_texts.push((marker, String::new(), anchor));
@@ -324,12 +364,20 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                         if let Some(href) = attr(e, "href") {
                             let location = targets.iter().rev().flatten().find_map(|t| match t {
                                 Target::Preamble(i) => Some(format!("preamble {}", i + 1)),
-                                Target::OpText(i) | Target::SubText(i, _) => Some(format!("operative {}", i + 1)),
-                                Target::Footnote(i) => Some(format!("footnote {}", acc.fn_texts[*i].0)),
+                                Target::OpText(i) | Target::SubText(i, _) => {
+                                    Some(format!("operative {}", i + 1))
+                                }
+                                Target::Footnote(i) => {
+                                    Some(format!("footnote {}", acc.fn_texts[*i].0))
+                                }
                                 _ => None,
                             });
                             if let Some(location) = location {
-                                acc.links.push(Link { href, surface: String::new(), location });
+                                acc.links.push(Link {
+                                    href,
+                                    surface: String::new(),
+                                    location,
+                                });
                                 target = Some(Target::Link(acc.links.len() - 1));
                             }
                         }
@@ -350,10 +398,12 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                     in_attachment = in_attachment.saturating_sub(1);
                 }
                 // block elements separate words
-                if matches!(name.as_str(), "p" | "num" | "paragraph" | "container" | "intro") {
-                    if let Some(t) = targets.iter().rev().flatten().next().cloned() {
-                        acc.append(&t, " ");
-                    }
+                if matches!(
+                    name.as_str(),
+                    "p" | "num" | "paragraph" | "container" | "intro"
+                ) && let Some(t) = targets.iter().rev().flatten().next().cloned()
+                {
+                    acc.append(&t, " ");
                 }
                 names.pop();
                 targets.pop();
@@ -414,7 +464,19 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
     }
 
     // ---- finish ----
-    let Acc { mut doc, preamble_text, agenda_text, agenda_names, originating, symbol, cover_title, title, conclusions, fn_texts, links } = acc;
+    let Acc {
+        mut doc,
+        preamble_text,
+        agenda_text,
+        agenda_names,
+        originating,
+        symbol,
+        cover_title,
+        title,
+        conclusions,
+        fn_texts,
+        links,
+    } = acc;
     let lang = language
         .as_deref()
         .and_then(Lang::from_code)
@@ -427,12 +489,19 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
     }
     if doc.agenda_items.is_empty() {
         for t in &agenda_text {
-            if let Some(n) = t.split_whitespace().find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit())) {
+            if let Some(n) = t
+                .split_whitespace()
+                .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            {
                 doc.agenda_items.push(n.to_string());
             }
         }
     }
-    doc.agenda_item_titles = agenda_names.iter().map(|s| collapse(s)).filter(|s| !s.is_empty()).collect();
+    doc.agenda_item_titles = agenda_names
+        .iter()
+        .map(|s| collapse(s))
+        .filter(|s| !s.is_empty())
+        .collect();
     doc.originating_documents = DOC_RE
         .find_iter(&originating)
         .map(|m| m.as_str().trim_end_matches('.').to_string())
@@ -461,19 +530,30 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
     }
     for a in &mut doc.annexes {
         a.title = collapse(&a.title);
-        a.paragraphs = a.paragraphs.iter().map(|p| collapse(p)).filter(|p| !p.is_empty()).collect();
+        a.paragraphs = a
+            .paragraphs
+            .iter()
+            .map(|p| collapse(p))
+            .filter(|p| !p.is_empty())
+            .collect();
     }
     let c = collapse(&conclusions);
     doc.conclusions = (!c.is_empty()).then_some(c);
     doc.footnotes = fn_texts
         .into_iter()
-        .map(|(marker, text, anchor)| Footnote { marker, text: collapse(&text), anchor })
+        .map(|(marker, text, anchor)| Footnote {
+            marker,
+            text: collapse(&text),
+            anchor,
+        })
         .collect();
 
     // Citations: the same text analysis as for plain text, plus every link it missed.
     let mut cites = collect_citations(&doc);
     for l in links {
-        let Some(sym) = href_symbol(&l.href) else { continue };
+        let Some(sym) = href_symbol(&l.href) else {
+            continue;
+        };
         let key = citations::comparison_key(&sym);
         let known = cites
             .iter()
@@ -515,7 +595,10 @@ mod tests {
         assert_eq!(d.title, "Permanent neutrality");
         assert_eq!(d.preamble.len(), 1);
         assert_eq!(d.preamble[0].phrase, "Recalling");
-        assert_eq!(d.preamble[0].text, "Recalling its resolutions 50/80 A of 12 December 1995,1");
+        assert_eq!(
+            d.preamble[0].text,
+            "Recalling its resolutions 50/80 A of 12 December 1995,1"
+        );
         assert_eq!(d.operative.len(), 2);
         assert_eq!(d.operative[0].number.as_deref(), Some("1"));
         assert_eq!(d.operative[0].text, "Reiterates & supports;");
@@ -523,8 +606,18 @@ mod tests {
         assert_eq!(d.operative[1].sub_items[0].label, "(a)");
         assert_eq!(d.footnotes.len(), 1);
         assert_eq!(d.footnotes[0].anchor.as_deref(), Some("preamble 1"));
-        let t: Vec<_> = d.citations.iter().map(|c| (c.target.as_str(), c.location.as_str())).collect();
-        assert_eq!(t, [("A/RES/50/80 A", "preamble 1"), ("A/75/651-S/2020/1203", "footnote 1")]);
+        let t: Vec<_> = d
+            .citations
+            .iter()
+            .map(|c| (c.target.as_str(), c.location.as_str()))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("A/RES/50/80 A", "preamble 1"),
+                ("A/75/651-S/2020/1203", "footnote 1")
+            ]
+        );
         assert_eq!(d.citations[0].date.as_deref(), Some("1995-12-12"));
     }
 
@@ -538,7 +631,10 @@ mod tests {
             }
             other => panic!("expected an XML error, got {other:?}"),
         }
-        assert!(matches!(parse_akn("<akomaNtoso><p>"), Err(ParseError::Xml { .. })));
+        assert!(matches!(
+            parse_akn("<akomaNtoso><p>"),
+            Err(ParseError::Xml { .. })
+        ));
         assert!(matches!(parse_akn("<html/>"), Err(ParseError::NotAkn(_))));
     }
 }

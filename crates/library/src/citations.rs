@@ -12,10 +12,13 @@ pub(crate) static DOC_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"{one}(?:-{one})*")).expect("doc regex")
 });
 
+/// The year after an `S/RES/2719` symbol.
+static SC_YEAR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s?\((?:19|20)\d\d\)").expect("sc year regex"));
+
 /// GA resolution or decision numbers: `50/80`, `S-19/2`, `ES-10/21`.
-static GA_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<s>(?:E?S-)?\d{1,2})/(?P<n>\d{1,3})").expect("ga regex")
-});
+static GA_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?P<s>(?:E?S-)?\d{1,2})/(?P<n>\d{1,3})").expect("ga regex"));
 
 /// ECOSOC style year-numbered resolutions: `1980/67`.
 static YEAR_RE: LazyLock<Regex> =
@@ -39,25 +42,56 @@ static DATE_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const RES_WORDS: &[&str] = &[
-    "resolution", "Resolution", "résolution", "Résolution", "resoluci", "Resoluci", "резолюц",
-    "Резолюц", "قرار", "决议",
+    "resolution",
+    "Resolution",
+    "résolution",
+    "Résolution",
+    "resoluci",
+    "Resoluci",
+    "резолюц",
+    "Резолюц",
+    "قرار",
+    "决议",
 ];
 const DEC_WORDS: &[&str] = &[
-    "decision", "Decision", "décision", "Décision", "decisi", "Decisi", "решени", "Решени", "مقرر",
+    "decision",
+    "Decision",
+    "décision",
+    "Décision",
+    "decisi",
+    "Decisi",
+    "решени",
+    "Решени",
+    "مقرر",
     "决定",
 ];
 const HRC_WORDS: &[&str] = &[
-    "Human Rights Council", "Conseil des droits de l", "Consejo de Derechos Humanos",
-    "по правам человека", "مجلس حقوق الإنسان", "人权理事会",
+    "Human Rights Council",
+    "Conseil des droits de l",
+    "Consejo de Derechos Humanos",
+    "по правам человека",
+    "مجلس حقوق الإنسان",
+    "人权理事会",
 ];
 const ECOSOC_WORDS: &[&str] = &[
-    "Economic and Social Council", "Conseil économique et social", "Consejo Económico y Social",
-    "Экономического и Социального Совета", "Экономический и Социальный Совет",
-    "المجلس الاقتصادي والاجتماعي", "经济及社会理事会", "经社理事会",
+    "Economic and Social Council",
+    "Conseil économique et social",
+    "Consejo Económico y Social",
+    "Экономического и Социального Совета",
+    "Экономический и Социальный Совет",
+    "المجلس الاقتصادي والاجتماعي",
+    "经济及社会理事会",
+    "经社理事会",
 ];
 const SC_WORDS: &[&str] = &[
-    "Security Council", "Conseil de sécurité", "Consejo de Seguridad", "Совета Безопасности",
-    "Совет Безопасности", "مجلس الأمن", "安全理事会", "安理会",
+    "Security Council",
+    "Conseil de sécurité",
+    "Consejo de Seguridad",
+    "Совета Безопасности",
+    "Совет Безопасности",
+    "مجلس الأمن",
+    "安全理事会",
+    "安理会",
 ];
 
 fn arabic_or_cyrillic_part(p: &str) -> &str {
@@ -166,14 +200,19 @@ fn context_kind(text: &str, start: usize, end: usize) -> CitationKind {
             None
         }
     });
-    let word = zh_after.or_else(|| {
-        match (last_pos(before, RES_WORDS), last_pos(before, DEC_WORDS)) {
-            (Some(r), Some(d)) => Some(if d > r { Word::Decision } else { Word::Resolution }),
-            (Some(_), None) => Some(Word::Resolution),
-            (None, Some(_)) => Some(Word::Decision),
-            (None, None) => None,
-        }
-    });
+    let word =
+        zh_after.or_else(
+            || match (last_pos(before, RES_WORDS), last_pos(before, DEC_WORDS)) {
+                (Some(r), Some(d)) => Some(if d > r {
+                    Word::Decision
+                } else {
+                    Word::Resolution
+                }),
+                (Some(_), None) => Some(Word::Resolution),
+                (None, Some(_)) => Some(Word::Decision),
+                (None, None) => None,
+            },
+        );
     if word == Some(Word::Decision) {
         return CitationKind::Decision;
     }
@@ -220,11 +259,11 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
     let mut found: Vec<(usize, Citation)> = Vec::new();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let push = |found: &mut Vec<(usize, Citation)>,
-                    start: usize,
-                    kind: CitationKind,
-                    target: String,
-                    surface: &str,
-                    date: Option<String>| {
+                start: usize,
+                kind: CitationKind,
+                target: String,
+                surface: &str,
+                date: Option<String>| {
         found.push((
             start,
             Citation {
@@ -262,23 +301,48 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
                 }
             }
             let date = citation_date(text, m.start(), tail_end);
-            push(&mut found, m.start(), CitationKind::Resolution, target, &text[m.start()..tail_end], date);
+            push(
+                &mut found,
+                m.start(),
+                CitationKind::Resolution,
+                target,
+                &text[m.start()..tail_end],
+                date,
+            );
         } else if sym.starts_with("S/RES/") {
             let mut target = sym.to_string();
             let mut e = end;
-            if let Some(p) = Regex::new(r"^\s?\((?:19|20)\d\d\)")
-                .ok()
-                .and_then(|r| r.find(&text[end..]))
-            {
+            if let Some(p) = SC_YEAR_RE.find(&text[end..]) {
                 target = format!("{sym} {}", p.as_str().trim());
                 e = end + p.end();
                 spans.push((end, e));
             }
-            push(&mut found, m.start(), CitationKind::SecurityCouncilResolution, target, &text[m.start()..e], None);
+            push(
+                &mut found,
+                m.start(),
+                CitationKind::SecurityCouncilResolution,
+                target,
+                &text[m.start()..e],
+                None,
+            );
         } else if sym.starts_with("E/RES/") {
-            push(&mut found, m.start(), CitationKind::EcosocResolution, sym.to_string(), sym, None);
+            push(
+                &mut found,
+                m.start(),
+                CitationKind::EcosocResolution,
+                sym.to_string(),
+                sym,
+                None,
+            );
         } else if sym.contains('/') && sym.len() > 3 {
-            push(&mut found, m.start(), CitationKind::Document, sym.to_string(), sym, None);
+            push(
+                &mut found,
+                m.start(),
+                CitationKind::Document,
+                sym.to_string(),
+                sym,
+                None,
+            );
         }
     }
 
@@ -309,12 +373,26 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
             }
             let target = format!("S/RES/{} ({})", &c["n"], p);
             spans.push((m.start(), m.end()));
-            push(&mut found, m.start(), CitationKind::SecurityCouncilResolution, target, m.as_str(), None);
+            push(
+                &mut found,
+                m.start(),
+                CitationKind::SecurityCouncilResolution,
+                target,
+                m.as_str(),
+                None,
+            );
         } else {
             let target = format!("A/RES/{} ({})", &c["n"], p);
             spans.push((m.start(), m.end()));
             let date = citation_date(text, m.start(), m.end());
-            push(&mut found, m.start(), CitationKind::Resolution, target, m.as_str(), date);
+            push(
+                &mut found,
+                m.start(),
+                CitationKind::Resolution,
+                target,
+                m.as_str(),
+                date,
+            );
         }
     }
 
@@ -337,7 +415,14 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
         spans.push((m.start(), m.end()));
         let target = format!("E/RES/{}/{}", &c["y"], &c["n"]);
         let date = citation_date(text, m.start(), m.end());
-        push(&mut found, m.start(), CitationKind::EcosocResolution, target, m.as_str(), date);
+        push(
+            &mut found,
+            m.start(),
+            CitationKind::EcosocResolution,
+            target,
+            m.as_str(),
+            date,
+        );
     }
 
     // 4. GA resolutions and decisions 50/80 A.
@@ -367,7 +452,11 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
                 .is_some_and(|a| a.is_alphabetic() && !crate::lang::is_cjk(a));
             if standalone {
                 part = Some(arabic_or_cyrillic_part(&p["p"]).to_string());
-                end = if p["more"].is_empty() { first_letter_end } else { after };
+                end = if p["more"].is_empty() {
+                    first_letter_end
+                } else {
+                    after
+                };
             }
         }
         let kind = context_kind(text, m.start(), m.end());
@@ -387,7 +476,14 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
         };
         spans.push((m.start(), end));
         let date = citation_date(text, m.start(), end);
-        push(&mut found, m.start(), kind, target, &text[m.start()..end], date);
+        push(
+            &mut found,
+            m.start(),
+            kind,
+            target,
+            &text[m.start()..end],
+            date,
+        );
     }
 
     found.sort_by_key(|(s, _)| *s);
@@ -399,7 +495,10 @@ mod tests {
     use super::*;
 
     fn targets(text: &str) -> Vec<String> {
-        extract(text, "preamble 1").into_iter().map(|c| c.target).collect()
+        extract(text, "preamble 1")
+            .into_iter()
+            .map(|c| c.target)
+            .collect()
     }
 
     #[test]
@@ -418,33 +517,63 @@ mod tests {
 
     #[test]
     fn chinese_resolutions() {
-        let c = extract("回顾其关于土库曼斯坦永久中立的 1995 年 12 月 12 日第 50/80 A 号和 2015年 6 月 3 日第 69/285 号决议，", "preamble 1");
+        let c = extract(
+            "回顾其关于土库曼斯坦永久中立的 1995 年 12 月 12 日第 50/80 A 号和 2015年 6 月 3 日第 69/285 号决议，",
+            "preamble 1",
+        );
         let t: Vec<_> = c.iter().map(|c| c.target.as_str()).collect();
         assert_eq!(t, ["A/RES/50/80 A", "A/RES/69/285"]);
         assert_eq!(c[0].date.as_deref(), Some("1995-12-12"));
         assert_eq!(c[1].date.as_deref(), Some("2015-06-03"));
-        assert_eq!(targets("见第 63/210、67/263 和 78/149 号决议。"), ["A/RES/63/210", "A/RES/67/263", "A/RES/78/149"]);
+        assert_eq!(
+            targets("见第 63/210、67/263 和 78/149 号决议。"),
+            ["A/RES/63/210", "A/RES/67/263", "A/RES/78/149"]
+        );
     }
 
     #[test]
     fn other_languages() {
-        assert_eq!(targets("Rappelant ses résolutions 50/80 A du 12 décembre 1995"), ["A/RES/50/80 A"]);
-        assert_eq!(targets("Recordando sus resoluciones 50/80 A, de 12 de diciembre de 1995"), ["A/RES/50/80 A"]);
-        assert_eq!(targets("ссылаясь на свои резолюции 50/80 A от 12 декабря 1995 года"), ["A/RES/50/80 A"]);
-        assert_eq!(targets("إذ تشير إلى قراريها 50/80 ألف المؤرخ 12 كانون الأول/ديسمبر 1995"), ["A/RES/50/80 A"]);
+        assert_eq!(
+            targets("Rappelant ses résolutions 50/80 A du 12 décembre 1995"),
+            ["A/RES/50/80 A"]
+        );
+        assert_eq!(
+            targets("Recordando sus resoluciones 50/80 A, de 12 de diciembre de 1995"),
+            ["A/RES/50/80 A"]
+        );
+        assert_eq!(
+            targets("ссылаясь на свои резолюции 50/80 A от 12 декабря 1995 года"),
+            ["A/RES/50/80 A"]
+        );
+        assert_eq!(
+            targets("إذ تشير إلى قراريها 50/80 ألف المؤرخ 12 كانون الأول/ديسمبر 1995"),
+            ["A/RES/50/80 A"]
+        );
     }
 
     #[test]
     fn documents_decisions_and_councils() {
-        let c = extract("See A/75/651-S/2020/1203, annex, and decision 62/557.", "footnote 1");
+        let c = extract(
+            "See A/75/651-S/2020/1203, annex, and decision 62/557.",
+            "footnote 1",
+        );
         assert_eq!(c[0].target, "A/75/651-S/2020/1203");
         assert_eq!(c[0].kind, CitationKind::Document);
         assert!(c[0].in_footnote());
         assert_eq!(c[1].target, "A/DEC/62/557");
-        assert_eq!(targets("Security Council resolution 2719 (2023)"), ["S/RES/2719 (2023)"]);
+        assert_eq!(
+            targets("Security Council resolution 2719 (2023)"),
+            ["S/RES/2719 (2023)"]
+        );
         assert_eq!(targets("resolution 2625 (XXV)"), ["A/RES/2625 (XXV)"]);
-        assert_eq!(targets("Human Rights Council resolution 15/4"), ["A/HRC/RES/15/4"]);
-        assert_eq!(targets("Economic and Social Council resolution 1980/67"), ["E/RES/1980/67"]);
+        assert_eq!(
+            targets("Human Rights Council resolution 15/4"),
+            ["A/HRC/RES/15/4"]
+        );
+        assert_eq!(
+            targets("Economic and Social Council resolution 1980/67"),
+            ["E/RES/1980/67"]
+        );
         assert!(targets("in 2020 and 1/2 of the").is_empty() || targets("in 2020").is_empty());
         assert!(targets("A/79/645, para. 6").iter().all(|t| t == "A/79/645"));
     }

@@ -67,11 +67,19 @@ fn report(err: &FileError) -> i32 {
     match err {
         FileError::Io { path, source } => {
             eprintln!("error: {path}: {source}");
-            if source.kind() == std::io::ErrorKind::NotFound { 2 } else { 1 }
+            if source.kind() == std::io::ErrorKind::NotFound {
+                2
+            } else {
+                1
+            }
         }
         FileError::Parse { path, source } => {
             match source {
-                ParseError::Xml { line, column, message } => {
+                ParseError::Xml {
+                    line,
+                    column,
+                    message,
+                } => {
                     eprintln!("error: {path}:{line}:{column}: malformed XML: {message}")
                 }
                 other => eprintln!("error: {path}: {other}"),
@@ -217,9 +225,21 @@ pub fn run(cmd: LibraryCommand) -> i32 {
                 Err(e) => report(&e),
             }
         }
-        LibraryCommand::Cites { symbol, paths, json } => edges_command(&symbol, &paths, json, true),
-        LibraryCommand::CitedBy { symbol, paths, json } => edges_command(&symbol, &paths, json, false),
-        LibraryCommand::Lineage { symbol, paths, json } => {
+        LibraryCommand::Cites {
+            symbol,
+            paths,
+            json,
+        } => edges_command(&symbol, &paths, json, true),
+        LibraryCommand::CitedBy {
+            symbol,
+            paths,
+            json,
+        } => edges_command(&symbol, &paths, json, false),
+        LibraryCommand::Lineage {
+            symbol,
+            paths,
+            json,
+        } => {
             let g = match load_graph(&paths) {
                 Ok(g) => g,
                 Err(code) => return code,
@@ -240,7 +260,11 @@ fn edges_command(symbol: &str, paths: &[PathBuf], json: bool, outgoing: bool) ->
         Ok(g) => g,
         Err(code) => return code,
     };
-    let edges = if outgoing { g.cites(symbol) } else { g.cited_by(symbol) };
+    let edges = if outgoing {
+        g.cites(symbol)
+    } else {
+        g.cited_by(symbol)
+    };
     if json {
         let items: Vec<_> = edges
             .iter()
@@ -289,7 +313,9 @@ mod tests {
 
     #[test]
     fn parse_command_line() {
-        match parse(&["chamber", "library", "parse", "x.txt", "--json", "--lang", "zh"]) {
+        match parse(&[
+            "chamber", "library", "parse", "x.txt", "--json", "--lang", "zh",
+        ]) {
             LibraryCommand::Parse { file, json, lang } => {
                 assert_eq!(file, PathBuf::from("x.txt"));
                 assert!(json);
@@ -297,9 +323,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(parse(&["chamber", "library", "export-akn", "x.xml"]), LibraryCommand::ExportAkn { .. }));
         assert!(matches!(
-            parse(&["chamber", "library", "cited-by", "A/RES/69/285", "--from", "dir"]),
+            parse(&["chamber", "library", "export-akn", "x.xml"]),
+            LibraryCommand::ExportAkn { .. }
+        ));
+        assert!(matches!(
+            parse(&[
+                "chamber",
+                "library",
+                "cited-by",
+                "A/RES/69/285",
+                "--from",
+                "dir"
+            ]),
             LibraryCommand::CitedBy { .. }
         ));
     }
@@ -307,18 +343,59 @@ mod tests {
     #[test]
     fn exit_codes() {
         let missing = PathBuf::from("/nonexistent/chamber-library-test.txt");
-        assert_eq!(run(LibraryCommand::Parse { file: missing.clone(), json: true, lang: None }), 2);
-        assert_eq!(run(LibraryCommand::ExportAkn { file: missing, lang: None }), 2);
+        assert_eq!(
+            run(LibraryCommand::Parse {
+                file: missing.clone(),
+                json: true,
+                lang: None
+            }),
+            2
+        );
+        assert_eq!(
+            run(LibraryCommand::ExportAkn {
+                file: missing,
+                lang: None
+            }),
+            2
+        );
         let dir = std::env::temp_dir().join(format!("chamber-library-cli-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let bad = dir.join("bad.xml");
         std::fs::write(&bad, "<akomaNtoso>\n<p></q>").unwrap();
-        assert_eq!(run(LibraryCommand::Parse { file: bad.clone(), json: true, lang: None }), 2);
+        assert_eq!(
+            run(LibraryCommand::Parse {
+                file: bad.clone(),
+                json: true,
+                lang: None
+            }),
+            2
+        );
         let good = dir.join("good.txt");
         std::fs::write(&good, "A/RES/70/1\n\n70/1.\n\n Title\n\nThe General Assembly,\n\nRecalling resolution 69/285,\n\n1.\tDecides.\n").unwrap();
-        assert_eq!(run(LibraryCommand::Parse { file: good.clone(), json: true, lang: None }), 0);
-        assert_eq!(run(LibraryCommand::Parse { file: good.clone(), json: false, lang: Some("xx".into()) }), 2);
-        assert_eq!(run(LibraryCommand::Cites { symbol: "A/RES/70/1".into(), paths: vec![dir.clone()], json: true }), 0);
+        assert_eq!(
+            run(LibraryCommand::Parse {
+                file: good.clone(),
+                json: true,
+                lang: None
+            }),
+            0
+        );
+        assert_eq!(
+            run(LibraryCommand::Parse {
+                file: good.clone(),
+                json: false,
+                lang: Some("xx".into())
+            }),
+            2
+        );
+        assert_eq!(
+            run(LibraryCommand::Cites {
+                symbol: "A/RES/70/1".into(),
+                paths: vec![dir.clone()],
+                json: true
+            }),
+            0
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -4,20 +4,60 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 const EN: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 const FR: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 const ES: [&str; 12] = [
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 ];
 const RU: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-    "октября", "ноября", "декабря",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 ];
 const AR: [&[&str]; 12] = [
     &["يناير"],
@@ -126,12 +166,30 @@ mod tests {
 
     #[test]
     fn six_languages() {
-        assert_eq!(first_date("on 21 March 2025").as_deref(), Some("2025-03-21"));
-        assert_eq!(first_date("le 2 décembre 2024").as_deref(), Some("2024-12-02"));
-        assert_eq!(first_date("el 11 de abril de 2025").as_deref(), Some("2025-04-11"));
-        assert_eq!(first_date("16 апреля 2021 года").as_deref(), Some("2021-04-16"));
-        assert_eq!(first_date("في 21 آذار/مارس 2025").as_deref(), Some("2025-03-21"));
-        assert_eq!(first_date("2025 年 3 月 21 日大会决议").as_deref(), Some("2025-03-21"));
+        assert_eq!(
+            first_date("on 21 March 2025").as_deref(),
+            Some("2025-03-21")
+        );
+        assert_eq!(
+            first_date("le 2 décembre 2024").as_deref(),
+            Some("2024-12-02")
+        );
+        assert_eq!(
+            first_date("el 11 de abril de 2025").as_deref(),
+            Some("2025-04-11")
+        );
+        assert_eq!(
+            first_date("16 апреля 2021 года").as_deref(),
+            Some("2021-04-16")
+        );
+        assert_eq!(
+            first_date("في 21 آذار/مارس 2025").as_deref(),
+            Some("2025-03-21")
+        );
+        assert_eq!(
+            first_date("2025 年 3 月 21 日大会决议").as_deref(),
+            Some("2025-03-21")
+        );
         assert_eq!(first_date("2024年12月2日").as_deref(), Some("2024-12-02"));
         assert_eq!(first_date("no date here"), None);
         assert_eq!(first_date("31 February 99999"), None);

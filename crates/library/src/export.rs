@@ -17,16 +17,17 @@ pub fn work_number(symbol: &str) -> String {
     for c in s.chars() {
         match c {
             '/' => out.push('-'),
-            ' ' | '(' | ')' => {
-                if c == '(' {
-                    out.push('-');
-                }
-            }
+            '(' => out.push('-'),
+            ' ' | ')' => {}
             c if c.is_ascii_alphanumeric() || c == '-' => out.push(c),
             _ => {}
         }
     }
-    if out.is_empty() { "unknown".into() } else { out }
+    if out.is_empty() {
+        "unknown".into()
+    } else {
+        out
+    }
 }
 
 /// FRBR identifiers of a document, following the AKN4UN naming convention.
@@ -80,7 +81,9 @@ fn is_iso_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn href_for(target: &str, lang: &str) -> String {
@@ -93,7 +96,7 @@ fn href_for(target: &str, lang: &str) -> String {
 
 /// Inline content of a paragraph: text with `<ref>` for citations and `<authorialNote>` for
 /// footnotes at their markers.
-fn inline(text: &str, location: &str, doc: &Document, notes_done: &mut Vec<bool>) -> String {
+fn inline(text: &str, location: &str, doc: &Document, notes_done: &mut [bool]) -> String {
     // Collect (start, end, replacement) edits on the raw text.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut from = 0;
@@ -155,8 +158,16 @@ pub fn to_akn(doc: &Document) -> String {
     let mut notes_done = vec![false; doc.footnotes.len()];
     let mut x = String::new();
     let organ = match doc.organ {
-        Organ::SecurityCouncil => ("sc", "/akn/ontology/organization/un/securityCouncil", "Security Council"),
-        _ => ("ga", "/akn/ontology/organization/un/generalAssembly", "General Assembly"),
+        Organ::SecurityCouncil => (
+            "sc",
+            "/akn/ontology/organization/un/securityCouncil",
+            "Security Council",
+        ),
+        _ => (
+            "ga",
+            "/akn/ontology/organization/un/generalAssembly",
+            "General Assembly",
+        ),
     };
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     let _ = writeln!(
@@ -169,30 +180,67 @@ pub fn to_akn(doc: &Document) -> String {
     let _ = writeln!(x, "        <FRBRWork>");
     let _ = writeln!(x, "          <FRBRthis value=\"{}\"/>", esc(&ids.work_this));
     let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.work_uri));
-    let _ = writeln!(x, "          <FRBRdate date=\"{}\" name=\"adoption\"/>", ids.work_date);
-    let _ = writeln!(x, "          <FRBRauthor href=\"#{}\" as=\"#author\"/>", organ.0);
+    let _ = writeln!(
+        x,
+        "          <FRBRdate date=\"{}\" name=\"adoption\"/>",
+        ids.work_date
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRauthor href=\"#{}\" as=\"#author\"/>",
+        organ.0
+    );
     let _ = writeln!(x, "          <FRBRcountry value=\"un\"/>");
     if !doc.symbol.is_empty() {
         let _ = writeln!(x, "          <FRBRnumber value=\"{}\"/>", esc(&doc.symbol));
     }
     let _ = writeln!(x, "        </FRBRWork>");
     let _ = writeln!(x, "        <FRBRExpression>");
-    let _ = writeln!(x, "          <FRBRthis value=\"{}\"/>", esc(&ids.expression_this));
-    let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.expression_uri));
+    let _ = writeln!(
+        x,
+        "          <FRBRthis value=\"{}\"/>",
+        esc(&ids.expression_this)
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRuri value=\"{}\"/>",
+        esc(&ids.expression_uri)
+    );
     let pub_date = doc
         .distribution_date
         .clone()
         .filter(|d| is_iso_date(d))
         .unwrap_or_else(|| ids.work_date.clone());
-    let _ = writeln!(x, "          <FRBRdate date=\"{pub_date}\" name=\"publication\"/>");
-    let _ = writeln!(x, "          <FRBRauthor href=\"#{}\" as=\"#issuer\"/>", organ.0);
+    let _ = writeln!(
+        x,
+        "          <FRBRdate date=\"{pub_date}\" name=\"publication\"/>"
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRauthor href=\"#{}\" as=\"#issuer\"/>",
+        organ.0
+    );
     let _ = writeln!(x, "          <FRBRlanguage language=\"{}\"/>", ids.language);
     let _ = writeln!(x, "        </FRBRExpression>");
     let _ = writeln!(x, "        <FRBRManifestation>");
-    let _ = writeln!(x, "          <FRBRthis value=\"{}\"/>", esc(&ids.manifestation_this));
-    let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.manifestation_uri));
-    let _ = writeln!(x, "          <FRBRdate date=\"{pub_date}\" name=\"markup\"/>");
-    let _ = writeln!(x, "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>");
+    let _ = writeln!(
+        x,
+        "          <FRBRthis value=\"{}\"/>",
+        esc(&ids.manifestation_this)
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRuri value=\"{}\"/>",
+        esc(&ids.manifestation_uri)
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRdate date=\"{pub_date}\" name=\"markup\"/>"
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>"
+    );
     let _ = writeln!(x, "        </FRBRManifestation>");
     let _ = writeln!(x, "      </identification>");
     let _ = writeln!(x, "      <references source=\"#chamber\">");
@@ -222,15 +270,26 @@ pub fn to_akn(doc: &Document) -> String {
 
     // Cover page.
     let _ = writeln!(x, "    <coverPage>");
-    let _ = writeln!(x, "      <p><docNumber refersTo=\"#symbol\">{}</docNumber></p>", esc(&doc.symbol));
+    let _ = writeln!(
+        x,
+        "      <p><docNumber refersTo=\"#symbol\">{}</docNumber></p>",
+        esc(&doc.symbol)
+    );
     if let Some(d) = doc.distribution_date.as_deref().filter(|d| is_iso_date(d)) {
-        let _ = writeln!(x, "      <p><docDate date=\"{d}\" refersTo=\"#dateOfIssuance\">{d}</docDate></p>");
+        let _ = writeln!(
+            x,
+            "      <p><docDate date=\"{d}\" refersTo=\"#dateOfIssuance\">{d}</docDate></p>"
+        );
     }
     if let Some(s) = doc.session {
         let _ = writeln!(x, "      <p><session value=\"{s}\">{s}</session></p>");
     }
     for (i, a) in doc.agenda_items.iter().enumerate() {
-        let title = doc.agenda_item_titles.get(i).map(String::as_str).unwrap_or("");
+        let title = doc
+            .agenda_item_titles
+            .get(i)
+            .map(String::as_str)
+            .unwrap_or("");
         let _ = writeln!(
             x,
             "      <p><inline name=\"agenda item\" title=\"{}\">{}</inline></p>",
@@ -238,20 +297,34 @@ pub fn to_akn(doc: &Document) -> String {
             esc(a)
         );
         if !title.is_empty() {
-            let _ = writeln!(x, "      <p><inline name=\"agenda item name\">{}</inline></p>", esc(title));
+            let _ = writeln!(
+                x,
+                "      <p><inline name=\"agenda item name\">{}</inline></p>",
+                esc(title)
+            );
         }
     }
     if let Some(d) = doc.adoption_date.as_deref().filter(|d| is_iso_date(d)) {
-        let _ = writeln!(x, "      <p><docDate date=\"{d}\" refersTo=\"#dateOfAdoption\">{d}</docDate></p>");
+        let _ = writeln!(
+            x,
+            "      <p><docDate date=\"{d}\" refersTo=\"#dateOfAdoption\">{d}</docDate></p>"
+        );
     }
     for o in &doc.originating_documents {
-        let _ = writeln!(x, "      <p><inline name=\"originating document\">{}</inline></p>", esc(o));
+        let _ = writeln!(
+            x,
+            "      <p><inline name=\"originating document\">{}</inline></p>",
+            esc(o)
+        );
     }
     let _ = writeln!(x, "    </coverPage>");
 
     // Preface.
     let _ = writeln!(x, "    <preface>");
-    let num = doc.symbol.trim_start_matches("A/RES/").trim_start_matches("S/RES/");
+    let num = doc
+        .symbol
+        .trim_start_matches("A/RES/")
+        .trim_start_matches("S/RES/");
     let _ = writeln!(
         x,
         "      <p><docNumber>{}</docNumber> <docTitle refersTo=\"#resolutionTitle\">{}</docTitle></p>",
@@ -265,7 +338,11 @@ pub fn to_akn(doc: &Document) -> String {
         let _ = writeln!(x, "    <preamble>");
         for (i, p) in doc.preamble.iter().enumerate() {
             let loc = format!("preamble {}", i + 1);
-            let name = if p.phrase.trim().is_empty() { "preambular" } else { p.phrase.trim() };
+            let name = if p.phrase.trim().is_empty() {
+                "preambular"
+            } else {
+                p.phrase.trim()
+            };
             let _ = writeln!(
                 x,
                 "      <container name=\"{}\" eId=\"container_{}\"><p>{}</p></container>",
@@ -280,7 +357,10 @@ pub fn to_akn(doc: &Document) -> String {
     // Main body.
     let _ = writeln!(x, "    <mainBody>");
     if doc.operative.is_empty() {
-        let _ = writeln!(x, "      <paragraph eId=\"para_0\"><content><p/></content></paragraph>");
+        let _ = writeln!(
+            x,
+            "      <paragraph eId=\"para_0\"><content><p/></content></paragraph>"
+        );
     }
     for (i, p) in doc.operative.iter().enumerate() {
         let loc = format!("operative {}", i + 1);
@@ -293,7 +373,10 @@ pub fn to_akn(doc: &Document) -> String {
         if p.sub_items.is_empty() {
             let _ = write!(x, "<content><p>{body}</p></content>");
         } else {
-            let _ = write!(x, "<list eId=\"para_{n}__list_1\"><intro><p>{body}</p></intro>");
+            let _ = write!(
+                x,
+                "<list eId=\"para_{n}__list_1\"><intro><p>{body}</p></intro>"
+            );
             for (j, s) in p.sub_items.iter().enumerate() {
                 let _ = write!(
                     x,
@@ -310,7 +393,9 @@ pub fn to_akn(doc: &Document) -> String {
     let _ = writeln!(x, "    </mainBody>");
 
     // Footnotes not placed in any paragraph go in the conclusions, with the closing lines.
-    let orphans: Vec<usize> = (0..doc.footnotes.len()).filter(|&i| !notes_done[i]).collect();
+    let orphans: Vec<usize> = (0..doc.footnotes.len())
+        .filter(|&i| !notes_done[i])
+        .collect();
     if doc.conclusions.is_some() || !orphans.is_empty() {
         let _ = writeln!(x, "    <conclusions>");
         if let Some(c) = &doc.conclusions {
@@ -340,9 +425,22 @@ pub fn to_akn(doc: &Document) -> String {
             let _ = writeln!(x, "          <meta>");
             let _ = writeln!(x, "            <identification source=\"#chamber\">");
             let base = format!("{}annex_{}/", ids.work_uri, i + 1);
-            let _ = writeln!(x, "              <FRBRWork><FRBRthis value=\"{base}!main/\"/><FRBRuri value=\"{base}\"/><FRBRdate date=\"{}\" name=\"adoption\"/><FRBRauthor href=\"#{}\"/><FRBRcountry value=\"un\"/></FRBRWork>", ids.work_date, organ.0);
-            let _ = writeln!(x, "              <FRBRExpression><FRBRthis value=\"{base}{l}@!main/\"/><FRBRuri value=\"{base}{l}@/\"/><FRBRdate date=\"{pub_date}\" name=\"publication\"/><FRBRauthor href=\"#{}\"/><FRBRlanguage language=\"{l}\"/></FRBRExpression>", organ.0, l = ids.language);
-            let _ = writeln!(x, "              <FRBRManifestation><FRBRthis value=\"{base}{l}@/!main.xml\"/><FRBRuri value=\"{base}{l}@.xml\"/><FRBRdate date=\"{pub_date}\" name=\"markup\"/><FRBRauthor href=\"#chamber\"/></FRBRManifestation>", l = ids.language);
+            let _ = writeln!(
+                x,
+                "              <FRBRWork><FRBRthis value=\"{base}!main/\"/><FRBRuri value=\"{base}\"/><FRBRdate date=\"{}\" name=\"adoption\"/><FRBRauthor href=\"#{}\"/><FRBRcountry value=\"un\"/></FRBRWork>",
+                ids.work_date, organ.0
+            );
+            let _ = writeln!(
+                x,
+                "              <FRBRExpression><FRBRthis value=\"{base}{l}@!main/\"/><FRBRuri value=\"{base}{l}@/\"/><FRBRdate date=\"{pub_date}\" name=\"publication\"/><FRBRauthor href=\"#{}\"/><FRBRlanguage language=\"{l}\"/></FRBRExpression>",
+                organ.0,
+                l = ids.language
+            );
+            let _ = writeln!(
+                x,
+                "              <FRBRManifestation><FRBRthis value=\"{base}{l}@/!main.xml\"/><FRBRuri value=\"{base}{l}@.xml\"/><FRBRdate date=\"{pub_date}\" name=\"markup\"/><FRBRauthor href=\"#chamber\"/></FRBRManifestation>",
+                l = ids.language
+            );
             let _ = writeln!(x, "            </identification>");
             let _ = writeln!(x, "          </meta>");
             let _ = writeln!(x, "          <mainBody>");
@@ -372,15 +470,26 @@ mod tests {
 
     #[test]
     fn frbr_follows_akn4un() {
-        let mut d = Document::default();
-        d.symbol = "A/RES/79/274".into();
-        d.organ = Organ::GeneralAssembly;
-        d.language = "en".into();
-        d.adoption_date = Some("2025-03-21".into());
+        let d = Document {
+            symbol: "A/RES/79/274".into(),
+            organ: Organ::GeneralAssembly,
+            language: "en".into(),
+            adoption_date: Some("2025-03-21".into()),
+            ..Document::default()
+        };
         let ids = frbr_ids(&d);
-        assert_eq!(ids.work_this, "/akn/un/statement/deliberation/unga/2025-03-21/79-274/!main/");
-        assert_eq!(ids.expression_this, "/akn/un/statement/deliberation/unga/2025-03-21/79-274/eng@!main/");
-        assert_eq!(ids.manifestation_uri, "/akn/un/statement/deliberation/unga/2025-03-21/79-274/eng@.xml");
+        assert_eq!(
+            ids.work_this,
+            "/akn/un/statement/deliberation/unga/2025-03-21/79-274/!main/"
+        );
+        assert_eq!(
+            ids.expression_this,
+            "/akn/un/statement/deliberation/unga/2025-03-21/79-274/eng@!main/"
+        );
+        assert_eq!(
+            ids.manifestation_uri,
+            "/akn/un/statement/deliberation/unga/2025-03-21/79-274/eng@.xml"
+        );
         assert_eq!(work_number("A/RES/79/258 B"), "79-258B");
         assert_eq!(work_number("S/RES/2725 (2024)"), "2725-2024");
     }

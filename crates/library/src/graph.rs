@@ -8,7 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Normalised node key: upper-case, single spaces (`A/RES/50/80 A`).
 pub fn node_key(symbol: &str) -> String {
-    symbol.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+    symbol
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }
 
 /// A resolution or document in the graph.
@@ -47,14 +51,25 @@ pub struct CitationGraph {
 
 fn sort_key(node: Option<&Node>, key: &str) -> (String, u32, u32, String) {
     // Chronological: adoption date when known, else session/number from the symbol.
-    let date = node.and_then(|n| n.adoption_date.clone()).unwrap_or_default();
+    let date = node
+        .and_then(|n| n.adoption_date.clone())
+        .unwrap_or_default();
     let mut nums = key
         .trim_start_matches("A/RES/")
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse::<u32>().ok());
     let s = nums.next().unwrap_or(0);
     let n = nums.next().unwrap_or(0);
-    (if date.is_empty() { format!("{s:04}") } else { date }, s, n, key.to_string())
+    (
+        if date.is_empty() {
+            format!("{s:04}")
+        } else {
+            date
+        },
+        s,
+        n,
+        key.to_string(),
+    )
 }
 
 impl CitationGraph {
@@ -167,11 +182,20 @@ impl CitationGraph {
         let res: Vec<&Edge> = self
             .edges
             .iter()
-            .filter(|e| e.from == key && e.kind == CitationKind::Resolution && e.location.starts_with("preamble "))
+            .filter(|e| {
+                e.from == key
+                    && e.kind == CitationKind::Resolution
+                    && e.location.starts_with("preamble ")
+            })
             .collect();
         let first = res
             .iter()
-            .filter_map(|e| e.location.trim_start_matches("preamble ").parse::<usize>().ok())
+            .filter_map(|e| {
+                e.location
+                    .trim_start_matches("preamble ")
+                    .parse::<usize>()
+                    .ok()
+            })
             .min();
         match first {
             Some(n) => res
@@ -190,38 +214,73 @@ mod tests {
     use crate::model::Citation;
 
     fn doc(symbol: &str, date: &str, cites: &[(&str, &str)]) -> Document {
-        let mut d = Document::default();
-        d.symbol = symbol.into();
-        d.language = "en".into();
-        d.adoption_date = Some(date.into());
-        d.citations = cites
+        let citations = cites
             .iter()
             .map(|(t, at)| Citation {
                 target: (*t).into(),
-                kind: if t.starts_with("A/RES/") { CitationKind::Resolution } else { CitationKind::Document },
+                kind: if t.starts_with("A/RES/") {
+                    CitationKind::Resolution
+                } else {
+                    CitationKind::Document
+                },
                 location: (*at).into(),
                 surface: (*t).into(),
                 date: None,
             })
             .collect();
-        d
+        Document {
+            symbol: symbol.into(),
+            language: "en".into(),
+            adoption_date: Some(date.into()),
+            citations,
+            ..Document::default()
+        }
     }
 
     #[test]
     fn cites_cited_by_external_and_lineage() {
-        let a = doc("A/RES/75/28", "2020-12-07", &[("A/RES/50/80 A", "preamble 1"), ("A/RES/69/285", "preamble 1"), ("A/RES/46/182", "preamble 4")]);
-        let b = doc("A/RES/79/274", "2025-03-21", &[("A/RES/75/28", "preamble 1"), ("A/RES/69/285", "preamble 1"), ("A/75/651-S/2020/1203", "footnote 1"), ("A/RES/46/182", "footnote 2")]);
+        let a = doc(
+            "A/RES/75/28",
+            "2020-12-07",
+            &[
+                ("A/RES/50/80 A", "preamble 1"),
+                ("A/RES/69/285", "preamble 1"),
+                ("A/RES/46/182", "preamble 4"),
+            ],
+        );
+        let b = doc(
+            "A/RES/79/274",
+            "2025-03-21",
+            &[
+                ("A/RES/75/28", "preamble 1"),
+                ("A/RES/69/285", "preamble 1"),
+                ("A/75/651-S/2020/1203", "footnote 1"),
+                ("A/RES/46/182", "footnote 2"),
+            ],
+        );
         let mut b_zh = b.clone();
         b_zh.language = "zh".into();
         let g = CitationGraph::build([&a, &b, &b_zh]);
         assert_eq!(g.cites("A/RES/79/274").len(), 4);
-        let by: Vec<_> = g.cited_by("A/RES/69/285").iter().map(|e| e.from.as_str()).collect();
+        let by: Vec<_> = g
+            .cited_by("A/RES/69/285")
+            .iter()
+            .map(|e| e.from.as_str())
+            .collect();
         assert_eq!(by, ["A/RES/75/28", "A/RES/79/274"]);
         assert!(g.node("A/RES/50/80 A").unwrap().external);
         assert!(!g.node("A/RES/75/28").unwrap().external);
         assert_eq!(g.node("a/res/79/274").unwrap().languages.len(), 2);
         assert!(g.node("A/75/651-S/2020/1203").unwrap().external);
-        assert_eq!(g.lineage("A/RES/79/274"), ["A/RES/50/80 A", "A/RES/69/285", "A/RES/75/28", "A/RES/79/274"]);
+        assert_eq!(
+            g.lineage("A/RES/79/274"),
+            [
+                "A/RES/50/80 A",
+                "A/RES/69/285",
+                "A/RES/75/28",
+                "A/RES/79/274"
+            ]
+        );
         assert_eq!(g.lineage("A/RES/1/1"), ["A/RES/1/1"]);
     }
 }

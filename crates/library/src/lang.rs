@@ -79,9 +79,8 @@ impl Lang {
             return Lang::Other;
         }
         let lower = text.to_lowercase();
-        let score = |words: &[&str]| -> usize {
-            words.iter().map(|w| lower.matches(w).count()).sum()
-        };
+        let score =
+            |words: &[&str]| -> usize { words.iter().map(|w| lower.matches(w).count()).sum() };
         let en = score(&[" the ", " of the ", " and ", "general assembly"]);
         let fr = score(&[" les ", " des ", " et ", "assemblée générale", " du "]);
         let es = score(&[" los ", " las ", " y ", "asamblea general", " del "]);

@@ -31,7 +31,10 @@ use std::path::Path;
 
 /// True when the input looks like XML (after an optional BOM and whitespace).
 pub fn looks_like_xml(input: &str) -> bool {
-    input.trim_start_matches('\u{feff}').trim_start().starts_with('<')
+    input
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
 }
 
 /// Parse a resolution from a string: AKN4UN XML when it starts with `<`, plain text otherwise.

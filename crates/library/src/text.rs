@@ -20,18 +20,19 @@ static SYMBOL_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("symbol")
 });
 static SYMBOL_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:A/RES/\S+(?: [A-H](?:-[A-H])?)?|S/RES/\d+ ?\(\d{4}\))\s*$").expect("symline")
+    Regex::new(r"^\s*(?:A/RES/\S+(?: [A-H](?:-[A-H])?)?|S/RES/\d+ ?\(\d{4}\))\s*$")
+        .expect("symline")
 });
 static RESNUM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:(?:E?S-)?\d{1,2}/\d{1,4}|\d{3,4} \(\d{4}\))(?: ?[A-H](?:-[A-H])?)?\s*\.?(?:\s+(?P<title>\S.*))?$")
         .expect("resnum")
 });
-static SEPARATOR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*_{5,}\s*$").expect("sep"));
+static SEPARATOR_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*_{5,}\s*$").expect("sep"));
 static FOOTNOTE_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?P<m>\d{1,3})[\t \u{3000}]+(?P<t>\S.*)$").expect("fn"));
 static NUMBERED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?P<n>\d{1,3}|[IVXLC]{1,7})(?:\.|[ \u{a0}]?-)(?:[\t \u{3000}]+(?P<t>.*)|\s*$)").expect("num")
+    Regex::new(r"^\s*(?P<n>\d{1,3}|[IVXLC]{1,7})(?:\.|[ \u{a0}]?-)(?:[\t \u{3000}]+(?P<t>.*)|\s*$)")
+        .expect("num")
 });
 static SUBITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?P<l>\(?(?:[a-z]{1,2}|[ivx]{1,6}|[а-я]|[\p{Arabic}]{1,3})\))[\t \u{3000}]*(?P<t>.*)$")
@@ -58,10 +59,12 @@ static AGENDA_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("agenda")
 });
 static ADOPTED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)adopted|adoptée|adoptées|aprobada|aprobadas|принят|اتخذته|اتخذتها|决议").expect("adopted")
+    Regex::new(r"(?i)adopted|adoptée|adoptées|aprobada|aprobadas|принят|اتخذته|اتخذتها|决议")
+        .expect("adopted")
 });
 static ANNEX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:Annex|Annexe|Anexo|Приложение|المرفق|附件)(?:\s+[IVX]+)?\s*$").expect("annex")
+    Regex::new(r"^\s*(?:Annex|Annexe|Anexo|Приложение|المرفق|附件)(?:\s+[IVX]+)?\s*$")
+        .expect("annex")
 });
 
 /// One logical line (a paragraph in PDF mode after joining wrapped lines).
@@ -106,7 +109,7 @@ fn join(buf: &mut String, next: &str) {
     *buf = buf.trim_end().to_string();
     if buf.ends_with('-') && last.is_some_and(|c| c == '-') && !buf.ends_with(" -") {
         // keep the hyphen: UN texts hyphenate real compounds far more than they break words
-    } else if !(last.is_some_and(is_cjk) || first.is_some_and(is_cjk)) && !buf.is_empty() {
+    } else if !(last.is_some_and(is_cjk) || first.is_some_and(is_cjk) || buf.is_empty()) {
         buf.push(' ');
     }
     buf.push_str(next);
@@ -149,10 +152,40 @@ pub fn preamble_phrase(text: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => {
             const PHRASES: &[&str] = &[
-                "回顾", "重申", "着重指出", "承认", "确认", "欢迎", "表示感谢", "注意到", "认识到",
-                "强调", "深感关切", "关切地", "铭记", "考虑到", "申明", "意识到", "遵循", "决心",
-                "认为", "表示", "赞赏", "满意地", "深信", "指出", "希望", "鉴于", "审议了", "纪念",
-                "严重关切", "关切", "深为关切", "重视", "又", "还",
+                "回顾",
+                "重申",
+                "着重指出",
+                "承认",
+                "确认",
+                "欢迎",
+                "表示感谢",
+                "注意到",
+                "认识到",
+                "强调",
+                "深感关切",
+                "关切地",
+                "铭记",
+                "考虑到",
+                "申明",
+                "意识到",
+                "遵循",
+                "决心",
+                "认为",
+                "表示",
+                "赞赏",
+                "满意地",
+                "深信",
+                "指出",
+                "希望",
+                "鉴于",
+                "审议了",
+                "纪念",
+                "严重关切",
+                "关切",
+                "深为关切",
+                "重视",
+                "又",
+                "还",
             ];
             let mut prefix = String::new();
             let mut rest = t;
@@ -178,16 +211,36 @@ pub fn preamble_phrase(text: &str, lang: Lang) -> String {
             if words.first().is_some_and(|w| *w == "إذ" || *w == "وإذ") {
                 n = 2;
             }
-            if words.get(n).is_some_and(|w| *w == "أيضا" || *w == "كذلك" || *w == "مجددا") {
+            if words
+                .get(n)
+                .is_some_and(|w| *w == "أيضا" || *w == "كذلك" || *w == "مجددا")
+            {
                 n += 1;
             }
             words[..n.min(words.len())].join(" ")
         }
         _ => {
             const ADVERBS: &[&str] = &[
-                "also", "further", "furthermore", "again", "moreover", "deeply", "aussi",
-                "également", "en", "outre", "de", "nouveau", "además", "asimismo", "también",
-                "nuevamente", "также", "вновь", "далее", "with",
+                "also",
+                "further",
+                "furthermore",
+                "again",
+                "moreover",
+                "deeply",
+                "aussi",
+                "également",
+                "en",
+                "outre",
+                "de",
+                "nouveau",
+                "además",
+                "asimismo",
+                "también",
+                "nuevamente",
+                "также",
+                "вновь",
+                "далее",
+                "with",
             ];
             let words: Vec<&str> = t.split_whitespace().collect();
             let mut n = 1;
@@ -213,19 +266,22 @@ fn ends_like_preamble(text: &str) -> bool {
 fn has_terminal_punct(text: &str) -> bool {
     let t = text.trim_end();
     let t = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
-    t.ends_with(['.', ',', ';', ':', '。', '，', '；', '：', '،', '؛', '!', '?'])
+    t.ends_with([
+        '.', ',', ';', ':', '。', '，', '；', '：', '،', '؛', '!', '?',
+    ])
 }
 
 fn is_closing(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty()
-        && t.chars().count() < 60
-        && (dates::is_date_line(t) || PLENARY_RE.is_match(t))
+    !t.is_empty() && t.chars().count() < 60 && (dates::is_date_line(t) || PLENARY_RE.is_match(t))
 }
 
 /// Parse a resolution from plain text. `lang` overrides language detection.
 pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseError> {
-    let input = input.trim_start_matches('\u{feff}').replace("\r\n", "\n").replace('\r', "\n");
+    let input = input
+        .trim_start_matches('\u{feff}')
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let pdf = looks_like_pdf(&input);
     let mut doc = Document::empty(if pdf {
         SourceFormat::PdfText
@@ -310,7 +366,8 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
                 .map(|m| m.as_str())
                 .unwrap_or("");
             static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-                Regex::new(r"\s*(?:,|，|、|\band\b|\bet\b|\by\b|\bи\b|\sو\s?|和)\s*").expect("split")
+                Regex::new(r"\s*(?:,|，|、|\band\b|\bet\b|\by\b|\bи\b|\sو\s?|和)\s*")
+                    .expect("split")
             });
             doc.agenda_items = SPLIT
                 .split(items)
@@ -346,7 +403,12 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     }
     doc.title = clean(&title_lines.join(" "), lang);
     // Renderings print the part letter after the title (`… for 2025 B`).
-    if let Some(part) = doc.symbol.rsplit(' ').next().filter(|p| p.len() == 1 && doc.symbol.contains(' ')) {
+    if let Some(part) = doc
+        .symbol
+        .rsplit(' ')
+        .next()
+        .filter(|p| p.len() == 1 && doc.symbol.contains(' '))
+    {
         let spelled = match part {
             "A" => ["A", "ألف", "А"],
             "B" => ["B", "باء", "В"],
@@ -374,14 +436,15 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     let mut in_footnotes = false;
     let mut cur: Option<String> = None; // PDF-mode paragraph being joined
     let mut cur_fn: Option<(String, String)> = None;
-    let flush = |items: &mut Vec<Item>, cur: &mut Option<String>, cur_fn: &mut Option<(String, String)>| {
-        if let Some(p) = cur.take() {
-            items.push(Item::Para(p));
-        }
-        if let Some((m, t)) = cur_fn.take() {
-            items.push(Item::Footnote(m, t));
-        }
-    };
+    let flush =
+        |items: &mut Vec<Item>, cur: &mut Option<String>, cur_fn: &mut Option<(String, String)>| {
+            if let Some(p) = cur.take() {
+                items.push(Item::Para(p));
+            }
+            if let Some((m, t)) = cur_fn.take() {
+                items.push(Item::Footnote(m, t));
+            }
+        };
     let mut after_page_break = false;
     let body_start = i.saturating_sub(1);
     for (k, &line) in raw.iter().enumerate().skip(body_start) {
@@ -389,9 +452,7 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         if t.is_empty() {
             continue;
         }
-        if is_furniture(line, pdf)
-            || (pdf && k > body_start && SYMBOL_LINE_RE.is_match(line))
-        {
+        if is_furniture(line, pdf) || (pdf && k > body_start && SYMBOL_LINE_RE.is_match(line)) {
             after_page_break = true;
             continue;
         }
@@ -605,7 +666,10 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
             }
             state = State::Operative;
         } else if heading
-            && !doc.operative.last().is_some_and(|p| p.text.trim_end().ends_with([':', '：']))
+            && !doc
+                .operative
+                .last()
+                .is_some_and(|p| p.text.trim_end().ends_with([':', '：']))
         {
             // a section heading between operative paragraphs
             continue;
@@ -656,7 +720,10 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
 pub(crate) fn session_of(symbol: &str) -> Option<u32> {
     let rest = symbol.strip_prefix("A/RES/")?;
     let s = rest.split('/').next()?;
-    s.trim_start_matches("ES-").trim_start_matches("S-").parse().ok()
+    s.trim_start_matches("ES-")
+        .trim_start_matches("S-")
+        .parse()
+        .ok()
 }
 
 /// `(position label, text)` for every paragraph in reading order.
@@ -701,7 +768,9 @@ pub(crate) fn marker_pos(text: &str, marker: &str) -> Option<(usize, usize)> {
         });
         let ok_after = match after {
             None => true,
-            Some(c) => (!c.is_ascii_digit() && c != '/' && c != '.' && !c.is_alphabetic()) || is_cjk(c),
+            Some(c) => {
+                (!c.is_ascii_digit() && c != '/' && c != '.' && !c.is_alphabetic()) || is_cjk(c)
+            }
         };
         if ok_before && ok_after {
             return Some((at, end));
@@ -722,7 +791,10 @@ pub(crate) fn collect_citations(doc: &Document) -> Vec<Citation> {
         out.extend(citations::extract(&text, &pos));
     }
     for f in &doc.footnotes {
-        out.extend(citations::extract(&f.text, &format!("footnote {}", f.marker)));
+        out.extend(citations::extract(
+            &f.text,
+            &format!("footnote {}", f.marker),
+        ));
     }
     out
 }
@@ -751,8 +823,19 @@ mod tests {
         assert_eq!(d.operative[0].sub_items.len(), 2);
         assert_eq!(d.footnotes.len(), 1);
         assert_eq!(d.footnotes[0].anchor.as_deref(), Some("preamble 1"));
-        let t: Vec<_> = d.citations.iter().map(|c| (c.target.as_str(), c.location.as_str())).collect();
-        assert_eq!(t, [("A/RES/69/285", "preamble 1"), ("A/DEC/62/557", "preamble 2"), ("A/69/L.1", "footnote 1")]);
+        let t: Vec<_> = d
+            .citations
+            .iter()
+            .map(|c| (c.target.as_str(), c.location.as_str()))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("A/RES/69/285", "preamble 1"),
+                ("A/DEC/62/557", "preamble 2"),
+                ("A/69/L.1", "footnote 1")
+            ]
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 fn gold_items<'a>(gold: &'a Value, key: &str) -> Vec<&'a Value> {
-    let mut v: Vec<&Value> = gold[key].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+    let mut v: Vec<&Value> = gold[key]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     if let Some(comps) = gold["components"].as_array() {
         for c in comps {
             if let Some(a) = c[key].as_array() {
@@ -34,7 +37,9 @@ fn symbols_in(s: &str) -> Vec<String> {
     let doc = chamber_library::parse_str(&format!("x\n[ ({s})]\n"), None);
     let _ = doc; // parse_str needs a symbol; extract directly instead
     let mut out = Vec::new();
-    for w in s.split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '،' || c == '和' || c == '(' || c == ')') {
+    for w in s.split(|c: char| {
+        c.is_whitespace() || c == ',' || c == '，' || c == '،' || c == '和' || c == '(' || c == ')'
+    }) {
         let w = w.trim_end_matches('.');
         if (w.starts_with("A/") || w.starts_with("S/")) && w.len() > 3 {
             out.push(w.to_string());
@@ -64,7 +69,10 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
     if gs("symbol").as_deref() != Some(norm(&doc.symbol).as_str()) {
         problems.push(format!("symbol {:?} != {:?}", doc.symbol, gs("symbol")));
     }
-    let lang = gold["language"].as_str().and_then(Lang::from_code).map(|l| l.code());
+    let lang = gold["language"]
+        .as_str()
+        .and_then(Lang::from_code)
+        .map(|l| l.code());
     if lang != Some(doc.language.as_str()) {
         problems.push(format!("language {} != {lang:?}", doc.language));
     }
@@ -85,7 +93,10 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
             problems.push(format!("agenda {mine:?} != {gold_agenda:?}"));
         }
     }
-    for (k, mine) in [("adoption_date", &doc.adoption_date), ("distribution_date", &doc.distribution_date)] {
+    for (k, mine) in [
+        ("adoption_date", &doc.adoption_date),
+        ("distribution_date", &doc.distribution_date),
+    ] {
         if let Some(g) = gold[k].as_str()
             && mine.as_deref() != Some(g)
         {
@@ -100,7 +111,10 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
         .flat_map(symbols_in)
         .collect();
     if !gold_orig.is_empty() && doc.originating_documents != gold_orig {
-        problems.push(format!("originating {:?} != {gold_orig:?}", doc.originating_documents));
+        problems.push(format!(
+            "originating {:?} != {gold_orig:?}",
+            doc.originating_documents
+        ));
     }
     if let Some(t) = gs("title")
         && norm(&doc.title) != t
@@ -115,7 +129,9 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
         let g = gold_items(gold, k).len();
         if n != g {
             let excused = file.ends_with("[txt]")
-                && KNOWN_DIVERGENT.iter().any(|(f, key)| file.contains(f) && *key == k);
+                && KNOWN_DIVERGENT
+                    .iter()
+                    .any(|(f, key)| file.contains(f) && *key == k);
             if excused {
                 eprintln!("  {file}: known divergence from gold markup: {k} {n} != {g}");
             } else {
@@ -127,11 +143,14 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
     let mut want: HashMap<(String, bool), usize> = HashMap::new();
     for c in gold_items(gold, "citations") {
         let key = comparison_key(c["target"].as_str().unwrap_or(""));
-        *want.entry((key, c["in_footnote"].as_bool().unwrap_or(false))).or_default() += 1;
+        *want
+            .entry((key, c["in_footnote"].as_bool().unwrap_or(false)))
+            .or_default() += 1;
     }
     let mut got: HashMap<(String, bool), usize> = HashMap::new();
     for c in &doc.citations {
-        *got.entry((comparison_key(&c.target), c.in_footnote())).or_default() += 1;
+        *got.entry((comparison_key(&c.target), c.in_footnote()))
+            .or_default() += 1;
     }
     let mut tp = 0;
     for (k, &n) in &got {
@@ -153,7 +172,13 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
             }
         }
     }
-    Row { file: file.to_string(), problems, tp, fp, fn_ }
+    Row {
+        file: file.to_string(),
+        problems,
+        tp,
+        fp,
+        fn_,
+    }
 }
 
 fn fixtures(base: &Path) -> Vec<(PathBuf, PathBuf, PathBuf)> {
@@ -177,7 +202,11 @@ fn fixtures(base: &Path) -> Vec<(PathBuf, PathBuf, PathBuf)> {
         for xml in files {
             let stem = xml.file_stem().unwrap().to_string_lossy().into_owned();
             let dir = derived.join(l.file_name());
-            out.push((xml.clone(), dir.join(format!("{stem}.txt")), dir.join(format!("{stem}.gold.json"))));
+            out.push((
+                xml.clone(),
+                dir.join(format!("{stem}.txt")),
+                dir.join(format!("{stem}.gold.json")),
+            ));
         }
     }
     out
@@ -190,16 +219,27 @@ fn every_fixture_matches_the_gold() {
     assert_eq!(set.len(), 77, "77 AKN4UN fixtures expected");
     let mut rows = Vec::new();
     for (xml, txt, gold) in &set {
-        let gold: Value = serde_json::from_str(&std::fs::read_to_string(gold).expect("gold")).expect("gold json");
+        let gold: Value =
+            serde_json::from_str(&std::fs::read_to_string(gold).expect("gold")).expect("gold json");
         for (path, kind) in [(xml, "xml"), (txt, "txt")] {
             let name = format!(
                 "{}/{} [{kind}]",
-                path.parent().unwrap().file_name().unwrap().to_string_lossy(),
+                path.parent()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy(),
                 path.file_name().unwrap().to_string_lossy()
             );
             match parse_file(path, None) {
                 Ok(doc) => rows.push(check(&doc, &gold, &name)),
-                Err(e) => rows.push(Row { file: name, problems: vec![format!("parse error: {e}")], tp: 0, fp: 0, fn_: 0 }),
+                Err(e) => rows.push(Row {
+                    file: name,
+                    problems: vec![format!("parse error: {e}")],
+                    tp: 0,
+                    fp: 0,
+                    fn_: 0,
+                }),
             }
         }
     }
@@ -210,8 +250,16 @@ fn every_fixture_matches_the_gold() {
         tp += r.tp;
         fp += r.fp;
         fn_ += r.fn_;
-        let status = if r.problems.is_empty() { "ok".to_string() } else { failed += 1; r.problems.join("; ") };
-        println!("{:<52} {:>4} {:>4} {:>4}  {status}", r.file, r.tp, r.fp, r.fn_);
+        let status = if r.problems.is_empty() {
+            "ok".to_string()
+        } else {
+            failed += 1;
+            r.problems.join("; ")
+        };
+        println!(
+            "{:<52} {:>4} {:>4} {:>4}  {status}",
+            r.file, r.tp, r.fp, r.fn_
+        );
     }
     let precision = tp as f64 / (tp + fp).max(1) as f64;
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
@@ -220,7 +268,13 @@ fn every_fixture_matches_the_gold() {
         rows.len(),
         rows.len() - failed
     );
-    assert_eq!(failed, 0, "files whose metadata or paragraph counts differ from the gold");
-    assert!(precision >= 0.97, "citation precision {precision:.4} < 0.97");
+    assert_eq!(
+        failed, 0,
+        "files whose metadata or paragraph counts differ from the gold"
+    );
+    assert!(
+        precision >= 0.97,
+        "citation precision {precision:.4} < 0.97"
+    );
     assert!(recall >= 0.95, "citation recall {recall:.4} < 0.95");
 }

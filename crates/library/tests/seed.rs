@@ -22,11 +22,23 @@ fn seed_pdf_text_is_read_exactly() {
     assert_eq!(doc.footnotes.len(), 5, "footnotes");
     assert_eq!(doc.preamble[0].phrase, "回顾");
     assert_eq!(doc.preamble[1].phrase, "又回顾");
-    let numbers: Vec<_> = doc.operative.iter().map(|p| p.number.clone().unwrap_or_default()).collect();
+    let numbers: Vec<_> = doc
+        .operative
+        .iter()
+        .map(|p| p.number.clone().unwrap_or_default())
+        .collect();
     assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"]);
     // Wrapped lines are joined without the PDF's line breaks or page furniture.
-    for p in doc.preamble.iter().map(|p| &p.text).chain(doc.operative.iter().map(|p| &p.text)) {
-        assert!(!p.contains('\n') && !p.contains("2504827") && !p.contains("______"), "{p}");
+    for p in doc
+        .preamble
+        .iter()
+        .map(|p| &p.text)
+        .chain(doc.operative.iter().map(|p| &p.text))
+    {
+        assert!(
+            !p.contains('\n') && !p.contains("2504827") && !p.contains("______"),
+            "{p}"
+        );
     }
     assert!(doc.operative[6].text.ends_with("的分项。"));
     let markers: Vec<_> = doc.footnotes.iter().map(|f| f.marker.as_str()).collect();
@@ -42,8 +54,15 @@ fn seed_pdf_text_is_read_exactly() {
     assert_eq!(
         body,
         [
-            "A/RES/50/80 A", "A/RES/69/285", "A/RES/71/275", "A/RES/75/28", "A/RES/78/266",
-            "A/RES/76/299", "A/RES/72/7", "A/RES/75/272", "A/RES/77/273"
+            "A/RES/50/80 A",
+            "A/RES/69/285",
+            "A/RES/71/275",
+            "A/RES/75/28",
+            "A/RES/78/266",
+            "A/RES/76/299",
+            "A/RES/72/7",
+            "A/RES/75/272",
+            "A/RES/77/273"
         ]
     );
     let notes: Vec<_> = doc
@@ -55,8 +74,15 @@ fn seed_pdf_text_is_read_exactly() {
     assert_eq!(
         notes,
         [
-            "A/RES/46/182", "A/RES/63/210", "A/RES/67/263", "A/RES/69/213", "A/RES/70/197",
-            "A/RES/72/212", "A/RES/75/313", "A/RES/78/148", "A/RES/78/149"
+            "A/RES/46/182",
+            "A/RES/63/210",
+            "A/RES/67/263",
+            "A/RES/69/213",
+            "A/RES/70/197",
+            "A/RES/72/212",
+            "A/RES/75/313",
+            "A/RES/78/148",
+            "A/RES/78/149"
         ]
     );
     let docs: Vec<_> = doc
@@ -74,5 +100,8 @@ fn seed_pdf_text_is_read_exactly() {
         ]
     );
     let first = &doc.citations[0];
-    assert_eq!((first.location.as_str(), first.date.as_deref()), ("preamble 1", Some("1995-12-12")));
+    assert_eq!(
+        (first.location.as_str(), first.date.as_deref()),
+        ("preamble 1", Some("1995-12-12"))
+    );
 }
