@@ -2,7 +2,7 @@
 //! and ECOSOC resolutions, and other document symbols.
 
 use crate::dates;
-use crate::model::{Citation, CitationKind};
+use crate::model::{Citation, CitationKind, Organ};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -256,6 +256,25 @@ fn overlaps(spans: &[(usize, usize)], s: usize, e: usize) -> bool {
 
 /// Every citation in `text`, labelled with `location` (`preamble 3`, `footnote 1`).
 pub fn extract(text: &str, location: &str) -> Vec<Citation> {
+    extract_for(text, location, Organ::Unknown)
+}
+
+/// Separators between the items of a list of citations (`1591 (2005), 1651 (2005) and …`).
+fn is_list_separator(s: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == ',' || c == '、' || c == '，' || c == '،');
+    s.len() < 24
+        && (t.is_empty()
+            || matches!(
+                t.trim(),
+                "and" | "et" | "y" | "и" | "و" | "和" | "及" | "as well as" | "supplemented by"
+            ))
+}
+
+/// Like [`extract`], for a paragraph of a document adopted by `organ` (a Security Council text
+/// calls its own resolutions just `resolution 2719 (2023)`).
+pub fn extract_for(text: &str, location: &str, organ: Organ) -> Vec<Citation> {
     let mut found: Vec<(usize, Citation)> = Vec::new();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let push = |found: &mut Vec<(usize, Citation)>,
@@ -347,6 +366,7 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
     }
 
     // 2. Security Council resolutions 2719 (2023) and old GA resolutions 2625 (XXV).
+    let mut last_paren_end: Option<usize> = None;
     for c in PAREN_RE.captures_iter(text) {
         let m = c.get(0).expect("match");
         if overlaps(&spans, m.start(), m.end()) {
@@ -361,16 +381,28 @@ pub fn extract(text: &str, location: &str) -> Vec<Citation> {
         let after = &text[m.end()..ceil_boundary(text, m.end() + 40)];
         let p = &c["p"];
         let is_year = p.starts_with("19") || p.starts_with("20");
-        let near_res = last_pos(before, RES_WORDS).is_some_and(|e| before.len() - e < 40)
+        let reach = if organ == Organ::SecurityCouncil {
+            80
+        } else {
+            40
+        };
+        let listed = last_paren_end
+            .is_some_and(|e| e <= m.start() && is_list_separator(&text[e..m.start()]));
+        let near_res = listed
+            || last_pos(before, RES_WORDS).is_some_and(|e| before.len() - e < reach)
             || after.trim_start().starts_with("号决议");
         if !near_res {
             continue;
         }
         if is_year {
-            let sc = last_pos(before, SC_WORDS).is_some() || first_pos(after, SC_WORDS).is_some();
+            let sc = organ == Organ::SecurityCouncil
+                || listed
+                || last_pos(before, SC_WORDS).is_some()
+                || first_pos(after, SC_WORDS).is_some();
             if !sc {
                 continue;
             }
+            last_paren_end = Some(m.end());
             let target = format!("S/RES/{} ({})", &c["n"], p);
             spans.push((m.start(), m.end()));
             push(
@@ -576,6 +608,26 @@ mod tests {
         );
         assert!(targets("in 2020 and 1/2 of the").is_empty() || targets("in 2020").is_empty());
         assert!(targets("A/79/645, para. 6").iter().all(|t| t == "A/79/645"));
+    }
+
+    #[test]
+    fn security_council_lists() {
+        let c = extract_for(
+            "Recalling its previous resolutions concerning Sudan, in particular 1591 (2005), 1651 (2005) and 2725 (2024),",
+            "preamble 1",
+            Organ::SecurityCouncil,
+        );
+        let t: Vec<_> = c.iter().map(|c| c.target.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "S/RES/1591 (2005)",
+                "S/RES/1651 (2005)",
+                "S/RES/2725 (2024)"
+            ]
+        );
+        // in a GA text a bare number with a year is not taken for a Security Council resolution
+        assert!(extract("the 1980 (2020) figure", "preamble 1").is_empty());
     }
 
     #[test]

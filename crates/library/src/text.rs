@@ -788,12 +788,13 @@ fn contains_marker(text: &str, marker: &str) -> bool {
 pub(crate) fn collect_citations(doc: &Document) -> Vec<Citation> {
     let mut out = Vec::new();
     for (pos, text) in paragraph_positions(doc) {
-        out.extend(citations::extract(&text, &pos));
+        out.extend(citations::extract_for(&text, &pos, doc.organ));
     }
     for f in &doc.footnotes {
-        out.extend(citations::extract(
+        out.extend(citations::extract_for(
             &f.text,
             &format!("footnote {}", f.marker),
+            doc.organ,
         ));
     }
     out
