@@ -14,7 +14,7 @@ use crate::alerts::{Query, alerts};
 use crate::backtest::{backtest, parse_episodes};
 use crate::date::Date;
 use crate::detect::Params;
-use crate::indicators::{Period, Scope, ScopeKind, all_series, series};
+use crate::indicators::{Period, Scope, ScopeKind, all_series, rollup_series, series};
 use crate::model::Format;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -291,15 +291,18 @@ fn run_alerts(a: AlertsArgs) -> CmdResult {
 fn run_series(a: SeriesArgs) -> CmdResult {
     let store = check_store(&a.store)?;
     if a.all {
-        let all = all_series(
-            &store,
-            a.by,
-            a.since,
-            a.until,
-            &|_| true,
-            ScopeKind::Country,
-        )
-        .map_err(|e| (1, e))?;
+        let all = match rollup_series(&store, a.by, a.since, a.until).map_err(|e| (1, e))? {
+            Some(all) => all,
+            None => all_series(
+                &store,
+                a.by,
+                a.since,
+                a.until,
+                &|_| true,
+                ScopeKind::Country,
+            )
+            .map_err(|e| (1, e))?,
+        };
         if a.json {
             let v: serde_json::Map<String, serde_json::Value> = all
                 .iter()

@@ -390,3 +390,58 @@ mod tests {
         assert_eq!(url_host(b"BBC Monitoring"), b"BBC Monitoring");
     }
 }
+
+/// Country series of every country from the daily rollups kept on ingest (no row scan);
+/// `None` when some part file has no rollup. Location/source concentration is not available
+/// from rollups.
+pub fn rollup_series(
+    store: &Store,
+    period: Period,
+    since: Option<Date>,
+    until: Option<Date>,
+) -> Result<Option<BTreeMap<Scope, Series>>, String> {
+    let mut acc: HashMap<String, BTreeMap<Date, Bucket>> = HashMap::new();
+    let mut volume: HashMap<Date, u64> = HashMap::new();
+    let found = store.scan_rollups(&|m| month_in(m, since, until), &mut |c, d, r| {
+        if since.is_some_and(|s| d < s) || until.is_some_and(|u| d > u) {
+            return;
+        }
+        let start = period.start(d);
+        *volume.entry(start).or_default() += r.events;
+        if c.is_empty() {
+            return;
+        }
+        let b = acc
+            .entry(c.to_string())
+            .or_default()
+            .entry(start)
+            .or_default();
+        b.start = Some(start);
+        b.events += r.events;
+        for i in 0..4 {
+            b.quad[i] += r.quad[i];
+        }
+        b.goldstein_sum += r.goldstein_sum;
+        b.goldstein_n += r.goldstein_n;
+        b.goldstein_weighted_sum += r.goldstein_weighted_sum;
+        b.mention_sum += r.mention_sum;
+        b.fatalities += r.fatalities;
+    })?;
+    if found.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(
+        acc.into_iter()
+            .map(|(c, m)| {
+                let v = m
+                    .into_values()
+                    .map(|mut b| {
+                        b.total_volume = b.start.and_then(|d| volume.get(&d).copied()).unwrap_or(0);
+                        b
+                    })
+                    .collect();
+                (Scope::Country(c), v)
+            })
+            .collect(),
+    ))
+}

@@ -210,6 +210,8 @@ type FieldError = (&'static str, String);
 struct Row<'a> {
     rec: &'a csv::ByteRecord,
     off: usize,
+    /// Set when a field read was not UTF-8 (and was read as Windows-1252).
+    recoded: Cell<bool>,
 }
 
 impl<'a> Row<'a> {
@@ -221,7 +223,11 @@ impl<'a> Row<'a> {
                 if b == b"NA" {
                     return Cow::Borrowed("");
                 }
-                decode(b).0
+                let (s, re) = decode(b);
+                if re {
+                    self.recoded.set(true);
+                }
+                s
             }
         }
     }
@@ -469,9 +475,6 @@ fn read_gdelt_tsv<R: Read>(
             continue; // blank line
         }
         ctx.report.rows_read += 1;
-        if std::str::from_utf8(rec.as_slice()).is_err() {
-            ctx.recoded(line);
-        }
         if !widths.contains(&rec.len()) {
             let want = widths
                 .iter()
@@ -493,8 +496,16 @@ fn read_gdelt_tsv<R: Read>(
             )?;
             continue;
         }
-        let row = Row { rec: &rec, off: 0 };
-        match gdelt_event(&row, cols, format.dataset()) {
+        let row = Row {
+            rec: &rec,
+            off: 0,
+            recoded: Cell::new(false),
+        };
+        let res = gdelt_event(&row, cols, format.dataset());
+        if row.recoded.get() {
+            ctx.recoded(line);
+        }
+        match res {
             Ok(ev) => {
                 ctx.report.rows_ok += 1;
                 sink(ev);
@@ -868,9 +879,6 @@ fn read_headed<R: Read>(
             continue;
         }
         ctx.report.rows_read += 1;
-        if std::str::from_utf8(rec.as_slice()).is_err() {
-            ctx.recoded(line);
-        }
         // R's write.csv adds a row-name column that the header does not name.
         let off = match rec.len() {
             n if n == width => 0,
@@ -889,11 +897,18 @@ fn read_headed<R: Read>(
                 continue;
             }
         };
-        let row = Row { rec: &rec, off };
+        let row = Row {
+            rec: &rec,
+            off,
+            recoded: Cell::new(false),
+        };
         let res = match &cols {
             Cols::Gdelt(c) => gdelt_event(&row, c, format.dataset()),
             Cols::Named(c) => named_event(&row, c, format),
         };
+        if row.recoded.get() {
+            ctx.recoded(line);
+        }
         match res {
             Ok(ev) => {
                 ctx.report.rows_ok += 1;

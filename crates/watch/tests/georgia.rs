@@ -152,3 +152,43 @@ fn georgia_escalation_detected_and_dumps_ignored() {
     );
     let _ = std::fs::remove_dir_all(store.root());
 }
+
+#[test]
+fn rollups_agree_with_a_row_scan() {
+    use chamber_watch::indicators::{Period, ScopeKind, all_series, rollup_series};
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let store = temp_store("rollup");
+    let files: Vec<PathBuf> = georgia_files(&dir).into_iter().take(6).collect();
+    let out = store.ingest(&files, None, false);
+    assert_eq!(out.total().stored, 22_160);
+    let scan = all_series(
+        &store,
+        Period::Week,
+        None,
+        None,
+        &|_| true,
+        ScopeKind::Country,
+    )
+    .unwrap();
+    let roll = rollup_series(&store, Period::Week, None, None)
+        .unwrap()
+        .expect("rollups written");
+    assert_eq!(
+        scan.keys().collect::<Vec<_>>(),
+        roll.keys().collect::<Vec<_>>()
+    );
+    for (k, a) in &scan {
+        let b = &roll[k];
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(
+                (x.start, x.events, x.quad, x.total_volume),
+                (y.start, y.events, y.quad, y.total_volume)
+            );
+            assert!(
+                (x.goldstein_sum - y.goldstein_sum).abs() < 1e-6 * x.goldstein_sum.abs().max(1.0)
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(store.root());
+}
