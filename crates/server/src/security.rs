@@ -35,6 +35,8 @@ pub async fn csrf_layer(State(state): State<SharedState>, request: Request, next
         body
     } else {
         if cross_origin(&parts) {
+            tracing::warn!(method = %parts.method, path = %parts.uri.path(), "refused: cross-site Origin");
+            state.metrics.csrf_refused();
             return forbidden_csrf(&state, &ctx);
         }
         let bytes = match to_bytes(body, MAX_BODY).await {
@@ -53,6 +55,12 @@ pub async fn csrf_layer(State(state): State<SharedState>, request: Request, next
             _ => false,
         };
         if !valid {
+            let reason = match (presented.is_some(), expected.is_some()) {
+                (false, _) => "no CSRF token in the request",
+                (true, false) => "no session or pre-session cookie",
+                (true, true) => "CSRF token does not match",
+            };
+            tracing::warn!(method = %parts.method, path = %parts.uri.path(), "refused: {reason}");
             state.metrics.csrf_refused();
             return forbidden_csrf(&state, &ctx);
         }
@@ -118,8 +126,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // One-time links carry secrets in their query: never leak them to another site.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // One-time links carry secrets in their query: never leak them to another site. (Not
+    // `no-referrer`: under it browsers send `Origin: null` on same-site form posts.)
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -1,0 +1,168 @@
+//! End to end in a real browser: headless Chromium over WebDriver (Debian's chromedriver)
+//! against the real `chamber serve` on a random loopback port.
+//!
+//! Without chromedriver the test skips with a printed reason, unless `CHAMBER_REQUIRE_BROWSER=1`
+//! (CI), where that is a failure. `scripts/test` installs Debian's chromium and chromium-driver.
+
+mod common;
+
+use common::{Server, temp_dir};
+use fantoccini::{ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find(binary: &str, candidates: &[&str]) -> Option<String> {
+    let from_env = std::env::var(format!("CHAMBER_{}", binary.to_uppercase())).ok();
+    from_env
+        .into_iter()
+        .chain(candidates.iter().map(|s| s.to_string()))
+        .find(|p| std::path::Path::new(p).exists())
+}
+
+fn browser_required() -> bool {
+    matches!(
+        std::env::var("CHAMBER_REQUIRE_BROWSER").as_deref(),
+        Ok("1") | Ok("true") | Ok("yes")
+    )
+}
+
+async fn start_driver(chromedriver: &str) -> (Driver, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let url = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (driver, url)
+}
+
+async fn text_of(client: &fantoccini::Client, css: &str) -> String {
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn wait_for_path(client: &fantoccini::Client, path: &str) {
+    let start = Instant::now();
+    loop {
+        let url = client.current_url().await.unwrap();
+        let here = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        if here == path {
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let source = client.source().await.unwrap_or_default();
+            panic!("stuck at {here}, wanted {path}; the page says: {source}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
+    let (Some(chromedriver), Some(chromium)) = (
+        find("chromedriver", &["/usr/bin/chromedriver"]),
+        find("chromium", &["/usr/bin/chromium", "/usr/bin/chromium-browser"]),
+    ) else {
+        if browser_required() {
+            panic!("CHAMBER_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
+        }
+        eprintln!("SKIPPED: chromium/chromedriver not installed (scripts/test installs them)");
+        return;
+    };
+    let cwd = temp_dir("browser");
+    let server = Server::start(&cwd, &["--data", "data"]);
+    let setup_link = server.setup_link();
+    let (_driver, webdriver) = start_driver(&chromedriver).await;
+    let profile = cwd.join("profile");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&webdriver)
+        .await
+        .expect("a WebDriver session in headless Chromium");
+
+    // 1. Set up the first administrator through the one-time link.
+    client.goto(&setup_link).await.unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Set up Chamber");
+    client.find(Locator::Id("username")).await.unwrap().send_keys("secretariat").await.unwrap();
+    client.find(Locator::Id("display_name")).await.unwrap().send_keys("Leyla Secretariat").await.unwrap();
+    client.find(Locator::Id("password")).await.unwrap().send_keys("neutral ground 2026").await.unwrap();
+    client.find(Locator::Id("setup-submit")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/login?setup=1").await;
+
+    // 2. Sign in.
+    client.find(Locator::Id("username")).await.unwrap().send_keys("secretariat").await.unwrap();
+    client.find(Locator::Id("password")).await.unwrap().send_keys("neutral ground 2026").await.unwrap();
+    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/").await;
+    assert_eq!(text_of(&client, "h1").await, "Dashboard");
+    assert!(text_of(&client, "main p").await.contains("Welcome, Leyla Secretariat."));
+
+    // 3. Switch to Chinese: the dashboard is translated.
+    client.find(Locator::Css("a[hreflang='zh']")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/").await;
+    assert_eq!(text_of(&client, "h1").await, "总览");
+    assert!(text_of(&client, "main p").await.contains("欢迎，Leyla Secretariat。"));
+    assert_eq!(text_of(&client, "#cap-library").await, "文献库");
+    let lang = client
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("zh"));
+
+    // 4. Sign out: back at the sign-in page, still in Chinese.
+    client.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/login?signed_out=1").await;
+    assert_eq!(text_of(&client, "h1").await, "登录");
+    assert_eq!(text_of(&client, "p.notice").await, "您已退出。");
+    client.goto(&format!("{}/", server.base)).await.unwrap();
+    wait_for_path(&client, "/login").await;
+
+    client.close().await.unwrap();
+}
