@@ -17,6 +17,8 @@ pub mod export;
 pub mod graph;
 pub mod lang;
 pub mod model;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod text;
 
 pub use akn::parse_akn;

@@ -1,0 +1,440 @@
+//! Paragraph-level full-text search over parsed resolutions (cargo feature `search`).
+//!
+//! tantivy with one text field per language: Chinese segmented with jieba (no ASCII folding,
+//! which would drop CJK), Arabic, English, French, Russian and Spanish lower-cased and stemmed.
+//! A symbol query (`A/RES/79/274`, `79/274`) returns every language version. Filters: language,
+//! organ, session. Highlights are HTML snippets with `<b>` around matched terms.
+//!
+//! Unlike the rest of the crate this module writes files, but only into the index folder the
+//! caller names ([`SearchIndex::open_or_create`]); [`SearchIndex::in_memory`] writes nothing.
+
+use crate::citations::base_symbol;
+use crate::model::Document;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+const LANGS: [&str; 7] = ["ar", "zh", "en", "fr", "ru", "es", "und"];
+
+/// Search failure (index I/O or corruption).
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct SearchError(String);
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError(e.to_string())
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        SearchError(e.to_string())
+    }
+}
+
+/// Filters and limit of a search.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// ISO 639-1 code (ar, zh, en, fr, ru, es); `None` searches every language.
+    pub lang: Option<String>,
+    /// `general-assembly` or `security-council`.
+    pub organ: Option<String>,
+    pub session: Option<u32>,
+    pub limit: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            lang: None,
+            organ: None,
+            session: None,
+            limit: 10,
+        }
+    }
+}
+
+/// One matching paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub symbol: String,
+    pub language: String,
+    /// `title`, `preamble 3`, `operative 2`, `footnote 1`.
+    #[serde(rename = "in")]
+    pub position: String,
+    pub title: String,
+    pub text: String,
+    /// HTML snippet with `<b>` around the matched terms.
+    pub highlight: String,
+    pub score: f32,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    symbol: Field,
+    symbol_key: Field,
+    lang: Field,
+    organ: Field,
+    session: Field,
+    position: Field,
+    title: Field,
+    text: [Field; 7],
+}
+
+/// A paragraph-level index of resolutions.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    f: Fields,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let symbol = b.add_text_field("symbol", STRING | STORED);
+    let symbol_key = b.add_text_field("symbol_key", STRING);
+    let lang = b.add_text_field("lang", STRING | STORED);
+    let organ = b.add_text_field("organ", STRING | STORED);
+    let session = b.add_u64_field("session", INDEXED | STORED);
+    let position = b.add_text_field("position", STORED);
+    let title = b.add_text_field("title", STORED);
+    let text = LANGS.map(|l| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(&format!("chamber_{l}"))
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        b.add_text_field(
+            &format!("text_{l}"),
+            TextOptions::default()
+                .set_indexing_options(indexing)
+                .set_stored(),
+        )
+    });
+    (
+        b.build(),
+        Fields {
+            symbol,
+            symbol_key,
+            lang,
+            organ,
+            session,
+            position,
+            title,
+            text,
+        },
+    )
+}
+
+fn register_analyzers(index: &Index) {
+    let t = index.tokenizers();
+    t.register(
+        "chamber_zh",
+        TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+            .filter(LowerCaser)
+            .build(),
+    );
+    for (code, language) in [
+        ("ar", Some(Language::Arabic)),
+        ("en", Some(Language::English)),
+        ("fr", Some(Language::French)),
+        ("ru", Some(Language::Russian)),
+        ("es", Some(Language::Spanish)),
+        ("und", None),
+    ] {
+        let base = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser);
+        let analyzer = match language {
+            Some(l) => base.filter(Stemmer::new(l)).build(),
+            None => base.build(),
+        };
+        t.register(&format!("chamber_{code}"), analyzer);
+    }
+}
+
+fn lang_index(code: &str) -> usize {
+    LANGS
+        .iter()
+        .position(|l| *l == code)
+        .unwrap_or(LANGS.len() - 1)
+}
+
+/// `A/RES/79/274`, `a/res/79/274 b`, `79/274` → `A/RES/79/274`.
+fn symbol_query_key(q: &str) -> Option<String> {
+    let t = q.trim().trim_matches('"').to_uppercase();
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = t.strip_prefix("A/RES/").unwrap_or(&t);
+    let mut parts = body.split('/');
+    let (s, n) = (parts.next()?, parts.next()?);
+    if parts.next().is_some() || s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let n = n.split(' ').next()?;
+    if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("A/RES/{s}/{n}"))
+}
+
+impl SearchIndex {
+    fn from_index(index: Index) -> Result<SearchIndex, SearchError> {
+        register_analyzers(&index);
+        let (_, f) = schema();
+        // field ids are stable: the schema is always built the same way
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex { index, reader, f })
+    }
+
+    /// An index in memory (nothing written to disk).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, _) = schema();
+        SearchIndex::from_index(Index::create_in_ram(schema))
+    }
+
+    /// Open the index in `dir`, creating it (and the folder) when absent.
+    pub fn open_or_create(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError(format!("{}: {e}", dir.display())))?;
+        let (schema, _) = schema();
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        SearchIndex::from_index(Index::open_or_create(mmap, schema)?)
+    }
+
+    /// Number of indexed paragraphs.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Index every paragraph (title, preamble, operative with sub-items, footnotes) of `docs`,
+    /// replacing earlier versions of the same symbol and language. Returns paragraphs indexed.
+    pub fn add(&mut self, docs: &[Document]) -> Result<usize, SearchError> {
+        let mut writer = self.index.writer::<TantivyDocument>(64_000_000)?;
+        let f = self.f;
+        let mut n = 0;
+        for d in docs {
+            let key = base_symbol(&d.symbol).to_uppercase();
+            let li = lang_index(&d.language);
+            // Replace: delete the earlier paragraphs of this symbol in this language.
+            writer.delete_query(Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.symbol, &d.symbol),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.lang, &d.language),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ])))?;
+            let mut paras: Vec<(String, String)> = vec![("title".into(), d.title.clone())];
+            paras.extend(crate::text::paragraph_positions(d));
+            for fnote in &d.footnotes {
+                paras.push((format!("footnote {}", fnote.marker), fnote.text.clone()));
+            }
+            for (position, text) in paras {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let mut doc = TantivyDocument::default();
+                doc.add_text(f.symbol, &d.symbol);
+                doc.add_text(f.symbol_key, &key);
+                doc.add_text(f.lang, &d.language);
+                doc.add_text(
+                    f.organ,
+                    serde_json::to_value(d.organ)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                );
+                doc.add_u64(f.session, u64::from(d.session.unwrap_or(0)));
+                doc.add_text(f.position, &position);
+                doc.add_text(f.title, &d.title);
+                doc.add_text(f.text[li], &text);
+                writer.add_document(doc)?;
+                n += 1;
+            }
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    fn text_query(&self, q: &str, fields: &[Field]) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &field in fields {
+            let mut analyzer = self.index.tokenizer_for_field(field)?;
+            let mut stream = analyzer.token_stream(q);
+            let mut seen = BTreeSet::new();
+            while stream.advance() {
+                let tok = stream.token().text.clone();
+                if tok.trim().is_empty() || !seen.insert(tok.clone()) {
+                    continue;
+                }
+                clauses.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &tok),
+                        IndexRecordOption::WithFreqsAndPositions,
+                    )),
+                ));
+            }
+        }
+        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+    }
+
+    /// Search paragraphs. Empty or unmatched queries return no hits.
+    pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>, SearchError> {
+        let f = self.f;
+        let limit = opts.limit.clamp(1, 10_000);
+        let fields: Vec<Field> = match opts.lang.as_deref() {
+            Some(l) => vec![f.text[lang_index(l)]],
+            None => f.text.to_vec(),
+        };
+        let symbol_key = symbol_query_key(query);
+        let main: Box<dyn Query> = match &symbol_key {
+            Some(k) => Box::new(TermQuery::new(
+                Term::from_field_text(f.symbol_key, k),
+                IndexRecordOption::Basic,
+            )),
+            None => match self.text_query(query, &fields)? {
+                Some(q) => q,
+                None => return Ok(Vec::new()),
+            },
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
+        if let Some(l) = &opts.lang {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.lang, l),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(o) = &opts.organ {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.organ, o),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(s) = opts.session {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.session, u64::from(s)),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let q = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        // A symbol query shows each language version once: fetch more and keep the first.
+        let fetch = if symbol_key.is_some() {
+            limit.max(1) * 200
+        } else {
+            limit
+        };
+        let top = searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?;
+        let snippets: Vec<Option<SnippetGenerator>> = f
+            .text
+            .iter()
+            .map(|&field| {
+                SnippetGenerator::create(&searcher, &*main, field)
+                    .ok()
+                    .map(|mut g| {
+                        g.set_max_num_chars(240);
+                        g
+                    })
+            })
+            .collect();
+        let mut hits = Vec::new();
+        let mut versions = BTreeSet::new();
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let language = get(f.lang);
+            let symbol = get(f.symbol);
+            if symbol_key.is_some() && !versions.insert((symbol.clone(), language.clone())) {
+                continue;
+            }
+            let li = lang_index(&language);
+            let text = get(f.text[li]);
+            let highlight = match &snippets[li] {
+                Some(g) if symbol_key.is_none() => {
+                    let s = g.snippet_from_doc(&doc).to_html();
+                    if s.is_empty() {
+                        text.chars().take(240).collect()
+                    } else {
+                        s
+                    }
+                }
+                _ => text.chars().take(240).collect(),
+            };
+            hits.push(Hit {
+                symbol,
+                language,
+                position: get(f.position),
+                title: get(f.title),
+                text,
+                highlight,
+                score,
+            });
+            if hits.len() >= limit {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbol_keys() {
+        assert_eq!(
+            symbol_query_key("A/RES/79/274").as_deref(),
+            Some("A/RES/79/274")
+        );
+        assert_eq!(
+            symbol_query_key(" 79/274 ").as_deref(),
+            Some("A/RES/79/274")
+        );
+        assert_eq!(
+            symbol_query_key("a/res/79/258 B").as_deref(),
+            Some("A/RES/79/258")
+        );
+        assert_eq!(symbol_query_key("永久中立"), None);
+        assert_eq!(symbol_query_key("A/75/651"), None);
+    }
+}

@@ -1,0 +1,138 @@
+//! Search over the fixtures (cargo feature `search`).
+#![cfg(feature = "search")]
+
+use chamber_library::search::{SearchIndex, SearchOptions};
+use chamber_library::{Document, parse_file, parse_text};
+use std::path::PathBuf;
+
+fn opts(lang: Option<&str>, limit: usize) -> SearchOptions {
+    SearchOptions {
+        lang: lang.map(String::from),
+        limit,
+        ..SearchOptions::default()
+    }
+}
+
+#[test]
+fn chinese_two_character_words_and_symbols() {
+    let zh = parse_text(
+        "A/RES/1/2\n\n1/2.\n\n 难民问题\n\n大会，\n\n关切停火协议未得到遵守，\n\n1.\t呼吁各方保护难民；\n",
+        None,
+    )
+    .unwrap();
+    let en = parse_text(
+        "A/RES/1/2\n\n1/2.\n\n Refugees\n\nThe General Assembly,\n\nConcerned that the ceasefire agreements are not respected,\n\n1.\tCalls upon all parties to protect refugees;\n",
+        None,
+    )
+    .unwrap();
+    let mut idx = SearchIndex::in_memory().unwrap();
+    assert!(idx.add(&[zh, en]).unwrap() >= 6);
+    for q in ["难民", "停火"] {
+        let hits = idx.search(q, &opts(None, 10)).unwrap();
+        assert!(!hits.is_empty(), "{q}");
+        assert!(hits.iter().all(|h| h.language == "zh"), "{q}");
+        assert!(hits[0].text.contains(q), "{q}: {}", hits[0].text);
+        assert!(hits[0].highlight.contains("<b>"), "{}", hits[0].highlight);
+    }
+    let hits = idx.search("refugee", &opts(Some("en"), 10)).unwrap();
+    assert!(hits.iter().any(|h| h.text.contains("refugees")), "stemming");
+    let hits = idx.search("A/RES/1/2", &opts(None, 10)).unwrap();
+    let mut langs: Vec<_> = hits.iter().map(|h| h.language.as_str()).collect();
+    langs.sort();
+    assert_eq!(langs, ["en", "zh"]);
+    assert!(idx.search("", &opts(None, 10)).unwrap().is_empty());
+    assert!(idx.search("))) \" AND OR", &opts(None, 10)).is_ok());
+}
+
+#[test]
+fn fixtures_in_six_languages() {
+    let dir = chamber_testkit::require_shared!("data/undocs/unxml-ga/fixtures");
+    let mut docs: Vec<Document> = Vec::new();
+    let mut langs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    langs.sort();
+    for l in langs {
+        for e in std::fs::read_dir(l).unwrap().filter_map(Result::ok) {
+            docs.push(parse_file(&e.path(), None).unwrap());
+        }
+    }
+    assert_eq!(docs.len(), 77);
+    let mut idx = SearchIndex::in_memory().unwrap();
+    let start = std::time::Instant::now();
+    let n = idx.add(&docs).unwrap();
+    println!(
+        "indexed {n} paragraphs of {} documents in {:?}",
+        docs.len(),
+        start.elapsed()
+    );
+
+    // A symbol returns every language version.
+    let hits = idx.search("A/RES/79/274", &opts(None, 10)).unwrap();
+    let mut langs: Vec<_> = hits.iter().map(|h| h.language.clone()).collect();
+    langs.sort();
+    assert_eq!(langs, ["ar", "en", "es", "fr", "ru", "zh"]);
+
+    // Known items: the query's paragraph must be in the top 10, in the right language.
+    let cases = [
+        ("永久中立", "zh", "A/RES/79/274"),
+        ("中立", "zh", "A/RES/79/274"),
+        ("Peace Mediation Chamber", "en", "A/RES/79/274"),
+        ("permanent neutrality of Turkmenistan", "en", "A/RES/79/274"),
+        ("постоянный нейтралитет Туркменистана", "ru", "A/RES/79/274"),
+        ("حياد تركمانستان الدائم", "ar", "A/RES/79/274"),
+        (
+            "neutralité permanente du Turkménistan",
+            "fr",
+            "A/RES/79/274",
+        ),
+        (
+            "neutralidad permanente de Turkmenistán",
+            "es",
+            "A/RES/79/274",
+        ),
+        ("Protocole de Genève", "fr", "A/RES/79/48"),
+    ];
+    let mut found = 0;
+    for (q, lang, symbol) in cases {
+        let t = std::time::Instant::now();
+        let hits = idx.search(q, &opts(None, 10)).unwrap();
+        let ok = hits
+            .iter()
+            .any(|h| h.language == lang && h.symbol == symbol);
+        println!(
+            "{q:<45} {:>4} hits  {:?}  {}",
+            hits.len(),
+            t.elapsed(),
+            if ok { "found" } else { "MISSED" }
+        );
+        found += usize::from(ok);
+    }
+    println!("known-item recall@10: {found}/{}", cases.len());
+    assert_eq!(found, cases.len());
+
+    // Two-character Chinese words: every hit contains the word (jieba, no CJK folding loss).
+    for q in ["难民", "和平", "安全"] {
+        let hits = idx.search(q, &opts(Some("zh"), 10)).unwrap();
+        assert!(!hits.is_empty(), "{q}");
+        assert!(hits.iter().all(|h| h.language == "zh"));
+        assert!(
+            hits.iter().filter(|h| h.text.contains(q)).count() * 10 >= hits.len() * 8,
+            "{q}"
+        );
+    }
+    // Filters.
+    let hits = idx
+        .search(
+            "neutrality",
+            &SearchOptions {
+                session: Some(75),
+                ..opts(None, 20)
+            },
+        )
+        .unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.symbol.starts_with("A/RES/75/")));
+}
