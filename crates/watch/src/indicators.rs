@@ -359,38 +359,6 @@ pub fn all_series(
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heavy_hitters_find_a_dominant_item() {
-        let mut h = HeavyHitters::default();
-        for i in 0..1000 {
-            if i % 10 < 9 {
-                h.add(b"Tbilisi");
-            } else {
-                h.add(format!("place{i}").as_bytes());
-            }
-        }
-        let (name, share) = h.top().unwrap();
-        assert_eq!(name, "Tbilisi");
-        assert!(share > 0.8, "{share}");
-    }
-
-    #[test]
-    fn scopes_parse() {
-        assert_eq!("geo".parse::<Scope>(), Ok(Scope::Country("GEO".into())));
-        assert_eq!(
-            "RUS-GEO".parse::<Scope>(),
-            Ok(Scope::Dyad("GEO".into(), "RUS".into()))
-        );
-        assert!("GE".parse::<Scope>().is_err());
-        assert_eq!(url_host(b"http://www.bbc.co.uk/news/1"), b"www.bbc.co.uk");
-        assert_eq!(url_host(b"BBC Monitoring"), b"BBC Monitoring");
-    }
-}
-
 /// Country series of every country from the daily rollups kept on ingest (no row scan);
 /// `None` when some part file has no rollup. Location/source concentration is not available
 /// from rollups.
@@ -444,4 +412,36 @@ pub fn rollup_series(
             })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heavy_hitters_find_a_dominant_item() {
+        let mut h = HeavyHitters::default();
+        for i in 0..1000 {
+            if i % 10 < 9 {
+                h.add(b"Tbilisi");
+            } else {
+                h.add(format!("place{i}").as_bytes());
+            }
+        }
+        let (name, share) = h.top().unwrap();
+        assert_eq!(name, "Tbilisi");
+        assert!(share > 0.8, "{share}");
+    }
+
+    #[test]
+    fn scopes_parse() {
+        assert_eq!("geo".parse::<Scope>(), Ok(Scope::Country("GEO".into())));
+        assert_eq!(
+            "RUS-GEO".parse::<Scope>(),
+            Ok(Scope::Dyad("GEO".into(), "RUS".into()))
+        );
+        assert!("GE".parse::<Scope>().is_err());
+        assert_eq!(url_host(b"http://www.bbc.co.uk/news/1"), b"www.bbc.co.uk");
+        assert_eq!(url_host(b"BBC Monitoring"), b"BBC Monitoring");
+    }
 }

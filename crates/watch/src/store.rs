@@ -141,6 +141,9 @@ impl std::hash::Hasher for FastHasher {
 
 type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
 
+/// Daily per-country sums of one month: (country, day) → sums.
+type MonthRollup = HashMap<([u8; 3], i32), Rollup, FastBuild>;
+
 /// FNV-1a over dataset and id, finished with a SplitMix64 mix: the de-duplication key.
 fn key_hash(dataset: &[u8], id: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -289,10 +292,7 @@ pub const ROLLUP_COLUMNS: [&str; 12] = [
     "fatalities",
 ];
 
-fn write_rollup(
-    path: &Path,
-    r: Option<&HashMap<([u8; 3], i32), Rollup, FastBuild>>,
-) -> Result<(), String> {
+fn write_rollup(path: &Path, r: Option<&MonthRollup>) -> Result<(), String> {
     let f = File::create(path).map_err(|e| e.to_string())?;
     let mut w = BufWriter::new(f);
     let mut keys: Vec<_> = r.map(|m| m.iter().collect()).unwrap_or_default();
@@ -396,7 +396,7 @@ impl Store {
             return outcome;
         }
         let mut months: HashMap<i32, MonthWriter> = HashMap::new();
-        let mut rollups: HashMap<i32, HashMap<([u8; 3], i32), Rollup, FastBuild>> = HashMap::new();
+        let mut rollups: HashMap<i32, MonthRollup> = HashMap::new();
         let mut results: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();
         let mut io_error: Option<String> = None;
         let next = AtomicUsize::new(0);
@@ -702,7 +702,7 @@ fn push_f64(out: &mut Vec<u8>, v: f64) {
     if frac > 0 {
         out.push(b'.');
         let mut digits = 6;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
