@@ -54,7 +54,8 @@ impl Vote {
     }
 }
 
-/// A statement. `moderated == -1` means moderated out: excluded from the math, as in Pol.is.
+/// A statement. Moderated out (`moderated == -1`) and meta statements are excluded from the
+/// math, as in Pol.is's `mod-update`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comment {
     pub id: CommentId,
@@ -65,8 +66,9 @@ pub struct Comment {
 }
 
 impl Comment {
+    /// Excluded from the math: moderated out or a meta statement (Pol.is's `mod-out`).
     pub fn is_moderated_out(&self) -> bool {
-        self.moderated < 0
+        self.moderated < 0 || self.is_meta
     }
 }
 
@@ -288,6 +290,7 @@ pub fn read_votes_csv(
                 )
             })?;
             let ts = match c.ts {
+                Some(i) if rec.fields[i].trim().is_empty() => i64::MIN,
                 Some(i) => {
                     let raw = rec.fields[i].trim();
                     raw.parse::<i64>().map_err(|_| {
@@ -420,6 +423,121 @@ pub fn read_export(dir: &Path) -> Result<Export> {
     })
 }
 
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| ConsultError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Write an export in the Pol.is layout: `comments.csv`, `votes.csv` (current votes; no
+/// timestamps are known, so those fields are empty), `participants-votes.csv` (with `group-id`
+/// from `groups` when given) and `summary.csv`. [`read_export`] reads it back unchanged.
+pub fn write_export(
+    dir: &Path,
+    export: &Export,
+    groups: Option<&BTreeMap<ParticipantId, Option<usize>>>,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| ConsultError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut agrees: BTreeMap<CommentId, (u64, u64)> = BTreeMap::new();
+    for (&(_, tid), v) in &export.votes {
+        let e = agrees.entry(tid).or_default();
+        match v {
+            Vote::Agree => e.0 += 1,
+            Vote::Disagree => e.1 += 1,
+            Vote::Pass => {}
+        }
+    }
+    let mut c = String::from(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,is-meta,comment-body\n",
+    );
+    for cm in export.comments.values() {
+        let (a, d) = agrees.get(&cm.id).copied().unwrap_or_default();
+        c += &format!(
+            ",,{},{},{a},{d},{},{},{}\n",
+            cm.id,
+            cm.author.map(|x| x.to_string()).unwrap_or_default(),
+            cm.moderated,
+            cm.is_meta,
+            quote(&cm.body)
+        );
+    }
+    write_file(&dir.join("comments.csv"), &c)?;
+
+    let mut v = String::from("timestamp,datetime,comment-id,voter-id,vote\n");
+    for (&(pid, tid), vote) in &export.votes {
+        v += &format!(",,{tid},{pid},{}\n", vote.value());
+    }
+    write_file(&dir.join("votes.csv"), &v)?;
+
+    let mut tids: Vec<CommentId> = export.comments.keys().copied().collect();
+    tids.extend(export.votes.keys().map(|k| k.1));
+    tids.sort_unstable();
+    tids.dedup();
+    let mut m = String::from("participant,group-id,n-comments,n-votes,n-agree,n-disagree");
+    for t in &tids {
+        m += &format!(",{t}");
+    }
+    m.push('\n');
+    let mut authored: BTreeMap<ParticipantId, usize> = BTreeMap::new();
+    for cm in export.comments.values() {
+        if let Some(a) = cm.author {
+            *authored.entry(a).or_default() += 1;
+        }
+    }
+    let mut rows: BTreeMap<ParticipantId, BTreeMap<CommentId, Vote>> = BTreeMap::new();
+    for (&(pid, tid), &vote) in &export.votes {
+        rows.entry(pid).or_default().insert(tid, vote);
+    }
+    for (pid, row) in &rows {
+        let g = groups
+            .and_then(|g| g.get(pid).copied().flatten())
+            .map(|g| g.to_string())
+            .unwrap_or_default();
+        let na = row.values().filter(|v| **v == Vote::Agree).count();
+        let nd = row.values().filter(|v| **v == Vote::Disagree).count();
+        m += &format!(
+            "{pid},{g},{},{},{na},{nd}",
+            authored.get(pid).copied().unwrap_or(0),
+            row.len()
+        );
+        for t in &tids {
+            m.push(',');
+            if let Some(v) = row.get(t) {
+                m += &v.value().to_string();
+            }
+        }
+        m.push('\n');
+    }
+    write_file(&dir.join("participants-votes.csv"), &m)?;
+
+    let n_groups = groups
+        .map(|g| {
+            g.values()
+                .flatten()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        })
+        .unwrap_or(0);
+    let summary = format!(
+        "voters,{}\ncomments,{}\ngroups,{n_groups}\n",
+        rows.len(),
+        export.comments.len()
+    );
+    write_file(&dir.join("summary.csv"), &summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +568,38 @@ mod tests {
         assert_eq!(e.votes.get(&(7, 2)), Some(&Vote::Disagree));
         assert_eq!(e.moderated_out(), vec![1]);
         assert_eq!(e.comments[&0].body, "first, with comma");
+    }
+
+    #[test]
+    fn meta_statements_are_excluded_and_exports_round_trip() {
+        let d = tmpdir("meta");
+        std::fs::write(
+            d.join("comments.csv"),
+            "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,group-informed-consensus,comment-body\n\
+             1,0,0,0,0,1,false,0.5,\"a \"\"quoted\"\", body\"\n1,1,0,0,0,1,true,0.5,meta\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("votes.csv"),
+            "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,3,1\n2,x,1,3,-1\n3,x,0,4,0\n",
+        )
+        .unwrap();
+        let e = read_export(&d).unwrap();
+        assert_eq!(e.moderated_out(), vec![1]);
+        assert_eq!(e.comments[&0].body, "a \"quoted\", body");
+
+        let out = tmpdir("roundtrip");
+        let groups: BTreeMap<ParticipantId, Option<usize>> = [(3, Some(1)), (4, None)].into();
+        write_export(&out, &e, Some(&groups)).unwrap();
+        let back = read_export(&out).unwrap();
+        assert_eq!(back.votes, e.votes);
+        assert_eq!(back.comments, e.comments);
+        let matrix =
+            read_participants_votes(&out.join("participants-votes.csv"), &e.comments).unwrap();
+        assert_eq!(matrix, e.votes);
+        let text = std::fs::read_to_string(out.join("participants-votes.csv")).unwrap();
+        assert!(text.contains("\n3,1,0,2,1,1,1,-1\n"), "{text}");
+        assert!(text.contains("\n4,,0,1,0,0,0,\n"), "{text}");
     }
 
     #[test]
