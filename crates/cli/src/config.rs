@@ -50,7 +50,8 @@ impl Config {
                     .map(|span| {
                         let before = &text[..span.start.min(text.len())];
                         let line = before.matches('\n').count() + 1;
-                        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                        let column =
+                            before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                         (line, column)
                     })
                     .unwrap_or((1, 1));

@@ -126,7 +126,10 @@ fn failure(message: impl Into<String>) -> Fatal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -174,11 +177,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             public_url,
         }) => {
             let config = Config::resolve(&store).map_err(bad_input)?;
-            let username = Username::parse(&username)
-                .map_err(|e| bad_input(format!("--username: {e}")))?;
+            let username =
+                Username::parse(&username).map_err(|e| bad_input(format!("--username: {e}")))?;
             let display = DisplayName::parse(display_name.as_deref().unwrap_or(username.as_str()))
                 .map_err(|e| bad_input(format!("--display-name: {e}")))?;
-            let role: Role = role.parse().map_err(|e| bad_input(format!("--role: {e}")))?;
+            let role: Role = role
+                .parse()
+                .map_err(|e| bad_input(format!("--role: {e}")))?;
             let password = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin()
@@ -276,7 +281,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 .audit_entries()
                 .await
                 .map_err(|e| failure(e.to_string()))?;
-            let head = store.audit_head().await.map_err(|e| failure(e.to_string()))?;
+            let head = store
+                .audit_head()
+                .await
+                .map_err(|e| failure(e.to_string()))?;
             store.close().await;
             let mut text = String::new();
             for entry in &entries {

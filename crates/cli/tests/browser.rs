@@ -51,7 +51,10 @@ async fn start_driver(chromedriver: &str) -> (Driver, String) {
     let url = format!("http://127.0.0.1:{port}");
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     (driver, url)
@@ -92,7 +95,10 @@ async fn wait_for_path(client: &fantoccini::Client, path: &str) {
 async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     let (Some(chromedriver), Some(chromium)) = (
         find("chromedriver", &["/usr/bin/chromedriver"]),
-        find("chromium", &["/usr/bin/chromium", "/usr/bin/chromium-browser"]),
+        find(
+            "chromium",
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        ),
     ) else {
         if browser_required() {
             panic!("CHAMBER_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
@@ -127,25 +133,81 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     // 1. Set up the first administrator through the one-time link.
     client.goto(&setup_link).await.unwrap();
     assert_eq!(text_of(&client, "h1").await, "Set up Chamber");
-    client.find(Locator::Id("username")).await.unwrap().send_keys("secretariat").await.unwrap();
-    client.find(Locator::Id("display_name")).await.unwrap().send_keys("Leyla Secretariat").await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys("neutral ground 2026").await.unwrap();
-    client.find(Locator::Id("setup-submit")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("secretariat")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("display_name"))
+        .await
+        .unwrap()
+        .send_keys("Leyla Secretariat")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("neutral ground 2026")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("setup-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&client, "/login?setup=1").await;
 
     // 2. Sign in.
-    client.find(Locator::Id("username")).await.unwrap().send_keys("secretariat").await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys("neutral ground 2026").await.unwrap();
-    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("secretariat")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("neutral ground 2026")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&client, "/").await;
     assert_eq!(text_of(&client, "h1").await, "Dashboard");
-    assert!(text_of(&client, "main p").await.contains("Welcome, Leyla Secretariat."));
+    assert!(
+        text_of(&client, "main p")
+            .await
+            .contains("Welcome, Leyla Secretariat.")
+    );
 
     // 3. Switch to Chinese: the dashboard is translated.
-    client.find(Locator::Css("a[hreflang='zh']")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("a[hreflang='zh']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&client, "/").await;
     assert_eq!(text_of(&client, "h1").await, "总览");
-    assert!(text_of(&client, "main p").await.contains("欢迎，Leyla Secretariat。"));
+    assert!(
+        text_of(&client, "main p")
+            .await
+            .contains("欢迎，Leyla Secretariat。")
+    );
     assert_eq!(text_of(&client, "#cap-library").await, "文献库");
     let lang = client
         .find(Locator::Css("html"))
@@ -157,7 +219,13 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     assert_eq!(lang.as_deref(), Some("zh"));
 
     // 4. Sign out: back at the sign-in page, still in Chinese.
-    client.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&client, "/login?signed_out=1").await;
     assert_eq!(text_of(&client, "h1").await, "登录");
     assert_eq!(text_of(&client, "p.notice").await, "您已退出。");

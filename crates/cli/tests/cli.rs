@@ -12,7 +12,14 @@ fn store_with_entries(tag: &str) -> std::path::PathBuf {
     let cwd = temp_dir(tag);
     for name in ["amina", "boris", "chen", "dana"] {
         let out = run(chamber(&cwd).args([
-            "admin", "create-user", "--data", "data", "--username", name, "--role", "observer",
+            "admin",
+            "create-user",
+            "--data",
+            "data",
+            "--username",
+            name,
+            "--role",
+            "observer",
         ]));
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(text(&out.stdout).contains("/invite?token="));
@@ -51,11 +58,18 @@ fn an_intact_record_verifies_with_its_entry_count() {
 #[tokio::test]
 async fn an_edited_entry_is_named() {
     let cwd = store_with_entries("edit");
-    tamper(&cwd, &["UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3"]).await;
+    tamper(
+        &cwd,
+        &["UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3"],
+    )
+    .await;
     let out = verify(&cwd);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("audit entry 3:") && err.contains("edited"), "{err}");
+    assert!(
+        err.contains("audit entry 3:") && err.contains("edited"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -74,7 +88,11 @@ async fn a_deleted_last_entry_is_found_through_the_head() {
     tamper(&cwd, &["DELETE FROM audit_log WHERE seq = 8"]).await;
     let out = verify(&cwd);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("cut from the end"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cut from the end"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -95,7 +113,10 @@ async fn an_inserted_entry_is_found() {
     let out = verify(&cwd);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("audit entry 3:") || err.contains("audit entry 4:"), "{err}");
+    assert!(
+        err.contains("audit entry 3:") || err.contains("audit entry 4:"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -112,7 +133,11 @@ async fn reordered_entries_are_found() {
     .await;
     let out = verify(&cwd);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("audit entry 5:"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("audit entry 5:"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -123,7 +148,9 @@ fn the_export_verifies_without_chamber() {
     let exported = std::fs::read_to_string(cwd.join("record.jsonl")).unwrap();
     assert_eq!(exported.lines().count(), 9, "8 entries and the head");
     let script = chamber_testkit::repo_root().join("docs/verify_audit.py");
-    let python = std::process::Command::new("python3").arg("--version").output();
+    let python = std::process::Command::new("python3")
+        .arg("--version")
+        .output();
     if python.is_err() {
         eprintln!("SKIPPED: python3 is absent; the independent check did not run");
         return;
@@ -134,7 +161,11 @@ fn the_export_verifies_without_chamber() {
         .output()
         .unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
-    assert!(text(&ok.stdout).contains("intact: 8 entries"), "{}", text(&ok.stdout));
+    assert!(
+        text(&ok.stdout).contains("intact: 8 entries"),
+        "{}",
+        text(&ok.stdout)
+    );
     // Change one character of one entry: the independent check fails on that entry.
     let forged = exported.replacen("\"actor\":\"cli:", "\"actor\":\"cLi:", 1);
     std::fs::write(cwd.join("forged.jsonl"), forged).unwrap();
@@ -144,11 +175,19 @@ fn the_export_verifies_without_chamber() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
-    assert!(text(&bad.stdout).contains("entry 1"), "{}", text(&bad.stdout));
+    assert!(
+        text(&bad.stdout).contains("entry 1"),
+        "{}",
+        text(&bad.stdout)
+    );
 }
 
 fn assert_one_clear_line(out: &std::process::Output, expected: &str) {
-    assert_eq!(out.status.code(), Some(2), "exit code for bad configuration");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit code for bad configuration"
+    );
     let err = text(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("RUST_BACKTRACE"), "{err}");
@@ -161,8 +200,15 @@ fn assert_one_clear_line(out: &std::process::Output, expected: &str) {
 #[test]
 fn an_unreachable_database_is_one_clear_error() {
     let cwd = temp_dir("unreachable");
-    let out = run(chamber(&cwd).args(["serve", "--database", "postgres://chamber:secret@127.0.0.1:1/none"]));
-    assert_one_clear_line(&out, "cannot open database postgres://chamber:***@127.0.0.1:1/none");
+    let out = run(chamber(&cwd).args([
+        "serve",
+        "--database",
+        "postgres://chamber:secret@127.0.0.1:1/none",
+    ]));
+    assert_one_clear_line(
+        &out,
+        "cannot open database postgres://chamber:***@127.0.0.1:1/none",
+    );
 }
 
 #[test]
@@ -198,14 +244,31 @@ fn a_bad_configuration_file_names_itself() {
 fn bad_arguments_exit_2() {
     let cwd = temp_dir("args");
     let out = run(chamber(&cwd).args([
-        "admin", "create-user", "--data", "data", "--username", "x y", "--role", "admin",
+        "admin",
+        "create-user",
+        "--data",
+        "data",
+        "--username",
+        "x y",
+        "--role",
+        "admin",
     ]));
     assert_one_clear_line(&out, "--username");
     let out = run(chamber(&cwd).args([
-        "admin", "create-user", "--data", "data", "--username", "fine", "--role", "emperor",
+        "admin",
+        "create-user",
+        "--data",
+        "data",
+        "--username",
+        "fine",
+        "--role",
+        "emperor",
     ]));
     assert_one_clear_line(&out, "--role");
-    assert_eq!(run(chamber(&cwd).arg("no-such-command")).status.code(), Some(2));
+    assert_eq!(
+        run(chamber(&cwd).arg("no-such-command")).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -214,7 +277,14 @@ fn configuration_comes_from_flags_then_environment_then_file() {
     std::fs::write(cwd.join("chamber.toml"), "data = \"from-file\"\n").unwrap();
     let create = |extra: &[&str], env: Option<&str>, name: &str| {
         let mut cmd = chamber(&cwd);
-        cmd.args(["admin", "create-user", "--role", "observer", "--username", name]);
+        cmd.args([
+            "admin",
+            "create-user",
+            "--role",
+            "observer",
+            "--username",
+            name,
+        ]);
         cmd.args(extra);
         if let Some(dir) = env {
             cmd.env("CHAMBER_DATA", dir);

@@ -70,9 +70,14 @@ async fn acknowledged_writes_survive_sigkill_and_the_record_stays_intact() {
         .json()
         .await
         .unwrap();
-    let present: std::collections::HashSet<&str> =
-        users.iter().filter_map(|u| u["username"].as_str()).collect();
-    let lost: Vec<_> = acked.iter().filter(|u| !present.contains(u.as_str())).collect();
+    let present: std::collections::HashSet<&str> = users
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    let lost: Vec<_> = acked
+        .iter()
+        .filter(|u| !present.contains(u.as_str()))
+        .collect();
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
     drop(server);
     let out = run(chamber(&cwd).args(["audit", "verify", "--data", "data"]));
@@ -128,6 +133,10 @@ async fn the_same_platform_runs_on_postgresql() {
     pool.close().await;
     let out = run(chamber(&cwd).args(["audit", "verify"]).args(store));
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("audit entry 4:"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("audit entry 4:"),
+        "{}",
+        text(&out.stderr)
+    );
     pg.drop_database().await;
 }

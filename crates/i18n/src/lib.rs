@@ -115,10 +115,9 @@ impl Catalogue {
         let bundles = Lang::ALL
             .into_iter()
             .map(|lang| {
-                let resource = FluentResource::try_new(lang.source().to_string())
-                    .unwrap_or_else(|(_, errors)| {
-                        panic!("locales/{}.ftl is malformed: {errors:?}", lang.code())
-                    });
+                let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(
+                    |(_, errors)| panic!("locales/{}.ftl is malformed: {errors:?}", lang.code()),
+                );
                 let id: LanguageIdentifier = lang.code().parse().expect("valid language code");
                 let mut bundle = FluentBundle::new_concurrent(vec![id]);
                 // No Unicode isolation marks: text goes into HTML where `dir` handles direction.
@@ -189,10 +188,7 @@ mod tests {
         let english = Catalogue::keys(Lang::En);
         assert!(english.len() > 60, "the English catalogue looks truncated");
         for lang in Lang::COMPLETE {
-            let missing: Vec<_> = english
-                .iter()
-                .filter(|k| !catalogue.has(lang, k))
-                .collect();
+            let missing: Vec<_> = english.iter().filter(|k| !catalogue.has(lang, k)).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
         }
     }
@@ -205,7 +201,11 @@ mod tests {
                 .into_iter()
                 .filter(|k| !english.contains(k))
                 .collect();
-            assert!(extra.is_empty(), "{} has unknown keys {extra:?}", lang.code());
+            assert!(
+                extra.is_empty(),
+                "{} has unknown keys {extra:?}",
+                lang.code()
+            );
         }
     }
 

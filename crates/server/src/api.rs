@@ -1,8 +1,8 @@
 //! The JSON API (`/api/v1`). Authenticated by an API bearer token (issued by an administrator)
 //! or by the browser session (then state-changing calls need the `X-CSRF-Token` header).
 
-use crate::auth::Ctx;
 use crate::SharedState;
+use crate::auth::Ctx;
 use crate::pages::create_account;
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
@@ -51,7 +51,10 @@ pub async fn me(ctx: Ctx) -> Response {
     }
 }
 
-pub async fn list_users(axum::extract::State(state): axum::extract::State<SharedState>, ctx: Ctx) -> Response {
+pub async fn list_users(
+    axum::extract::State(state): axum::extract::State<SharedState>,
+    ctx: Ctx,
+) -> Response {
     if let Err(r) = admin(&ctx) {
         return r;
     }
@@ -82,7 +85,16 @@ pub async fn create_user(
         Ok(b) => b,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()),
     };
-    match create_account(&state, &actor, &new.username, &new.display_name, &new.role, &headers).await {
+    match create_account(
+        &state,
+        &actor,
+        &new.username,
+        &new.display_name,
+        &new.role,
+        &headers,
+    )
+    .await
+    {
         Ok((user, link)) => (
             StatusCode::CREATED,
             Json(json!({"user": user, "invite_link": link})),

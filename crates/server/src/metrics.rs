@@ -54,27 +54,55 @@ pub async fn render(State(state): State<SharedState>) -> Response {
         "chamber_build_info{{version=\"{}\"}} 1",
         env!("CARGO_PKG_VERSION")
     );
-    let _ = writeln!(out, "# HELP chamber_http_responses_total HTTP responses by status class.");
+    let _ = writeln!(
+        out,
+        "# HELP chamber_http_responses_total HTTP responses by status class."
+    );
     let _ = writeln!(out, "# TYPE chamber_http_responses_total counter");
     let mut total = 0;
     for (i, counter) in m.responses.iter().enumerate() {
         let n = counter.load(Relaxed);
         total += n;
-        let _ = writeln!(out, "chamber_http_responses_total{{class=\"{}xx\"}} {n}", i + 1);
+        let _ = writeln!(
+            out,
+            "chamber_http_responses_total{{class=\"{}xx\"}} {n}",
+            i + 1
+        );
     }
-    let _ = writeln!(out, "# HELP chamber_http_request_duration_seconds_sum Time spent answering.");
-    let _ = writeln!(out, "# TYPE chamber_http_request_duration_seconds_sum counter");
+    let _ = writeln!(
+        out,
+        "# HELP chamber_http_request_duration_seconds_sum Time spent answering."
+    );
+    let _ = writeln!(
+        out,
+        "# TYPE chamber_http_request_duration_seconds_sum counter"
+    );
     let _ = writeln!(
         out,
         "chamber_http_request_duration_seconds_sum {}",
         m.duration_micros.load(Relaxed) as f64 / 1e6
     );
-    let _ = writeln!(out, "# TYPE chamber_http_request_duration_seconds_count counter");
+    let _ = writeln!(
+        out,
+        "# TYPE chamber_http_request_duration_seconds_count counter"
+    );
     let _ = writeln!(out, "chamber_http_request_duration_seconds_count {total}");
     for (name, help, value) in [
-        ("chamber_login_failures_total", "Failed sign-in attempts.", &m.login_failed),
-        ("chamber_login_rate_limited_total", "Sign-ins refused by the rate limiter.", &m.login_rate_limited),
-        ("chamber_csrf_refused_total", "State-changing requests refused for a bad CSRF token.", &m.csrf_refused),
+        (
+            "chamber_login_failures_total",
+            "Failed sign-in attempts.",
+            &m.login_failed,
+        ),
+        (
+            "chamber_login_rate_limited_total",
+            "Sign-ins refused by the rate limiter.",
+            &m.login_rate_limited,
+        ),
+        (
+            "chamber_csrf_refused_total",
+            "State-changing requests refused for a bad CSRF token.",
+            &m.csrf_refused,
+        ),
     ] {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} counter");
@@ -86,12 +114,18 @@ pub async fn render(State(state): State<SharedState>) -> Response {
         let _ = writeln!(out, "chamber_accounts {users}");
     }
     if let Ok(head) = state.store.audit_head().await {
-        let _ = writeln!(out, "# HELP chamber_audit_entries Entries in the tamper-evident record.");
+        let _ = writeln!(
+            out,
+            "# HELP chamber_audit_entries Entries in the tamper-evident record."
+        );
         let _ = writeln!(out, "# TYPE chamber_audit_entries gauge");
         let _ = writeln!(out, "chamber_audit_entries {}", head.seq);
     }
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         out,
     )
         .into_response()

@@ -1,8 +1,8 @@
 //! Page handlers. Each one: who is asking, may they, do it, render.
 
+use crate::SharedState;
 use crate::auth::{self, Ctx};
 use crate::render::{error_page, page};
-use crate::SharedState;
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -38,7 +38,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 
 fn internal(state: &SharedState, ctx: &Ctx, e: StoreError) -> Response {
     tracing::error!("store error: {e}");
-    error_page(state, ctx, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    error_page(
+        state,
+        ctx,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error-internal",
+    )
 }
 
 fn tr(state: &SharedState, ctx: &Ctx, key: &str) -> String {
@@ -176,7 +181,13 @@ pub async fn login_form(
     };
     let (ctx, cookie) = with_pre_session(&state, ctx);
     with_cookie(
-        page(&state, &ctx, StatusCode::OK, "login.html", json!({"notice": notice})),
+        page(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            "login.html",
+            json!({"notice": notice}),
+        ),
         cookie,
     )
 }
@@ -290,7 +301,10 @@ pub async fn setup_form(
 ) -> Response {
     let valid = matches!(state.store.user_count().await, Ok(0))
         && matches!(
-            state.store.peek_invitation(&q.token, InvitationKind::Setup).await,
+            state
+                .store
+                .peek_invitation(&q.token, InvitationKind::Setup)
+                .await,
             Ok(Some(_))
         );
     if !valid {
@@ -298,7 +312,13 @@ pub async fn setup_form(
     }
     let (ctx, cookie) = with_pre_session(&state, ctx);
     with_cookie(
-        page(&state, &ctx, StatusCode::OK, "setup.html", json!({"token": q.token})),
+        page(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            "setup.html",
+            json!({"token": q.token}),
+        ),
         cookie,
     )
 }
@@ -362,7 +382,11 @@ pub async fn invite_form(
     ctx: Ctx,
     Query(q): Query<TokenQuery>,
 ) -> Response {
-    let invitee = match state.store.peek_invitation(&q.token, InvitationKind::Invite).await {
+    let invitee = match state
+        .store
+        .peek_invitation(&q.token, InvitationKind::Invite)
+        .await
+    {
         Ok(Some(Some(user_id))) => state.store.user_by_id(&user_id).await.ok().flatten(),
         Ok(_) => None,
         Err(e) => return internal(&state, &ctx, e),
@@ -534,7 +558,12 @@ fn require_admin(state: &SharedState, ctx: &Ctx) -> Result<User, Response> {
     if permissions::may_administer(user.role) {
         Ok(user.clone())
     } else {
-        Err(error_page(state, ctx, StatusCode::FORBIDDEN, "error-forbidden"))
+        Err(error_page(
+            state,
+            ctx,
+            StatusCode::FORBIDDEN,
+            "error-forbidden",
+        ))
     }
 }
 
@@ -595,7 +624,9 @@ pub async fn create_account(
 ) -> Result<(User, String), Result<String, StoreError>> {
     let username = Username::parse(username).map_err(|e| Ok(e.to_string()))?;
     let display = DisplayName::parse(display_name).map_err(|e| Ok(e.to_string()))?;
-    let role: Role = role.parse().map_err(|e: chamber_core::AccountError| Ok(e.to_string()))?;
+    let role: Role = role
+        .parse()
+        .map_err(|e: chamber_core::AccountError| Ok(e.to_string()))?;
     let user = match state
         .store
         .create_user(&actor.id, &username, display.as_str(), role, None)
@@ -631,8 +662,15 @@ pub async fn admin_create_user(
         Ok(a) => a,
         Err(r) => return r,
     };
-    match create_account(&state, &admin, &form.username, &form.display_name, &form.role, &headers)
-        .await
+    match create_account(
+        &state,
+        &admin,
+        &form.username,
+        &form.display_name,
+        &form.role,
+        &headers,
+    )
+    .await
     {
         Ok((user, link)) => {
             admin_page(
@@ -647,7 +685,13 @@ pub async fn admin_create_user(
             let error = state
                 .catalogue
                 .tr(ctx.lang, "admin-bad-input", &[("reason", reason)]);
-            admin_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, json!({"error": error})).await
+            admin_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": error}),
+            )
+            .await
         }
         Err(Err(e)) => internal(&state, &ctx, e),
     }
@@ -683,10 +727,21 @@ pub async fn admin_issue_token(
         .create_api_token(&admin.id, &form.user_id, label)
         .await
     {
-        Ok(secret) => admin_page(&state, &ctx, StatusCode::OK, json!({"created_token": secret})).await,
-        Err(StoreError::NoSuchUser) => {
-            error_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, "error-not-found")
+        Ok(secret) => {
+            admin_page(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                json!({"created_token": secret}),
+            )
+            .await
         }
+        Err(StoreError::NoSuchUser) => error_page(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-not-found",
+        ),
         Err(e) => internal(&state, &ctx, e),
     }
 }
@@ -752,7 +807,11 @@ pub async fn health(State(state): State<SharedState>) -> Response {
         .into_response()
 }
 
-pub async fn not_found(State(state): State<SharedState>, ctx: Ctx, uri: axum::http::Uri) -> Response {
+pub async fn not_found(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    uri: axum::http::Uri,
+) -> Response {
     if uri.path().starts_with("/api/") {
         return (
             StatusCode::NOT_FOUND,

@@ -12,13 +12,19 @@ use std::sync::Arc;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
-    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
     ("login.html", include_str!("../templates/login.html")),
     ("setup.html", include_str!("../templates/setup.html")),
     ("invite.html", include_str!("../templates/invite.html")),
     ("password.html", include_str!("../templates/password.html")),
     ("admin.html", include_str!("../templates/admin.html")),
-    ("capability.html", include_str!("../templates/capability.html")),
+    (
+        "capability.html",
+        include_str!("../templates/capability.html"),
+    ),
     ("message.html", include_str!("../templates/message.html")),
 ];
 
@@ -84,7 +90,13 @@ fn base_context(state: &SharedState, ctx: &Ctx) -> Map<String, Value> {
 }
 
 /// Render a page with the shared context plus `extra` (a JSON object).
-pub fn page(state: &SharedState, ctx: &Ctx, status: StatusCode, name: &str, extra: Value) -> Response {
+pub fn page(
+    state: &SharedState,
+    ctx: &Ctx,
+    status: StatusCode,
+    name: &str,
+    extra: Value,
+) -> Response {
     let mut context = base_context(state, ctx);
     if let Value::Object(extra) = extra {
         context.extend(extra);
@@ -103,7 +115,12 @@ pub fn page(state: &SharedState, ctx: &Ctx, status: StatusCode, name: &str, extr
 }
 
 /// An error page in the caller's language.
-pub fn error_page(state: &SharedState, ctx: &Ctx, status: StatusCode, message_key: &str) -> Response {
+pub fn error_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    status: StatusCode,
+    message_key: &str,
+) -> Response {
     let message = state.catalogue.tr(ctx.lang, message_key, &[]);
     page(
         state,

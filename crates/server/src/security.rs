@@ -20,7 +20,11 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// session's token (signed in) or the anonymous `chamber_pre` cookie (sign-in and set-up forms,
 /// double-submit). Requests authenticated only by an API bearer token need none: browsers
 /// never attach those by themselves. A cross-site `Origin` is refused outright.
-pub async fn csrf_layer(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+pub async fn csrf_layer(
+    State(state): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let path = parts
         .uri
@@ -41,7 +45,9 @@ pub async fn csrf_layer(State(state): State<SharedState>, request: Request, next
         }
         let bytes = match to_bytes(body, MAX_BODY).await {
             Ok(b) => b,
-            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+            Err(_) => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+            }
         };
         let presented = parts
             .headers
@@ -71,7 +77,11 @@ pub async fn csrf_layer(State(state): State<SharedState>, request: Request, next
 }
 
 fn cross_origin(parts: &axum::http::request::Parts) -> bool {
-    let Some(origin) = parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     if origin == "null" {
@@ -128,7 +138,10 @@ pub async fn headers(request: Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // One-time links carry secrets in their query: never leak them to another site. (Not
     // `no-referrer`: under it browsers send `Origin: null` on same-site form posts.)
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -158,7 +171,10 @@ impl Default for LoginLimiter {
 impl LoginLimiter {
     fn keys(username: &str, address: &str) -> [(String, bool); 2] {
         [
-            (format!("account:{}", username.trim().to_ascii_lowercase()), true),
+            (
+                format!("account:{}", username.trim().to_ascii_lowercase()),
+                true,
+            ),
             (format!("address:{address}"), false),
         ]
     }
@@ -171,7 +187,11 @@ impl LoginLimiter {
         Self::keys(username, address)
             .iter()
             .filter_map(|(key, is_account)| {
-                let limit = if *is_account { self.per_account } else { self.per_address };
+                let limit = if *is_account {
+                    self.per_account
+                } else {
+                    self.per_address
+                };
                 let (count, start) = map.get(key)?;
                 (*count >= limit).then(|| {
                     let left = self.window.saturating_sub(now.duration_since(*start));

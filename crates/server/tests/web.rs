@@ -40,7 +40,13 @@ impl TestApp {
     async fn user(&self, name: &str, role: Role, password: &str) -> chamber_store::User {
         let hash = auth::hash_password(Password::parse(password).unwrap()).await;
         self.store
-            .create_user("test", &Username::parse(name).unwrap(), name, role, Some(&hash))
+            .create_user(
+                "test",
+                &Username::parse(name).unwrap(),
+                name,
+                role,
+                Some(&hash),
+            )
             .await
             .unwrap()
     }
@@ -118,7 +124,11 @@ impl Browser<'_> {
         let csrf = csrf_of(&html);
         self.post(
             "/login",
-            &[("csrf", &csrf), ("username", username), ("password", password)],
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", password),
+            ],
         )
         .await
     }
@@ -142,7 +152,12 @@ const PW: &str = "correct horse battery staple";
 #[tokio::test]
 async fn health_and_metrics_answer() {
     let app = spawn_app(ServerConfig::default()).await;
-    let r = app.http.get(format!("{}/health", app.base)).send().await.unwrap();
+    let r = app
+        .http
+        .get(format!("{}/health", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
@@ -156,7 +171,10 @@ async fn health_and_metrics_answer() {
         .await
         .unwrap();
     assert!(text.contains("# TYPE chamber_http_responses_total counter"));
-    assert!(text.contains("chamber_http_responses_total{class=\"2xx\"} 1"), "{text}");
+    assert!(
+        text.contains("chamber_http_responses_total{class=\"2xx\"} 1"),
+        "{text}"
+    );
     assert!(text.contains("chamber_accounts 0"));
 }
 
@@ -165,7 +183,12 @@ async fn the_setup_link_creates_the_first_administrator_once() {
     let app = spawn_app(ServerConfig::default()).await;
     let token = app
         .store
-        .create_invitation("system", InvitationKind::Setup, None, Duration::from_secs(60))
+        .create_invitation(
+            "system",
+            InvitationKind::Setup,
+            None,
+            Duration::from_secs(60),
+        )
         .await
         .unwrap();
     let mut b = app.browser();
@@ -176,25 +199,46 @@ async fn the_setup_link_creates_the_first_administrator_once() {
     let weak = b
         .post(
             "/setup",
-            &[("csrf", &csrf), ("token", &token), ("username", "sec"), ("display_name", "S"), ("password", "short")],
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("username", "sec"),
+                ("display_name", "S"),
+                ("password", "short"),
+            ],
         )
         .await;
     assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = b
         .post(
             "/setup",
-            &[("csrf", &csrf), ("token", &token), ("username", "secretariat"), ("display_name", "Secretariat"), ("password", PW)],
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("username", "secretariat"),
+                ("display_name", "Secretariat"),
+                ("password", PW),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()[LOCATION], "/login?setup=1");
     assert_eq!(app.store.user_count().await.unwrap(), 1);
     // The link is spent, and with an account present no set-up page exists.
-    assert_eq!(b.get(&format!("/setup?token={token}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(&format!("/setup?token={token}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     let again = b
         .post(
             "/setup",
-            &[("csrf", &csrf), ("token", &token), ("username", "intruder"), ("display_name", "I"), ("password", PW)],
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("username", "intruder"),
+                ("display_name", "I"),
+                ("password", PW),
+            ],
         )
         .await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
@@ -207,11 +251,18 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
     let app = spawn_app(ServerConfig::default()).await;
     app.user("amina", Role::Mediator, PW).await;
     let mut b = app.browser();
-    assert_eq!(b.get("/").await.0, StatusCode::SEE_OTHER, "anonymous visitors go to sign-in");
+    assert_eq!(
+        b.get("/").await.0,
+        StatusCode::SEE_OTHER,
+        "anonymous visitors go to sign-in"
+    );
     let (_, html) = b.get("/login").await;
     let csrf = csrf_of(&html);
     let r = b
-        .post("/login", &[("csrf", &csrf), ("username", "amina"), ("password", PW)])
+        .post(
+            "/login",
+            &[("csrf", &csrf), ("username", "amina"), ("password", PW)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let cookie = r
@@ -224,7 +275,10 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
     assert!(cookie.contains("; HttpOnly"), "{cookie}");
     assert!(cookie.contains("; SameSite=Strict"), "{cookie}");
     assert!(cookie.contains("; Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP cannot carry Secure cookies: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP cannot carry Secure cookies: {cookie}"
+    );
     let (status, html) = b.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Welcome, amina."), "{html}");
@@ -269,19 +323,31 @@ async fn state_changes_without_the_right_csrf_token_are_refused() {
     let mut b = app.browser();
     let (_, _) = b.get("/login").await;
     // Sign-in form: missing and wrong tokens.
-    let r = b.post("/login", &[("username", "admin"), ("password", PW)]).await;
+    let r = b
+        .post("/login", &[("username", "admin"), ("password", PW)])
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b
-        .post("/login", &[("csrf", "wrong"), ("username", "admin"), ("password", PW)])
+        .post(
+            "/login",
+            &[("csrf", "wrong"), ("username", "admin"), ("password", PW)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(b.login("admin", PW).await.status(), StatusCode::SEE_OTHER);
-    let form = [("username", "mallory"), ("display_name", "M"), ("role", "admin")];
+    let form = [
+        ("username", "mallory"),
+        ("display_name", "M"),
+        ("role", "admin"),
+    ];
     let r = b.post("/admin/users", &form).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let mut with_wrong = form.to_vec();
     with_wrong.push(("csrf", "not-the-token"));
-    assert_eq!(b.post("/admin/users", &with_wrong).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.post("/admin/users", &with_wrong).await.status(),
+        StatusCode::FORBIDDEN
+    );
     // A cross-site origin is refused even with the right token.
     let csrf = b.csrf().await;
     let mut good = form.to_vec();
@@ -323,7 +389,12 @@ async fn repeated_wrong_passwords_are_rate_limited() {
     for _ in 0..5 {
         let r = b.login("boris", "wrong password!!").await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-        assert!(r.text().await.unwrap().contains("Wrong username or password."));
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Wrong username or password.")
+        );
     }
     // Even the right password is refused now, and the refusal says for how long.
     let r = b.login("boris", PW).await;
@@ -341,22 +412,36 @@ async fn a_party_delegate_is_refused_administration_pages_and_api() {
     let admin = app.user("admin", Role::Admin, PW).await;
     let delegate = app.user("delegate", Role::Delegate, PW).await;
     let mut b = app.browser();
-    assert_eq!(b.login("delegate", PW).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        b.login("delegate", PW).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(b.get("/admin").await.0, StatusCode::FORBIDDEN);
     assert_eq!(b.get("/watch").await.0, StatusCode::FORBIDDEN);
     let (status, home) = b.get("/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!home.contains("href=\"/admin\""), "no administration link for delegates");
+    assert!(
+        !home.contains("href=\"/admin\""),
+        "no administration link for delegates"
+    );
     let csrf = b.csrf().await;
     let r = b
         .post(
             "/admin/users",
-            &[("csrf", &csrf), ("username", "sneaky"), ("display_name", "S"), ("role", "admin")],
+            &[
+                ("csrf", &csrf),
+                ("username", "sneaky"),
+                ("display_name", "S"),
+                ("role", "admin"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b
-        .post("/admin/tokens", &[("csrf", &csrf), ("label", "x"), ("user_id", &delegate.id)])
+        .post(
+            "/admin/tokens",
+            &[("csrf", &csrf), ("label", "x"), ("user_id", &delegate.id)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let token = app
@@ -408,14 +493,22 @@ async fn a_stored_xss_attempt_renders_inert() {
     let r = b
         .post(
             "/admin/users",
-            &[("csrf", &csrf), ("username", "victim"), ("display_name", attack), ("role", "observer")],
+            &[
+                ("csrf", &csrf),
+                ("username", "victim"),
+                ("display_name", attack),
+                ("role", "observer"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let (_, html) = b.get("/admin").await;
     assert!(!html.contains("<script>alert"), "raw script in page");
     assert!(!html.contains("<img src=x"), "raw img in page");
-    assert!(html.contains("&lt;script&gt;alert("), "escaped text present");
+    assert!(
+        html.contains("&lt;script&gt;alert("),
+        "escaped text present"
+    );
     // The invitee's set-password page shows the name escaped too.
     let token = invite_token(&r.text().await.unwrap());
     let mut other = app.browser();
@@ -435,7 +528,12 @@ async fn an_invitation_sets_the_password_once_and_signs_in() {
     let r = admin
         .post(
             "/admin/users",
-            &[("csrf", &csrf), ("username", "dana"), ("display_name", "Dana"), ("role", "mediator")],
+            &[
+                ("csrf", &csrf),
+                ("username", "dana"),
+                ("display_name", "Dana"),
+                ("role", "mediator"),
+            ],
         )
         .await;
     let token = invite_token(&r.text().await.unwrap());
@@ -444,18 +542,37 @@ async fn an_invitation_sets_the_password_once_and_signs_in() {
     assert_eq!(status, StatusCode::OK);
     let csrf = csrf_of(&page);
     let mismatch = dana
-        .post("/invite", &[("csrf", &csrf), ("token", &token), ("password", PW), ("confirm", "other password!")])
+        .post(
+            "/invite",
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("password", PW),
+                ("confirm", "other password!"),
+            ],
+        )
         .await;
     assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = dana
-        .post("/invite", &[("csrf", &csrf), ("token", &token), ("password", PW), ("confirm", PW)])
+        .post(
+            "/invite",
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("password", PW),
+                ("confirm", PW),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, home) = dana.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("Welcome, Dana."));
     let mut again = app.browser();
-    assert_eq!(again.get(&format!("/invite?token={token}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        again.get(&format!("/invite?token={token}")).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -469,19 +586,49 @@ async fn a_password_change_needs_the_current_one_and_ends_other_sessions() {
     let csrf = first.csrf().await;
     let new_pw = "a much longer new passphrase";
     let r = first
-        .post("/account/password", &[("csrf", &csrf), ("current", "not my password"), ("new", new_pw), ("confirm", new_pw)])
+        .post(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "not my password"),
+                ("new", new_pw),
+                ("confirm", new_pw),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = first
-        .post("/account/password", &[("csrf", &csrf), ("current", PW), ("new", new_pw), ("confirm", new_pw)])
+        .post(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current", PW),
+                ("new", new_pw),
+                ("confirm", new_pw),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(first.get("/").await.0, StatusCode::OK, "this browser stays signed in");
-    assert_eq!(second.get("/").await.0, StatusCode::SEE_OTHER, "the other session ended");
+    assert_eq!(
+        first.get("/").await.0,
+        StatusCode::OK,
+        "this browser stays signed in"
+    );
+    assert_eq!(
+        second.get("/").await.0,
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
     let mut third = app.browser();
-    assert_eq!(third.login("eve", PW).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        third.login("eve", PW).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let mut fourth = app.browser();
-    assert_eq!(fourth.login("eve", new_pw).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        fourth.login("eve", new_pw).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -492,12 +639,24 @@ async fn api_tokens_issued_by_an_administrator_drive_the_api() {
     b.login("admin", PW).await;
     let csrf = b.csrf().await;
     let r = b
-        .post("/admin/tokens", &[("csrf", &csrf), ("label", "reporting"), ("user_id", &admin.id)])
+        .post(
+            "/admin/tokens",
+            &[
+                ("csrf", &csrf),
+                ("label", "reporting"),
+                ("user_id", &admin.id),
+            ],
+        )
         .await;
     let html = r.text().await.unwrap();
     let re = regex_lite::Regex::new(r#"id="new-token">(chm_[A-Za-z0-9_-]+)<"#).unwrap();
     let token = re.captures(&html).expect("the token is shown once")[1].to_string();
-    let anonymous = app.http.get(format!("{}/api/v1/me", app.base)).send().await.unwrap();
+    let anonymous = app
+        .http
+        .get(format!("{}/api/v1/me", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let bad = app
         .http
@@ -511,14 +670,21 @@ async fn api_tokens_issued_by_an_administrator_drive_the_api() {
         .http
         .post(format!("{}/api/v1/users", app.base))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"username": "farid", "display_name": "Farid", "role": "observer"}))
+        .json(
+            &serde_json::json!({"username": "farid", "display_name": "Farid", "role": "observer"}),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["user"]["role"], "observer");
-    assert!(body["invite_link"].as_str().unwrap().contains("/invite?token="));
+    assert!(
+        body["invite_link"]
+            .as_str()
+            .unwrap()
+            .contains("/invite?token=")
+    );
     let r = app
         .http
         .post(format!("{}/api/v1/users", app.base))
@@ -580,7 +746,12 @@ async fn pages_follow_the_chosen_language() {
         .unwrap();
     assert_eq!(r.headers()[LOCATION], "/");
     // Arabic pages are right to left.
-    let r = app.http.get(format!("{}/lang/ar?next=%2Flogin", app.base)).send().await.unwrap();
+    let r = app
+        .http
+        .get(format!("{}/lang/ar?next=%2Flogin", app.base))
+        .send()
+        .await
+        .unwrap();
     b.take_cookies(&r);
     let (_, html) = b.get("/").await;
     assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");

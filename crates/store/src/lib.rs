@@ -91,9 +91,7 @@ pub fn now() -> String {
 }
 
 fn format_time(t: time::OffsetDateTime) -> String {
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    );
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     t.to_offset(time::UtcOffset::UTC)
         .format(&fmt)
         .expect("UTC time formats")
@@ -363,8 +361,8 @@ impl Store {
         password_hash: Option<&str>,
     ) -> Result<User, StoreError> {
         let mut tx = self.begin_write().await?;
-        let user = Self::insert_user(&mut tx, actor, username, display_name, role, password_hash)
-            .await?;
+        let user =
+            Self::insert_user(&mut tx, actor, username, display_name, role, password_hash).await?;
         tx.commit().await?;
         Ok(user)
     }

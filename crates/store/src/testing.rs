@@ -79,6 +79,8 @@ impl FreshPostgres {
 /// A fresh SQLite store in a temporary folder (kept alive by the returned guard path).
 pub async fn fresh_sqlite() -> (Store, PathBuf) {
     let dir = std::env::temp_dir().join(format!("chamber-test-{}", new_id()));
-    let store = Store::open_dir(&dir).await.expect("open a fresh SQLite store");
+    let store = Store::open_dir(&dir)
+        .await
+        .expect("open a fresh SQLite store");
     (store, dir)
 }

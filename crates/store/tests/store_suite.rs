@@ -17,7 +17,9 @@ where
     body(sqlite).await;
     let _ = std::fs::remove_dir_all(dir);
     if let Some(pg) = FreshPostgres::create().await {
-        let store = Store::open_url(&pg.url).await.expect("open PostgreSQL store");
+        let store = Store::open_url(&pg.url)
+            .await
+            .expect("open PostgreSQL store");
         assert_eq!(store.backend(), Backend::Postgres);
         body(store).await;
         pg.drop_database().await;
@@ -33,7 +35,13 @@ async fn accounts_are_created_listed_and_unique() {
     on_both(|store| async move {
         assert_eq!(store.user_count().await.unwrap(), 0);
         let a = store
-            .create_user("cli", &name("amina"), "Amina K.", Role::Mediator, Some("$argon2id$x"))
+            .create_user(
+                "cli",
+                &name("amina"),
+                "Amina K.",
+                Role::Mediator,
+                Some("$argon2id$x"),
+            )
             .await
             .unwrap();
         assert_eq!(a.id.len(), 32, "ids are 128-bit random hex");
@@ -47,7 +55,10 @@ async fn accounts_are_created_listed_and_unique() {
             .unwrap();
         let users = store.list_users().await.unwrap();
         assert_eq!(
-            users.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(),
+            users
+                .iter()
+                .map(|u| u.username.as_str())
+                .collect::<Vec<_>>(),
             ["amina", "boris"]
         );
         assert_eq!(users[1].display_name, "Борис");
@@ -112,7 +123,12 @@ async fn sessions_live_until_logout_or_password_change() {
 async fn one_time_links_work_once() {
     on_both(|store| async move {
         let setup = store
-            .create_invitation("system", InvitationKind::Setup, None, Duration::from_secs(600))
+            .create_invitation(
+                "system",
+                InvitationKind::Setup,
+                None,
+                Duration::from_secs(600),
+            )
             .await
             .unwrap();
         assert!(
@@ -157,9 +173,19 @@ async fn one_time_links_work_once() {
                 .is_none(),
             "an invitation is not a set-up link"
         );
-        let accepted = store.accept_invitation(&link, "hash").await.unwrap().unwrap();
+        let accepted = store
+            .accept_invitation(&link, "hash")
+            .await
+            .unwrap()
+            .unwrap();
         assert!(accepted.has_password);
-        assert!(store.accept_invitation(&link, "hash2").await.unwrap().is_none());
+        assert!(
+            store
+                .accept_invitation(&link, "hash2")
+                .await
+                .unwrap()
+                .is_none()
+        );
         let expired = store
             .create_invitation(
                 &admin.id,
@@ -170,7 +196,13 @@ async fn one_time_links_work_once() {
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert!(store.accept_invitation(&expired, "h3").await.unwrap().is_none());
+        assert!(
+            store
+                .accept_invitation(&expired, "h3")
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(store.verify_audit().await.unwrap().is_ok());
         store.close().await;
     })
@@ -184,9 +216,15 @@ async fn api_tokens_act_as_their_account() {
             .create_user("cli", &name("eve"), "Eve", Role::Admin, None)
             .await
             .unwrap();
-        let secret = store.create_api_token(&u.id, &u.id, "load test").await.unwrap();
+        let secret = store
+            .create_api_token(&u.id, &u.id, "load test")
+            .await
+            .unwrap();
         assert!(secret.starts_with("chm_"));
-        assert_eq!(store.api_token_user(&secret).await.unwrap().unwrap().id, u.id);
+        assert_eq!(
+            store.api_token_user(&secret).await.unwrap().unwrap().id,
+            u.id
+        );
         assert!(store.api_token_user("chm_nope").await.unwrap().is_none());
         let listed = store.list_api_tokens().await.unwrap();
         assert_eq!(listed.len(), 1);
@@ -209,7 +247,13 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
             let store = store.clone();
             tasks.push(tokio::spawn(async move {
                 store
-                    .create_user("cli", &name(&format!("user{i:02}")), "U", Role::Observer, None)
+                    .create_user(
+                        "cli",
+                        &name(&format!("user{i:02}")),
+                        "U",
+                        Role::Observer,
+                        None,
+                    )
                     .await
                     .unwrap();
             }));
@@ -246,12 +290,22 @@ async fn bad_locations_give_clear_errors() {
         .await
         .err()
         .expect("nothing listens on port 1");
-    assert!(err.to_string().starts_with("cannot open database postgres://"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("cannot open database postgres://"),
+        "{err}"
+    );
     let err = Store::open_url("mysql://x").await.err().unwrap();
-    assert!(err.to_string().contains("unsupported database URL"), "{err}");
+    assert!(
+        err.to_string().contains("unsupported database URL"),
+        "{err}"
+    );
     let err = Store::open_dir(std::path::Path::new("/proc/chamber-cannot-be-here"))
         .await
         .err()
         .unwrap();
-    assert!(err.to_string().starts_with("data directory /proc/"), "{err}");
+    assert!(
+        err.to_string().starts_with("data directory /proc/"),
+        "{err}"
+    );
 }

@@ -48,6 +48,8 @@ pub struct Server {
 }
 
 impl Server {
+    // The child is owned by the returned Server, which kills and waits for it on drop.
+    #[allow(clippy::zombie_processes)]
     pub fn start(cwd: &Path, store_args: &[&str]) -> Server {
         let mut cmd = chamber(cwd);
         cmd.arg("serve")
@@ -108,11 +110,25 @@ impl Drop for Server {
 /// Create an administrator and an API token through the CLI; returns the token.
 pub fn admin_token(cwd: &Path, store_args: &[&str]) -> String {
     let out = run(chamber(cwd)
-        .args(["admin", "create-user", "--username", "secretariat", "--role", "admin"])
+        .args([
+            "admin",
+            "create-user",
+            "--username",
+            "secretariat",
+            "--role",
+            "admin",
+        ])
         .args(store_args));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(chamber(cwd)
-        .args(["admin", "issue-token", "--username", "secretariat", "--label", "tests"])
+        .args([
+            "admin",
+            "issue-token",
+            "--username",
+            "secretariat",
+            "--label",
+            "tests",
+        ])
         .args(store_args));
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout).trim().to_string()
