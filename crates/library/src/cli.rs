@@ -52,6 +52,37 @@ pub enum LibraryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Index resolution files and folders (.xml, .txt) into the search index under DATA.
+    #[cfg(feature = "search")]
+    Ingest {
+        /// Data folder; the index lives in DATA/library/index.
+        #[arg(long, default_value = "chamber-data")]
+        data: PathBuf,
+        /// Files or folders to read.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Search paragraphs in every language (a symbol returns every language version).
+    #[cfg(feature = "search")]
+    Search {
+        query: String,
+        /// Data folder holding the index built by `ingest`.
+        #[arg(long, default_value = "chamber-data")]
+        data: PathBuf,
+        /// Only this language (ar, zh, en, fr, ru, es).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only this session.
+        #[arg(long)]
+        session: Option<u32>,
+        /// Only this organ (general-assembly, security-council).
+        #[arg(long)]
+        organ: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// The line of resolutions a resolution continues (oldest first), from the given files.
     Lineage {
         symbol: String,
@@ -235,6 +266,18 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             paths,
             json,
         } => edges_command(&symbol, &paths, json, false),
+        #[cfg(feature = "search")]
+        LibraryCommand::Ingest { data, paths } => ingest(&data, &paths),
+        #[cfg(feature = "search")]
+        LibraryCommand::Search {
+            query,
+            data,
+            lang,
+            session,
+            organ,
+            limit,
+            json,
+        } => search(&query, &data, lang.as_deref(), session, organ, limit, json),
         LibraryCommand::Lineage {
             symbol,
             paths,
@@ -253,6 +296,119 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             0
         }
     }
+}
+
+#[cfg(feature = "search")]
+fn search(
+    query: &str,
+    data: &Path,
+    lang: Option<&str>,
+    session: Option<u32>,
+    organ: Option<String>,
+    limit: usize,
+    json: bool,
+) -> i32 {
+    let lang = match lang_arg(lang) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let dir = data.join("library").join("index");
+    if !dir.exists() {
+        eprintln!(
+            "error: {}: no search index; run `chamber library ingest --data {} PATHS…` first",
+            dir.display(),
+            data.display()
+        );
+        return 2;
+    }
+    let idx = match crate::search::SearchIndex::open_or_create(&dir) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let opts = crate::search::SearchOptions {
+        lang: lang.map(|l| l.code().to_string()),
+        organ,
+        session,
+        limit,
+    };
+    match idx.search(query, &opts) {
+        Ok(hits) => {
+            if json {
+                println!("{}", json!({ "query": query, "hits": hits }));
+            } else {
+                for h in hits {
+                    println!(
+                        "{} [{}] {}: {}",
+                        h.symbol, h.language, h.position, h.highlight
+                    );
+                }
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+#[cfg(feature = "search")]
+fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
+    use std::io::IsTerminal;
+    for p in paths {
+        if !p.exists() {
+            eprintln!("error: {}: no such file or folder", p.display());
+            return 2;
+        }
+    }
+    let dir = data.join("library").join("index");
+    let mut idx = match crate::search::SearchIndex::open_or_create(&dir) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let files = collect_files(paths);
+    let progress = std::io::stderr().is_terminal();
+    let mut batch = Vec::new();
+    let (mut read, mut skipped, mut paragraphs) = (0usize, 0usize, 0usize);
+    for (i, f) in files.iter().enumerate() {
+        match parse_file(f, None) {
+            Ok(d) => {
+                batch.push(d);
+                read += 1;
+            }
+            Err(e) => {
+                skipped += 1;
+                eprintln!("warning: skipped {e}");
+            }
+        }
+        if batch.len() >= 500 || i + 1 == files.len() {
+            match idx.add(&batch) {
+                Ok(n) => paragraphs += n,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return 1;
+                }
+            }
+            batch.clear();
+        }
+        if progress {
+            eprint!("\r{}/{} files", i + 1, files.len());
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    println!(
+        "indexed {read} documents ({paragraphs} paragraphs), skipped {skipped}, into {}",
+        dir.display()
+    );
+    if read == 0 { 2 } else { 0 }
 }
 
 fn edges_command(symbol: &str, paths: &[PathBuf], json: bool, outgoing: bool) -> i32 {

@@ -136,3 +136,69 @@ fn fixtures_in_six_languages() {
         .unwrap();
     assert!(!hits.is_empty() && hits.iter().all(|h| h.symbol.starts_with("A/RES/75/")));
 }
+
+#[test]
+fn cli_ingest_then_search() {
+    use chamber_library::cli::{LibraryCommand, run};
+    let dir = std::env::temp_dir().join(format!("chamber-library-search-{}", std::process::id()));
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(
+        docs.join("r.txt"),
+        "A/RES/1/2\n\n1/2.\n\n 难民\n\n大会，\n\n回顾第 50/80 A 号决议，\n\n1.\t呼吁各方保护难民；\n",
+    )
+    .unwrap();
+    let data = dir.join("data");
+    assert_eq!(
+        run(LibraryCommand::Search {
+            query: "难民".into(),
+            data: data.clone(),
+            lang: None,
+            session: None,
+            organ: None,
+            limit: 5,
+            json: true
+        }),
+        2
+    );
+    assert_eq!(
+        run(LibraryCommand::Ingest {
+            data: data.clone(),
+            paths: vec![docs.clone()]
+        }),
+        0
+    );
+    assert_eq!(
+        run(LibraryCommand::Search {
+            query: "难民".into(),
+            data: data.clone(),
+            lang: Some("zh".into()),
+            session: None,
+            organ: None,
+            limit: 5,
+            json: true
+        }),
+        0
+    );
+    assert!(data.join("library/index/meta.json").exists());
+    let idx =
+        chamber_library::search::SearchIndex::open_or_create(&data.join("library/index")).unwrap();
+    assert_eq!(
+        idx.search("难民", &opts(Some("zh"), 5)).unwrap()[0].symbol,
+        "A/RES/1/2"
+    );
+    // ingesting again replaces, not duplicates
+    let before = idx.len();
+    drop(idx);
+    assert_eq!(
+        run(LibraryCommand::Ingest {
+            data: data.clone(),
+            paths: vec![docs]
+        }),
+        0
+    );
+    let idx =
+        chamber_library::search::SearchIndex::open_or_create(&data.join("library/index")).unwrap();
+    assert_eq!(idx.len(), before);
+    std::fs::remove_dir_all(&dir).ok();
+}
