@@ -856,6 +856,21 @@ mod tests {
     }
 
     #[test]
+    fn pdf_page_break_inside_a_paragraph() {
+        let pdf = " 联合国   A/RES/1/2 \n大  会 \nDistr.: General \n3 March 2025 \n25-00001 (C)  \n*2500001* \n  2025 年 3 月 1 日大会决议 \n 1/2. 测试 \n 大会， \n 回顾其第 50/80 A 号决议，1 \n 着重指出，一些国家采取的政策可以有助于在有关区域和全\n__________________ \n 1 见 A/1/2，附\n件。 \n 2 脚注二。 \n25-00001 \n2/3 \nA/RES/1/2 \n球一级加强和平，2 \n 1. 决定甲。 \n";
+        let d = parse_text(pdf, None).unwrap();
+        assert_eq!(d.preamble.len(), 2, "{:?}", d.preamble);
+        assert_eq!(
+            d.preamble[1].text,
+            "着重指出，一些国家采取的政策可以有助于在有关区域和全球一级加强和平，2"
+        );
+        assert_eq!(d.operative.len(), 1);
+        assert_eq!(d.footnotes.len(), 2);
+        assert_eq!(d.footnotes[0].text, "见A/1/2，附件。");
+        assert_eq!(d.footnotes[1].anchor.as_deref(), Some("preamble 2"));
+    }
+
+    #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(parse_text("", None).is_err());
         assert!(parse_text("hello world", None).is_err());

@@ -268,6 +268,17 @@ fn every_fixture_matches_the_gold() {
         rows.len(),
         rows.len() - failed
     );
+    for kind in ["[xml]", "[txt]"] {
+        let (t, p, n) = rows
+            .iter()
+            .filter(|r| r.file.ends_with(kind))
+            .fold((0, 0, 0), |a, r| (a.0 + r.tp, a.1 + r.fp, a.2 + r.fn_));
+        println!(
+            "  {kind}: tp={t} fp={p} fn={n} precision={:.4} recall={:.4}",
+            t as f64 / (t + p).max(1) as f64,
+            t as f64 / (t + n).max(1) as f64
+        );
+    }
     assert_eq!(
         failed, 0,
         "files whose metadata or paragraph counts differ from the gold"
