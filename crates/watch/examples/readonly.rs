@@ -23,7 +23,7 @@ fn main() {
             n += 1;
             if mode == "encode" {
                 line.clear();
-                chamber_watch::store::encode(&e, &mut line);
+                chamber_watch::store::encode(e, &mut line);
                 bytes += line.len();
             }
         })

@@ -112,7 +112,7 @@ pub fn read_path(
     path: &Path,
     forced: Option<Format>,
     strict: bool,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<FileReport, ReadError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
@@ -125,7 +125,7 @@ pub fn read_from<R: Read>(
     mut input: R,
     forced: Option<Format>,
     strict: bool,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<FileReport, ReadError> {
     let mut head = Vec::with_capacity(1 << 16);
     (&mut input)
@@ -366,7 +366,8 @@ const GDELT2_COLS: GdeltCols = GdeltCols {
     ..GDELT1_COLS
 };
 
-fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str) -> Result<Event, FieldError> {
+/// Fill `ev` (reused across rows to spare allocations) from a GDELT row.
+fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Result<(), FieldError> {
     let cb = codebooks();
     let id = parse_id(&row.s(c.id), "GLOBALEVENTID")?;
     let date_s = row.s(c.date);
@@ -400,53 +401,53 @@ fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str) -> Result<Event, FieldEr
         "ActionGeo_Lat",
         "ActionGeo_Long",
     )?;
-    let actor = |ix: [usize; 4]| {
-        let code = row.s(ix[0]).into_owned();
-        let country = cb
-            .cameo_country_to_iso3(&row.s(ix[2]))
-            .unwrap_or("")
-            .to_string();
-        Actor {
-            code,
-            name: row.s(ix[1]).into_owned(),
-            country,
-            kind: row.s(ix[3]).into_owned(),
-        }
+    let set = |dst: &mut String, src: &str| {
+        dst.clear();
+        dst.push_str(src);
     };
-    let geo_cc = row.s(c.geo_cc);
+    for (a, ix) in [(&mut ev.source, c.a1), (&mut ev.target, c.a2)] {
+        set(&mut a.code, &row.s(ix[0]));
+        set(&mut a.name, &row.s(ix[1]));
+        set(
+            &mut a.country,
+            cb.cameo_country_to_iso3(&row.s(ix[2])).unwrap_or(""),
+        );
+        set(&mut a.kind, &row.s(ix[3]));
+    }
     let name = row.s(c.geo_name);
-    let location = if name.is_empty() {
-        row.s(c.geo_fid).into_owned()
+    if name.is_empty() {
+        set(&mut ev.location, &row.s(c.geo_fid));
     } else {
-        name.into_owned()
-    };
-    Ok(Event {
-        dataset: dataset.to_string(),
-        id,
-        date: Some(date),
-        source: actor(c.a1),
-        target: actor(c.a2),
-        cameo,
-        root,
-        quad,
-        goldstein,
-        mentions,
-        sources,
-        country: cb.fips_to_iso3(&geo_cc).unwrap_or("").to_string(),
-        admin1: row.s(c.geo_adm1).into_owned(),
-        lat,
-        lon,
-        location,
-        url: row.opt(c.url).into_owned(),
-        ..Event::default()
-    })
+        set(&mut ev.location, &name);
+    }
+    set(&mut ev.dataset, dataset);
+    set(&mut ev.id, &id);
+    set(&mut ev.cameo, &cameo);
+    set(
+        &mut ev.country,
+        cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or(""),
+    );
+    set(&mut ev.admin1, &row.s(c.geo_adm1));
+    set(&mut ev.url, &row.opt(c.url));
+    ev.date = Some(date);
+    ev.root = root;
+    ev.quad = quad;
+    ev.goldstein = goldstein;
+    ev.mentions = mentions;
+    ev.sources = sources;
+    ev.lat = lat;
+    ev.lon = lon;
+    ev.fatalities_low = None;
+    ev.fatalities_best = None;
+    ev.fatalities_high = None;
+    Ok(())
 }
 
 fn read_gdelt_tsv<R: Read>(
     input: R,
     format: Format,
     ctx: &mut Ctx,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<(), ReadError> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b'\t')
@@ -459,6 +460,7 @@ fn read_gdelt_tsv<R: Read>(
         Format::Gdelt2 => (&GDELT2_COLS, &[61]),
         _ => (&GDELT1_COLS, &[57, 58]),
     };
+    let mut ev = Event::default();
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -501,14 +503,14 @@ fn read_gdelt_tsv<R: Read>(
             off: 0,
             recoded: Cell::new(false),
         };
-        let res = gdelt_event(&row, cols, format.dataset());
+        let res = gdelt_event(&row, cols, format.dataset(), &mut ev);
         if row.recoded.get() {
             ctx.recoded(line);
         }
         match res {
-            Ok(ev) => {
+            Ok(()) => {
                 ctx.report.rows_ok += 1;
-                sink(ev);
+                sink(&ev);
             }
             Err((field, reason)) => ctx.reject(line, field, reason)?,
         }
@@ -833,7 +835,7 @@ fn read_headed<R: Read>(
     input: R,
     format: Format,
     ctx: &mut Ctx,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<(), ReadError> {
     let tsv = format == Format::Icews;
     let mut rdr = csv::ReaderBuilder::new()
@@ -856,6 +858,7 @@ fn read_headed<R: Read>(
     let cols =
         header_cols(format, &header).map_err(|m| ReadError::Format(format!("{file}: {m}")))?;
     let width = header.1;
+    let mut ev = Event::default();
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -903,16 +906,16 @@ fn read_headed<R: Read>(
             recoded: Cell::new(false),
         };
         let res = match &cols {
-            Cols::Gdelt(c) => gdelt_event(&row, c, format.dataset()),
-            Cols::Named(c) => named_event(&row, c, format),
+            Cols::Gdelt(c) => gdelt_event(&row, c, format.dataset(), &mut ev),
+            Cols::Named(c) => named_event(&row, c, format).map(|e| ev = e),
         };
         if row.recoded.get() {
             ctx.recoded(line);
         }
         match res {
-            Ok(ev) => {
+            Ok(()) => {
                 ctx.report.rows_ok += 1;
-                sink(ev);
+                sink(&ev);
             }
             Err((field, reason)) => ctx.reject(line, field, reason)?,
         }
@@ -1034,7 +1037,7 @@ fn plover_event(v: &serde_json::Value) -> Result<Option<Event>, FieldError> {
 fn read_json<R: Read>(
     input: R,
     ctx: &mut Ctx,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(&Event),
 ) -> Result<(), ReadError> {
     use serde::de::{Deserializer as _, Error as _, SeqAccess, Visitor};
     let lines = Rc::new(Cell::new(0u64));
@@ -1064,7 +1067,7 @@ fn read_json<R: Read>(
         match plover_event(&v) {
             Ok(Some(ev)) => {
                 ctx.report.rows_ok += 1;
-                sink(ev);
+                sink(&ev);
                 Ok(())
             }
             Ok(None) => {

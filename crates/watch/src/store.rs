@@ -214,9 +214,9 @@ fn worker(
         };
         let mut batch = new_batch();
         let mut closed = false;
-        let res = read_path(&files[i], forced, strict, &mut |ev: Event| {
+        let res = read_path(&files[i], forced, strict, &mut |ev: &Event| {
             let Some(date) = ev.date else { return };
-            encode(&ev, &mut batch.buf);
+            encode(ev, &mut batch.buf);
             let c = ev.country.as_bytes();
             batch.rows.push(RowMeta {
                 month: date.month_start().0,
@@ -395,6 +395,13 @@ impl Store {
             outcome.strict_failure = Some(format!("cannot read the store: {e}"));
             return outcome;
         }
+        // Room for the new ids up front (about one per 250 input bytes), to avoid rehashing.
+        let input_bytes: u64 = files
+            .iter()
+            .filter_map(|f| fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        ids.reserve(((input_bytes / 250) as usize).min(64 << 20));
         let mut months: HashMap<i32, MonthWriter> = HashMap::new();
         let mut rollups: HashMap<i32, MonthRollup> = HashMap::new();
         let mut results: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();

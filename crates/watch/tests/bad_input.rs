@@ -92,7 +92,7 @@ fn bad_rows_are_reported_and_skipped_strict_is_fatal_nothing_lost() {
         ],
     );
     let mut rows = Vec::new();
-    let rep = reader::read_path(&bad, None, false, &mut |e| rows.push(e)).unwrap();
+    let rep = reader::read_path(&bad, None, false, &mut |e| rows.push(e.clone())).unwrap();
     assert_eq!((rep.rows_read, rep.rows_ok, rep.rejected), (5, 2, 3));
     let fields: Vec<(u64, &str)> = rep
         .rejects
@@ -197,7 +197,7 @@ fn csv_formats_report_bad_fields() {
     )
     .unwrap();
     let mut evs = Vec::new();
-    let rep = reader::read_path(&acled, None, false, &mut |e| evs.push(e)).unwrap();
+    let rep = reader::read_path(&acled, None, false, &mut |e| evs.push(e.clone())).unwrap();
     assert_eq!(rep.format, "acled");
     assert_eq!((rep.rows_read, rep.rows_ok, rep.rejected), (4, 1, 3));
     let fields: Vec<&str> = rep.rejects.iter().map(|r| r.field.as_str()).collect();

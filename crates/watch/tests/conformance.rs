@@ -6,7 +6,7 @@ use std::path::Path;
 
 fn read_all(path: &Path, forced: Option<Format>) -> (FileReport, Vec<Event>) {
     let mut evs = Vec::new();
-    let rep = read_path(path, forced, false, &mut |e| evs.push(e)).expect("readable");
+    let rep = read_path(path, forced, false, &mut |e| evs.push(e.clone())).expect("readable");
     (rep, evs)
 }
 

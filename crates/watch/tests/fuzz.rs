@@ -31,7 +31,7 @@ fn check(bytes: &[u8], forced: Option<Format>) {
     match read_from("fuzz", bytes, forced, false, &mut |e| {
         n += 1;
         let mut line = Vec::new();
-        store::encode(&e, &mut line);
+        store::encode(e, &mut line);
         assert_eq!(
             line.iter().filter(|&&b| b == b'\n').count(),
             1,
