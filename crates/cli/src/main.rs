@@ -35,6 +35,15 @@ enum Command {
     /// Check or export the tamper-evident record.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Early warning: ingest political-event data, tension series, alerts, backtests.
+    #[command(subcommand)]
+    Watch(chamber_watch::cli::WatchCommand),
+    /// Consultations: opinion groups, representative statements and consensus (Pol.is method).
+    #[command(subcommand)]
+    Consult(chamber_consult::cli::ConsultCommand),
+    /// Library: UN resolutions parsed into structure, citations, Akoma Ntoso export.
+    #[command(subcommand)]
+    Library(chamber_library::cli::LibraryCommand),
 }
 
 #[derive(Args)]
@@ -126,6 +135,22 @@ fn failure(message: impl Into<String>) -> Fatal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    if !matches!(cli.command, Command::Serve(_)) {
+        quiet_broken_pipe();
+    }
+    // The capability commands are synchronous and own their exit codes.
+    let capability = match cli.command {
+        Command::Watch(cmd) => Some(chamber_watch::cli::run(cmd)),
+        Command::Consult(cmd) => Some(chamber_consult::cli::run(cmd)),
+        Command::Library(cmd) => Some(chamber_library::cli::run(cmd)),
+        other => {
+            return run_platform(Cli { command: other });
+        }
+    };
+    ExitCode::from(capability.map_or(1, |code| u8::try_from(code).unwrap_or(1)))
+}
+
+fn run_platform(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -142,6 +167,16 @@ fn main() -> ExitCode {
             eprintln!("error: {}", fatal.message);
             ExitCode::from(fatal.code)
         }
+    }
+}
+
+/// Let `chamber … | head` end quietly, as Unix tools do, instead of panicking on a closed
+/// pipe. Not for `serve`: there a client closing its socket must not end the process.
+fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -168,6 +203,9 @@ async fn open_store(config: &Config) -> Result<Store, Fatal> {
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Watch(_) | Command::Consult(_) | Command::Library(_) => {
+            unreachable!("capability commands are dispatched in main")
+        }
         Command::Admin(AdminCommand::CreateUser {
             store,
             username,
