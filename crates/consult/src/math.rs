@@ -356,17 +356,9 @@ pub fn kmeans(
     let mut iter = max_iters;
     loop {
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); centers.len()];
+        let index = NearestIndex::new(&centers);
         for (i, p) in points.iter().enumerate() {
-            let mut best = 0usize;
-            let mut best_d = f64::INFINITY;
-            for (c, (_, center)) in centers.iter().enumerate() {
-                let d = dist2(*p, *center);
-                if d < best_d {
-                    best_d = d;
-                    best = c;
-                }
-            }
-            members[best].push(i);
+            members[index.nearest(*p)].push(i);
         }
         let mut next: Vec<(usize, [f64; 2])> = Vec::new();
         let mut next_members = Vec::new();
@@ -399,6 +391,61 @@ pub fn kmeans(
                 .collect();
         }
         iter -= 1;
+    }
+}
+
+/// Exact nearest-centre search (lowest index on ties, as a plain scan would give), pruned by
+/// scanning centres in order of x outward from the query.
+struct NearestIndex {
+    /// (x, y, original index), sorted by x then index.
+    sorted: Vec<(f64, f64, usize)>,
+}
+
+impl NearestIndex {
+    fn new(centers: &[(usize, [f64; 2])]) -> Self {
+        let mut sorted: Vec<(f64, f64, usize)> = centers
+            .iter()
+            .enumerate()
+            .map(|(c, (_, p))| (p[0], p[1], c))
+            .collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+        NearestIndex { sorted }
+    }
+
+    fn nearest(&self, p: [f64; 2]) -> usize {
+        let s = &self.sorted;
+        let mut best = (f64::INFINITY, usize::MAX);
+        let consider = |best: &mut (f64, usize), e: &(f64, f64, usize)| {
+            let d = dist2(p, [e.0, e.1]);
+            if d < best.0 || (d == best.0 && e.2 < best.1) {
+                *best = (d, e.2);
+            }
+        };
+        let start = s.partition_point(|e| e.0 < p[0]);
+        let (mut lo, mut hi) = (start, start);
+        loop {
+            let mut moved = false;
+            if hi < s.len() {
+                let dx = s[hi].0 - p[0];
+                if dx * dx <= best.0 {
+                    consider(&mut best, &s[hi]);
+                    hi += 1;
+                    moved = true;
+                }
+            }
+            if lo > 0 {
+                let dx = p[0] - s[lo - 1].0;
+                if dx * dx <= best.0 {
+                    consider(&mut best, &s[lo - 1]);
+                    lo -= 1;
+                    moved = true;
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        best.1
     }
 }
 
@@ -478,6 +525,33 @@ mod tests {
         assert_eq!(a[1].members, vec![2, 3, 5]);
         assert!(silhouette(&pts, &a) > 0.9);
         assert_eq!(a, kmeans(&pts, None, 2, 20, None));
+    }
+
+    #[test]
+    fn pruned_nearest_matches_a_plain_scan() {
+        let centers: Vec<(usize, [f64; 2])> = (0..40u64)
+            .map(|i| {
+                let h = splitmix64(i);
+                // Coarse grid values so that ties occur.
+                (i as usize, [(h % 7) as f64, ((h >> 8) % 5) as f64])
+            })
+            .collect();
+        let index = NearestIndex::new(&centers);
+        for q in 0..500u64 {
+            let h = splitmix64(q + 1000);
+            let p = [
+                ((h % 80) as f64) / 10.0 - 0.5,
+                (((h >> 16) % 60) as f64) / 10.0 - 0.5,
+            ];
+            let mut best = (f64::INFINITY, 0usize);
+            for (c, (_, x)) in centers.iter().enumerate() {
+                let d = dist2(p, *x);
+                if d < best.0 {
+                    best = (d, c);
+                }
+            }
+            assert_eq!(index.nearest(p), best.1, "query {p:?}");
+        }
     }
 
     #[test]

@@ -19,9 +19,20 @@ pub struct VoteMatrix {
 impl VoteMatrix {
     /// Build the matrix from the current votes of an export.
     pub fn from_export(export: &Export) -> Self {
-        let mut comments: Vec<CommentId> = export.votes.keys().map(|&(_, tid)| tid).collect();
-        comments.sort_unstable();
-        comments.dedup();
+        let max_tid = export.votes.keys().map(|k| k.1).max().unwrap_or(0);
+        let comments: Vec<CommentId> = if max_tid < 4 * export.votes.len() as u64 + 1024 {
+            // Dense ids (the usual case): mark them in a bitmap instead of sorting every vote.
+            let mut seen = vec![false; max_tid as usize + 1];
+            for &(_, tid) in export.votes.keys() {
+                seen[tid as usize] = true;
+            }
+            (0..=max_tid).filter(|&t| seen[t as usize]).collect()
+        } else {
+            let mut c: Vec<CommentId> = export.votes.keys().map(|&(_, tid)| tid).collect();
+            c.sort_unstable();
+            c.dedup();
+            c
+        };
         let moderated_out = comments
             .iter()
             .map(|tid| {
@@ -65,5 +76,46 @@ impl VoteMatrix {
     /// Number of votes.
     pub fn nnz(&self) -> usize {
         self.rows.iter().map(Vec::len).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::polis::{Comment, Vote, VoteSource};
+
+    #[test]
+    fn columns_are_voted_comments_in_id_order_dense_or_sparse() {
+        for big in [5u64, 1_000_000_000_000] {
+            let votes = [
+                ((2, big), Vote::Agree),
+                ((1, 3), Vote::Pass),
+                ((2, 3), Vote::Disagree),
+            ]
+            .into_iter()
+            .collect();
+            let comments = [(
+                big,
+                Comment {
+                    id: big,
+                    author: None,
+                    moderated: -1,
+                    is_meta: false,
+                    body: String::new(),
+                },
+            )]
+            .into_iter()
+            .collect();
+            let m = VoteMatrix::from_export(&Export {
+                comments,
+                votes,
+                source: VoteSource::Memory,
+            });
+            assert_eq!(m.comments, vec![3, big]);
+            assert_eq!(m.moderated_out, vec![false, true]);
+            assert_eq!(m.participants, vec![1, 2]);
+            assert_eq!(m.rows, vec![vec![(0, 0)], vec![(0, -1), (1, 1)]]);
+            assert_eq!(m.nnz(), 3);
+        }
     }
 }
