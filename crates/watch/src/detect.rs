@@ -26,6 +26,8 @@ pub struct Params {
     pub min_baseline_days: usize,
     pub robust_z: f64,
     pub min_conflict_events: u64,
+    /// Days with fewer events do not enter the share's median/MAD baseline.
+    pub min_share_events: u64,
     pub cusum_k: f64,
     pub cusum_h: f64,
     pub bocpd_hazard: f64,
@@ -44,6 +46,7 @@ impl Default for Params {
             min_baseline_days: 14,
             robust_z: 3.0,
             min_conflict_events: 10,
+            min_share_events: 20,
             cusum_k: 0.5,
             cusum_h: 5.0,
             bocpd_hazard: 1.0 / 100.0,
@@ -134,7 +137,15 @@ pub fn score(days: &[Bucket], p: &Params) -> Vec<Scored> {
             }
             _ => None,
         };
-        let mut shares: Vec<f64> = base.iter().map(|x| x.1 as f64 / x.0 as f64).collect();
+        // Shares of days with few events are mostly sampling noise: keep them out of the MAD.
+        let mut shares: Vec<f64> = base
+            .iter()
+            .filter(|x| x.0 >= p.min_share_events)
+            .map(|x| x.1 as f64 / x.0 as f64)
+            .collect();
+        if shares.len() < p.min_baseline_days / 2 {
+            shares = base.iter().map(|x| x.1 as f64 / x.0 as f64).collect();
+        }
         let med = median(&mut shares);
         let mut dev: Vec<f64> = shares.iter().map(|s| (s - med).abs()).collect();
         let mad = (1.4826 * median(&mut dev)).max(0.02);
