@@ -163,7 +163,15 @@ fn print_human(doc: &Document) {
 
 /// Resolution files under `paths` (folders are walked for .xml and .txt).
 fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    collect(paths, false)
+}
+
+fn is_archive(p: &Path) -> bool {
+    p.to_string_lossy().ends_with(".tar.xz")
+}
+
+fn collect(paths: &[PathBuf], archives: bool) -> Vec<PathBuf> {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>, depth: usize, archives: bool) {
         if p.is_dir() {
             if depth > 16 {
                 return;
@@ -172,9 +180,11 @@ fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
             let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
             entries.sort();
             for e in entries {
-                walk(&e, out, depth + 1);
+                walk(&e, out, depth + 1, archives);
             }
-        } else if p.extension().is_some_and(|x| x == "xml" || x == "txt") {
+        } else if p.extension().is_some_and(|x| x == "xml" || x == "txt")
+            || (archives && is_archive(p))
+        {
             out.push(p.to_path_buf());
         }
     }
@@ -183,10 +193,44 @@ fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
         if p.is_file() {
             out.push(p.clone());
         } else {
-            walk(p, &mut out, 0);
+            walk(p, &mut out, 0, archives);
         }
     }
     out
+}
+
+/// Parse every .xml/.txt member of a `.tar.xz` archive; `(name, result)` per member.
+#[cfg(feature = "search")]
+fn read_archive(path: &Path) -> Result<Vec<(String, Result<Document, ParseError>)>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut tar_bytes = Vec::new();
+    lzma_rs::xz_decompress(&mut std::io::BufReader::new(file), &mut tar_bytes)
+        .map_err(|e| format!("{}: not a .tar.xz archive: {e}", path.display()))?;
+    let mut archive = tar::Archive::new(std::io::Cursor::new(tar_bytes));
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = entry
+            .path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !(name.ends_with(".xml") || name.ends_with(".txt")) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        if let Err(e) = entry.read_to_end(&mut bytes) {
+            return Err(format!("{}: {name}: {e}", path.display()));
+        }
+        out.push((
+            format!("{}:{name}", path.display()),
+            crate::parse_bytes(&bytes, None),
+        ));
+    }
+    Ok(out)
 }
 
 fn load_graph(paths: &[PathBuf]) -> Result<CitationGraph, i32> {
@@ -372,19 +416,39 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
             return 1;
         }
     };
-    let files = collect_files(paths);
+    let files = collect(paths, true);
     let progress = std::io::stderr().is_terminal();
     let mut batch = Vec::new();
     let (mut read, mut skipped, mut paragraphs) = (0usize, 0usize, 0usize);
     for (i, f) in files.iter().enumerate() {
-        match parse_file(f, None) {
-            Ok(d) => {
-                batch.push(d);
-                read += 1;
+        let parsed: Vec<(String, Result<Document, ParseError>)> = if is_archive(f) {
+            match read_archive(f) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return 2;
+                }
             }
-            Err(e) => {
-                skipped += 1;
-                eprintln!("warning: skipped {e}");
+        } else {
+            match parse_file(f, None) {
+                Ok(d) => vec![(f.display().to_string(), Ok(d))],
+                Err(e) => {
+                    skipped += 1;
+                    eprintln!("warning: skipped {e}");
+                    Vec::new()
+                }
+            }
+        };
+        for (name, r) in parsed {
+            match r {
+                Ok(d) => {
+                    batch.push(d);
+                    read += 1;
+                }
+                Err(e) => {
+                    skipped += 1;
+                    eprintln!("warning: skipped {name}: {e}");
+                }
             }
         }
         if batch.len() >= 500 || i + 1 == files.len() {
@@ -398,7 +462,7 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
             batch.clear();
         }
         if progress {
-            eprint!("\r{}/{} files", i + 1, files.len());
+            eprint!("\r{}/{} files, {read} documents", i + 1, files.len());
         }
     }
     if progress {

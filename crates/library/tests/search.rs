@@ -202,3 +202,35 @@ fn cli_ingest_then_search() {
     assert_eq!(idx.len(), before);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn cli_ingests_tar_xz_archives() {
+    use chamber_library::cli::{LibraryCommand, run};
+    let archives = chamber_testkit::require_shared!("data/undocs/unxml-ga/archives");
+    let dir = std::env::temp_dir().join(format!("chamber-library-archive-{}", std::process::id()));
+    let data = dir.join("data");
+    let inputs = vec![
+        archives.join("GA-ES-10-English.tar.xz"),
+        archives.join("GA-ES-10-Chinese.tar.xz"),
+    ];
+    assert_eq!(
+        run(LibraryCommand::Ingest {
+            data: data.clone(),
+            paths: inputs
+        }),
+        0
+    );
+    let idx =
+        chamber_library::search::SearchIndex::open_or_create(&data.join("library/index")).unwrap();
+    assert!(idx.len() > 10, "paragraphs indexed: {}", idx.len());
+    let hits = idx
+        .search("General Assembly", &opts(Some("en"), 5))
+        .unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h.symbol.starts_with("A/RES/ES-10/")),
+        "{:?}",
+        hits.iter().map(|h| &h.symbol).collect::<Vec<_>>()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
