@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
 
 /// Store columns, in file order.
 pub const COLUMNS: [&str; 26] = [
@@ -167,82 +167,151 @@ struct MonthWriter {
 
 const MAX_OPEN: usize = 128;
 
-/// What a worker sends with each encoded row.
-struct RowMeta {
-    month: i32,
-    hash: u64,
-    /// End offset of the row in the batch buffer.
-    end: u32,
-    date: i32,
-    country: [u8; 3],
-    quad: u8,
-    goldstein: Option<f32>,
-    mentions: u32,
-    fatalities: u32,
+/// The store-wide id set, sharded so that ingest workers rarely wait on each other.
+struct IdSet {
+    shards: Vec<Mutex<HashSet<u64, FastBuild>>>,
 }
 
-struct Batch {
-    file: usize,
-    buf: Vec<u8>,
-    rows: Vec<RowMeta>,
+const ID_SHARDS: usize = 64;
+
+impl IdSet {
+    fn new() -> IdSet {
+        IdSet {
+            shards: (0..ID_SHARDS)
+                .map(|_| Mutex::new(HashSet::default()))
+                .collect(),
+        }
+    }
+    fn shard(&self, h: u64) -> std::sync::MutexGuard<'_, HashSet<u64, FastBuild>> {
+        self.shards[(h >> 58) as usize % ID_SHARDS]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+    /// True when the id was not there yet.
+    fn insert(&self, h: u64) -> bool {
+        self.shard(h).insert(h)
+    }
+    fn reserve(&self, n: usize) {
+        for s in &self.shards {
+            s.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .reserve(n / ID_SHARDS);
+        }
+    }
 }
 
-enum Msg {
-    Batch(Batch),
-    Done(usize, Result<FileReport, ReadError>),
+/// What one worker leaves behind: its month files and rollups, and per-file outcomes.
+#[derive(Default)]
+struct WorkerOut {
+    months: HashMap<i32, MonthWriter>,
+    rollups: HashMap<i32, MonthRollup>,
+    files: Vec<(usize, FileOutcome)>,
+    error: Option<String>,
+    /// The bad row that stopped a strict run.
+    strict: Option<String>,
 }
 
-const BATCH_BYTES: usize = 1 << 20;
-
-fn worker(
-    files: &[PathBuf],
+struct Shared<'a> {
+    store: &'a Store,
+    files: &'a [PathBuf],
     forced: Option<Format>,
     strict: bool,
-    next: &AtomicUsize,
-    abort: &AtomicBool,
-    tx: mpsc::SyncSender<Msg>,
-) {
+    run: &'a str,
+    next: AtomicUsize,
+    abort: AtomicBool,
+    ids: IdSet,
+}
+
+fn worker(sh: &Shared, tag: usize) -> WorkerOut {
+    let mut out = WorkerOut::default();
+    let mut line = Vec::with_capacity(1024);
     loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        if i >= files.len() || abort.load(Ordering::Relaxed) {
-            return;
+        let i = sh.next.fetch_add(1, Ordering::Relaxed);
+        if i >= sh.files.len() || sh.abort.load(Ordering::Relaxed) {
+            return out;
         }
-        let new_batch = || Batch {
-            file: i,
-            buf: Vec::with_capacity(BATCH_BYTES + 4096),
-            rows: Vec::with_capacity(4096),
-        };
-        let mut batch = new_batch();
-        let mut closed = false;
-        let res = read_path(&files[i], forced, strict, &mut |ev: &Event| {
+        let mut fo = FileOutcome::default();
+        let (months, rollups, error) = (&mut out.months, &mut out.rollups, &mut out.error);
+        let res = read_path(&sh.files[i], sh.forced, sh.strict, &mut |ev: &Event| {
             let Some(date) = ev.date else { return };
-            encode(ev, &mut batch.buf);
+            if error.is_some() {
+                return;
+            }
+            if !sh
+                .ids
+                .insert(key_hash(ev.dataset.as_bytes(), ev.id.as_bytes()))
+            {
+                fo.duplicates += 1;
+                return;
+            }
+            let month = date.month_start().0;
+            let w = match months.get_mut(&month) {
+                Some(w) => w,
+                None => match sh
+                    .store
+                    .open_month(Date(month), &format!("{}-w{tag}", sh.run))
+                {
+                    Ok(w) => months.entry(month).or_insert(w),
+                    Err(e) => {
+                        *error = Some(e);
+                        return;
+                    }
+                },
+            };
+            line.clear();
+            encode(ev, &mut line);
+            if let Err(e) = w.write(&line) {
+                *error = Some(e);
+                return;
+            }
+            fo.stored += 1;
             let c = ev.country.as_bytes();
-            batch.rows.push(RowMeta {
-                month: date.month_start().0,
-                hash: key_hash(ev.dataset.as_bytes(), ev.id.as_bytes()),
-                end: batch.buf.len() as u32,
-                date: date.0,
-                country: if c.len() == 3 {
+            let key = (
+                if c.len() == 3 {
                     [c[0], c[1], c[2]]
                 } else {
                     [b' '; 3]
                 },
-                quad: ev.quad,
-                goldstein: ev.goldstein,
-                mentions: ev.mentions,
-                fatalities: ev.fatalities_best.unwrap_or(0),
-            });
-            if batch.buf.len() >= BATCH_BYTES && !closed {
-                let full = std::mem::replace(&mut batch, new_batch());
-                closed = tx.send(Msg::Batch(full)).is_err();
-            }
+                date.0,
+            );
+            rollups
+                .entry(month)
+                .or_default()
+                .entry(key)
+                .or_default()
+                .add(ev);
         });
-        if !batch.rows.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
-            return;
+        if out.months.values().filter(|w| w.out.is_some()).count() > MAX_OPEN {
+            for w in out.months.values_mut() {
+                if let Err(e) = w.close() {
+                    out.error = Some(e);
+                }
+            }
         }
-        if tx.send(Msg::Done(i, res)).is_err() {
-            return;
+        match res {
+            Ok(report) => fo.report = report,
+            Err(ReadError::Strict(r)) => {
+                sh.abort.store(true, Ordering::Relaxed);
+                out.strict.get_or_insert_with(|| r.to_string());
+                fo.report = FileReport {
+                    file: sh.files[i].display().to_string(),
+                    rejected: 1,
+                    rejects: vec![r],
+                    ..FileReport::default()
+                };
+            }
+            Err(e) => {
+                fo.report = FileReport {
+                    file: sh.files[i].display().to_string(),
+                    ..FileReport::default()
+                };
+                fo.error = Some(e.to_string());
+            }
+        }
+        out.files.push((i, fo));
+        if out.error.is_some() {
+            sh.abort.store(true, Ordering::Relaxed);
+            return out;
         }
     }
 }
@@ -260,19 +329,19 @@ pub struct Rollup {
 }
 
 impl Rollup {
-    fn add(&mut self, m: &RowMeta) {
+    fn add(&mut self, ev: &Event) {
         self.events += 1;
-        if (1..=4).contains(&m.quad) {
-            self.quad[m.quad as usize - 1] += 1;
+        if (1..=4).contains(&ev.quad) {
+            self.quad[ev.quad as usize - 1] += 1;
         }
-        if let Some(g) = m.goldstein {
-            let w = (m.mentions as f64).max(1.0);
+        if let Some(g) = ev.goldstein {
+            let w = (ev.mentions as f64).max(1.0);
             self.goldstein_sum += g as f64;
             self.goldstein_n += 1;
             self.goldstein_weighted_sum += g as f64 * w;
             self.mention_sum += w;
         }
-        self.fatalities += m.fatalities as u64;
+        self.fatalities += ev.fatalities_best.unwrap_or(0) as u64;
     }
 }
 
@@ -372,11 +441,11 @@ impl Store {
     /// Read files into the store. Bad rows are counted and reported; in strict mode the first
     /// one stops the run and nothing from this run is kept.
     ///
-    /// Files are parsed by up to two worker threads (one file each at a time) that hand encoded
-    /// rows in bounded batches to this thread, which de-duplicates, writes month partitions and
-    /// keeps the daily per-country rollups. Memory stays bounded: a few batches in flight plus
-    /// the id set of the store. When one run holds the same id twice, which copy is kept
-    /// follows the order the workers deliver them.
+    /// Up to two worker threads each take whole files, de-duplicate against a sharded
+    /// store-wide id set and write their own part and rollup files per month. Memory stays
+    /// bounded: one record per worker plus the id set of the store. When one run holds the
+    /// same id twice in files read by different workers, which copy is kept is the one read
+    /// first.
     pub fn ingest(&self, files: &[PathBuf], forced: Option<Format>, strict: bool) -> IngestOutcome {
         let run = format!(
             "{}-{}",
@@ -387,10 +456,19 @@ impl Store {
             std::process::id()
         );
         let mut outcome = IngestOutcome::default();
+        let sh = Shared {
+            store: self,
+            files,
+            forced,
+            strict,
+            run: &run,
+            next: AtomicUsize::new(0),
+            abort: AtomicBool::new(false),
+            ids: IdSet::new(),
+        };
         // De-duplication is store-wide: GDELT re-dates some events across months.
-        let mut ids: HashSet<u64, FastBuild> = HashSet::default();
         if let Err(e) = self.scan(&|_| true, &mut |r| {
-            ids.insert(key_hash(r.get(col::DATASET), r.get(col::ID)));
+            sh.ids.insert(key_hash(r.get(col::DATASET), r.get(col::ID)));
         }) {
             outcome.strict_failure = Some(format!("cannot read the store: {e}"));
             return outcome;
@@ -401,101 +479,48 @@ impl Store {
             .filter_map(|f| fs::metadata(f).ok())
             .map(|m| m.len())
             .sum();
-        ids.reserve(((input_bytes / 250) as usize).min(64 << 20));
-        let mut months: HashMap<i32, MonthWriter> = HashMap::new();
-        let mut rollups: HashMap<i32, MonthRollup> = HashMap::new();
-        let mut results: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();
-        let mut io_error: Option<String> = None;
-        let next = AtomicUsize::new(0);
-        let abort = AtomicBool::new(false);
+        sh.ids.reserve(((input_bytes / 250) as usize).min(64 << 20));
         let workers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 2)
             .min(files.len().max(1));
-        std::thread::scope(|sc| {
-            let (tx, rx) = mpsc::sync_channel::<Msg>(8);
-            for _ in 0..workers {
-                let tx = tx.clone();
-                let (next, abort) = (&next, &abort);
-                sc.spawn(move || worker(files, forced, strict, next, abort, tx));
-            }
-            drop(tx);
-            for msg in rx {
-                match msg {
-                    Msg::Batch(b) => {
-                        if io_error.is_some() || abort.load(Ordering::Relaxed) {
-                            continue;
-                        }
-                        let fo = results[b.file].get_or_insert_with(FileOutcome::default);
-                        let mut start = 0usize;
-                        for m in &b.rows {
-                            let line = &b.buf[start..m.end as usize];
-                            start = m.end as usize;
-                            if !ids.insert(m.hash) {
-                                fo.duplicates += 1;
-                                continue;
-                            }
-                            let w = match months.get_mut(&m.month) {
-                                Some(w) => w,
-                                None => match self.open_month(Date(m.month), &run) {
-                                    Ok(w) => months.entry(m.month).or_insert(w),
-                                    Err(e) => {
-                                        io_error = Some(e);
-                                        break;
-                                    }
-                                },
-                            };
-                            if let Err(e) = w.write(line) {
-                                io_error = Some(e);
-                                break;
-                            }
-                            fo.stored += 1;
-                            let r = rollups
-                                .entry(m.month)
-                                .or_default()
-                                .entry((m.country, m.date))
-                                .or_default();
-                            r.add(m);
-                        }
-                        if months.values().filter(|w| w.out.is_some()).count() > MAX_OPEN {
-                            for w in months.values_mut() {
-                                if let Err(e) = w.close() {
-                                    io_error = Some(e);
-                                }
-                            }
-                        }
-                    }
-                    Msg::Done(i, res) => {
-                        let fo = results[i].get_or_insert_with(FileOutcome::default);
-                        let name = files[i].display().to_string();
-                        match res {
-                            Ok(report) => fo.report = report,
-                            Err(ReadError::Strict(r)) => {
-                                abort.store(true, Ordering::Relaxed);
-                                if outcome.strict_failure.is_none() {
-                                    outcome.strict_failure =
-                                        Some(format!("{r}; nothing from this run was stored"));
-                                }
-                                fo.report = FileReport {
-                                    file: name,
-                                    rejected: 1,
-                                    rejects: vec![r],
-                                    ..FileReport::default()
-                                };
-                            }
-                            Err(e) => {
-                                fo.report = FileReport {
-                                    file: name,
-                                    ..FileReport::default()
-                                };
-                                fo.error = Some(e.to_string());
-                            }
-                        }
-                    }
-                }
-            }
+        let outs: Vec<WorkerOut> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..workers)
+                .map(|k| {
+                    let sh = &sh;
+                    sc.spawn(move || worker(sh, k))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| WorkerOut {
+                        error: Some("an ingest worker panicked".into()),
+                        ..WorkerOut::default()
+                    })
+                })
+                .collect()
         });
+        let mut results: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();
+        let mut io_error = None;
+        let mut writers = Vec::new();
+        for o in outs {
+            if let Some(r) = o.strict {
+                outcome
+                    .strict_failure
+                    .get_or_insert_with(|| format!("{r}; nothing from this run was stored"));
+            }
+            for (i, fo) in o.files {
+                results[i] = Some(fo);
+            }
+            if o.error.is_some() {
+                io_error = o.error;
+            }
+            for (month, w) in o.months {
+                writers.push((month, w, o.rollups.get(&month).cloned()));
+            }
+        }
         for fo in results.into_iter().flatten() {
             if fo.error.is_none() && !fo.report.format.is_empty() {
                 let c = outcome
@@ -516,14 +541,24 @@ impl Store {
                 "store write failed: {e}; nothing from this run was stored"
             ));
         }
-        for (month, mut w) in months {
+        for (_, mut w, rollup) in writers {
             let closed = w.close();
-            let rollup_tmp = w.tmp.with_file_name(format!(".rollup-{run}.tsv.tmp"));
-            let rollup_final = w.final_path.with_file_name(format!("rollup-{run}.tsv"));
+            let tmp_name = w.tmp.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let fin_name = w
+                .final_path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("");
+            let rollup_tmp = w
+                .tmp
+                .with_file_name(tmp_name.replacen(".part-", ".rollup-", 1));
+            let rollup_final = w
+                .final_path
+                .with_file_name(fin_name.replacen("part-", "rollup-", 1));
             let committed = !abort
                 && w.rows > 0
                 && closed.is_ok()
-                && write_rollup(&rollup_tmp, rollups.get(&month)).is_ok()
+                && write_rollup(&rollup_tmp, rollup.as_ref()).is_ok()
                 && fs::rename(&w.tmp, &w.final_path).is_ok();
             if committed {
                 if let Err(e) = fs::rename(&rollup_tmp, &rollup_final) {
