@@ -7,7 +7,7 @@ use crate::matrix::VoteMatrix;
 use crate::polis::{CommentId, Export, ParticipantId};
 use crate::repness::{self, ConsensusComment, MajorityConsensus, RepComment};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Tuning knobs; the defaults are Pol.is's.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,15 +135,41 @@ pub struct Analysis {
 /// identical output.
 pub fn analyze(export: &Export, opts: &Options) -> Result<Analysis> {
     let m = VoteMatrix::from_export(export);
-    analyze_matrix(&m, opts, None)
+    analyze_matrix(&m, opts)
 }
 
-/// Like [`analyze`] on a prepared matrix; `warm` may carry previous PCA components.
-pub fn analyze_matrix(
+/// State carried from one analysis to the next when votes arrive, as Pol.is carries it: PCA
+/// components (start of the next power iteration), the participants already clustered (once in,
+/// they stay in), the base clusters and the group clustering for each k (next k-means starts,
+/// via `clean-start-clusters`), and the k-smoother (a new k is adopted only after it wins
+/// [`K_BUFFER`] updates in a row).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WarmState {
+    comment_ids: Vec<CommentId>,
+    comps: Vec<Vec<f64>>,
+    in_conv: BTreeSet<ParticipantId>,
+    base: Vec<Vec<ParticipantId>>,
+    groups: BTreeMap<usize, Vec<Vec<ParticipantId>>>,
+    last_k: Option<usize>,
+    last_k_count: usize,
+    smoothed_k: Option<usize>,
+}
+
+/// Pol.is's `group-k-buffer`.
+pub const K_BUFFER: usize = 4;
+
+/// Cold analysis of a prepared matrix.
+pub fn analyze_matrix(m: &VoteMatrix, opts: &Options) -> Result<Analysis> {
+    analyze_warm(m, opts, None).map(|(a, _)| a)
+}
+
+/// Analysis continuing from the state of the previous update (`None`: cold start). Returns the
+/// analysis and the state for the next update. Deterministic: same inputs and state, same output.
+pub fn analyze_warm(
     m: &VoteMatrix,
     opts: &Options,
-    warm: Option<&[Vec<f64>]>,
-) -> Result<Analysis> {
+    warm: Option<&WarmState>,
+) -> Result<(Analysis, WarmState)> {
     if opts.max_k < 2 {
         return Err(ConsultError::BadOption(format!(
             "max_k must be at least 2, got {}",
@@ -157,14 +183,30 @@ pub fn analyze_matrix(
         )));
     }
     let n_cols = m.n_cols();
-    let pca = math::pca(m, 2, opts.pca_iters, warm);
+    // Warm PCA start: previous component values by statement id, 1 for new statements (as Pol.is pads).
+    let start: Option<Vec<Vec<f64>>> = warm.filter(|w| !w.comps.is_empty()).map(|w| {
+        w.comps
+            .iter()
+            .map(|c| {
+                m.comments
+                    .iter()
+                    .map(|tid| w.comment_ids.binary_search(tid).map_or(1.0, |i| c[i]))
+                    .collect()
+            })
+            .collect()
+    });
+    let pca = math::pca(m, 2, opts.pca_iters, start.as_deref());
     let proj = math::project(m, &pca);
 
     // In-conv: voted on at least min(7, n statements) (counting every vote, as Pol.is's raw matrix),
     // topped up greedily with the most active voters to `greedy_n`.
     let threshold = opts.min_votes.min(n_cols);
     let counts: Vec<usize> = m.rows.iter().map(Vec::len).collect();
-    let mut in_conv: Vec<bool> = counts.iter().map(|&c| c >= threshold && c > 0).collect();
+    let mut in_conv: Vec<bool> = counts
+        .iter()
+        .zip(&m.participants)
+        .map(|(&c, p)| (c >= threshold && c > 0) || warm.is_some_and(|w| w.in_conv.contains(p)))
+        .collect();
     let n_in = in_conv.iter().filter(|x| **x).count();
     if n_in < opts.greedy_n {
         let mut rest: Vec<usize> = (0..m.n_rows())
@@ -178,14 +220,42 @@ pub fn analyze_matrix(
     let in_idx: Vec<usize> = (0..m.n_rows()).filter(|&i| in_conv[i]).collect();
     let in_pts: Vec<[f64; 2]> = in_idx.iter().map(|&i| proj[i]).collect();
 
+    // Position of a participant among the clustered points.
+    let point_of = |pid: &ParticipantId| -> Option<usize> {
+        m.participants
+            .binary_search(pid)
+            .ok()
+            .and_then(|r| in_idx.binary_search(&r).ok())
+    };
+    // Centre of a previous member list on the current positions (None when none is left).
+    let recentre = |members: &[ParticipantId]| -> Option<[f64; 2]> {
+        let pts: Vec<[f64; 2]> = members
+            .iter()
+            .filter_map(point_of)
+            .map(|i| in_pts[i])
+            .collect();
+        (!pts.is_empty()).then(|| {
+            let n = pts.len() as f64;
+            [
+                pts.iter().map(|p| p[0]).sum::<f64>() / n,
+                pts.iter().map(|p| p[1]).sum::<f64>() / n,
+            ]
+        })
+    };
+
     // Base clusters, then group clusters over base-cluster centres weighted by size.
-    let base: Vec<Cluster> = math::kmeans(&in_pts, None, opts.base_k, opts.base_iters, None);
+    let base_init = warm.filter(|w| !w.base.is_empty()).map(|w| {
+        let prev: Vec<[f64; 2]> = w.base.iter().filter_map(|c| recentre(c)).collect();
+        math::clean_start(&in_pts, prev, opts.base_k)
+    });
+    let base: Vec<Cluster> = math::kmeans(&in_pts, None, opts.base_k, opts.base_iters, base_init);
     let base_pts: Vec<[f64; 2]> = base.iter().map(|c| c.center).collect();
     let base_w: Vec<f64> = base.iter().map(|c| c.members.len() as f64).collect();
     let max_k = opts.max_k.min(2 + base.len() / 12);
     let total_w: f64 = base_w.iter().sum();
     let mut k_scores: Vec<KScore> = Vec::new();
     let mut best: Option<(f64, Vec<Cluster>)> = None;
+    let mut clusterings: BTreeMap<usize, (f64, Vec<Cluster>)> = BTreeMap::new();
     let ks = match opts.fixed_k {
         Some(k) => k..=k,
         None => 2..=max_k,
@@ -195,18 +265,31 @@ pub fn analyze_matrix(
             break;
         }
         let run = |init| math::kmeans(&base_pts, Some(&base_w), k, opts.group_iters, init);
-        let candidates = match opts.group_init {
-            GroupInit::FirstDistinct => vec![run(None)],
-            GroupInit::MostDistal => vec![run(Some(math::most_distal_init(
-                &base_pts,
-                Some(&base_w),
-                k,
-            )))],
-            GroupInit::Best => vec![
+        let warm_start = warm.and_then(|w| w.groups.get(&k)).map(|prev| {
+            let prev: Vec<[f64; 2]> = prev.iter().filter_map(|g| recentre(g)).collect();
+            math::clean_start(&base_pts, prev, k)
+        });
+        let candidates = match (warm_start, opts.group_init) {
+            // Warm: continue from the previous clustering only (Pol.is), cold starts as fallback.
+            (Some(init), _) => vec![
+                run(Some(init)),
                 run(None),
                 run(Some(math::most_distal_init(&base_pts, Some(&base_w), k))),
             ],
+            (None, g) => match g {
+                GroupInit::FirstDistinct => vec![run(None)],
+                GroupInit::MostDistal => vec![run(Some(math::most_distal_init(
+                    &base_pts,
+                    Some(&base_w),
+                    k,
+                )))],
+                GroupInit::Best => vec![
+                    run(None),
+                    run(Some(math::most_distal_init(&base_pts, Some(&base_w), k))),
+                ],
+            },
         };
+        let warm_first = warm.is_some_and(|w| w.groups.contains_key(&k));
         // Keep full clusterings without tiny groups; among those the lowest within-group sum of squares.
         let min_size = (opts.min_group_fraction * total_w).max(1.0);
         let mut g: Option<(f64, Vec<Cluster>)> = None;
@@ -225,6 +308,9 @@ pub fn analyze_matrix(
             if g.as_ref().is_none_or(|(gi, _)| i < *gi) {
                 g = Some((i, c));
             }
+            if warm_first {
+                break; // the warm clustering is acceptable: keep it
+            }
         }
         let Some((_, g)) = g else { continue };
         if g.len() < k {
@@ -233,8 +319,33 @@ pub fn analyze_matrix(
         let s = math::silhouette(&base_pts, &g);
         k_scores.push(KScore { k, silhouette: s });
         if best.as_ref().is_none_or(|(bs, _)| s > *bs + opts.k_margin) {
-            best = Some((s, g));
+            best = Some((s, g.clone()));
         }
+        clusterings.insert(k, (s, g));
+    }
+    // The k-smoother (warm updates only): keep the established k until another wins K_BUFFER times.
+    let this_k = best.as_ref().map(|(_, g)| g.len());
+    let (last_k, last_k_count, smoothed_k) = match warm {
+        Some(w) if opts.fixed_k.is_none() => {
+            let count = if this_k.is_some() && this_k == w.last_k {
+                w.last_k_count + 1
+            } else {
+                1
+            };
+            let smoothed = if count >= K_BUFFER {
+                this_k
+            } else {
+                w.smoothed_k.or(this_k)
+            };
+            (this_k, count, smoothed)
+        }
+        _ => (this_k, 1, this_k),
+    };
+    if let Some(k) = smoothed_k
+        && Some(k) != this_k
+        && let Some(c) = clusterings.get(&k)
+    {
+        best = Some(c.clone());
     }
     let (silhouette, group_clusters) = match best {
         Some(b) => b,
@@ -326,7 +437,28 @@ pub fn analyze_matrix(
         .filter(|(_, mo)| **mo)
         .map(|(c, _)| *c)
         .collect();
-    Ok(Analysis {
+    let pids_of = |base_ids: &[usize]| -> Vec<ParticipantId> {
+        let mut v: Vec<ParticipantId> = base_ids
+            .iter()
+            .flat_map(|&b| base[b].members.iter().map(|&p| m.participants[in_idx[p]]))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let next = WarmState {
+        comment_ids: m.comments.clone(),
+        comps: pca.comps.clone(),
+        in_conv: in_idx.iter().map(|&r| m.participants[r]).collect(),
+        base: (0..base.len()).map(|b| pids_of(&[b])).collect(),
+        groups: clusterings
+            .iter()
+            .map(|(&k, (_, g))| (k, g.iter().map(|c| pids_of(&c.members)).collect()))
+            .collect(),
+        last_k,
+        last_k_count,
+        smoothed_k,
+    };
+    let analysis = Analysis {
         n_participants: m.n_rows(),
         n_statements: m.moderated_out.iter().filter(|x| !**x).count(),
         n_in_conv: in_idx.len(),
@@ -347,7 +479,8 @@ pub fn analyze_matrix(
             center: pca.center,
             projections,
         },
-    })
+    };
+    Ok((analysis, next))
 }
 
 fn weighted_center(points: &[[f64; 2]], w: &[f64]) -> [f64; 2] {

@@ -22,8 +22,13 @@ pub enum ConsultCommand {
 }
 
 /// Run a consult subcommand. Exit code: 0 ok, 1 failure, 2 bad input or usage.
-/// Errors are printed as one line on stderr.
+/// Output goes to stdout; errors are printed as one line on stderr.
 pub fn run(cmd: ConsultCommand) -> i32 {
+    run_to(cmd, &mut std::io::stdout().lock())
+}
+
+/// Like [`run`], writing the output to `out`.
+pub fn run_to(cmd: ConsultCommand, out: &mut dyn Write) -> i32 {
     match cmd {
         ConsultCommand::Analyze { dir, json, max_k } => {
             if max_k < 2 {
@@ -37,7 +42,7 @@ pub fn run(cmd: ConsultCommand) -> i32 {
             let result = read_export(&dir).and_then(|e| analyze(&e, &opts));
             match result {
                 Ok(a) => {
-                    let out = if json {
+                    let text = if json {
                         match serde_json::to_string(&a) {
                             Ok(s) => s + "\n",
                             Err(e) => {
@@ -48,11 +53,7 @@ pub fn run(cmd: ConsultCommand) -> i32 {
                     } else {
                         summary(&a)
                     };
-                    let mut stdout = std::io::stdout().lock();
-                    if let Err(e) = stdout
-                        .write_all(out.as_bytes())
-                        .and_then(|_| stdout.flush())
-                    {
+                    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
                         if e.kind() == std::io::ErrorKind::BrokenPipe {
                             return 0;
                         }

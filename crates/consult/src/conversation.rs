@@ -1,6 +1,6 @@
 //! A live consultation in memory: votes arrive one at a time and the analysis is recomputed.
 
-use crate::analysis::{Analysis, Options, analyze_matrix};
+use crate::analysis::{Analysis, Options, WarmState, analyze_warm};
 use crate::error::{ConsultError, Result};
 use crate::matrix::VoteMatrix;
 use crate::polis::{Comment, CommentId, Export, ParticipantId, Vote, VoteSource};
@@ -9,13 +9,17 @@ use std::collections::BTreeMap;
 /// Statements, the current vote per (participant, statement), and the latest analysis.
 ///
 /// [`Conversation::apply_vote`] updates the stored votes (a re-vote replaces the earlier one);
-/// [`Conversation::analysis`] recomputes only when something changed, warm-starting the PCA from
-/// the previous components (deterministic: same history, same result).
+/// [`Conversation::analysis`] recomputes only when something changed and continues from the
+/// previous update as Pol.is does ([`WarmState`]: PCA start, clustered participants, base and
+/// group clusterings, k-smoother), so groups evolve smoothly as votes arrive. Deterministic: the
+/// same sequence of votes and updates gives the same result. [`crate::analyze`] is the cold,
+/// history-free computation.
 #[derive(Clone, Debug)]
 pub struct Conversation {
     export: Export,
     options: Options,
     last: Option<Analysis>,
+    warm: Option<WarmState>,
     dirty: bool,
 }
 
@@ -25,6 +29,7 @@ impl Conversation {
             export,
             options,
             last: None,
+            warm: None,
             dirty: true,
         }
     }
@@ -66,14 +71,9 @@ impl Conversation {
     pub fn analysis(&mut self) -> Result<&Analysis> {
         if self.dirty || self.last.is_none() {
             let m = VoteMatrix::from_export(&self.export);
-            // Warm start only when the statement set is unchanged.
-            let warm = self
-                .last
-                .as_ref()
-                .filter(|a| a.pca.comment_ids == m.comments)
-                .map(|a| a.pca.components.clone());
-            let a = analyze_matrix(&m, &self.options, warm.as_deref())?;
+            let (a, warm) = analyze_warm(&m, &self.options, self.warm.as_ref())?;
             self.last = Some(a);
+            self.warm = Some(warm);
             self.dirty = false;
         }
         Ok(self.last.as_ref().expect("set above"))

@@ -394,6 +394,40 @@ pub fn kmeans(
     }
 }
 
+/// Pol.is's `clean-start-clusters` for a warm start: the previous clusters' centres (already
+/// recentred on their members' current positions) are de-duplicated, then new clusters are opened
+/// at the most distal point until there are `min(k, distinct points)`.
+pub fn clean_start(points: &[[f64; 2]], prev: Vec<[f64; 2]>, k: usize) -> Vec<[f64; 2]> {
+    let mut centers: Vec<[f64; 2]> = Vec::new();
+    for c in prev {
+        if !centers.contains(&c) {
+            centers.push(c);
+        }
+    }
+    centers.truncate(k);
+    let mut distinct: Vec<[f64; 2]> = points.to_vec();
+    distinct.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+    distinct.dedup();
+    let possible = k.min(distinct.len());
+    while centers.len() < possible {
+        let mut best = (0.0f64, usize::MAX);
+        for (i, p) in points.iter().enumerate() {
+            let d = centers
+                .iter()
+                .map(|c| dist2(*p, *c))
+                .fold(f64::INFINITY, f64::min);
+            if d > best.0 {
+                best = (d, i);
+            }
+        }
+        if best.1 == usize::MAX {
+            break;
+        }
+        centers.push(points[best.1]);
+    }
+    centers
+}
+
 /// Exact nearest-centre search (lowest index on ties, as a plain scan would give), pruned by
 /// scanning centres in order of x outward from the query.
 struct NearestIndex {

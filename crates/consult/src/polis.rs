@@ -250,11 +250,55 @@ fn check_known(
     Ok(())
 }
 
+/// One line of `votes.csv`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoteEvent {
+    /// Milliseconds since the epoch (`i64::MIN` when the file has none).
+    pub timestamp: i64,
+    pub participant: ParticipantId,
+    pub comment: CommentId,
+    pub vote: Vote,
+}
+
+/// Every vote event of `votes.csv` (re-votes included), sorted by timestamp then file order:
+/// the history from which [`crate::Conversation`] can replay a consultation.
+pub fn read_vote_events(
+    path: &Path,
+    comments: &BTreeMap<CommentId, Comment>,
+) -> Result<Vec<VoteEvent>> {
+    let mut events = Vec::new();
+    read_votes_with(path, comments, |timestamp, participant, comment, vote| {
+        events.push(VoteEvent {
+            timestamp,
+            participant,
+            comment,
+            vote,
+        })
+    })?;
+    events.sort_by_key(|e| e.timestamp);
+    Ok(events)
+}
+
 /// Read `votes.csv`: the latest vote (by timestamp, then file order) per participant and statement counts.
 pub fn read_votes_csv(
     path: &Path,
     comments: &BTreeMap<CommentId, Comment>,
 ) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
+    let mut latest: BTreeMap<(ParticipantId, CommentId), (i64, Vote)> = BTreeMap::new();
+    read_votes_with(path, comments, |ts, pid, tid, vote| {
+        let entry = latest.entry((pid, tid)).or_insert((ts, vote));
+        if ts >= entry.0 {
+            *entry = (ts, vote);
+        }
+    })?;
+    Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
+}
+
+fn read_votes_with(
+    path: &Path,
+    comments: &BTreeMap<CommentId, Comment>,
+    mut each: impl FnMut(i64, ParticipantId, CommentId, Vote),
+) -> Result<()> {
     struct Cols<'a> {
         h: Header<'a>,
         tid: usize,
@@ -262,7 +306,6 @@ pub fn read_votes_csv(
         vote: usize,
         ts: Option<usize>,
     }
-    let mut latest: BTreeMap<(ParticipantId, CommentId), (i64, Vote)> = BTreeMap::new();
     csv::read_with(
         path,
         |rec| {
@@ -304,14 +347,11 @@ pub fn read_votes_csv(
                 }
                 None => i64::MIN,
             };
-            let entry = latest.entry((pid, tid)).or_insert((ts, vote));
-            if ts >= entry.0 {
-                *entry = (ts, vote);
-            }
+            each(ts, pid, tid, vote);
             Ok(())
         },
     )?;
-    Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
+    Ok(())
 }
 
 /// Read the vote matrix of `participants-votes.csv`: the `participant` column and the columns whose

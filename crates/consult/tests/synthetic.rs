@@ -1,7 +1,7 @@
 //! Small generated fixtures: two opinion blocs, a bridging statement, moderation, incremental
 //! updates and the CLI's exit codes.
 
-use chamber_consult::cli::{ConsultCommand, run};
+use chamber_consult::cli::{ConsultCommand, run_to};
 use chamber_consult::eval::adjusted_rand_index;
 use chamber_consult::polis::VoteSource;
 use chamber_consult::{Comment, Conversation, Export, Options, Vote, analyze};
@@ -185,6 +185,33 @@ fn incremental_votes_update_the_analysis() {
 }
 
 #[test]
+fn incremental_replay_is_deterministic_and_keeps_groups() {
+    let full = two_blocs();
+    let replay = || {
+        let mut conv =
+            Conversation::with_comments(full.comments.values().cloned(), Options::default());
+        let mut snapshots = Vec::new();
+        // Votes arrive statement by statement (everyone votes on 0, then 1, ...), with an update after each.
+        let mut order: Vec<_> = full.votes.iter().collect();
+        order.sort_by_key(|((p, t), _)| (*t, *p));
+        for (i, (&(p, t), &v)) in order.into_iter().enumerate() {
+            conv.apply_vote(p, t, v).unwrap();
+            if i % 60 == 59 {
+                snapshots.push(serde_json::to_string(conv.analysis().unwrap()).unwrap());
+            }
+        }
+        (snapshots, conv.analysis().unwrap().clone())
+    };
+    let (s1, a1) = replay();
+    let (s2, _) = replay();
+    assert_eq!(s1, s2, "same history, same results");
+    assert_eq!(a1.k, 2);
+    let truth: Vec<u64> = (0..60).map(|p| p % 2).collect();
+    let ours: Vec<usize> = (0..60u64).map(|p| a1.participants[&p].unwrap()).collect();
+    assert_eq!(adjusted_rand_index(&truth, &ours), 1.0);
+}
+
+#[test]
 fn cli_exit_codes() {
     let dir = std::env::temp_dir().join(format!("chamber-consult-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -194,14 +221,14 @@ fn cli_exit_codes() {
         max_k: 5,
     };
     // No vote file: bad input.
-    assert_eq!(run(cmd(true)), 2);
+    assert_eq!(run_to(cmd(true), &mut Vec::new()), 2);
     // A malformed vote: bad input.
     std::fs::write(
         dir.join("votes.csv"),
         "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,yes\n",
     )
     .unwrap();
-    assert_eq!(run(cmd(true)), 2);
+    assert_eq!(run_to(cmd(true), &mut Vec::new()), 2);
     // A valid export.
     let mut csv = String::from("timestamp,datetime,comment-id,voter-id,vote\n");
     for (&(p, t), v) in &two_blocs().votes {
@@ -210,21 +237,35 @@ fn cli_exit_codes() {
         }
     }
     std::fs::write(dir.join("votes.csv"), csv).unwrap();
-    assert_eq!(run(cmd(true)), 0);
-    assert_eq!(run(cmd(false)), 0);
+    let mut out = Vec::new();
+    assert_eq!(run_to(cmd(true), &mut out), 0);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["k"], 2);
+    assert_eq!(
+        out.iter().filter(|b| **b == b'\n').count(),
+        1,
+        "one JSON object, one line"
+    );
+    let mut out = Vec::new();
+    assert_eq!(run_to(cmd(false), &mut out), 0);
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with("60 participants (60 clustered), 11 statements, 660 votes"),
+        "{text}"
+    );
     let bad_k = ConsultCommand::Analyze {
         dir: dir.clone(),
         json: true,
         max_k: 1,
     };
-    assert_eq!(run(bad_k), 2);
+    assert_eq!(run_to(bad_k, &mut Vec::new()), 2);
     // Not a directory.
     let missing = ConsultCommand::Analyze {
         dir: dir.join("nope"),
         json: false,
         max_k: 5,
     };
-    assert_eq!(run(missing), 2);
+    assert_eq!(run_to(missing, &mut Vec::new()), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
