@@ -36,7 +36,11 @@ fn agreement_with_polis_groups() {
         eprintln!("{name}: k={} ARI={ari:.3} over {n}", a.k);
         all.push((name, ari));
     }
-    assert_eq!(all.len(), 16, "conversations with a vote matrix");
+    assert!(
+        all.len() >= 16,
+        "conversations with a vote matrix: {}",
+        all.len()
+    );
     for w in WELL_SEPARATED {
         let ari = all.iter().find(|(n, _)| n.starts_with(w)).unwrap().1;
         let floor = match w {
