@@ -9,6 +9,21 @@ use crate::{Document, FileError, ParseError, parse_file, to_akn};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+/// Print to stdout; a closed pipe (`| head`) is not an error worth a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Library subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum LibraryCommand {
@@ -133,23 +148,18 @@ fn lang_arg(lang: Option<&str>) -> Result<Option<Lang>, i32> {
     }
 }
 
-/// The JSON the `parse --json` contract names, plus everything else in the document.
-pub fn document_json(doc: &Document) -> serde_json::Value {
-    serde_json::to_value(doc).unwrap_or_else(|_| json!({}))
-}
-
 fn print_human(doc: &Document) {
-    println!("{} ({}) — {}", doc.symbol, doc.language, doc.title);
+    out!("{} ({}) — {}", doc.symbol, doc.language, doc.title);
     if let Some(s) = doc.session {
-        println!("session {s}, agenda items {}", doc.agenda_items.join(", "));
+        out!("session {s}, agenda items {}", doc.agenda_items.join(", "));
     }
-    println!(
+    out!(
         "adopted {}, distributed {}, from {}",
         doc.adoption_date.as_deref().unwrap_or("?"),
         doc.distribution_date.as_deref().unwrap_or("?"),
         doc.originating_documents.join(", ")
     );
-    println!(
+    out!(
         "{} preambular, {} operative paragraphs, {} footnotes, {} citations",
         doc.preamble.len(),
         doc.operative.len(),
@@ -157,7 +167,7 @@ fn print_human(doc: &Document) {
         doc.citations.len()
     );
     for c in &doc.citations {
-        println!("  {:<12} {} ({:?})", c.location, c.target, c.kind);
+        out!("  {:<12} {} ({:?})", c.location, c.target, c.kind);
     }
 }
 
@@ -199,9 +209,13 @@ fn collect(paths: &[PathBuf], archives: bool) -> Vec<PathBuf> {
     out
 }
 
+/// A parsed archive member: its name and what came out of it.
+#[cfg(feature = "search")]
+type Member = (String, Result<Document, ParseError>);
+
 /// Parse every .xml/.txt member of a `.tar.xz` archive; `(name, result)` per member.
 #[cfg(feature = "search")]
-fn read_archive(path: &Path) -> Result<Vec<(String, Result<Document, ParseError>)>, String> {
+fn read_archive(path: &Path) -> Result<Vec<Member>, String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut tar_bytes = Vec::new();
@@ -272,8 +286,8 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             match parse_file(&file, lang) {
                 Ok(doc) => {
                     if json {
-                        match serde_json::to_string_pretty(&document_json(&doc)) {
-                            Ok(s) => println!("{s}"),
+                        match serde_json::to_string_pretty(&doc) {
+                            Ok(s) => out!("{s}"),
                             Err(e) => {
                                 eprintln!("error: {}: {e}", file.display());
                                 return 1;
@@ -294,7 +308,7 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             };
             match parse_file(&file, lang) {
                 Ok(doc) => {
-                    print!("{}", to_akn(&doc));
+                    out_raw!("{}", to_akn(&doc));
                     0
                 }
                 Err(e) => report(&e),
@@ -333,9 +347,9 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             };
             let line = g.lineage(&symbol);
             if json {
-                println!("{}", json!({ "symbol": symbol, "lineage": line }));
+                out!("{}", json!({ "symbol": symbol, "lineage": line }));
             } else {
-                println!("{}", line.join(" → "));
+                out!("{}", line.join(" → "));
             }
             0
         }
@@ -381,12 +395,15 @@ fn search(
     match idx.search(query, &opts) {
         Ok(hits) => {
             if json {
-                println!("{}", json!({ "query": query, "hits": hits }));
+                out!("{}", json!({ "query": query, "hits": hits }));
             } else {
                 for h in hits {
-                    println!(
+                    out!(
                         "{} [{}] {}: {}",
-                        h.symbol, h.language, h.position, h.highlight
+                        h.symbol,
+                        h.language,
+                        h.position,
+                        h.highlight
                     );
                 }
             }
@@ -421,7 +438,7 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
     let mut batch = Vec::new();
     let (mut read, mut skipped, mut paragraphs) = (0usize, 0usize, 0usize);
     for (i, f) in files.iter().enumerate() {
-        let parsed: Vec<(String, Result<Document, ParseError>)> = if is_archive(f) {
+        let parsed: Vec<Member> = if is_archive(f) {
             match read_archive(f) {
                 Ok(v) => v,
                 Err(e) => {
@@ -468,7 +485,7 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
     if progress {
         eprintln!();
     }
-    println!(
+    out!(
         "indexed {read} documents ({paragraphs} paragraphs), skipped {skipped}, into {}",
         dir.display()
     );
@@ -500,11 +517,11 @@ fn edges_command(symbol: &str, paths: &[PathBuf], json: bool, outgoing: bool) ->
             })
             .collect();
         let key = if outgoing { "cites" } else { "cited_by" };
-        println!("{}", json!({ "symbol": symbol, key: items }));
+        out!("{}", json!({ "symbol": symbol, key: items }));
     } else {
         for e in edges {
             let other = if outgoing { &e.to } else { &e.from };
-            println!("{other}\t{}", e.location);
+            out!("{other}\t{}", e.location);
         }
     }
     0
