@@ -19,6 +19,11 @@ pub fn may_use_watch(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Analyst | Role::Mediator)
 }
 
+/// Opening consultations, adding statements at once and moderating participants' statements.
+pub fn may_organise_consultation(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Mediator)
+}
+
 /// The library of resolutions and lessons learned is open to every signed-in person.
 pub fn may_use_library(_role: Role) -> bool {
     true
@@ -33,6 +38,17 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(may_administer(role), role == Role::Admin, "{role}");
             assert_eq!(may_read_audit(role), role == Role::Admin, "{role}");
+        }
+    }
+
+    #[test]
+    fn only_the_secretariat_and_mediators_organise_consultations() {
+        for role in Role::ALL {
+            assert_eq!(
+                may_organise_consultation(role),
+                matches!(role, Role::Admin | Role::Mediator),
+                "{role}"
+            );
         }
     }
 

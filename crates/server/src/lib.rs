@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod consult;
 pub mod metrics;
 pub mod pages;
 pub mod render;
@@ -48,6 +49,7 @@ pub struct AppState {
     pub limiter: security::LoginLimiter,
     pub metrics: metrics::Metrics,
     pub config: ServerConfig,
+    pub consult_maps: consult::MapCache,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -62,6 +64,7 @@ impl AppState {
             limiter: security::LoginLimiter::default(),
             metrics: metrics::Metrics::default(),
             config,
+            consult_maps: consult::MapCache::default(),
         })
     }
 }
@@ -84,7 +87,16 @@ pub fn router(state: SharedState) -> Router {
         .route("/lang/{code}", get(pages::switch_language))
         .route("/watch", get(pages::capability))
         .route("/chamber", get(pages::capability))
-        .route("/consult", get(pages::capability))
+        .route("/consult", get(consult::list).post(consult::create))
+        .route("/consult/{id}", get(consult::participate))
+        .route("/consult/{id}/vote", post(consult::vote))
+        .route("/consult/{id}/statements", post(consult::submit_statement))
+        .route("/consult/{id}/moderate", post(consult::moderate))
+        .route("/consult/{id}/map", get(consult::map))
+        .route("/c/{token}", get(consult::join))
+        .route("/api/v1/consult/join", post(consult::api_join))
+        .route("/api/v1/consult/{id}/votes", post(consult::api_vote))
+        .route("/api/v1/consult/{id}/analysis", get(consult::api_analysis))
         .route("/library", get(pages::capability))
         .route("/static/chamber.css", get(pages::stylesheet))
         .route("/health", get(pages::health))

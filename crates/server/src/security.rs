@@ -35,7 +35,11 @@ pub async fn csrf_layer(
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let has_session_cookie = auth::cookie(&parts.headers, auth::SESSION_COOKIE).is_some();
     let token_only = ctx.via_token && !has_session_cookie;
-    let body = if safe || token_only {
+    // A program calling the API with no cookies at all carries no ambient credentials a
+    // forged cross-site request could borrow; pages always need the token.
+    let api_without_cookies =
+        parts.uri.path().starts_with("/api/") && !parts.headers.contains_key(header::COOKIE);
+    let body = if safe || token_only || api_without_cookies {
         body
     } else {
         if cross_origin(&parts) {

@@ -9,6 +9,7 @@
 //! - Queries are portable SQL with `$n` placeholders, each used once and in order.
 
 mod migrations;
+pub mod consult;
 pub mod testing;
 
 use chamber_core::audit::{self, AuditDraft, AuditEntry, ChainBreak, Head};
@@ -41,6 +42,8 @@ pub enum StoreError {
     UsernameTaken(String),
     #[error("no such account")]
     NoSuchUser,
+    #[error("no such {0}")]
+    NotFound(&'static str),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

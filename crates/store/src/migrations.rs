@@ -59,4 +59,54 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash)
     VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000')
 "#,
+),
+(
+    2,
+    "consultations: statements, participants, votes and their history",
+    r#"
+CREATE TABLE consultations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    join_token TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    closed_at TEXT
+);
+CREATE TABLE consultation_statements (
+    consultation_id TEXT NOT NULL REFERENCES consultations(id),
+    number BIGINT NOT NULL,
+    body TEXT NOT NULL,
+    author BIGINT,
+    moderation BIGINT NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, number)
+);
+CREATE TABLE consultation_participants (
+    consultation_id TEXT NOT NULL REFERENCES consultations(id),
+    number BIGINT NOT NULL,
+    user_id TEXT REFERENCES users(id),
+    secret_hash TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, number)
+);
+CREATE UNIQUE INDEX consultation_participants_user ON consultation_participants(consultation_id, user_id);
+CREATE TABLE consultation_votes (
+    consultation_id TEXT NOT NULL,
+    participant BIGINT NOT NULL,
+    statement BIGINT NOT NULL,
+    vote BIGINT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, participant, statement)
+);
+CREATE TABLE consultation_vote_history (
+    consultation_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    participant BIGINT NOT NULL,
+    statement BIGINT NOT NULL,
+    vote BIGINT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, seq)
+)
+"#,
 )];

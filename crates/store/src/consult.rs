@@ -1,0 +1,461 @@
+//! Consultations in the store: statements (with moderation), participants (accounts or
+//! anonymous link holders), one current vote per participant and statement, and the full vote
+//! history. Every change is an audit entry.
+
+use crate::{Store, StoreError, WriteTx, new_id, new_secret, now, secret_digest};
+use chamber_core::AuditDraft;
+use sqlx::Row;
+
+/// A consultation as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Consultation {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// The secret of the anonymous participation link.
+    pub join_token: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub closed: bool,
+}
+
+/// A statement participants vote on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Statement {
+    pub number: i64,
+    pub body: String,
+    /// The participant number of its author, when a participant submitted it.
+    pub author: Option<i64>,
+    /// 1 accepted, 0 awaiting moderation, -1 rejected (Pol.is's convention).
+    pub moderation: i64,
+    pub created_at: String,
+}
+
+/// Agree / disagree / pass as stored (Pol.is's +1 / -1 / 0).
+pub fn vote_value(vote: &str) -> Option<i64> {
+    match vote {
+        "agree" => Some(1),
+        "disagree" => Some(-1),
+        "pass" => Some(0),
+        _ => None,
+    }
+}
+
+fn consultation_from_row(row: &sqlx::any::AnyRow) -> Result<Consultation, StoreError> {
+    let closed: Option<String> = row.try_get("closed_at")?;
+    Ok(Consultation {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        join_token: row.try_get("join_token")?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+        closed: closed.is_some(),
+    })
+}
+
+impl Store {
+    pub async fn create_consultation(
+        &self,
+        actor: &str,
+        title: &str,
+        description: &str,
+    ) -> Result<Consultation, StoreError> {
+        let c = Consultation {
+            id: new_id(),
+            title: title.to_string(),
+            description: description.to_string(),
+            join_token: new_secret(),
+            created_by: actor.to_string(),
+            created_at: now(),
+            closed: false,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO consultations (id, title, description, join_token, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&c.id)
+        .bind(&c.title)
+        .bind(&c.description)
+        .bind(&c.join_token)
+        .bind(&c.created_by)
+        .bind(&c.created_at)
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            AuditDraft::new(actor, "consult.create", &c.id)
+                .after(&serde_json::json!({"title": c.title, "description": c.description})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    pub async fn list_consultations(&self) -> Result<Vec<Consultation>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, title, description, join_token, created_by, created_at, closed_at \
+             FROM consultations ORDER BY created_at DESC, id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(consultation_from_row).collect()
+    }
+
+    pub async fn consultation(&self, id: &str) -> Result<Option<Consultation>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, title, description, join_token, created_by, created_at, closed_at \
+             FROM consultations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(consultation_from_row).transpose()
+    }
+
+    pub async fn consultation_by_join_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<Consultation>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, title, description, join_token, created_by, created_at, closed_at \
+             FROM consultations WHERE join_token = $1",
+        )
+        .bind(token)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(consultation_from_row).transpose()
+    }
+
+    /// Add a statement; returns its number. Organisers' statements are accepted
+    /// (`moderation` 1), participants' await moderation (0).
+    pub async fn add_statement(
+        &self,
+        actor: &str,
+        consultation: &str,
+        body: &str,
+        author: Option<i64>,
+        moderation: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let number: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), -1) + 1 FROM consultation_statements \
+             WHERE consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(tx.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO consultation_statements (consultation_id, number, body, author, \
+             moderation, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(consultation)
+        .bind(number)
+        .bind(body)
+        .bind(author)
+        .bind(moderation)
+        .bind(now())
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            AuditDraft::new(actor, "consult.statement", format!("{consultation}/{number}"))
+                .after(&serde_json::json!({"body": body, "moderation": moderation})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    pub async fn moderate_statement(
+        &self,
+        actor: &str,
+        consultation: &str,
+        number: i64,
+        moderation: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE consultation_statements SET moderation = $1 \
+             WHERE consultation_id = $2 AND number = $3",
+        )
+        .bind(moderation)
+        .bind(consultation)
+        .bind(number)
+        .execute(tx.conn())
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::NotFound("statement"));
+        }
+        tx.record(
+            AuditDraft::new(actor, "consult.moderate", format!("{consultation}/{number}"))
+                .after(&serde_json::json!({"moderation": moderation})),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn statements(&self, consultation: &str) -> Result<Vec<Statement>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, body, author, moderation, created_at FROM consultation_statements \
+             WHERE consultation_id = $1 ORDER BY number",
+        )
+        .bind(consultation)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Statement {
+                    number: row.try_get("number")?,
+                    body: row.try_get("body")?,
+                    author: row.try_get("author")?,
+                    moderation: row.try_get("moderation")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn next_participant_number(
+        tx: &mut WriteTx<'_>,
+        consultation: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), -1) + 1 FROM consultation_participants \
+             WHERE consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(tx.conn())
+        .await?)
+    }
+
+    /// The participant number of a signed-in account, created on first use.
+    pub async fn participant_for_user(
+        &self,
+        consultation: &str,
+        user_id: &str,
+    ) -> Result<i64, StoreError> {
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT number FROM consultation_participants \
+             WHERE consultation_id = $1 AND user_id = $2",
+        )
+        .bind(consultation)
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(n) = existing {
+            return Ok(n);
+        }
+        let mut tx = self.begin_write().await?;
+        let again: Option<i64> = sqlx::query_scalar(
+            "SELECT number FROM consultation_participants \
+             WHERE consultation_id = $1 AND user_id = $2",
+        )
+        .bind(consultation)
+        .bind(user_id)
+        .fetch_optional(tx.conn())
+        .await?;
+        if let Some(n) = again {
+            return Ok(n);
+        }
+        let number = Self::next_participant_number(&mut tx, consultation).await?;
+        sqlx::query(
+            "INSERT INTO consultation_participants (consultation_id, number, user_id, \
+             created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(consultation)
+        .bind(number)
+        .bind(user_id)
+        .bind(now())
+        .execute(tx.conn())
+        .await?;
+        tx.record(AuditDraft::new(
+            user_id,
+            "consult.join",
+            format!("{consultation}/p{number}"),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    /// A new anonymous participant; returns its number and the secret for its cookie.
+    pub async fn anonymous_participant(
+        &self,
+        consultation: &str,
+    ) -> Result<(i64, String), StoreError> {
+        let secret = new_secret();
+        let mut tx = self.begin_write().await?;
+        let number = Self::next_participant_number(&mut tx, consultation).await?;
+        sqlx::query(
+            "INSERT INTO consultation_participants (consultation_id, number, secret_hash, \
+             created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(consultation)
+        .bind(number)
+        .bind(secret_digest(&secret))
+        .bind(now())
+        .execute(tx.conn())
+        .await?;
+        tx.record(AuditDraft::new(
+            "anonymous",
+            "consult.join",
+            format!("{consultation}/p{number}"),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok((number, secret))
+    }
+
+    pub async fn participant_by_secret(
+        &self,
+        consultation: &str,
+        secret: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT number FROM consultation_participants \
+             WHERE consultation_id = $1 AND secret_hash = $2",
+        )
+        .bind(consultation)
+        .bind(secret_digest(secret))
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Record a vote (agree 1, disagree -1, pass 0): the current vote is replaced, the history
+    /// keeps every vote. Fails with `NotFound` unless the statement exists and was accepted.
+    pub async fn cast_vote(
+        &self,
+        actor: &str,
+        consultation: &str,
+        participant: i64,
+        statement: i64,
+        vote: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let moderation: Option<i64> = sqlx::query_scalar(
+            "SELECT moderation FROM consultation_statements \
+             WHERE consultation_id = $1 AND number = $2",
+        )
+        .bind(consultation)
+        .bind(statement)
+        .fetch_optional(tx.conn())
+        .await?;
+        if !matches!(moderation, Some(m) if m > 0) {
+            return Err(StoreError::NotFound("statement"));
+        }
+        let at = now();
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM consultation_vote_history \
+             WHERE consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(tx.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO consultation_vote_history (consultation_id, seq, participant, \
+             statement, vote, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(consultation)
+        .bind(seq)
+        .bind(participant)
+        .bind(statement)
+        .bind(vote)
+        .bind(&at)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO consultation_votes (consultation_id, participant, statement, vote, at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consultation_id, participant, statement) \
+             DO UPDATE SET vote = excluded.vote, at = excluded.at",
+        )
+        .bind(consultation)
+        .bind(participant)
+        .bind(statement)
+        .bind(vote)
+        .bind(&at)
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            AuditDraft::new(actor, "consult.vote", format!("{consultation}/p{participant}"))
+                .after(&serde_json::json!({"statement": statement, "vote": vote})),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Every current vote: (participant, statement, vote).
+    pub async fn current_votes(
+        &self,
+        consultation: &str,
+    ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT participant, statement, vote FROM consultation_votes \
+             WHERE consultation_id = $1 ORDER BY participant, statement",
+        )
+        .bind(consultation)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
+    /// How many votes were ever cast (the history's length): a version for caches.
+    pub async fn vote_history_len(&self, consultation: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM consultation_vote_history WHERE consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// The vote history of one participant, oldest first: (statement, vote, at).
+    pub async fn vote_history(
+        &self,
+        consultation: &str,
+        participant: i64,
+    ) -> Result<Vec<(i64, i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT statement, vote, at FROM consultation_vote_history \
+             WHERE consultation_id = $1 AND participant = $2 ORDER BY seq",
+        )
+        .bind(consultation)
+        .bind(participant)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
+    /// The next accepted statement this participant has not voted on, in order (statements
+    /// awaiting moderation are shown to nobody).
+    pub async fn next_statement(
+        &self,
+        consultation: &str,
+        participant: i64,
+    ) -> Result<Option<Statement>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.number, s.body, s.author, s.moderation, s.created_at \
+             FROM consultation_statements s WHERE s.consultation_id = $1 AND s.moderation > 0 \
+             AND NOT EXISTS (SELECT 1 FROM consultation_votes v WHERE v.consultation_id = \
+             s.consultation_id AND v.statement = s.number AND v.participant = $2) \
+             ORDER BY s.number LIMIT 1",
+        )
+        .bind(consultation)
+        .bind(participant)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(Statement {
+                number: row.try_get("number")?,
+                body: row.try_get("body")?,
+                author: row.try_get("author")?,
+                moderation: row.try_get("moderation")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
+}
