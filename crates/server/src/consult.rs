@@ -493,6 +493,57 @@ fn api_error(status: StatusCode, message: &str) -> Response {
 }
 
 #[derive(Deserialize)]
+pub struct ApiNewConsultation {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    statements: Vec<String>,
+}
+
+/// `POST /api/v1/consult {"title", "description", "statements": [...]}` (organisers) →
+/// `{"id", "join_token"}`.
+pub async fn api_create(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    body: Result<Json<ApiNewConsultation>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Some(user) = ctx.user.clone() else {
+        return api_error(StatusCode::UNAUTHORIZED, "sign in or send an API token");
+    };
+    if !permissions::may_organise_consultation(user.role) {
+        return api_error(StatusCode::FORBIDDEN, "administrators and mediators only");
+    }
+    let Ok(Json(new)) = body else {
+        return api_error(StatusCode::UNPROCESSABLE_ENTITY, "expected {\"title\": …}");
+    };
+    let title = new.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return api_error(StatusCode::UNPROCESSABLE_ENTITY, "title: 1 to 200 characters");
+    }
+    if let Some(bad) = new.statements.iter().position(|s| s.trim().is_empty() || s.chars().count() > 1000) {
+        return api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("statements[{bad}]: 1 to 1000 characters"),
+        );
+    }
+    let c = match state.store.create_consultation(&user.id, title, new.description.trim()).await {
+        Ok(c) => c,
+        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    for s in &new.statements {
+        if let Err(e) = state.store.add_statement(&user.id, &c.id, s.trim(), None, 1).await {
+            return api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+        }
+    }
+    (
+        StatusCode::CREATED,
+        Json(json!({"id": c.id, "join_token": c.join_token})),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
 pub struct ApiJoin {
     token: String,
 }

@@ -94,6 +94,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/consult/{id}/moderate", post(consult::moderate))
         .route("/consult/{id}/map", get(consult::map))
         .route("/c/{token}", get(consult::join))
+        .route("/api/v1/consult", post(consult::api_create))
         .route("/api/v1/consult/join", post(consult::api_join))
         .route("/api/v1/consult/{id}/votes", post(consult::api_vote))
         .route("/api/v1/consult/{id}/analysis", get(consult::api_analysis))
