@@ -174,6 +174,9 @@ impl Acc {
     }
 }
 
+/// Real AKN4UN documents nest a few dozen elements deep; deeper input is rejected.
+const MAX_DEPTH: usize = 512;
+
 /// Parse an AKN4UN XML document.
 pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
     let mut acc = Acc {
@@ -386,6 +389,12 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                     _ => {}
                 }
                 if !is_empty {
+                    if names.len() >= MAX_DEPTH {
+                        return Err(xml_error(
+                            reader.buffer_position(),
+                            format!("elements nested deeper than {MAX_DEPTH}"),
+                        ));
+                    }
                     names.push(name);
                     targets.push(target);
                 } else if name == "attachment" {

@@ -250,8 +250,21 @@ fn citation_date(text: &str, start: usize, end: usize) -> Option<String> {
     None
 }
 
-fn overlaps(spans: &[(usize, usize)], s: usize, e: usize) -> bool {
-    spans.iter().any(|&(a, b)| s < b && a < e)
+/// Byte spans already taken by a citation (start → end), for overlap checks in O(log n).
+#[derive(Default)]
+struct Spans(std::collections::BTreeMap<usize, usize>);
+
+impl Spans {
+    fn push(&mut self, (s, e): (usize, usize)) {
+        let end = self.0.entry(s).or_insert(e);
+        *end = (*end).max(e);
+    }
+}
+
+fn overlaps(spans: &Spans, s: usize, e: usize) -> bool {
+    // the span starting last before `e` is the only one that can reach past `s`,
+    // unless an earlier, longer span does: check the few nearest ones.
+    spans.0.range(..e).rev().take(4).any(|(_, &b)| s < b)
 }
 
 /// Every citation in `text`, labelled with `location` (`preamble 3`, `footnote 1`).
@@ -276,7 +289,7 @@ fn is_list_separator(s: &str) -> bool {
 /// calls its own resolutions just `resolution 2719 (2023)`).
 pub fn extract_for(text: &str, location: &str, organ: Organ) -> Vec<Citation> {
     let mut found: Vec<(usize, Citation)> = Vec::new();
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut spans = Spans::default();
     let push = |found: &mut Vec<(usize, Citation)>,
                 start: usize,
                 kind: CitationKind,

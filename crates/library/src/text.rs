@@ -106,7 +106,8 @@ fn join(buf: &mut String, next: &str) {
     }
     let last = buf.trim_end().chars().next_back();
     let first = next.chars().next();
-    *buf = buf.trim_end().to_string();
+    let keep = buf.trim_end().len();
+    buf.truncate(keep);
     if buf.ends_with('-') && last.is_some_and(|c| c == '-') && !buf.ends_with(" -") {
         // keep the hyphen: UN texts hyphenate real compounds far more than they break words
     } else if !(last.is_some_and(is_cjk) || first.is_some_and(is_cjk) || buf.is_empty()) {
@@ -273,7 +274,10 @@ fn has_terminal_punct(text: &str) -> bool {
 
 fn is_closing(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty() && t.chars().count() < 60 && (dates::is_date_line(t) || PLENARY_RE.is_match(t))
+    !t.is_empty()
+        && t.len() < 240
+        && t.chars().count() < 60
+        && (dates::is_date_line(t) || PLENARY_RE.is_match(t))
 }
 
 /// Parse a resolution from plain text. `lang` overrides language detection.
@@ -557,21 +561,21 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     let mut closing: Vec<String> = Vec::new();
     let mut last_was_preamble = false;
     // Does a preambular paragraph (ending in a comma) follow before any numbered one?
-    let next_is_preamble = |from: usize| -> bool {
-        for it in items.iter().skip(from + 1) {
-            if let Item::Para(p) = it {
-                let p = p.trim();
-                if NUMBERED_RE.is_match(p) || FORMULA_LOOSE_RE.is_match(p) || is_closing(p) {
-                    return false;
-                }
-                if !has_terminal_punct(p) {
-                    continue; // heading
-                }
-                return ends_like_preamble(p);
+    // One backward pass, so that long inputs stay linear.
+    let mut follows_preamble = vec![false; items.len() + 1];
+    let mut state_after = false;
+    for (i, it) in items.iter().enumerate().rev() {
+        follows_preamble[i] = state_after;
+        if let Item::Para(p) = it {
+            let p = p.trim();
+            if NUMBERED_RE.is_match(p) || FORMULA_LOOSE_RE.is_match(p) || is_closing(p) {
+                state_after = false;
+            } else if has_terminal_punct(p) {
+                state_after = ends_like_preamble(p);
             }
         }
-        false
-    };
+    }
+    let next_is_preamble = |from: usize| -> bool { follows_preamble[from] };
     for (idx, item) in items.iter().enumerate() {
         let item = item.clone();
         let text = match item {
@@ -699,7 +703,7 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     let mut from = 0;
     for (marker, text) in footnotes {
         let mut anchor = None;
-        for (idx, (pos, ptext)) in positions.iter().enumerate().skip(from) {
+        for (idx, (pos, ptext)) in positions.iter().enumerate().skip(from).take(400) {
             if contains_marker(ptext, &marker) {
                 anchor = Some(pos.clone());
                 from = idx;

@@ -221,3 +221,55 @@ fn malformed_xml_error_names_line_and_column() {
     let unclosed = "<akomaNtoso>\n<statement>\n";
     assert!(matches!(parse_akn(unclosed), Err(ParseError::Xml { .. })));
 }
+
+/// Large pathological inputs stay fast (no quadratic paths): each parses in well under a few
+/// seconds even in a debug build.
+#[test]
+fn large_inputs_stay_linear() {
+    let many_numbers = format!(
+        "A/RES/1/2\n\nThe General Assembly,\n\nRecalling {},\n",
+        "1/2 ".repeat(100_000)
+    );
+    let many_headings = format!(
+        "A/RES/1/2\n\nThe General Assembly,\n\n{}",
+        "heading line\n".repeat(50_000)
+    );
+    let pdf_wrapped = format!(
+        "*2500001*\n A/RES/1/2\n 大会， \n 回顾{}",
+        "续行文字，\n".repeat(100_000)
+    );
+    let many_footnotes = format!(
+        "A/RES/1/2\n\nThe General Assembly,\n\n{}__________________\n{}",
+        "Recalling text,\n\n".repeat(5_000),
+        (1..20_000)
+            .map(|i| format!("{i}\tnote {i}\n"))
+            .collect::<String>()
+    );
+    let deep_xml = format!(
+        "<akomaNtoso>{}{}</akomaNtoso>",
+        "<p>".repeat(50_000),
+        "</p>".repeat(50_000)
+    );
+    for (name, input) in [
+        ("numbers", many_numbers),
+        ("headings", many_headings),
+        ("pdf", pdf_wrapped),
+        ("footnotes", many_footnotes),
+        ("deep xml", deep_xml),
+    ] {
+        let t = std::time::Instant::now();
+        let result = parse_str(&input, None);
+        if name == "deep xml" {
+            assert!(
+                matches!(&result, Err(ParseError::Xml { message, .. }) if message.contains("nested")),
+                "{result:?}"
+            );
+        }
+        let took = t.elapsed();
+        println!("{name}: {} bytes in {took:?}", input.len());
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{name} took {took:?}"
+        );
+    }
+}
