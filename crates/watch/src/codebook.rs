@@ -24,13 +24,16 @@ pub struct CameoCode {
 
 /// All tables, parsed once.
 pub struct Codebooks {
-    cameo: HashMap<&'static str, CameoCode>,
-    iso3: HashMap<&'static str, &'static str>,
-    fips: HashMap<&'static str, &'static str>,
-    isonum: HashMap<u32, &'static str>,
-    gw: HashMap<u32, &'static str>,
-    names: HashMap<String, &'static str>,
+    cameo: Map<&'static str, CameoCode>,
+    iso3: Map<&'static str, &'static str>,
+    fips: Map<&'static str, &'static str>,
+    isonum: Map<u32, &'static str>,
+    gw: Map<u32, &'static str>,
+    names: Map<String, &'static str>,
 }
+
+/// Lookups run once per field per row: a fast hasher for short keys.
+type Map<K, V> = HashMap<K, V, crate::store::FastBuild>;
 
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
@@ -43,7 +46,7 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
 pub fn codebooks() -> &'static Codebooks {
     static CB: OnceLock<Codebooks> = OnceLock::new();
     CB.get_or_init(|| {
-        let mut cameo = HashMap::new();
+        let mut cameo = Map::default();
         for r in rows(CAMEO_EVENTS) {
             let c = CameoCode {
                 code: r[0],
@@ -57,11 +60,11 @@ pub fn codebooks() -> &'static Codebooks {
             cameo.insert(r[0], c);
         }
         let (mut iso3, mut fips, mut isonum, mut gw, mut names) = (
-            HashMap::new(),
-            HashMap::new(),
-            HashMap::new(),
-            HashMap::new(),
-            HashMap::new(),
+            Map::default(),
+            Map::default(),
+            Map::default(),
+            Map::default(),
+            Map::default(),
         );
         for r in rows(COUNTRIES) {
             let code = r[0];

@@ -122,6 +122,9 @@ impl IngestOutcome {
 #[derive(Default, Clone, Copy)]
 pub struct FastHasher(u64);
 
+/// `BuildHasher` of [`FastHasher`].
+pub type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
+
 impl std::hash::Hasher for FastHasher {
     fn finish(&self) -> u64 {
         self.0
@@ -134,12 +137,16 @@ impl std::hash::Hasher for FastHasher {
     fn write_u64(&mut self, v: u64) {
         self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(v as u64);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
     fn write_i32(&mut self, v: i32) {
         self.write_u64(v as u32 as u64);
     }
 }
-
-type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
 
 /// Daily per-country sums of one month: (country, day) → sums.
 type MonthRollup = HashMap<([u8; 3], i32), Rollup, FastBuild>;
@@ -203,8 +210,8 @@ impl IdSet {
 /// What one worker leaves behind: its month files and rollups, and per-file outcomes.
 #[derive(Default)]
 struct WorkerOut {
-    months: HashMap<i32, MonthWriter>,
-    rollups: HashMap<i32, MonthRollup>,
+    months: HashMap<i32, MonthWriter, FastBuild>,
+    rollups: HashMap<i32, MonthRollup, FastBuild>,
     files: Vec<(usize, FileOutcome)>,
     error: Option<String>,
     /// The bad row that stopped a strict run.
