@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 /// One record: its 1-based starting line and its fields.
+#[derive(Clone)]
 pub(crate) struct Record<'a> {
     pub line: usize,
     pub fields: Vec<Cow<'a, str>>,
@@ -17,7 +18,7 @@ pub(crate) struct Record<'a> {
 pub(crate) fn parse<'a>(path: &Path, text: &'a str) -> Result<Vec<Record<'a>>> {
     let mut records = Vec::new();
     parse_with(path, text, |r| {
-        records.push(r);
+        records.push(r.clone());
         Ok(())
     })?;
     Ok(records)
@@ -27,13 +28,17 @@ pub(crate) fn parse<'a>(path: &Path, text: &'a str) -> Result<Vec<Record<'a>>> {
 pub(crate) fn parse_with<'a>(
     path: &Path,
     text: &'a str,
-    mut f: impl FnMut(Record<'a>) -> Result<()>,
+    mut f: impl FnMut(&Record<'a>) -> Result<()>,
 ) -> Result<()> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     let mut line = 1usize;
-    let mut width = 0usize;
+    // One record buffer reused for every line: no allocation per row on the fast path.
+    let mut rec = Record {
+        line: 0,
+        fields: Vec::new(),
+    };
     while pos < bytes.len() {
         let end = bytes[pos..]
             .iter()
@@ -44,24 +49,26 @@ pub(crate) fn parse_with<'a>(
         if !raw.contains('"') {
             if !raw.is_empty() {
                 // Split on the ASCII comma byte by byte (slicing at ASCII boundaries keeps UTF-8 valid).
-                let mut fields = Vec::with_capacity(width);
+                rec.line = line;
+                rec.fields.clear();
                 let mut a = 0usize;
                 for (i, &b) in raw.as_bytes().iter().enumerate() {
                     if b == b',' {
-                        fields.push(Cow::Borrowed(&raw[a..i]));
+                        rec.fields.push(Cow::Borrowed(&raw[a..i]));
                         a = i + 1;
                     }
                 }
-                fields.push(Cow::Borrowed(&raw[a..]));
-                width = fields.len();
-                f(Record { line, fields })?;
+                rec.fields.push(Cow::Borrowed(&raw[a..]));
+                f(&rec)?;
             }
             pos = end + 1;
             line += 1;
             continue;
         }
         let (fields, next, lines) = parse_quoted(path, text, pos, line)?;
-        f(Record { line, fields })?;
+        rec.line = line;
+        rec.fields = fields;
+        f(&rec)?;
         pos = next;
         line += lines;
     }
@@ -139,8 +146,8 @@ fn parse_quoted<'a>(
 /// An empty file is an error naming the file.
 pub(crate) fn read_with<H>(
     path: &Path,
-    header: impl FnOnce(Record) -> Result<H>,
-    mut row: impl FnMut(&H, Record) -> Result<()>,
+    header: impl FnOnce(&Record) -> Result<H>,
+    mut row: impl FnMut(&H, &Record) -> Result<()>,
 ) -> Result<H> {
     let text = std::fs::read_to_string(path).map_err(|source| ConsultError::Io {
         path: path.to_path_buf(),

@@ -81,9 +81,9 @@ pub fn reference_groups(dir: &Path) -> Result<BTreeMap<ParticipantId, Option<u64
             Ok((col("participant")?, col("group-id")?))
         },
         |&(pc, gc), rec| {
-            let pid = get(&rec, pc, "participant")?
+            let pid = get(rec, pc, "participant")?
                 .ok_or_else(|| ConsultError::bad(&path, rec.line, "participant", "empty"))?;
-            out.insert(pid, get(&rec, gc, "group-id")?);
+            out.insert(pid, get(rec, gc, "group-id")?);
             Ok(())
         },
     )?;

@@ -20,13 +20,20 @@ impl VoteMatrix {
     /// Build the matrix from the current votes of an export.
     pub fn from_export(export: &Export) -> Self {
         let max_tid = export.votes.keys().map(|k| k.1).max().unwrap_or(0);
-        let comments: Vec<CommentId> = if max_tid < 4 * export.votes.len() as u64 + 1024 {
-            // Dense ids (the usual case): mark them in a bitmap instead of sorting every vote.
+        let dense = max_tid < 4 * export.votes.len() as u64 + 1024;
+        // Dense ids (the usual case): column of each id by direct lookup.
+        let mut column_of: Vec<u32> = Vec::new();
+        let comments: Vec<CommentId> = if dense {
             let mut seen = vec![false; max_tid as usize + 1];
             for &(_, tid) in export.votes.keys() {
                 seen[tid as usize] = true;
             }
-            (0..=max_tid).filter(|&t| seen[t as usize]).collect()
+            column_of = vec![u32::MAX; max_tid as usize + 1];
+            let ids: Vec<CommentId> = (0..=max_tid).filter(|&t| seen[t as usize]).collect();
+            for (j, &t) in ids.iter().enumerate() {
+                column_of[t as usize] = j as u32;
+            }
+            ids
         } else {
             let mut c: Vec<CommentId> = export.votes.keys().map(|&(_, tid)| tid).collect();
             c.sort_unstable();
@@ -50,9 +57,13 @@ impl VoteMatrix {
                 participants.push(pid);
                 rows.push(Vec::new());
             }
-            let j = comments
-                .binary_search(&tid)
-                .expect("every voted comment is a column") as u32;
+            let j = if dense {
+                column_of[tid as usize]
+            } else {
+                comments
+                    .binary_search(&tid)
+                    .expect("every voted comment is a column") as u32
+            };
             rows.last_mut()
                 .expect("row pushed above")
                 .push((j, vote.value()));

@@ -167,7 +167,7 @@ pub fn read_comments(path: &Path) -> Result<BTreeMap<CommentId, Comment>> {
     csv::read_with(
         path,
         |rec| {
-            let h = Header::new(path, &rec);
+            let h = Header::new(path, rec);
             Ok(Cols {
                 id: h.require("comment-id")?,
                 moderated: h.find("moderated"),
@@ -178,8 +178,8 @@ pub fn read_comments(path: &Path) -> Result<BTreeMap<CommentId, Comment>> {
             })
         },
         |c, rec| {
-            c.h.check_width(&rec)?;
-            let id = parse_id(path, &rec, c.id, "comment-id")?;
+            c.h.check_width(rec)?;
+            let id = parse_id(path, rec, c.id, "comment-id")?;
             let moderated = match c.moderated {
                 Some(i) => {
                     let raw = rec.fields[i].trim();
@@ -199,7 +199,7 @@ pub fn read_comments(path: &Path) -> Result<BTreeMap<CommentId, Comment>> {
             };
             let author = match c.author {
                 Some(i) if !rec.fields[i].trim().is_empty() => {
-                    Some(parse_id(path, &rec, i, "author-id")?)
+                    Some(parse_id(path, rec, i, "author-id")?)
                 }
                 _ => None,
             };
@@ -309,7 +309,7 @@ fn read_votes_with(
     csv::read_with(
         path,
         |rec| {
-            let h = Header::new(path, &rec);
+            let h = Header::new(path, rec);
             Ok(Cols {
                 tid: h.require("comment-id")?,
                 pid: h.require("voter-id")?,
@@ -319,9 +319,9 @@ fn read_votes_with(
             })
         },
         |c, rec| {
-            c.h.check_width(&rec)?;
-            let tid = parse_id(path, &rec, c.tid, "comment-id")?;
-            let pid = parse_id(path, &rec, c.pid, "voter-id")?;
+            c.h.check_width(rec)?;
+            let tid = parse_id(path, rec, c.tid, "comment-id")?;
+            let pid = parse_id(path, rec, c.pid, "voter-id")?;
             check_known(comments, path, rec.line, "comment-id", tid)?;
             let raw = &rec.fields[c.vote];
             let vote = Vote::parse(raw).ok_or_else(|| {
@@ -370,7 +370,7 @@ pub fn read_participants_votes(
     csv::read_with(
         path,
         |rec| {
-            let h = Header::new(path, &rec);
+            let h = Header::new(path, rec);
             let pid = h.require("participant")?;
             let mut cols: Vec<(usize, CommentId)> = Vec::new();
             let mut seen = std::collections::BTreeSet::new();
@@ -391,8 +391,8 @@ pub fn read_participants_votes(
             Ok(Cols { h, pid, cols })
         },
         |c, rec| {
-            c.h.check_width(&rec)?;
-            let pid = parse_id(path, &rec, c.pid, "participant")?;
+            c.h.check_width(rec)?;
+            let pid = parse_id(path, rec, c.pid, "participant")?;
             if !pids.insert(pid) {
                 return Err(ConsultError::bad(
                     path,
