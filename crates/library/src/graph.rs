@@ -49,27 +49,15 @@ pub struct CitationGraph {
     edges: BTreeSet<Edge>,
 }
 
-fn sort_key(node: Option<&Node>, key: &str) -> (String, u32, u32, String) {
-    // Chronological: adoption date when known, else session/number from the symbol.
-    let date = node
-        .and_then(|n| n.adoption_date.clone())
-        .unwrap_or_default();
+/// Chronological order of GA symbols: session, then number (`A/RES/50/80 A` → (50, 80)).
+fn sort_key(key: &str) -> (u32, u32, String) {
     let mut nums = key
         .trim_start_matches("A/RES/")
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse::<u32>().ok());
     let s = nums.next().unwrap_or(0);
     let n = nums.next().unwrap_or(0);
-    (
-        if date.is_empty() {
-            format!("{s:04}")
-        } else {
-            date
-        },
-        s,
-        n,
-        key.to_string(),
-    )
+    (s, n, key.to_string())
 }
 
 impl CitationGraph {
@@ -155,9 +143,10 @@ impl CitationGraph {
 
     /// The line of resolutions `symbol` continues, oldest first, ending with `symbol`.
     ///
-    /// A resolution's predecessors are the resolutions cited in its first preambular paragraph
-    /// that cites any ("Recalling its resolutions 50/80 A … and 69/285 … on the permanent
-    /// neutrality of Turkmenistan"); the line follows predecessors known in the set recursively.
+    /// A resolution's predecessors are the resolutions cited in the leading run of consecutive
+    /// preambular paragraphs that cite resolutions ("Recalling its resolutions 50/80 A … and
+    /// 69/285 … on the permanent neutrality of Turkmenistan", "Recalling also …"); the line
+    /// follows predecessors known in the set recursively and is ordered by session and number.
     pub fn lineage(&self, symbol: &str) -> Vec<String> {
         let start = node_key(symbol);
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -171,7 +160,7 @@ impl CitationGraph {
             }
         }
         let mut line: Vec<String> = seen.into_iter().collect();
-        line.sort_by_key(|k| sort_key(self.nodes.get(k), k));
+        line.sort_by_key(|k| sort_key(k));
         // the start is the newest by construction; keep it last even if dates are missing
         line.retain(|k| *k != start);
         line.push(start);
@@ -188,23 +177,27 @@ impl CitationGraph {
                     && e.location.starts_with("preamble ")
             })
             .collect();
-        let first = res
-            .iter()
-            .filter_map(|e| {
-                e.location
-                    .trim_start_matches("preamble ")
-                    .parse::<usize>()
-                    .ok()
-            })
-            .min();
-        match first {
-            Some(n) => res
-                .iter()
-                .filter(|e| e.location == format!("preamble {n}"))
-                .map(|e| e.to.clone())
-                .collect(),
-            None => Vec::new(),
+        let para = |e: &Edge| {
+            e.location
+                .trim_start_matches("preamble ")
+                .parse::<usize>()
+                .unwrap_or(usize::MAX)
+        };
+        let citing: BTreeSet<usize> = res.iter().map(|e| para(e)).collect();
+        // The leading run of consecutive preambular paragraphs that cite resolutions
+        // ("Recalling its resolutions …", "Recalling also …").
+        let mut run = BTreeSet::new();
+        if let Some(&first) = citing.iter().next() {
+            let mut n = first;
+            while citing.contains(&n) {
+                run.insert(n);
+                n += 1;
+            }
         }
+        res.iter()
+            .filter(|e| run.contains(&para(e)))
+            .map(|e| e.to.clone())
+            .collect()
     }
 }
 
