@@ -402,6 +402,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
         std::sync::Arc::new(store),
         chamber_server::ServerConfig {
             public_url: config.public_url.clone(),
+            watch_store: Some(config.data.join("watch")),
         },
     );
     chamber_server::serve(listener, state)

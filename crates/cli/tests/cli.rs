@@ -303,13 +303,20 @@ fn configuration_comes_from_flags_then_environment_then_file() {
 #[test]
 fn the_capabilities_are_mounted_under_one_binary() {
     let cwd = temp_dir("mounted");
-    for (cap, sub) in [("watch", "ingest"), ("consult", "analyze"), ("library", "parse")] {
+    for (cap, sub) in [
+        ("watch", "ingest"),
+        ("consult", "analyze"),
+        ("library", "parse"),
+    ] {
         let out = run(chamber(&cwd).args([cap, "--help"]));
         assert_eq!(out.status.code(), Some(0), "{cap}: {}", text(&out.stderr));
         assert!(text(&out.stdout).contains(sub), "{cap} --help lists {sub}");
     }
     let seed = chamber_testkit::require_shared!("seed/A-RES-79-274.zh.pdf-text.txt");
-    let out = run(chamber(&cwd).args(["library", "parse"]).arg(&seed).arg("--json"));
+    let out = run(chamber(&cwd)
+        .args(["library", "parse"])
+        .arg(&seed)
+        .arg("--json"));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["symbol"], "A/RES/79/274");

@@ -21,7 +21,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let base = args.get(1).expect("BASE_URL").trim_end_matches('/').to_string();
+    let base = args
+        .get(1)
+        .expect("BASE_URL")
+        .trim_end_matches('/')
+        .to_string();
     assert!(
         base.starts_with("http://127.") || base.starts_with("http://localhost"),
         "loopback only"
@@ -56,7 +60,8 @@ async fn main() {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for v in 0..voters {
-        let (http, base, id, join_token) = (http.clone(), base.clone(), id.clone(), join_token.clone());
+        let (http, base, id, join_token) =
+            (http.clone(), base.clone(), id.clone(), join_token.clone());
         let (latencies, failures) = (latencies.clone(), failures.clone());
         tasks.push(tokio::spawn(async move {
             // Spread the joins over the first seconds, as people arrive.
@@ -134,7 +139,10 @@ async fn main() {
         percentile(&lat, 0.99),
         lat.last().copied().unwrap_or(f64::NAN)
     );
-    println!("stored votes: {stored_votes} (every acknowledged vote stored: {})", stored_votes == lat.len());
+    println!(
+        "stored votes: {stored_votes} (every acknowledged vote stored: {})",
+        stored_votes == lat.len()
+    );
     if stored_votes != lat.len() {
         std::process::exit(1);
     }

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chamber_consult::polis::VoteSource;
 use chamber_consult::{Comment, Export, Options, Vote};
 use chamber_core::permissions;
-use chamber_store::consult::{Consultation, Statement, vote_value};
 use chamber_store::StoreError;
+use chamber_store::consult::{Consultation, Statement, vote_value};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -33,7 +33,12 @@ fn participant_cookie(id: &str) -> String {
 
 fn internal(state: &SharedState, ctx: &Ctx, e: StoreError) -> Response {
     tracing::error!("consult store error: {e}");
-    error_page(state, ctx, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    error_page(
+        state,
+        ctx,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error-internal",
+    )
 }
 
 fn may_organise(ctx: &Ctx) -> bool {
@@ -73,7 +78,12 @@ async fn voter(
 async fn load(state: &SharedState, ctx: &Ctx, id: &str) -> Result<Consultation, Response> {
     match state.store.consultation(id).await {
         Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found")),
+        Ok(None) => Err(error_page(
+            state,
+            ctx,
+            StatusCode::NOT_FOUND,
+            "error-not-found",
+        )),
         Err(e) => Err(internal(state, ctx, e)),
     }
 }
@@ -110,9 +120,13 @@ pub async fn create(
         return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden");
     };
     let title = form.title.trim();
-    if title.is_empty() || title.chars().count() > 200 || form.description.chars().count() > 2000
-    {
-        return error_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, "error-not-found");
+    if title.is_empty() || title.chars().count() > 200 || form.description.chars().count() > 2000 {
+        return error_page(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-not-found",
+        );
     }
     match state
         .store
@@ -243,7 +257,12 @@ pub async fn vote(
         Err(e) => return internal(&state, &ctx, e),
     };
     let Some(value) = vote_value(&form.vote) else {
-        return error_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, "error-not-found");
+        return error_page(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-not-found",
+        );
     };
     match state
         .store
@@ -281,7 +300,12 @@ pub async fn submit_statement(
     };
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > 1000 {
-        return error_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, "error-not-found");
+        return error_page(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-not-found",
+        );
     }
     let organise = may_organise(&ctx);
     let moderation = if organise { 1 } else { 0 };
@@ -318,7 +342,14 @@ pub async fn moderate(
     let value = match form.decision.as_str() {
         "accept" => 1,
         "reject" => -1,
-        _ => return error_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, "error-not-found"),
+        _ => {
+            return error_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-not-found",
+            );
+        }
     };
     match state
         .store
@@ -415,7 +446,11 @@ fn map_view(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Value {
         max_y = max_y.max(*y);
     }
     let scale = |v: f64, lo: f64, hi: f64| {
-        if hi > lo { 20.0 + 380.0 * (v - lo) / (hi - lo) } else { 210.0 }
+        if hi > lo {
+            20.0 + 380.0 * (v - lo) / (hi - lo)
+        } else {
+            210.0
+        }
     };
     let points: Vec<Value> = analysis
         .pca
@@ -519,20 +554,35 @@ pub async fn api_create(
     };
     let title = new.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        return api_error(StatusCode::UNPROCESSABLE_ENTITY, "title: 1 to 200 characters");
+        return api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "title: 1 to 200 characters",
+        );
     }
-    if let Some(bad) = new.statements.iter().position(|s| s.trim().is_empty() || s.chars().count() > 1000) {
+    if let Some(bad) = new
+        .statements
+        .iter()
+        .position(|s| s.trim().is_empty() || s.chars().count() > 1000)
+    {
         return api_error(
             StatusCode::UNPROCESSABLE_ENTITY,
             &format!("statements[{bad}]: 1 to 1000 characters"),
         );
     }
-    let c = match state.store.create_consultation(&user.id, title, new.description.trim()).await {
+    let c = match state
+        .store
+        .create_consultation(&user.id, title, new.description.trim())
+        .await
+    {
         Ok(c) => c,
         Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     };
     for s in &new.statements {
-        if let Err(e) = state.store.add_statement(&user.id, &c.id, s.trim(), None, 1).await {
+        if let Err(e) = state
+            .store
+            .add_statement(&user.id, &c.id, s.trim(), None, 1)
+            .await
+        {
             return api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
         }
     }
@@ -555,7 +605,10 @@ pub async fn api_join(
     body: Result<Json<ApiJoin>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(join)) = body else {
-        return api_error(StatusCode::UNPROCESSABLE_ENTITY, "expected {\"token\": \"…\"}");
+        return api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expected {\"token\": \"…\"}",
+        );
     };
     match state.store.consultation_by_join_token(&join.token).await {
         Ok(Some(c)) => match state.store.anonymous_participant(&c.id).await {
@@ -607,7 +660,10 @@ pub async fn api_vote(
         Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     };
     let Some(value) = vote_value(&v.vote) else {
-        return api_error(StatusCode::UNPROCESSABLE_ENTITY, "vote: agree, disagree or pass");
+        return api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "vote: agree, disagree or pass",
+        );
     };
     match state
         .store

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod pages;
 pub mod render;
 pub mod security;
+pub mod watch;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -31,6 +32,8 @@ pub struct ServerConfig {
     /// The address people use to reach Chamber (`https://chamber.example`); links printed for
     /// them start with it. Cookies are marked `Secure` when it starts with `https://`.
     pub public_url: Option<String>,
+    /// The watch (early-warning) event store the Watch page reads.
+    pub watch_store: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -85,7 +88,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/admin/users", post(pages::admin_create_user))
         .route("/admin/tokens", post(pages::admin_issue_token))
         .route("/lang/{code}", get(pages::switch_language))
-        .route("/watch", get(pages::capability))
+        .route("/watch", get(watch::page_handler))
         .route("/chamber", get(pages::capability))
         .route("/consult", get(consult::list).post(consult::create))
         .route("/consult/{id}", get(consult::participate))

@@ -70,7 +70,10 @@ fn signed_in(ctx: &Ctx) -> Result<&User, Response> {
 }
 
 /// Give an anonymous visitor the double-submit CSRF cookie a sign-in form needs.
-pub fn with_pre_session(state: &SharedState, mut ctx: Ctx) -> (Ctx, Option<axum::http::HeaderValue>) {
+pub fn with_pre_session(
+    state: &SharedState,
+    mut ctx: Ctx,
+) -> (Ctx, Option<axum::http::HeaderValue>) {
     if ctx.pre_csrf.is_some() || ctx.session.is_some() {
         return (ctx, None);
     }

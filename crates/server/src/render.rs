@@ -26,9 +26,19 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/capability.html"),
     ),
     ("message.html", include_str!("../templates/message.html")),
-    ("consult_list.html", include_str!("../templates/consult_list.html")),
-    ("consult_vote.html", include_str!("../templates/consult_vote.html")),
-    ("consult_map.html", include_str!("../templates/consult_map.html")),
+    (
+        "consult_list.html",
+        include_str!("../templates/consult_list.html"),
+    ),
+    (
+        "consult_vote.html",
+        include_str!("../templates/consult_vote.html"),
+    ),
+    (
+        "consult_map.html",
+        include_str!("../templates/consult_map.html"),
+    ),
+    ("watch.html", include_str!("../templates/watch.html")),
 ];
 
 /// The template environment. `.html` templates auto-escape everything they print.

@@ -22,9 +22,12 @@ struct Browser<'a> {
     cookies: HashMap<String, String>,
 }
 
-async fn spawn_app(config: ServerConfig) -> TestApp {
+async fn spawn_app(mut config: ServerConfig) -> TestApp {
     let dir = std::env::temp_dir().join(format!("chamber-web-{}", chamber_store::new_id()));
     let store = Arc::new(Store::open_dir(&dir).await.unwrap());
+    if config.watch_store.is_none() {
+        config.watch_store = Some(dir.join("watch"));
+    }
     let state = AppState::new(store.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -301,6 +304,7 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
 async fn cookies_are_secure_behind_https() {
     let app = spawn_app(ServerConfig {
         public_url: Some("https://chamber.example".into()),
+        ..ServerConfig::default()
     })
     .await;
     app.user("amina", Role::Mediator, PW).await;
@@ -801,7 +805,14 @@ async fn a_consultation_runs_from_statements_to_an_opinion_map() {
     org.login("organiser", PW).await;
     let csrf = org.csrf().await;
     let r = org
-        .post("/consult", &[("csrf", &csrf), ("title", "Group of Friends: priorities"), ("description", "What first?")])
+        .post(
+            "/consult",
+            &[
+                ("csrf", &csrf),
+                ("title", "Group of Friends: priorities"),
+                ("description", "What first?"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let id = consultation_id(r.headers()[LOCATION].to_str().unwrap());
@@ -812,14 +823,21 @@ async fn a_consultation_runs_from_statements_to_an_opinion_map() {
         "Sanctions should be lifted first",
     ];
     for s in statements {
-        let r = org.post(&format!("/consult/{id}/statements"), &[("csrf", &csrf), ("body", s)]).await;
+        let r = org
+            .post(
+                &format!("/consult/{id}/statements"),
+                &[("csrf", &csrf), ("body", s)],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     // A delegate may take part but not open consultations.
     let mut delegate = app.browser();
     delegate.login("delegate", PW).await;
     let dcsrf = delegate.csrf().await;
-    let r = delegate.post("/consult", &[("csrf", &dcsrf), ("title", "mine")]).await;
+    let r = delegate
+        .post("/consult", &[("csrf", &dcsrf), ("title", "mine")])
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // An anonymous participant joins through the link and votes one statement at a time.
@@ -831,23 +849,52 @@ async fn a_consultation_runs_from_statements_to_an_opinion_map() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(statements[0]), "{html}");
     let acsrf = csrf_of(&html);
-    let r = anon.post(&format!("/consult/{id}/vote"), &[("statement", "0"), ("vote", "agree")]).await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "a vote without its CSRF token is refused");
     let r = anon
-        .post(&format!("/consult/{id}/vote"), &[("csrf", &acsrf), ("statement", "0"), ("vote", "agree")])
+        .post(
+            &format!("/consult/{id}/vote"),
+            &[("statement", "0"), ("vote", "agree")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a vote without its CSRF token is refused"
+    );
+    let r = anon
+        .post(
+            &format!("/consult/{id}/vote"),
+            &[("csrf", &acsrf), ("statement", "0"), ("vote", "agree")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = anon.get(&format!("/consult/{id}")).await;
     assert!(html.contains(statements[1]) && !html.contains(statements[0]));
     // A participant's statement waits for moderation, then is shown.
     let r = anon
-        .post(&format!("/consult/{id}/statements"), &[("csrf", &acsrf), ("body", "<b>Women must be at the table</b>")])
+        .post(
+            &format!("/consult/{id}/statements"),
+            &[
+                ("csrf", &acsrf),
+                ("body", "<b>Women must be at the table</b>"),
+            ],
+        )
         .await;
-    assert!(r.text().await.unwrap().contains("once a moderator accepts it"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("once a moderator accepts it")
+    );
     let (_, org_page) = org.get(&format!("/consult/{id}")).await;
-    assert!(org_page.contains("&lt;b&gt;Women must be at the table"), "escaped in the queue");
+    assert!(
+        org_page.contains("&lt;b&gt;Women must be at the table"),
+        "escaped in the queue"
+    );
     let r = org
-        .post(&format!("/consult/{id}/moderate"), &[("csrf", &csrf), ("statement", "4"), ("decision", "accept")])
+        .post(
+            &format!("/consult/{id}/moderate"),
+            &[("csrf", &csrf), ("statement", "4"), ("decision", "accept")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
@@ -885,12 +932,22 @@ async fn a_consultation_runs_from_statements_to_an_opinion_map() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no participant, no vote");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "no participant, no vote"
+    );
     let (status, map) = org.get(&format!("/consult/{id}/map")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(map.contains("id=\"opinion-map\""), "{map}");
-    assert!(map.matches("<circle cx=").count() >= 40, "a dot per participant");
-    assert!(map.contains("Group A") && map.contains("Group B"), "two camps found: {map}");
+    assert!(
+        map.matches("<circle cx=").count() >= 40,
+        "a dot per participant"
+    );
+    assert!(
+        map.contains("Group A") && map.contains("Group B"),
+        "two camps found: {map}"
+    );
     assert!(map.contains("http-equiv=\"refresh\""));
     // The bridging statements lead the consensus list.
     let consensus = map.split("id=\"consensus\"").nth(1).unwrap();
@@ -900,4 +957,57 @@ async fn a_consultation_runs_from_statements_to_an_opinion_map() {
         "{first}"
     );
     assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn the_watch_page_explains_that_nothing_was_ingested_yet() {
+    let app = spawn_app(ServerConfig::default()).await;
+    app.user("analyst", Role::Analyst, PW).await;
+    let mut b = app.browser();
+    b.login("analyst", PW).await;
+    let (status, html) = b.get("/watch").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No events have been ingested yet"), "{html}");
+}
+
+#[tokio::test]
+async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia/individual_csvs");
+    let store_dir = std::env::temp_dir().join(format!("chamber-watch-{}", chamber_store::new_id()));
+    let files: Vec<std::path::PathBuf> = [
+        "aug2012.csv",
+        "sept2012.csv",
+        "oct2012.csv",
+        "july2012.csv",
+        "june2012.csv",
+    ]
+    .iter()
+    .map(|f| dir.join(f))
+    .collect();
+    let ingest_root = store_dir.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&ingest_root).unwrap();
+        chamber_watch::store::Store::new(&ingest_root).ingest(&files, None, false)
+    })
+    .await
+    .unwrap();
+    assert!(outcome.total().stored > 10_000, "{:?}", outcome.total());
+    let app = spawn_app(ServerConfig {
+        watch_store: Some(store_dir),
+        ..ServerConfig::default()
+    })
+    .await;
+    app.user("analyst", Role::Analyst, PW).await;
+    let mut b = app.browser();
+    b.login("analyst", PW).await;
+    let (status, html) = b.get("/watch?country=GEO&by=week").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"tension-chart\""), "{html}");
+    assert!(html.matches("<rect x=").count() > 10, "a bar per week");
+    let table = html.split("id=\"alerts\"").nth(1).expect("an alert table");
+    assert!(
+        table.contains("2012-09-1") || table.contains("2012-09-2"),
+        "{table}"
+    );
+    assert!(html.contains("class=\"alert-marker\""));
 }
