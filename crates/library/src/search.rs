@@ -372,7 +372,7 @@ impl SearchIndex {
             })
             .collect();
         let mut hits = Vec::new();
-        let mut versions = BTreeSet::new();
+        let mut versions: std::collections::HashMap<(String, String), usize> = Default::default();
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let get = |field: Field| {
@@ -383,9 +383,18 @@ impl SearchIndex {
             };
             let language = get(f.lang);
             let symbol = get(f.symbol);
-            if symbol_key.is_some() && !versions.insert((symbol.clone(), language.clone())) {
-                continue;
-            }
+            let position = get(f.position);
+            // A symbol query shows each language version once, by its title when indexed.
+            let version = (symbol.clone(), language.clone());
+            let replace = match versions.get(&version) {
+                Some(&i) if symbol_key.is_some() => {
+                    if position != "title" {
+                        continue;
+                    }
+                    Some(i)
+                }
+                _ => None,
+            };
             let li = lang_index(&language);
             let text = get(f.text[li]);
             let highlight = match &snippets[li] {
@@ -399,19 +408,27 @@ impl SearchIndex {
                 }
                 _ => text.chars().take(240).collect(),
             };
-            hits.push(Hit {
+            let hit = Hit {
                 symbol,
                 language,
-                position: get(f.position),
+                position,
                 title: get(f.title),
                 text,
                 highlight,
                 score,
-            });
-            if hits.len() >= limit {
+            };
+            match replace {
+                Some(i) => hits[i] = hit,
+                None => {
+                    versions.insert(version, hits.len());
+                    hits.push(hit);
+                }
+            }
+            if symbol_key.is_none() && hits.len() >= limit {
                 break;
             }
         }
+        hits.truncate(limit);
         Ok(hits)
     }
 }

@@ -75,6 +75,10 @@ fn fixtures_in_six_languages() {
     let mut langs: Vec<_> = hits.iter().map(|h| h.language.clone()).collect();
     langs.sort();
     assert_eq!(langs, ["ar", "en", "es", "fr", "ru", "zh"]);
+    assert!(
+        hits.iter().all(|h| h.position == "title"),
+        "symbol hits show the title"
+    );
 
     // Known items: the query's paragraph must be in the top 10, in the right language.
     let cases = [
