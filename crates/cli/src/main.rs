@@ -5,6 +5,7 @@
 //! bad configuration (unreachable database, unwritable data directory, port in use).
 
 mod config;
+mod consult_import;
 
 use chamber_core::{DisplayName, Password, Role, Username};
 use chamber_store::{InvitationKind, Store};
@@ -40,7 +41,7 @@ enum Command {
     Watch(chamber_watch::cli::WatchCommand),
     /// Consultations: opinion groups, representative statements and consensus (Pol.is method).
     #[command(subcommand)]
-    Consult(chamber_consult::cli::ConsultCommand),
+    Consult(ConsultCommands),
     /// Library: UN resolutions parsed into structure, citations, Akoma Ntoso export.
     #[command(subcommand)]
     Library(chamber_library::cli::LibraryCommand),
@@ -88,6 +89,32 @@ enum AdminCommand {
         username: String,
         #[arg(long, default_value = "issued from the command line")]
         label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsultCommands {
+    #[command(flatten)]
+    Analysis(chamber_consult::cli::ConsultCommand),
+    /// Bring a Pol.is export (comments.csv + votes.csv or participants-votes.csv) into the
+    /// store as a consultation; prints its id.
+    Import {
+        #[command(flatten)]
+        store: StoreArgs,
+        dir: std::path::PathBuf,
+        /// Title (defaults to the folder's name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Write a stored consultation in the Pol.is export layout (comments.csv, votes.csv,
+    /// participants-votes.csv, summary.csv).
+    Export {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The consultation's id.
+        id: String,
+        /// Folder to write into (created if needed).
+        dir: std::path::PathBuf,
     },
 }
 
@@ -141,7 +168,7 @@ fn main() -> ExitCode {
     // The capability commands are synchronous and own their exit codes.
     let capability = match cli.command {
         Command::Watch(cmd) => Some(chamber_watch::cli::run(cmd)),
-        Command::Consult(cmd) => Some(chamber_consult::cli::run(cmd)),
+        Command::Consult(ConsultCommands::Analysis(cmd)) => Some(chamber_consult::cli::run(cmd)),
         Command::Library(cmd) => Some(chamber_library::cli::run(cmd)),
         other => {
             return run_platform(Cli { command: other });
@@ -203,7 +230,78 @@ async fn open_store(config: &Config) -> Result<Store, Fatal> {
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Watch(_) | Command::Consult(_) | Command::Library(_) => {
+        Command::Consult(ConsultCommands::Import { store, dir, title }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let export =
+                chamber_consult::read_export(&dir).map_err(|e| bad_input(e.to_string()))?;
+            let store = open_store(&config).await?;
+            let title = title.unwrap_or_else(|| {
+                dir.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "Imported consultation".into())
+            });
+            let (imported, statements, participants, votes) = consult_import::from_export(&export);
+            let c = store
+                .import_consultation(
+                    &format!("cli:{}", whoami()),
+                    &chamber_store::consult::ImportedConsultation {
+                        title: &title,
+                        description: &format!("Imported from {}", dir.display()),
+                        statements: &statements,
+                        participants,
+                        votes: &votes,
+                    },
+                )
+                .await
+                .map_err(|e| failure(e.to_string()))?;
+            store.close().await;
+            println!(
+                "imported {} as consultation {}: {} statements, {} participants, {} votes{}",
+                dir.display(),
+                c.id,
+                statements.len(),
+                participants,
+                votes.len(),
+                imported
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Consult(ConsultCommands::Export { store, id, dir }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let store = open_store(&config).await?;
+            if store
+                .consultation(&id)
+                .await
+                .map_err(|e| failure(e.to_string()))?
+                .is_none()
+            {
+                return Err(bad_input(format!("no consultation with id {id}")));
+            }
+            let statements = store
+                .statements(&id)
+                .await
+                .map_err(|e| failure(e.to_string()))?;
+            let votes = store
+                .current_votes(&id)
+                .await
+                .map_err(|e| failure(e.to_string()))?;
+            store.close().await;
+            let export = consult_import::to_export(&statements, &votes);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
+            chamber_consult::polis::write_export(&dir, &export, None)
+                .map_err(|e| failure(e.to_string()))?;
+            println!(
+                "wrote {} statements and {} votes to {}",
+                statements.len(),
+                votes.len(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Watch(_)
+        | Command::Consult(ConsultCommands::Analysis(_))
+        | Command::Library(_) => {
             unreachable!("capability commands are dispatched in main")
         }
         Command::Admin(AdminCommand::CreateUser {

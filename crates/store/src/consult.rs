@@ -54,7 +54,142 @@ fn consultation_from_row(row: &sqlx::any::AnyRow) -> Result<Consultation, StoreE
     })
 }
 
+/// A whole consultation brought in from elsewhere (a Pol.is export).
+pub struct ImportedConsultation<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// (number, body, author participant, moderation)
+    pub statements: &'a [(i64, String, Option<i64>, i64)],
+    /// Participant numbers 0..participants exist (anonymous, no link secret).
+    pub participants: i64,
+    /// (participant, statement, vote) current votes.
+    pub votes: &'a [(i64, i64, i64)],
+}
+
 impl Store {
+    /// Store an imported consultation in one transaction with one audit entry that commits to
+    /// its whole content. Rows go in batches of 100.
+    pub async fn import_consultation(
+        &self,
+        actor: &str,
+        import: &ImportedConsultation<'_>,
+    ) -> Result<Consultation, StoreError> {
+        let c = Consultation {
+            id: new_id(),
+            title: import.title.to_string(),
+            description: import.description.to_string(),
+            join_token: new_secret(),
+            created_by: actor.to_string(),
+            created_at: now(),
+            closed: false,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO consultations (id, title, description, join_token, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&c.id)
+        .bind(&c.title)
+        .bind(&c.description)
+        .bind(&c.join_token)
+        .bind(&c.created_by)
+        .bind(&c.created_at)
+        .execute(tx.conn())
+        .await?;
+        for chunk in import.statements.chunks(100) {
+            let mut sql = String::from(
+                "INSERT INTO consultation_statements (consultation_id, number, body, author, \
+                 moderation, created_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 6;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                ));
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (number, body, author, moderation) in chunk {
+                q = q
+                    .bind(&c.id)
+                    .bind(*number)
+                    .bind(body.clone())
+                    .bind(*author)
+                    .bind(*moderation)
+                    .bind(c.created_at.clone());
+            }
+            q.execute(tx.conn()).await?;
+        }
+        let numbers: Vec<i64> = (0..import.participants).collect();
+        for chunk in numbers.chunks(100) {
+            let mut sql = String::from(
+                "INSERT INTO consultation_participants (consultation_id, number, created_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 3;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("(${}, ${}, ${})", b + 1, b + 2, b + 3));
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for n in chunk {
+                q = q.bind(&c.id).bind(*n).bind(c.created_at.clone());
+            }
+            q.execute(tx.conn()).await?;
+        }
+        for (table, with_seq) in [
+            ("consultation_votes", false),
+            ("consultation_vote_history", true),
+        ] {
+            for (chunk_index, chunk) in import.votes.chunks(100).enumerate() {
+                let width = if with_seq { 6 } else { 5 };
+                let columns = if with_seq {
+                    "(consultation_id, seq, participant, statement, vote, at)"
+                } else {
+                    "(consultation_id, participant, statement, vote, at)"
+                };
+                let mut sql = format!("INSERT INTO {table} {columns} VALUES ");
+                for i in 0..chunk.len() {
+                    let b = i * width;
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    let params: Vec<String> = (1..=width).map(|k| format!("${}", b + k)).collect();
+                    sql.push_str(&format!("({})", params.join(", ")));
+                }
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (i, (p, s, v)) in chunk.iter().enumerate() {
+                    q = q.bind(&c.id);
+                    if with_seq {
+                        q = q.bind((chunk_index * 100 + i + 1) as i64);
+                    }
+                    q = q.bind(*p).bind(*s).bind(*v).bind(c.created_at.clone());
+                }
+                q.execute(tx.conn()).await?;
+            }
+        }
+        tx.record(
+            AuditDraft::new(actor, "consult.import", &c.id).after(&serde_json::json!({
+                "title": c.title,
+                "statements": import.statements,
+                "participants": import.participants,
+                "votes": import.votes,
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
     pub async fn create_consultation(
         &self,
         actor: &str,
@@ -158,8 +293,12 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.record(
-            AuditDraft::new(actor, "consult.statement", format!("{consultation}/{number}"))
-                .after(&serde_json::json!({"body": body, "moderation": moderation})),
+            AuditDraft::new(
+                actor,
+                "consult.statement",
+                format!("{consultation}/{number}"),
+            )
+            .after(&serde_json::json!({"body": body, "moderation": moderation})),
         )
         .await?;
         tx.commit().await?;
@@ -187,8 +326,12 @@ impl Store {
             return Err(StoreError::NotFound("statement"));
         }
         tx.record(
-            AuditDraft::new(actor, "consult.moderate", format!("{consultation}/{number}"))
-                .after(&serde_json::json!({"moderation": moderation})),
+            AuditDraft::new(
+                actor,
+                "consult.moderate",
+                format!("{consultation}/{number}"),
+            )
+            .after(&serde_json::json!({"moderation": moderation})),
         )
         .await?;
         tx.commit().await
@@ -376,8 +519,12 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.record(
-            AuditDraft::new(actor, "consult.vote", format!("{consultation}/p{participant}"))
-                .after(&serde_json::json!({"statement": statement, "vote": vote})),
+            AuditDraft::new(
+                actor,
+                "consult.vote",
+                format!("{consultation}/p{participant}"),
+            )
+            .after(&serde_json::json!({"statement": statement, "vote": vote})),
         )
         .await?;
         tx.commit().await

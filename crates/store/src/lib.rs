@@ -8,8 +8,8 @@
 //!   Argon2id hashes (passwords, hashed by the caller).
 //! - Queries are portable SQL with `$n` placeholders, each used once and in order.
 
-mod migrations;
 pub mod consult;
+mod migrations;
 pub mod testing;
 
 use chamber_core::audit::{self, AuditDraft, AuditEntry, ChainBreak, Head};

@@ -3,10 +3,11 @@
 //! Only portable SQL here: TEXT, BIGINT, PRIMARY KEY, UNIQUE, REFERENCES. Times are stored as
 //! UTC RFC 3339 text (`2026-11-26T17:25:06Z`), which sorts as it reads.
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "accounts, sessions, tokens, invitations and the audit chain",
-    r#"
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "accounts, sessions, tokens, invitations and the audit chain",
+        r#"
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     username TEXT NOT NULL UNIQUE,
@@ -59,11 +60,11 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash)
     VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000')
 "#,
-),
-(
-    2,
-    "consultations: statements, participants, votes and their history",
-    r#"
+    ),
+    (
+        2,
+        "consultations: statements, participants, votes and their history",
+        r#"
 CREATE TABLE consultations (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -109,4 +110,5 @@ CREATE TABLE consultation_vote_history (
     PRIMARY KEY (consultation_id, seq)
 )
 "#,
-)];
+    ),
+];

@@ -323,28 +323,85 @@ async fn consultations_keep_one_current_vote_and_the_whole_history() {
             .unwrap();
         assert_eq!(store.list_consultations().await.unwrap().len(), 1);
         assert_eq!(
-            store.consultation_by_join_token(&c.join_token).await.unwrap().unwrap().id,
+            store
+                .consultation_by_join_token(&c.join_token)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
             c.id
         );
-        let s0 = store.add_statement(&organiser.id, &c.id, "Ceasefire first", None, 1).await.unwrap();
-        let s1 = store.add_statement(&organiser.id, &c.id, "Aid corridors first", None, 1).await.unwrap();
+        let s0 = store
+            .add_statement(&organiser.id, &c.id, "Ceasefire first", None, 1)
+            .await
+            .unwrap();
+        let s1 = store
+            .add_statement(&organiser.id, &c.id, "Aid corridors first", None, 1)
+            .await
+            .unwrap();
         assert_eq!((s0, s1), (0, 1));
-        let p_user = store.participant_for_user(&c.id, &organiser.id).await.unwrap();
-        assert_eq!(store.participant_for_user(&c.id, &organiser.id).await.unwrap(), p_user);
+        let p_user = store
+            .participant_for_user(&c.id, &organiser.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .participant_for_user(&c.id, &organiser.id)
+                .await
+                .unwrap(),
+            p_user
+        );
         let (p_anon, secret) = store.anonymous_participant(&c.id).await.unwrap();
         assert_ne!(p_user, p_anon);
-        assert_eq!(store.participant_by_secret(&c.id, &secret).await.unwrap(), Some(p_anon));
-        assert_eq!(store.participant_by_secret(&c.id, "forged").await.unwrap(), None);
+        assert_eq!(
+            store.participant_by_secret(&c.id, &secret).await.unwrap(),
+            Some(p_anon)
+        );
+        assert_eq!(
+            store.participant_by_secret(&c.id, "forged").await.unwrap(),
+            None
+        );
         // A participant's own statement waits for moderation and is shown to nobody.
-        let s2 = store.add_statement("anonymous", &c.id, "Talks in Ashgabat", Some(p_anon), 0).await.unwrap();
+        let s2 = store
+            .add_statement("anonymous", &c.id, "Talks in Ashgabat", Some(p_anon), 0)
+            .await
+            .unwrap();
         assert!(store.cast_vote("x", &c.id, p_user, s2, 1).await.is_err());
-        assert_eq!(store.next_statement(&c.id, p_anon).await.unwrap().unwrap().number, s0);
-        store.cast_vote("anonymous", &c.id, p_anon, s0, 1).await.unwrap();
-        store.cast_vote("anonymous", &c.id, p_anon, s0, -1).await.unwrap();
-        store.cast_vote("anonymous", &c.id, p_anon, s1, 0).await.unwrap();
+        assert_eq!(
+            store
+                .next_statement(&c.id, p_anon)
+                .await
+                .unwrap()
+                .unwrap()
+                .number,
+            s0
+        );
+        store
+            .cast_vote("anonymous", &c.id, p_anon, s0, 1)
+            .await
+            .unwrap();
+        store
+            .cast_vote("anonymous", &c.id, p_anon, s0, -1)
+            .await
+            .unwrap();
+        store
+            .cast_vote("anonymous", &c.id, p_anon, s1, 0)
+            .await
+            .unwrap();
         assert!(store.next_statement(&c.id, p_anon).await.unwrap().is_none());
-        store.moderate_statement(&organiser.id, &c.id, s2, 1).await.unwrap();
-        assert_eq!(store.next_statement(&c.id, p_anon).await.unwrap().unwrap().number, s2);
+        store
+            .moderate_statement(&organiser.id, &c.id, s2, 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .next_statement(&c.id, p_anon)
+                .await
+                .unwrap()
+                .unwrap()
+                .number,
+            s2
+        );
         assert!(matches!(
             store.cast_vote("anonymous", &c.id, p_anon, 99, 1).await,
             Err(StoreError::NotFound(_))

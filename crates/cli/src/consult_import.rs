@@ -1,0 +1,84 @@
+//! Between the Pol.is export layout (chamber-consult) and the store's consultation rows.
+
+use chamber_consult::polis::VoteSource;
+use chamber_consult::{Comment, Export, Vote};
+use chamber_store::consult::Statement;
+use std::collections::BTreeMap;
+
+type Rows = (
+    String,
+    Vec<(i64, String, Option<i64>, i64)>,
+    i64,
+    Vec<(i64, i64, i64)>,
+);
+
+/// Statements keep Pol.is's comment ids as their numbers, participants their ids.
+pub fn from_export(export: &Export) -> Rows {
+    let statements: Vec<(i64, String, Option<i64>, i64)> = export
+        .comments
+        .values()
+        .map(|c| {
+            let moderation = if c.is_moderated_out() { -1 } else { 1 };
+            (
+                c.id as i64,
+                c.body.clone(),
+                c.author.map(|a| a as i64),
+                moderation,
+            )
+        })
+        .collect();
+    let votes: Vec<(i64, i64, i64)> = export
+        .votes
+        .iter()
+        .filter(|((_, tid), _)| export.comments.contains_key(tid))
+        .map(|((pid, tid), v)| (*pid as i64, *tid as i64, i64::from(v.value())))
+        .collect();
+    let participants = export
+        .votes
+        .keys()
+        .map(|(p, _)| *p as i64 + 1)
+        .chain(statements.iter().filter_map(|s| s.2.map(|a| a + 1)))
+        .max()
+        .unwrap_or(0);
+    let skipped = export.votes.len() - votes.len();
+    let note = if skipped > 0 {
+        format!(" ({skipped} votes on unknown statements skipped)")
+    } else {
+        String::new()
+    };
+    (note, statements, participants, votes)
+}
+
+pub fn to_export(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Export {
+    let comments: BTreeMap<u64, Comment> = statements
+        .iter()
+        .map(|s| {
+            (
+                s.number as u64,
+                Comment {
+                    id: s.number as u64,
+                    author: s.author.map(|a| a as u64),
+                    moderated: s.moderation.clamp(-1, 1) as i8,
+                    is_meta: false,
+                    body: s.body.clone(),
+                },
+            )
+        })
+        .collect();
+    let votes = votes
+        .iter()
+        .map(|(p, s, v)| {
+            let vote = match v {
+                1 => Vote::Agree,
+                -1 => Vote::Disagree,
+                _ => Vote::Pass,
+            };
+            ((*p as u64, *s as u64), vote)
+        })
+        .collect();
+    Export {
+        comments,
+        votes,
+        source: VoteSource::Memory,
+    }
+}
