@@ -7,7 +7,7 @@
 use crate::date::Date;
 use crate::model::{Actor, Event, Format};
 use crate::reader::{FileReport, ReadError, read_path};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -174,9 +174,50 @@ struct MonthWriter {
 
 const MAX_OPEN: usize = 128;
 
+/// Open-addressing set of non-zero 64-bit keys (linear probing): one cache line per lookup.
+#[derive(Default)]
+struct KeyTable {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl KeyTable {
+    fn insert(&mut self, key: u64) -> bool {
+        let key = key.max(1); // 0 marks an empty slot
+        if (self.len + 1) * 8 > self.slots.len() * 7 {
+            self.grow((self.len + 1) * 2);
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key as usize) & mask;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = key;
+                    self.len += 1;
+                    return true;
+                }
+                k if k == key => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self, want: usize) {
+        let cap = (want * 8 / 7 + 1).next_power_of_two().max(1024);
+        if cap <= self.slots.len() {
+            return;
+        }
+        let old = std::mem::replace(&mut self.slots, vec![0; cap]);
+        self.len = 0;
+        for k in old.into_iter().filter(|&k| k != 0) {
+            self.insert(k);
+        }
+    }
+}
+
 /// The store-wide id set, sharded so that ingest workers rarely wait on each other.
 struct IdSet {
-    shards: Vec<Mutex<HashSet<u64, FastBuild>>>,
+    shards: Vec<Mutex<KeyTable>>,
 }
 
 const ID_SHARDS: usize = 64;
@@ -185,11 +226,11 @@ impl IdSet {
     fn new() -> IdSet {
         IdSet {
             shards: (0..ID_SHARDS)
-                .map(|_| Mutex::new(HashSet::default()))
+                .map(|_| Mutex::new(KeyTable::default()))
                 .collect(),
         }
     }
-    fn shard(&self, h: u64) -> std::sync::MutexGuard<'_, HashSet<u64, FastBuild>> {
+    fn shard(&self, h: u64) -> std::sync::MutexGuard<'_, KeyTable> {
         self.shards[(h >> 58) as usize % ID_SHARDS]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -200,9 +241,9 @@ impl IdSet {
     }
     fn reserve(&self, n: usize) {
         for s in &self.shards {
-            s.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .reserve(n / ID_SHARDS);
+            let mut t = s.lock().unwrap_or_else(|e| e.into_inner());
+            let want = t.len + n / ID_SHARDS;
+            t.grow(want);
         }
     }
 }
@@ -913,6 +954,22 @@ fn scan_file(path: &Path, f: &mut dyn FnMut(&StoredRow)) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_table_is_a_set() {
+        use std::collections::HashSet;
+        let mut t = KeyTable::default();
+        let mut reference = HashSet::new();
+        let mut x = 88172645463325252u64;
+        for i in 0..50_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let k = if i % 3 == 0 { i % 1000 } else { x }; // many repeats, and key 0
+            assert_eq!(t.insert(k), reference.insert(k.max(1)));
+        }
+        assert_eq!(t.len, reference.len());
+    }
 
     #[test]
     fn numbers_are_written_exactly() {
