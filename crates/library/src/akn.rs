@@ -232,6 +232,18 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                         acc.doc.adoption_date = attr(e, "date").filter(|d| d.len() == 10);
                     }
                     "FRBRlanguage" if language.is_none() => language = attr(e, "language"),
+                    "keyword"
+                        if inside("classification")
+                            && attr(e, "refersTo").as_deref() != Some("#agenda")
+                            && attr(e, "refersTo").as_deref() != Some("agenda") =>
+                    {
+                        if let Some(v) = attr(e, "value").map(|v| collapse(&v))
+                            && !v.is_empty()
+                            && !acc.doc.subjects.contains(&v)
+                        {
+                            acc.doc.subjects.push(v);
+                        }
+                    }
                     "attachment" => {
                         in_attachment += 1;
                         acc.doc.annexes.push(Annex {

@@ -93,6 +93,9 @@ pub enum LibraryCommand {
         /// Only this organ (general-assembly, security-council).
         #[arg(long)]
         organ: Option<String>,
+        /// Only documents with this subject term (e.g. NEUTRALITY).
+        #[arg(long)]
+        subject: Option<String>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long)]
@@ -333,9 +336,19 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             lang,
             session,
             organ,
+            subject,
             limit,
             json,
-        } => search(&query, &data, lang.as_deref(), session, organ, limit, json),
+        } => search(
+            &query,
+            &data,
+            lang.as_deref(),
+            session,
+            organ,
+            subject,
+            limit,
+            json,
+        ),
         LibraryCommand::Lineage {
             symbol,
             paths,
@@ -363,6 +376,7 @@ fn search(
     lang: Option<&str>,
     session: Option<u32>,
     organ: Option<String>,
+    subject: Option<String>,
     limit: usize,
     json: bool,
 ) -> i32 {
@@ -390,6 +404,7 @@ fn search(
         lang: lang.map(|l| l.code().to_string()),
         organ,
         session,
+        subject,
         limit,
     };
     match idx.search(query, &opts) {

@@ -243,6 +243,17 @@ pub fn to_akn(doc: &Document) -> String {
     );
     let _ = writeln!(x, "        </FRBRManifestation>");
     let _ = writeln!(x, "      </identification>");
+    if !doc.subjects.is_empty() {
+        let _ = writeln!(x, "      <classification source=\"#chamber\">");
+        for s in &doc.subjects {
+            let _ = writeln!(
+                x,
+                "        <keyword value=\"{v}\" showAs=\"{v}\" dictionary=\"UNBIS\"/>",
+                v = esc(s)
+            );
+        }
+        let _ = writeln!(x, "      </classification>");
+    }
     let _ = writeln!(x, "      <references source=\"#chamber\">");
     let _ = writeln!(
         x,

@@ -66,6 +66,8 @@ pub struct Document {
     pub distribution_date: Option<String>,
     /// Symbols of the drafts or reports the resolution came from, e.g. `A/79/L.59`.
     pub originating_documents: Vec<String>,
+    /// Subject terms (UNBIS Thesaurus, DHL authorities) when the source carries them (AKN4UN).
+    pub subjects: Vec<String>,
     pub preamble: Vec<PreambularParagraph>,
     pub operative: Vec<OperativeParagraph>,
     pub footnotes: Vec<Footnote>,
@@ -90,6 +92,7 @@ impl Document {
             adoption_date: None,
             distribution_date: None,
             originating_documents: Vec::new(),
+            subjects: Vec::new(),
             preamble: Vec::new(),
             operative: Vec::new(),
             footnotes: Vec::new(),

@@ -52,6 +52,8 @@ pub struct SearchOptions {
     /// `general-assembly` or `security-council`.
     pub organ: Option<String>,
     pub session: Option<u32>,
+    /// Subject term (UNBIS / DHL authority), case-insensitive, e.g. `NEUTRALITY`.
+    pub subject: Option<String>,
     pub limit: usize,
 }
 
@@ -61,6 +63,7 @@ impl Default for SearchOptions {
             lang: None,
             organ: None,
             session: None,
+            subject: None,
             limit: 10,
         }
     }
@@ -88,6 +91,7 @@ struct Fields {
     lang: Field,
     organ: Field,
     session: Field,
+    subject: Field,
     position: Field,
     title: Field,
     text: [Field; 7],
@@ -107,6 +111,7 @@ fn schema() -> (Schema, Fields) {
     let lang = b.add_text_field("lang", STRING | STORED);
     let organ = b.add_text_field("organ", STRING | STORED);
     let session = b.add_u64_field("session", INDEXED | STORED);
+    let subject = b.add_text_field("subject", STRING);
     let position = b.add_text_field("position", STORED);
     let title = b.add_text_field("title", STORED);
     let text = LANGS.map(|l| {
@@ -128,6 +133,7 @@ fn schema() -> (Schema, Fields) {
             lang,
             organ,
             session,
+            subject,
             position,
             title,
             text,
@@ -268,6 +274,9 @@ impl SearchIndex {
                         .unwrap_or_default(),
                 );
                 doc.add_u64(f.session, u64::from(d.session.unwrap_or(0)));
+                for s in &d.subjects {
+                    doc.add_text(f.subject, s.to_uppercase());
+                }
                 doc.add_text(f.position, &position);
                 doc.add_text(f.title, &d.title);
                 doc.add_text(f.text[li], &text);
@@ -337,6 +346,15 @@ impl SearchIndex {
                 Occur::Must,
                 Box::new(TermQuery::new(
                     Term::from_field_text(f.organ, o),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(s) = &opts.subject {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.subject, &s.trim().to_uppercase()),
                     IndexRecordOption::Basic,
                 )),
             ));

@@ -84,6 +84,7 @@ fn exports_validate_against_the_xsd() {
         );
         assert_eq!(back.footnotes.len(), doc.footnotes.len(), "{}", f.display());
         assert_eq!(back.adoption_date, doc.adoption_date, "{}", f.display());
+        assert_eq!(back.subjects, doc.subjects, "{}", f.display());
         let target = out_dir.join(format!("{i:03}.xml"));
         std::fs::write(&target, xml).expect("write export");
         exported.push((f.clone(), target));

@@ -116,6 +116,21 @@ fn check(doc: &Document, gold: &Value, file: &str) -> Row {
             doc.originating_documents
         ));
     }
+    if file.ends_with("[xml]") {
+        // Subject terms (the agenda keyword, whose dictionary is the agenda document, excluded).
+        let gold_subjects: std::collections::BTreeSet<String> = gold["subjects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| !s["dictionary"].as_str().unwrap_or("").starts_with("A/"))
+            .filter_map(|s| s["value"].as_str().map(norm))
+            .collect();
+        let mine: std::collections::BTreeSet<String> =
+            doc.subjects.iter().map(|s| norm(s)).collect();
+        if mine != gold_subjects {
+            problems.push(format!("subjects {mine:?} != {gold_subjects:?}"));
+        }
+    }
     if let Some(t) = gs("title")
         && norm(&doc.title) != t
     {

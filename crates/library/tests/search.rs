@@ -128,6 +128,23 @@ fn fixtures_in_six_languages() {
             "{q}"
         );
     }
+    // Subject filter (UNBIS terms from the AKN4UN classification).
+    let hits = idx
+        .search(
+            "peace",
+            &SearchOptions {
+                subject: Some("neutrality".into()),
+                ..opts(Some("en"), 20)
+            },
+        )
+        .unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| ["A/RES/79/274", "A/RES/75/28"].contains(&h.symbol.as_str())),
+        "{:?}",
+        hits.iter().map(|h| &h.symbol).collect::<Vec<_>>()
+    );
     // Filters.
     let hits = idx
         .search(
@@ -160,6 +177,7 @@ fn cli_ingest_then_search() {
             lang: None,
             session: None,
             organ: None,
+            subject: None,
             limit: 5,
             json: true
         }),
@@ -179,6 +197,7 @@ fn cli_ingest_then_search() {
             lang: Some("zh".into()),
             session: None,
             organ: None,
+            subject: None,
             limit: 5,
             json: true
         }),
