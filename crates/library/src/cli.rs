@@ -339,10 +339,20 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             subject,
             limit,
             json,
-        } => search(
-            &query,
-            &data,
-            lang.as_deref(),
+        } => {
+            let lang = match lang_arg(lang.as_deref()) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let opts = crate::search::SearchOptions {
+                lang: lang.map(|l| l.code().to_string()),
+                organ,
+                session,
+                subject,
+                limit,
+            };
+            search(&query, &data, &opts, json)
+        }
             session,
             organ,
             subject,
@@ -370,20 +380,7 @@ pub fn run(cmd: LibraryCommand) -> i32 {
 }
 
 #[cfg(feature = "search")]
-fn search(
-    query: &str,
-    data: &Path,
-    lang: Option<&str>,
-    session: Option<u32>,
-    organ: Option<String>,
-    subject: Option<String>,
-    limit: usize,
-    json: bool,
-) -> i32 {
-    let lang = match lang_arg(lang) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+fn search(query: &str, data: &Path, opts: &crate::search::SearchOptions, json: bool) -> i32 {
     let dir = data.join("library").join("index");
     if !dir.exists() {
         eprintln!(
@@ -400,14 +397,7 @@ fn search(
             return 1;
         }
     };
-    let opts = crate::search::SearchOptions {
-        lang: lang.map(|l| l.code().to_string()),
-        organ,
-        session,
-        subject,
-        limit,
-    };
-    match idx.search(query, &opts) {
+    match idx.search(query, opts) {
         Ok(hits) => {
             if json {
                 out!("{}", json!({ "query": query, "hits": hits }));
