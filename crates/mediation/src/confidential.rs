@@ -1,1 +1,332 @@
-//! todo
+//! Encryption at rest for confidential content (caucus and mediators-only notes, documents,
+//! minutes): XChaCha20-Poly1305 under 32-byte keys the operator supplies.
+//!
+//! Sealed format: `key id (1 byte) ‖ nonce (24 random bytes) ‖ ciphertext and tag`. The key id
+//! is the first byte of SHA-256("chamber-key-id" ‖ key), so a keyring holding the current key
+//! and retired ones opens old records after a rotation. The associated data binds a ciphertext
+//! to its place ([`space_aad`]): a note sealed for caucus A does not open as caucus B.
+
+use crate::error::{Error, Result};
+use crate::ids::{ProcessId, SpaceId};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const NONCE: usize = 24;
+
+struct Key {
+    id: u8,
+    cipher: XChaCha20Poly1305,
+}
+
+/// The operator's keys: the first seals, all are tried (by key id) to open.
+pub struct Keyring {
+    keys: Vec<Key>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<u8> = self.keys.iter().map(|k| k.id).collect();
+        f.debug_struct("Keyring").field("key_ids", &ids).finish()
+    }
+}
+
+fn key_id(key: &[u8; 32]) -> u8 {
+    let mut h = Sha256::new();
+    h.update(b"chamber-key-id");
+    h.update(key);
+    h.finalize()[0]
+}
+
+/// Reads a key: 64 hex characters (surrounding white space ignored) or exactly 32 raw bytes.
+fn parse_key(bytes: &[u8]) -> Result<[u8; 32]> {
+    let trimmed = std::str::from_utf8(bytes).ok().map(str::trim);
+    if let Some(t) = trimmed
+        && t.len() == 64
+        && let Ok(v) = hex::decode(t)
+    {
+        let mut k = [0u8; 32];
+        k.copy_from_slice(&v);
+        return Ok(k);
+    }
+    if bytes.len() == 32 {
+        let mut k = [0u8; 32];
+        k.copy_from_slice(bytes);
+        return Ok(k);
+    }
+    Err(Error::Key(
+        "a key is 64 hexadecimal characters or 32 raw bytes".into(),
+    ))
+}
+
+impl Keyring {
+    /// A keyring of one key.
+    pub fn from_bytes(key: [u8; 32]) -> Keyring {
+        Keyring {
+            keys: vec![Key {
+                id: key_id(&key),
+                cipher: XChaCha20Poly1305::new((&key).into()),
+            }],
+        }
+    }
+
+    /// Reads a key file (hex or raw 32 bytes). The error names the path, never the content.
+    pub fn from_file(path: &Path) -> Result<Keyring> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::Key(format!("cannot read {}: {e}", path.display())))?;
+        parse_key(&bytes)
+            .map(Keyring::from_bytes)
+            .map_err(|e| Error::Key(format!("{}: {e}", path.display())))
+    }
+
+    /// Reads a hex key from an environment variable (e.g. `CHAMBER_KEY`).
+    pub fn from_env(var: &str) -> Result<Keyring> {
+        let v = std::env::var(var).map_err(|_| Error::Key(format!("{var} is not set")))?;
+        parse_key(v.as_bytes())
+            .map(Keyring::from_bytes)
+            .map_err(|e| Error::Key(format!("{var}: {e}")))
+    }
+
+    /// Creates a new random key and writes it as hex to a new file (mode 0600 on Unix).
+    /// Refuses to overwrite an existing file.
+    pub fn generate_to_file(path: &Path) -> Result<Keyring> {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts
+            .open(path)
+            .map_err(|e| Error::Key(format!("cannot create {}: {e}", path.display())))?;
+        use std::io::Write;
+        f.write_all(format!("{}\n", hex::encode(key)).as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(|e| Error::Key(format!("cannot write {}: {e}", path.display())))?;
+        Ok(Keyring::from_bytes(key))
+    }
+
+    /// Adds a retired key (opened, never used to seal): rotation.
+    pub fn with_retired(mut self, retired: Keyring) -> Keyring {
+        self.keys.extend(retired.keys);
+        self
+    }
+
+    /// The id byte of the sealing key.
+    pub fn current_key_id(&self) -> u8 {
+        self.keys[0].id
+    }
+
+    /// Encrypts with the current key under a fresh random nonce.
+    pub fn seal(&self, plaintext: &[u8], associated_data: &[u8]) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; NONCE];
+        rand::rng().fill_bytes(&mut nonce);
+        let key = &self.keys[0];
+        let ct = key
+            .cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: associated_data,
+                },
+            )
+            .map_err(|_| Error::Key("encryption failed".into()))?;
+        let mut out = Vec::with_capacity(1 + NONCE + ct.len());
+        out.push(key.id);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    /// Decrypts and authenticates. Any failure (unknown key, wrong associated data, a changed
+    /// byte) is the same [`Error::Open`].
+    pub fn open(&self, sealed: &[u8], associated_data: &[u8]) -> Result<Vec<u8>> {
+        if sealed.len() < 1 + NONCE + 16 {
+            return Err(Error::Open);
+        }
+        let (id, rest) = (sealed[0], &sealed[1..]);
+        let (nonce, ct) = rest.split_at(NONCE);
+        let nonce: [u8; NONCE] = nonce.try_into().map_err(|_| Error::Open)?;
+        for key in self.keys.iter().filter(|k| k.id == id) {
+            if let Ok(pt) = key.cipher.decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: ct,
+                    aad: associated_data,
+                },
+            ) {
+                return Ok(pt);
+            }
+        }
+        Err(Error::Open)
+    }
+}
+
+/// Associated data binding sealed content to its process, space and record.
+pub fn space_aad(process: &ProcessId, space: &SpaceId, record: &str) -> Vec<u8> {
+    format!("chamber/v1/{process}/{space}/{record}").into_bytes()
+}
+
+/// A note with its title and body sealed (what the store keeps for confidential spaces).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SealedNote {
+    pub id: crate::ids::NoteId,
+    pub space: SpaceId,
+    pub author: crate::ids::PersonId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: crate::Timestamp,
+    /// Sealed JSON `{"title":…,"body":…}`, hex.
+    pub sealed: String,
+}
+
+impl crate::spaces::InSpace for SealedNote {
+    fn space(&self) -> &SpaceId {
+        &self.space
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct NoteSecret {
+    title: String,
+    body: String,
+}
+
+impl SealedNote {
+    pub fn seal(keys: &Keyring, process: &ProcessId, note: &crate::spaces::Note) -> Result<SealedNote> {
+        let secret = serde_json::to_vec(&NoteSecret {
+            title: note.title.clone(),
+            body: note.body.clone(),
+        })
+        .expect("serialises");
+        let aad = space_aad(process, &note.space, note.id.as_str());
+        Ok(SealedNote {
+            id: note.id.clone(),
+            space: note.space.clone(),
+            author: note.author.clone(),
+            created_at: note.created_at,
+            sealed: hex::encode(keys.seal(&secret, &aad)?),
+        })
+    }
+
+    pub fn open(&self, keys: &Keyring, process: &ProcessId) -> Result<crate::spaces::Note> {
+        let bytes = hex::decode(&self.sealed).map_err(|_| Error::Open)?;
+        let aad = space_aad(process, &self.space, self.id.as_str());
+        let secret: NoteSecret =
+            serde_json::from_slice(&keys.open(&bytes, &aad)?).map_err(|_| Error::Open)?;
+        Ok(crate::spaces::Note {
+            id: self.id.clone(),
+            space: self.space.clone(),
+            author: self.author.clone(),
+            created_at: self.created_at,
+            title: secret.title,
+            body: secret.body,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn ring(b: u8) -> Keyring {
+        Keyring::from_bytes([b; 32])
+    }
+
+    #[test]
+    fn round_trip_and_fresh_nonces() {
+        let k = ring(1);
+        let a = k.seal(b"we can accept a 10 km line", b"ctx").unwrap();
+        let b = k.seal(b"we can accept a 10 km line", b"ctx").unwrap();
+        assert_ne!(a, b, "random nonce");
+        assert_eq!(a.len(), 1 + 24 + 26 + 16);
+        assert!(!a.windows(6).any(|w| w == b"accept"));
+        assert_eq!(k.open(&a, b"ctx").unwrap(), b"we can accept a 10 km line");
+    }
+
+    #[test]
+    fn wrong_key_tamper_and_context_fail() {
+        let k = ring(1);
+        let sealed = k.seal(b"secret", b"ctx").unwrap();
+        assert_eq!(ring(2).open(&sealed, b"ctx"), Err(Error::Open));
+        for i in [0, 1, 25, sealed.len() - 1] {
+            let mut t = sealed.clone();
+            t[i] ^= 0x01;
+            assert_eq!(k.open(&t, b"ctx"), Err(Error::Open), "byte {i}");
+        }
+        assert_eq!(k.open(&sealed[..10], b"ctx"), Err(Error::Open));
+        assert_eq!(k.open(&sealed, b"other"), Err(Error::Open));
+    }
+
+    #[test]
+    fn a_caucus_note_does_not_open_in_another_caucus() {
+        let mut r = rand::rngs::StdRng::seed_from_u64(2);
+        let k = ring(9);
+        let process = ProcessId::generate(&mut r);
+        let (ca, cb) = (SpaceId::generate(&mut r), SpaceId::generate(&mut r));
+        let note = crate::spaces::Note::new(
+            &mut r,
+            ca.clone(),
+            crate::ids::PersonId::parse("da").unwrap(),
+            time::macros::datetime!(2026-01-01 0:00 UTC),
+            "Fallback position",
+            "We could accept monitors from the region.",
+        )
+        .unwrap();
+        let sealed = SealedNote::seal(&k, &process, &note).unwrap();
+        assert!(!sealed.sealed.contains("Fallback"));
+        assert_eq!(sealed.open(&k, &process).unwrap(), note);
+        let moved = SealedNote {
+            space: cb,
+            ..sealed.clone()
+        };
+        assert_eq!(moved.open(&k, &process), Err(Error::Open));
+        let other = ProcessId::generate(&mut r);
+        assert_eq!(sealed.open(&k, &other), Err(Error::Open));
+    }
+
+    #[test]
+    fn rotation_keeps_old_records_readable() {
+        let old = ring(1);
+        let sealed = old.seal(b"v1", b"").unwrap();
+        let rotated = ring(2).with_retired(ring(1));
+        assert_eq!(rotated.open(&sealed, b"").unwrap(), b"v1");
+        let new = rotated.seal(b"v2", b"").unwrap();
+        assert_eq!(new[0], rotated.current_key_id());
+        assert_eq!(ring(1).open(&new, b""), Err(Error::Open));
+    }
+
+    #[test]
+    fn key_files_and_env() {
+        let dir = std::env::temp_dir().join(format!("chamber-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key");
+        let _ = std::fs::remove_file(&path);
+        let k = Keyring::generate_to_file(&path).unwrap();
+        assert!(Keyring::generate_to_file(&path).is_err(), "never overwrites");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = Keyring::from_file(&path).unwrap();
+        let sealed = k.seal(b"x", b"").unwrap();
+        assert_eq!(again.open(&sealed, b"").unwrap(), b"x");
+        let raw = dir.join("raw");
+        std::fs::write(&raw, [7u8; 32]).unwrap();
+        assert_eq!(Keyring::from_file(&raw).unwrap().current_key_id(), ring(7).current_key_id());
+        let bad = dir.join("bad");
+        std::fs::write(&bad, "not a key").unwrap();
+        let err = Keyring::from_file(&bad).unwrap_err().to_string();
+        assert!(!err.contains("not a key"), "never echoes content: {err}");
+        assert!(Keyring::from_env("CHAMBER_TEST_KEY_THAT_IS_NOT_SET").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
