@@ -150,7 +150,7 @@ pub fn read_from<R: Read>(
     } else {
         0
     };
-    let stream = io::Cursor::new(head).chain(input);
+    let mut stream = io::Cursor::new(head).chain(input);
     let mut ctx = Ctx {
         report: FileReport {
             file: name.to_string(),
@@ -159,7 +159,6 @@ pub fn read_from<R: Read>(
         },
         strict,
     };
-    let mut stream = BufReader::with_capacity(1 << 18, stream);
     if bom > 0 {
         let mut skip = [0u8; 3];
         stream
@@ -168,7 +167,7 @@ pub fn read_from<R: Read>(
     }
     match format {
         Format::Gdelt1 | Format::Gdelt2 => read_gdelt_tsv(stream, format, &mut ctx, sink)?,
-        Format::Plover => read_json(stream, &mut ctx, sink)?,
+        Format::Plover => read_json(BufReader::with_capacity(1 << 16, stream), &mut ctx, sink)?,
         _ => read_headed(stream, format, &mut ctx, sink)?,
     }
     Ok(ctx.report)
@@ -454,6 +453,7 @@ fn read_gdelt_tsv<R: Read>(
         .has_headers(false)
         .flexible(true)
         .quoting(false)
+        .buffer_capacity(1 << 18)
         .from_reader(input);
     let mut rec = csv::ByteRecord::new();
     let (cols, widths): (&GdeltCols, &[usize]) = match format {
@@ -843,6 +843,7 @@ fn read_headed<R: Read>(
         .has_headers(false)
         .flexible(true)
         .quoting(!tsv)
+        .buffer_capacity(1 << 18)
         .from_reader(input);
     let mut rec = csv::ByteRecord::new();
     let file = ctx.report.file.clone();
