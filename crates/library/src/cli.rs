@@ -353,12 +353,6 @@ pub fn run(cmd: LibraryCommand) -> i32 {
             };
             search(&query, &data, &opts, json)
         }
-            session,
-            organ,
-            subject,
-            limit,
-            json,
-        ),
         LibraryCommand::Lineage {
             symbol,
             paths,
