@@ -215,7 +215,14 @@ impl SearchIndex {
         std::fs::create_dir_all(dir).map_err(|e| SearchError(format!("{}: {e}", dir.display())))?;
         let (schema, _) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)?;
-        SearchIndex::from_index(Index::open_or_create(mmap, schema)?)
+        let index = Index::open_or_create(mmap, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(_) => SearchError(format!(
+                "{}: built by another version of Chamber (schema differs); remove it and ingest again",
+                dir.display()
+            )),
+            other => other.into(),
+        })?;
+        SearchIndex::from_index(index)
     }
 
     /// Number of indexed paragraphs.

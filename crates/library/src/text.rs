@@ -888,15 +888,3 @@ mod tests {
         assert!(!contains_marker("in 2025", "2"));
     }
 }
-#[cfg(test)]
-mod dbg_tests {
-    use super::*;
-    #[test]
-    fn dbg_ar() {
-        let t = "البند 98 (ك) من جدول الأعمال";
-        eprintln!("agenda {:?}", AGENDA_RE.captures(t));
-        eprintln!("formula {:?}", FORMULA_RE.is_match("الجمعية العامة"));
-        eprintln!("resnum {:?}", RESNUM_RE.captures("79/48"));
-        eprintln!("sym {:?}", SYMBOL_RE.find(t));
-    }
-}

@@ -34,8 +34,6 @@ fn norm(s: &str) -> String {
 
 /// Symbols named in the gold's originating-document strings ("A/78/461, para. 53" → A/78/461).
 fn symbols_in(s: &str) -> Vec<String> {
-    let doc = chamber_library::parse_str(&format!("x\n[ ({s})]\n"), None);
-    let _ = doc; // parse_str needs a symbol; extract directly instead
     let mut out = Vec::new();
     for w in s.split(|c: char| {
         c.is_whitespace() || c == ',' || c == '，' || c == '،' || c == '和' || c == '(' || c == ')'
