@@ -59,17 +59,21 @@ impl Wording {
         .normalized()
     }
 
-    /// Reads the diplomats' notation: `agreed text [bracketed text] agreed text`. Brackets
-    /// must balance and do not nest.
+    /// Reads the diplomats' notation: `agreed text [bracketed text] agreed text`; adjacent
+    /// bracketed runs stay distinct (`[two][three]`). Brackets must balance and do not nest.
     pub fn parse_marked(s: &str) -> Result<Wording> {
         let mut flags = Vec::new();
+        let mut group = 0u32;
         let mut open = false;
         for c in s.chars() {
             match c {
-                '[' if !open => open = true,
+                '[' if !open => {
+                    open = true;
+                    group += 1;
+                }
                 ']' if open => open = false,
                 '[' | ']' => return Err(invalid("wording", "unbalanced or nested brackets")),
-                c => flags.push((c, open)),
+                c => flags.push((c, if open { group } else { 0 })),
             }
         }
         if open {
@@ -106,28 +110,36 @@ impl Wording {
         self.0.iter().any(|s| s.bracketed)
     }
 
-    pub(crate) fn flags(&self) -> Vec<(char, bool)> {
+    /// Each character with its bracket group: 0 outside brackets, otherwise a number shared
+    /// by the characters of one bracketed run.
+    pub(crate) fn flags(&self) -> Vec<(char, u32)> {
         self.0
             .iter()
-            .flat_map(|s| s.text.chars().map(move |c| (c, s.bracketed)))
+            .enumerate()
+            .flat_map(|(i, s)| {
+                let g = if s.bracketed { i as u32 + 1 } else { 0 };
+                s.text.chars().map(move |c| (c, g))
+            })
             .collect()
     }
 
-    pub(crate) fn from_flags(flags: &[(char, bool)]) -> Wording {
+    pub(crate) fn from_flags(flags: &[(char, u32)]) -> Wording {
         let mut segs: Vec<Segment> = Vec::new();
-        for &(c, b) in flags {
+        let mut last_group = None;
+        for &(c, g) in flags {
             match segs.last_mut() {
-                Some(last) if last.bracketed == b => last.text.push(c),
+                Some(last) if last_group == Some(g) => last.text.push(c),
                 _ => segs.push(Segment {
                     text: c.to_string(),
-                    bracketed: b,
+                    bracketed: g != 0,
                 }),
             }
+            last_group = Some(g);
         }
         Wording(segs)
     }
 
-    /// Adjacent runs of the same kind merged, empty runs dropped.
+    /// Empty runs dropped, adjacent unbracketed runs merged (bracketed runs stay apart).
     pub fn normalized(&self) -> Wording {
         Wording::from_flags(&self.flags())
     }
@@ -394,7 +406,9 @@ mod tests {
         let w =
             Wording::parse_marked("The parties [shall][undertake to] cease hostilities").unwrap();
         assert_eq!(w.text(), "The parties shallundertake to cease hostilities");
-        assert_eq!(w.0.len(), 3, "adjacent bracketed runs merge: {w:?}");
+        assert_eq!(w.0.len(), 4, "adjacent bracketed runs stay apart: {w:?}");
+        assert_eq!(w.marked(), "The parties [shall][undertake to] cease hostilities");
+        assert_eq!(w.normalized(), w);
         let w = Wording::parse_marked("a [b] c").unwrap();
         assert_eq!(w.marked(), "a [b] c");
         assert!(w.has_brackets());

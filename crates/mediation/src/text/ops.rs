@@ -146,10 +146,17 @@ impl Operation {
                 let start = at
                     .checked_sub(blen)
                     .ok_or_else(|| mismatch(paragraph, *at, before, ""))?;
-                splice(text, paragraph, *alternative, start, before, |old| {
-                    let mark = from_party || old.last().is_some_and(|c| c.1);
+                splice(text, paragraph, *alternative, start, before, |old, ctx| {
+                    // Inside a bracketed run: part of it. Otherwise party language gets its own
+                    // brackets and the mediator's is plain.
+                    let inside = if ctx.prev == ctx.next { ctx.prev } else { None };
+                    let g = match inside {
+                        Some(g) if g != 0 => g,
+                        _ if from_party => ctx.fresh,
+                        _ => 0,
+                    };
                     let mut v = old.to_vec();
-                    v.extend(new.chars().map(|c| (c, mark)));
+                    v.extend(new.chars().map(|c| (c, g)));
                     v
                 })
             }
@@ -158,7 +165,7 @@ impl Operation {
                 alternative,
                 start,
                 expected,
-            } => splice(text, paragraph, *alternative, *start, expected, |_| {
+            } => splice(text, paragraph, *alternative, *start, expected, |_, _| {
                 Vec::new()
             }),
             Operation::ReplaceSpan {
@@ -167,9 +174,15 @@ impl Operation {
                 start,
                 expected,
                 text: new,
-            } => splice(text, paragraph, *alternative, *start, expected, |old| {
-                let mark = from_party || old.first().is_some_and(|c| c.1);
-                new.chars().map(|c| (c, mark)).collect()
+            } => splice(text, paragraph, *alternative, *start, expected, |old, ctx| {
+                // Replacing inside one bracketed run keeps it; otherwise as for an insertion.
+                let same = old.first().map(|f| f.1).filter(|g| old.iter().all(|c| c.1 == *g));
+                let g = match same {
+                    Some(g) if g != 0 => g,
+                    _ if from_party => ctx.fresh,
+                    _ => 0,
+                };
+                new.chars().map(|c| (c, g)).collect()
             }),
             Operation::SetBrackets {
                 paragraph,
@@ -177,8 +190,9 @@ impl Operation {
                 start,
                 expected,
                 bracketed,
-            } => splice(text, paragraph, *alternative, *start, expected, |old| {
-                old.iter().map(|&(c, _)| (c, *bracketed)).collect()
+            } => splice(text, paragraph, *alternative, *start, expected, |old, ctx| {
+                let g = if *bracketed { ctx.fresh } else { 0 };
+                old.iter().map(|&(c, _)| (c, g)).collect()
             }),
             Operation::AddParagraph {
                 section,
@@ -284,6 +298,13 @@ fn mismatch(paragraph: &ParagraphId, at: usize, expected: &str, found: &str) -> 
     }
 }
 
+/// Bracket groups around a span, and an unused group number.
+struct Ctx {
+    prev: Option<u32>,
+    next: Option<u32>,
+    fresh: u32,
+}
+
 /// Replaces the characters `[start, start + len(expected))` of a wording by `f(old)`, after
 /// checking they still read `expected`.
 fn splice(
@@ -292,7 +313,7 @@ fn splice(
     alternative: usize,
     start: usize,
     expected: &str,
-    f: impl FnOnce(&[(char, bool)]) -> Vec<(char, bool)>,
+    f: impl FnOnce(&[(char, u32)], Ctx) -> Vec<(char, u32)>,
 ) -> Result<()> {
     let p = para(text, paragraph)?;
     let w = p
@@ -309,8 +330,13 @@ fn splice(
     if found != expected {
         return Err(mismatch(paragraph, start, expected, &found));
     }
+    let ctx = Ctx {
+        prev: start.checked_sub(1).map(|i| flags[i].1),
+        next: flags.get(end).map(|c| c.1),
+        fresh: flags.iter().map(|c| c.1).max().unwrap_or(0) + 1,
+    };
     let mut out = flags[..start].to_vec();
-    out.extend(f(&flags[start..end]));
+    out.extend(f(&flags[start..end], ctx));
     out.extend_from_slice(&flags[end..]);
     let new = Wording::from_flags(&out);
     new.check()?;

@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(
             s,
             "Ceasefire <draft> & access\n\n    Recalling the principles of resolution 46/182,\n\n\
-             1. The parties [shallundertake to] cease hostilities;\n    (a) [by land]\n\n\
+             1. The parties [shall][undertake to] cease hostilities;\n    (a) [by land]\n\n\
              2. [deleted]\n\n\
              3. Alt 1: [Monitors <UN>]\n   Alt 2: [Observers]\n\n"
         );
@@ -329,7 +329,7 @@ mod tests {
         assert!(!h.contains("<UN>"));
         assert!(h.contains("<span class=\"alt-label\">Alt 2:</span>"));
         assert!(h.contains("<span class=\"num\">3.</span>"));
-        assert!(h.contains("<span class=\"bracketed\">[shallundertake to]</span>"));
+        assert!(h.contains("<span class=\"bracketed\">[shall]</span><span class=\"bracketed\">[undertake to]</span>"));
         assert_eq!(escape_html("\"'"), "&quot;&#39;");
     }
 }
