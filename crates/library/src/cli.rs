@@ -51,9 +51,12 @@ pub enum LibraryCommand {
     Cites {
         /// Symbol, e.g. A/RES/79/274.
         symbol: String,
-        /// Files or folders (.xml, .txt) to read; the persistent index is not built yet.
-        #[arg(long = "from", required = true, num_args = 1..)]
+        /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
+        #[arg(long = "from", num_args = 1..)]
         paths: Vec<PathBuf>,
+        /// Data folder holding the citation graph written by `ingest`.
+        #[arg(long, default_value = "chamber-data")]
+        data: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -61,9 +64,12 @@ pub enum LibraryCommand {
     CitedBy {
         /// Symbol, e.g. A/RES/69/285.
         symbol: String,
-        /// Files or folders (.xml, .txt) to read.
-        #[arg(long = "from", required = true, num_args = 1..)]
+        /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
+        #[arg(long = "from", num_args = 1..)]
         paths: Vec<PathBuf>,
+        /// Data folder holding the citation graph written by `ingest`.
+        #[arg(long, default_value = "chamber-data")]
+        data: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -104,8 +110,12 @@ pub enum LibraryCommand {
     /// The line of resolutions a resolution continues (oldest first), from the given files.
     Lineage {
         symbol: String,
-        #[arg(long = "from", required = true, num_args = 1..)]
+        /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
+        #[arg(long = "from", num_args = 1..)]
         paths: Vec<PathBuf>,
+        /// Data folder holding the citation graph written by `ingest`.
+        #[arg(long, default_value = "chamber-data")]
+        data: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -250,7 +260,31 @@ fn read_archive(path: &Path) -> Result<Vec<Member>, String> {
     Ok(out)
 }
 
-fn load_graph(paths: &[PathBuf]) -> Result<CitationGraph, i32> {
+/// Where `ingest` keeps the citation graph.
+fn graph_file(data: &Path) -> PathBuf {
+    data.join("library").join("graph.json")
+}
+
+/// The graph of the files under `paths`, or the one stored under `data` when `paths` is empty.
+fn load_graph(paths: &[PathBuf], data: &Path) -> Result<CitationGraph, i32> {
+    if paths.is_empty() {
+        let file = graph_file(data);
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "error: {}: {e}; run `chamber library ingest --data {} PATHS…` or pass --from PATHS",
+                    file.display(),
+                    data.display()
+                );
+                return Err(2);
+            }
+        };
+        return CitationGraph::from_json(&text).map_err(|e| {
+            eprintln!("error: {}: {e}", file.display());
+            1
+        });
+    }
     for p in paths {
         if !p.exists() {
             eprintln!("error: {}: no such file or folder", p.display());
@@ -320,13 +354,15 @@ pub fn run(cmd: LibraryCommand) -> i32 {
         LibraryCommand::Cites {
             symbol,
             paths,
+            data,
             json,
-        } => edges_command(&symbol, &paths, json, true),
+        } => edges_command(&symbol, &paths, &data, json, true),
         LibraryCommand::CitedBy {
             symbol,
             paths,
+            data,
             json,
-        } => edges_command(&symbol, &paths, json, false),
+        } => edges_command(&symbol, &paths, &data, json, false),
         #[cfg(feature = "search")]
         LibraryCommand::Ingest { data, paths } => ingest(&data, &paths),
         #[cfg(feature = "search")]
@@ -356,9 +392,10 @@ pub fn run(cmd: LibraryCommand) -> i32 {
         LibraryCommand::Lineage {
             symbol,
             paths,
+            data,
             json,
         } => {
-            let g = match load_graph(&paths) {
+            let g = match load_graph(&paths, &data) {
                 Ok(g) => g,
                 Err(code) => return code,
             };
@@ -434,6 +471,11 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
     };
     let files = collect(paths, true);
     let progress = std::io::stderr().is_terminal();
+    let gfile = graph_file(data);
+    let mut graph = match std::fs::read_to_string(&gfile) {
+        Ok(t) => CitationGraph::from_json(&t).unwrap_or_default(),
+        Err(_) => CitationGraph::default(),
+    };
     let mut batch = Vec::new();
     let (mut read, mut skipped, mut paragraphs) = (0usize, 0usize, 0usize);
     for (i, f) in files.iter().enumerate() {
@@ -468,6 +510,9 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
             }
         }
         if batch.len() >= 500 || i + 1 == files.len() {
+            for d in &batch {
+                graph.add(d);
+            }
             match idx.add(&batch) {
                 Ok(n) => paragraphs += n,
                 Err(e) => {
@@ -484,6 +529,10 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
     if progress {
         eprintln!();
     }
+    if let Err(e) = std::fs::write(&gfile, graph.to_json()) {
+        eprintln!("error: {}: {e}", gfile.display());
+        return 1;
+    }
     out!(
         "indexed {read} documents ({paragraphs} paragraphs), skipped {skipped}, into {}",
         dir.display()
@@ -491,8 +540,8 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
     if read == 0 { 2 } else { 0 }
 }
 
-fn edges_command(symbol: &str, paths: &[PathBuf], json: bool, outgoing: bool) -> i32 {
-    let g = match load_graph(paths) {
+fn edges_command(symbol: &str, paths: &[PathBuf], data: &Path, json: bool, outgoing: bool) -> i32 {
+    let g = match load_graph(paths, data) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -628,9 +677,20 @@ mod tests {
             run(LibraryCommand::Cites {
                 symbol: "A/RES/70/1".into(),
                 paths: vec![dir.clone()],
+                data: dir.join("data"),
                 json: true
             }),
             0
+        );
+        // without --from the stored graph is needed: none yet
+        assert_eq!(
+            run(LibraryCommand::CitedBy {
+                symbol: "A/RES/69/285".into(),
+                paths: vec![],
+                data: dir.join("no-data"),
+                json: true
+            }),
+            2
         );
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -3,7 +3,7 @@
 //! Pure in-memory structure. Documents cited but not in the set are external nodes.
 
 use crate::model::{CitationKind, Document};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Normalised node key: upper-case, single spaces (`A/RES/50/80 A`).
@@ -16,7 +16,7 @@ pub fn node_key(symbol: &str) -> String {
 }
 
 /// A resolution or document in the graph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     pub symbol: String,
     /// True when the document is only known because something cites it.
@@ -31,7 +31,7 @@ pub struct Node {
 }
 
 /// `from` cites `to` at `location`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Edge {
     pub from: String,
     pub to: String,
@@ -43,7 +43,7 @@ pub struct Edge {
 }
 
 /// Citation graph.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CitationGraph {
     nodes: BTreeMap<String, Node>,
     edges: BTreeSet<Edge>,
@@ -115,6 +115,16 @@ impl CitationGraph {
         }
         // A resolution cited without its part letter is the same work as the lettered one only
         // when nothing else is known; keep both nodes, they are distinct symbols.
+    }
+
+    /// The graph as JSON, for the caller to store.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// A graph stored with [`CitationGraph::to_json`].
+    pub fn from_json(json: &str) -> Result<CitationGraph, serde_json::Error> {
+        serde_json::from_str(json)
     }
 
     pub fn node(&self, symbol: &str) -> Option<&Node> {
@@ -275,5 +285,8 @@ mod tests {
             ]
         );
         assert_eq!(g.lineage("A/RES/1/1"), ["A/RES/1/1"]);
+        let back = CitationGraph::from_json(&g.to_json()).unwrap();
+        assert_eq!(back.cites("A/RES/79/274"), g.cites("A/RES/79/274"));
+        assert!(back.node("A/RES/50/80 A").unwrap().external);
     }
 }

@@ -153,7 +153,9 @@ pub struct Annex {
 }
 
 /// What a citation points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum CitationKind {
     /// A General Assembly resolution (`A/RES/50/80 A`).

@@ -204,6 +204,22 @@ fn cli_ingest_then_search() {
         0
     );
     assert!(data.join("library/index/meta.json").exists());
+    // ingest stores the citation graph; cites/cited-by read it without --from
+    assert!(data.join("library/graph.json").exists());
+    assert_eq!(
+        run(LibraryCommand::CitedBy {
+            symbol: "A/RES/50/80 A".into(),
+            paths: vec![],
+            data: data.clone(),
+            json: true
+        }),
+        0
+    );
+    let g = chamber_library::CitationGraph::from_json(
+        &std::fs::read_to_string(data.join("library/graph.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(g.cited_by("A/RES/50/80 A").len(), 1);
     let idx =
         chamber_library::search::SearchIndex::open_or_create(&data.join("library/index")).unwrap();
     assert_eq!(
