@@ -41,11 +41,15 @@ pub enum LibraryCommand {
     },
     /// Export a resolution file as Akoma Ntoso 3.0 XML with AKN4UN FRBR identifiers (stdout).
     ExportAkn {
-        /// The file to read.
+        /// The file to read, or a symbol (A/RES/79/274) to look up in the --from files.
         file: PathBuf,
-        /// Language of the text when detection should be overridden.
+        /// Language: of the text when detection should be overridden, or of the version to
+        /// export when FILE is a symbol.
         #[arg(long)]
         lang: Option<String>,
+        /// Files or folders to look the symbol up in.
+        #[arg(long = "from", num_args = 1..)]
+        from: Vec<PathBuf>,
     },
     /// What a resolution cites, read from the given files or folders.
     Cites {
@@ -260,6 +264,27 @@ fn read_archive(path: &Path) -> Result<Vec<Member>, String> {
     Ok(out)
 }
 
+/// Export the version of `symbol` (in `lang`, else the first found) found under `from`.
+fn export_symbol(symbol: &str, lang: Option<Lang>, from: &[PathBuf]) -> i32 {
+    let want = crate::graph::node_key(symbol);
+    for f in collect_files(from) {
+        let Ok(doc) = parse_file(&f, None) else {
+            continue;
+        };
+        if crate::graph::node_key(&doc.symbol) == want
+            && lang.is_none_or(|l| l.code() == doc.language)
+        {
+            out_raw!("{}", to_akn(&doc));
+            return 0;
+        }
+    }
+    eprintln!(
+        "error: {symbol}{}: not found in the given files",
+        lang.map(|l| format!(" ({})", l.code())).unwrap_or_default()
+    );
+    2
+}
+
 /// Where `ingest` keeps the citation graph.
 fn graph_file(data: &Path) -> PathBuf {
     data.join("library").join("graph.json")
@@ -338,11 +363,14 @@ pub fn run(cmd: LibraryCommand) -> i32 {
                 Err(e) => report(&e),
             }
         }
-        LibraryCommand::ExportAkn { file, lang } => {
+        LibraryCommand::ExportAkn { file, lang, from } => {
             let lang = match lang_arg(lang.as_deref()) {
                 Ok(l) => l,
                 Err(code) => return code,
             };
+            if !file.exists() && !from.is_empty() {
+                return export_symbol(&file.to_string_lossy(), lang, &from);
+            }
             match parse_file(&file, lang) {
                 Ok(doc) => {
                     out_raw!("{}", to_akn(&doc));
@@ -639,7 +667,8 @@ mod tests {
         assert_eq!(
             run(LibraryCommand::ExportAkn {
                 file: missing,
-                lang: None
+                lang: None,
+                from: vec![]
             }),
             2
         );
@@ -682,6 +711,18 @@ mod tests {
             }),
             0
         );
+        // export by symbol from a folder; an unknown symbol is bad input
+        let by_symbol = |symbol: &str, lang: Option<&str>| {
+            run(LibraryCommand::ExportAkn {
+                file: PathBuf::from(symbol),
+                lang: lang.map(String::from),
+                from: vec![dir.clone()],
+            })
+        };
+        assert_eq!(by_symbol("A/RES/70/1", None), 0);
+        assert_eq!(by_symbol("A/RES/70/1", Some("en")), 0);
+        assert_eq!(by_symbol("A/RES/70/1", Some("zh")), 2);
+        assert_eq!(by_symbol("A/RES/99/9", None), 2);
         // without --from the stored graph is needed: none yet
         assert_eq!(
             run(LibraryCommand::CitedBy {

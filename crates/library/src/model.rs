@@ -1,9 +1,9 @@
 //! The document model: what a parsed UN resolution looks like.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which principal organ adopted the resolution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Organ {
     GeneralAssembly,
@@ -34,7 +34,7 @@ impl Organ {
 }
 
 /// Where the document was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceFormat {
     /// Text extracted from the official PDF (page furniture, wrapped lines).
@@ -46,7 +46,7 @@ pub enum SourceFormat {
 }
 
 /// A parsed resolution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Full symbol, e.g. `A/RES/79/274` or `A/RES/79/258 B`.
     pub symbol: String,
@@ -74,7 +74,7 @@ pub struct Document {
     pub annexes: Vec<Annex>,
     pub citations: Vec<Citation>,
     /// Closing lines (meeting, date) as printed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusions: Option<String>,
     pub source_format: SourceFormat,
 }
@@ -110,35 +110,35 @@ impl Document {
 }
 
 /// A preambular paragraph with its opening phrase (`Recalling`, `回顾`, `Rappelant` …).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreambularParagraph {
     pub phrase: String,
     pub text: String,
     /// Part letter of a multi-part resolution (`A`, `B`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
 }
 
 /// An operative paragraph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperativeParagraph {
     /// Number as printed without the trailing dot (`1`, `I`); `None` for unnumbered paragraphs.
     pub number: Option<String>,
     pub text: String,
     pub sub_items: Vec<SubItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
 }
 
 /// A lettered sub-item of an operative paragraph (`(a)`, `a)`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubItem {
     pub label: String,
     pub text: String,
 }
 
 /// A footnote, with the paragraph its marker sits in (`preamble 11`, `operative 4`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Footnote {
     pub marker: String,
     pub text: String,
@@ -146,16 +146,14 @@ pub struct Footnote {
 }
 
 /// An annex (attachment) of the resolution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Annex {
     pub title: String,
     pub paragraphs: Vec<String>,
 }
 
 /// What a citation points at.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CitationKind {
     /// A General Assembly resolution (`A/RES/50/80 A`).
@@ -173,7 +171,7 @@ pub enum CitationKind {
 }
 
 /// A reference from this document to another one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
     /// Normalised symbol, e.g. `A/RES/50/80 A` or `A/75/651-S/2020/1203`.
     pub target: String,
@@ -184,7 +182,7 @@ pub struct Citation {
     /// The text as printed.
     pub surface: String,
     /// ISO date of the cited resolution, when the text gives it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 

@@ -32,4 +32,7 @@ fn parse_json_has_the_contract_fields() {
     }
     assert_eq!(cites[0]["target"], "A/RES/50/80 A");
     assert_eq!(cites[0]["in"], "preamble 1");
+    // The JSON reads back into the same document (for the store).
+    let back: chamber_library::Document = serde_json::from_value(v).unwrap();
+    assert_eq!(back, doc);
 }
