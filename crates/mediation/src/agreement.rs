@@ -287,10 +287,7 @@ impl Agreement {
         themes
             .into_iter()
             .map(|t| ThemeRate {
-                rate: self.rate_over(
-                    self.commitments.iter().filter(|c| c.theme == t),
-                    Date::MAX,
-                ),
+                rate: self.rate_over(self.commitments.iter().filter(|c| c.theme == t), Date::MAX),
                 theme: t,
             })
             .collect()

@@ -85,24 +85,54 @@ fn header(x: &mut String, process: &Process, ids: &Ids) {
     let _ = writeln!(x, "    <meta>");
     let _ = writeln!(x, "      <identification source=\"#chamber\">");
     let _ = writeln!(x, "        <FRBRWork>");
-    let _ = writeln!(x, "          <FRBRthis value=\"{}/!main\"/>", esc(&ids.work));
+    let _ = writeln!(
+        x,
+        "          <FRBRthis value=\"{}/!main\"/>",
+        esc(&ids.work)
+    );
     let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.work));
-    let _ = writeln!(x, "          <FRBRdate date=\"{}\" name=\"opened\"/>", ids.date);
-    let _ = writeln!(x, "          <FRBRauthor href=\"#chamber\" as=\"#author\"/>");
+    let _ = writeln!(
+        x,
+        "          <FRBRdate date=\"{}\" name=\"opened\"/>",
+        ids.date
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRauthor href=\"#chamber\" as=\"#author\"/>"
+    );
     let _ = writeln!(x, "          <FRBRcountry value=\"un\"/>");
     let _ = writeln!(x, "          <FRBRsubtype value=\"{}\"/>", ids.subtype);
     let _ = writeln!(x, "          <FRBRnumber value=\"{}\"/>", process.id());
-    let _ = writeln!(x, "          <FRBRname value=\"{}\"/>", esc(process.title()));
+    let _ = writeln!(
+        x,
+        "          <FRBRname value=\"{}\"/>",
+        esc(process.title())
+    );
     let _ = writeln!(x, "        </FRBRWork>");
     let _ = writeln!(x, "        <FRBRExpression>");
-    let _ = writeln!(x, "          <FRBRthis value=\"{}/!main\"/>", esc(&ids.expression));
+    let _ = writeln!(
+        x,
+        "          <FRBRthis value=\"{}/!main\"/>",
+        esc(&ids.expression)
+    );
     let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.expression));
-    let _ = writeln!(x, "          <FRBRdate date=\"{}\" name=\"issued\"/>", ids.date);
-    let _ = writeln!(x, "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>");
+    let _ = writeln!(
+        x,
+        "          <FRBRdate date=\"{}\" name=\"issued\"/>",
+        ids.date
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>"
+    );
     if let Some(v) = ids.version {
         let _ = writeln!(x, "          <FRBRversionNumber value=\"{v}\"/>");
     }
-    let _ = writeln!(x, "          <FRBRlanguage language=\"{}\"/>", esc(&ids.lang));
+    let _ = writeln!(
+        x,
+        "          <FRBRlanguage language=\"{}\"/>",
+        esc(&ids.lang)
+    );
     let _ = writeln!(x, "        </FRBRExpression>");
     let _ = writeln!(x, "        <FRBRManifestation>");
     let _ = writeln!(
@@ -110,9 +140,20 @@ fn header(x: &mut String, process: &Process, ids: &Ids) {
         "          <FRBRthis value=\"{}/!main.xml\"/>",
         esc(&ids.expression)
     );
-    let _ = writeln!(x, "          <FRBRuri value=\"{}.akn\"/>", esc(&ids.expression));
-    let _ = writeln!(x, "          <FRBRdate date=\"{}\" name=\"markup\"/>", ids.date);
-    let _ = writeln!(x, "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>");
+    let _ = writeln!(
+        x,
+        "          <FRBRuri value=\"{}.akn\"/>",
+        esc(&ids.expression)
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRdate date=\"{}\" name=\"markup\"/>",
+        ids.date
+    );
+    let _ = writeln!(
+        x,
+        "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>"
+    );
     let _ = writeln!(x, "        </FRBRManifestation>");
     let _ = writeln!(x, "      </identification>");
     let _ = writeln!(x, "      <references source=\"#chamber\">");
@@ -129,10 +170,7 @@ fn header(x: &mut String, process: &Process, ids: &Ids) {
             name = esc(&p.name)
         );
     }
-    for (id, show) in [
-        ("author", "Author"),
-        ("editor", "Editor"),
-    ] {
+    for (id, show) in [("author", "Author"), ("editor", "Editor")] {
         let _ = writeln!(
             x,
             "        <TLCRole eId=\"{id}\" href=\"/akn/ontology/role/un/{id}\" showAs=\"{show}\"/>"
@@ -155,11 +193,7 @@ fn header(x: &mut String, process: &Process, ids: &Ids) {
 
 fn content(x: &mut String, t: &NegotiatingText, doc_title: &str, date_line: Option<(&str, &str)>) {
     let _ = writeln!(x, "    <preface>");
-    let _ = writeln!(
-        x,
-        "      <p><docTitle>{}</docTitle></p>",
-        esc(doc_title)
-    );
+    let _ = writeln!(x, "      <p><docTitle>{}</docTitle></p>", esc(doc_title));
     if let Some((date, label)) = date_line {
         let _ = writeln!(
             x,
@@ -198,7 +232,11 @@ fn content(x: &mut String, t: &NegotiatingText, doc_title: &str, date_line: Opti
         if p.sub_items.is_empty() || p.status == ParagraphStatus::Deleted {
             let _ = write!(x, "<content>{}</content>", body(p));
         } else {
-            let _ = write!(x, "<list eId=\"para_{n}__list_1\"><intro>{}</intro>", body(p));
+            let _ = write!(
+                x,
+                "<list eId=\"para_{n}__list_1\"><intro>{}</intro>",
+                body(p)
+            );
             for (j, s) in p.sub_items.iter().enumerate() {
                 let _ = write!(
                     x,
@@ -239,7 +277,12 @@ pub fn negotiating_text(process: &Process, version: &Version, lang: &str) -> Str
     let mut x = String::new();
     header(&mut x, process, &ids);
     let label = format!("Version {} of {}", version.number, ids.date);
-    content(&mut x, &version.text, &version.text.title, Some((&ids.date, &label)));
+    content(
+        &mut x,
+        &version.text,
+        &version.text.title,
+        Some((&ids.date, &label)),
+    );
     let _ = writeln!(x, "  </doc>");
     let _ = writeln!(x, "</akomaNtoso>");
     x
@@ -260,7 +303,12 @@ pub fn agreement(process: &Process, agreement: &Agreement, lang: &str) -> String
     let mut x = String::new();
     header(&mut x, process, &ids);
     let label = format!("Adopted on {date}");
-    content(&mut x, &agreement.text, &agreement.text.title, Some((&date, &label)));
+    content(
+        &mut x,
+        &agreement.text,
+        &agreement.text.title,
+        Some((&date, &label)),
+    );
     let _ = writeln!(x, "  </doc>");
     let _ = writeln!(x, "</akomaNtoso>");
     x

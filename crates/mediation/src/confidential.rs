@@ -198,7 +198,11 @@ struct NoteSecret {
 }
 
 impl SealedNote {
-    pub fn seal(keys: &Keyring, process: &ProcessId, note: &crate::spaces::Note) -> Result<SealedNote> {
+    pub fn seal(
+        keys: &Keyring,
+        process: &ProcessId,
+        note: &crate::spaces::Note,
+    ) -> Result<SealedNote> {
         let secret = serde_json::to_vec(&NoteSecret {
             title: note.title.clone(),
             body: note.body.clone(),
@@ -309,7 +313,10 @@ mod tests {
         let path = dir.join("key");
         let _ = std::fs::remove_file(&path);
         let k = Keyring::generate_to_file(&path).unwrap();
-        assert!(Keyring::generate_to_file(&path).is_err(), "never overwrites");
+        assert!(
+            Keyring::generate_to_file(&path).is_err(),
+            "never overwrites"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -321,7 +328,10 @@ mod tests {
         assert_eq!(again.open(&sealed, b"").unwrap(), b"x");
         let raw = dir.join("raw");
         std::fs::write(&raw, [7u8; 32]).unwrap();
-        assert_eq!(Keyring::from_file(&raw).unwrap().current_key_id(), ring(7).current_key_id());
+        assert_eq!(
+            Keyring::from_file(&raw).unwrap().current_key_id(),
+            ring(7).current_key_id()
+        );
         let bad = dir.join("bad");
         std::fs::write(&bad, "not a key").unwrap();
         let err = Keyring::from_file(&bad).unwrap_err().to_string();

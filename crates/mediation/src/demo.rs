@@ -14,8 +14,7 @@ use crate::permissions;
 use crate::process::{Origin, Process, ProcessKind, ProcessRole, TrackKind, TrackStatus};
 use crate::spaces::Note;
 use crate::text::{
-    Decision, NegotiatingText, Operation, Outcome, Paragraph, ParagraphStatus,
-    TextRecord, Wording,
+    Decision, NegotiatingText, Operation, Outcome, Paragraph, ParagraphStatus, TextRecord, Wording,
 };
 use crate::venue::{Room, Session, SessionFormat};
 use rand::{CryptoRng, RngCore};
@@ -94,8 +93,14 @@ pub fn build<R: CryptoRng + RngCore + ?Sized>(rng: &mut R, start: Timestamp) -> 
 
     // Notes, each in its space.
     let plenary = permissions::plenary_for(&process, &mediator)?.id.clone();
-    let caucus_e = permissions::own_caucus(&process, &de).expect("delegate").id.clone();
-    let caucus_h = permissions::own_caucus(&process, &dh).expect("delegate").id.clone();
+    let caucus_e = permissions::own_caucus(&process, &de)
+        .expect("delegate")
+        .id
+        .clone();
+    let caucus_h = permissions::own_caucus(&process, &dh)
+        .expect("delegate")
+        .id
+        .clone();
     let mediators = permissions::visible_space_views(&process, &mediator)
         .into_iter()
         .find(|v| v.kind == crate::spaces::SpaceKind::Mediators)
@@ -155,7 +160,11 @@ pub fn build<R: CryptoRng + RngCore + ?Sized>(rng: &mut R, start: Timestamp) -> 
             day(1, 12),
             Some(rooms[0].id.clone()),
             vec![mediator.clone(), de.clone(), dh.clone(), observer.clone()],
-            agenda(&["Opening statements", "Adoption of the agenda", "First reading of the text"]),
+            agenda(&[
+                "Opening statements",
+                "Adoption of the agenda",
+                "First reading of the text",
+            ]),
         )?,
         Session::plan(
             rng,
@@ -194,32 +203,62 @@ pub fn build<R: CryptoRng + RngCore + ?Sized>(rng: &mut R, start: Timestamp) -> 
     )?;
     let pp = |rng: &mut R, s: &str| Paragraph::new(rng, b, Wording::plain(s));
     text.preamble = vec![
-        pp(rng, "Reaffirming their commitment to the sovereignty, unity and territorial integrity of Eastmark,"),
-        pp(rng, "Recalling the guiding principles of humanitarian assistance set out in General Assembly resolution 46/182, namely humanity, neutrality, impartiality and independence,"),
-        pp(rng, "Recognizing the suffering of the civilian population of the Upper Valley and the need for safe and reliable transport corridors,"),
+        pp(
+            rng,
+            "Reaffirming their commitment to the sovereignty, unity and territorial integrity of Eastmark,",
+        ),
+        pp(
+            rng,
+            "Recalling the guiding principles of humanitarian assistance set out in General Assembly resolution 46/182, namely humanity, neutrality, impartiality and independence,",
+        ),
+        pp(
+            rng,
+            "Recognizing the suffering of the civilian population of the Upper Valley and the need for safe and reliable transport corridors,",
+        ),
     ];
-    let op1 = pp(rng, "The Parties shall cease all hostilities, including offensive movements and the laying of mines, from 00:00 hours (UTC) on the day following signature.");
+    let op1 = pp(
+        rng,
+        "The Parties shall cease all hostilities, including offensive movements and the laying of mines, from 00:00 hours (UTC) on the day following signature.",
+    );
     let mut op2 = Paragraph::new(
         rng,
         b,
-        Wording::parse_marked("A Joint Ceasefire Monitoring Commission shall be established, composed of [two][three] representatives of each Party and chaired by the Mediator. The Commission shall:")?,
+        Wording::parse_marked(
+            "A Joint Ceasefire Monitoring Commission shall be established, composed of [two][three] representatives of each Party and chaired by the Mediator. The Commission shall:",
+        )?,
     );
     op2.sub_items = vec![
         pp(rng, "verify compliance with this Agreement;"),
-        pp(rng, "investigate alleged violations and report to the Parties within 72 hours;"),
+        pp(
+            rng,
+            "investigate alleged violations and report to the Parties within 72 hours;",
+        ),
         pp(rng, "publish its findings."),
     ];
-    let op3 = pp(rng, "Humanitarian corridors shall be opened along the Northern Road and the River Road.")
-        .with_alternative(Wording::plain(
-            "Humanitarian corridors shall be opened along routes to be agreed by the Joint Commission.",
-        ));
-    let op4 = pp(rng, "The Parties shall guarantee the safe, rapid and unimpeded passage of humanitarian personnel and relief consignments, in accordance with the principles of humanity, neutrality, impartiality and independence.");
-    let op5 = pp(rng, "The Parties shall release all persons detained in connection with the conflict within 30 days of signature.");
+    let op3 = pp(
+        rng,
+        "Humanitarian corridors shall be opened along the Northern Road and the River Road.",
+    )
+    .with_alternative(Wording::plain(
+        "Humanitarian corridors shall be opened along routes to be agreed by the Joint Commission.",
+    ));
+    let op4 = pp(
+        rng,
+        "The Parties shall guarantee the safe, rapid and unimpeded passage of humanitarian personnel and relief consignments, in accordance with the principles of humanity, neutrality, impartiality and independence.",
+    );
+    let op5 = pp(
+        rng,
+        "The Parties shall release all persons detained in connection with the conflict within 30 days of signature.",
+    );
     let op6 = pp(rng, "This Agreement shall enter into force upon signature.");
     text.operative = vec![op1, op2, op3, op4, op5, op6];
     let ids: Vec<_> = text.operative.iter().map(|p| p.id.clone()).collect();
     let pids: Vec<_> = text.preamble.iter().map(|p| p.id.clone()).collect();
-    let subs: Vec<_> = text.operative[1].sub_items.iter().map(|p| p.id.clone()).collect();
+    let subs: Vec<_> = text.operative[1]
+        .sub_items
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
     let mut record = TextRecord::start(
         &process,
         &mediator,
@@ -364,7 +403,9 @@ pub fn build<R: CryptoRng + RngCore + ?Sized>(rng: &mut R, start: Timestamp) -> 
             Operation::InsertSpan {
                 paragraph: ids[2].clone(),
                 alternative: 0,
-                at: "Humanitarian corridors shall be opened along ".chars().count(),
+                at: "Humanitarian corridors shall be opened along "
+                    .chars()
+                    .count(),
                 before: "opened along ".into(),
                 text: "the River Road and other ".into(),
             },

@@ -168,6 +168,56 @@ pub fn filter_visible<'a, T: InSpace + ?Sized + 'a>(
         .collect()
 }
 
+/// A process as one viewer may see it: what the API and pages send. (The [`Process`] value
+/// itself is for storage: its JSON names every space.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProcessView {
+    pub id: crate::ids::ProcessId,
+    pub title: String,
+    pub kind: crate::process::ProcessKind,
+    pub origin: crate::process::Origin,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: crate::Timestamp,
+    pub attribution: Attribution,
+    pub parties: Vec<crate::process::Party>,
+    pub participants: Vec<crate::process::Participant>,
+    pub tracks: Vec<crate::process::Track>,
+    /// Only the spaces the viewer may read.
+    pub spaces: Vec<SpaceView>,
+    /// The viewer's own role.
+    pub my_role: ProcessRole,
+}
+
+/// The process for a viewer, or [`Error::NotFound`] when they take no part in it.
+pub fn process_view(process: &Process, person: &PersonId) -> Result<ProcessView> {
+    let my_role = process.role_of(person).cloned().ok_or(Error::NotFound)?;
+    Ok(ProcessView {
+        id: process.id().clone(),
+        title: process.title().to_string(),
+        kind: process.kind(),
+        origin: process.origin().clone(),
+        opened_at: process.opened_at(),
+        attribution: process.attribution(),
+        parties: process.parties().to_vec(),
+        participants: process.participants().to_vec(),
+        tracks: process.tracks().to_vec(),
+        spaces: visible_space_views(process, person),
+        my_role,
+    })
+}
+
+/// Checks that the person may post in the space: [`Error::NotFound`] when they may not even
+/// read it, [`Error::Forbidden`] when they read but may not write (observers in plenary).
+pub fn check_write(process: &Process, space: &SpaceId, person: &PersonId) -> Result<()> {
+    if !may_read(process, space, person) {
+        return Err(Error::NotFound);
+    }
+    if !may_write(process, space, person) {
+        return Err(Error::Forbidden("read-only in this space"));
+    }
+    Ok(())
+}
+
 /// The negotiating text (current version, its history and diffs) is plenary material.
 pub fn may_read_text(process: &Process, person: &PersonId) -> bool {
     standing(process, person).is_some()
@@ -481,6 +531,27 @@ mod tests {
             assert_eq!(may_adopt_agreement(&f.p, &person(who)), yes, "{who:?}");
         }
         assert!(may_read_text(&f.p, &person(Who::Observer)));
+        let cb = space(&f, Which::CaucusB);
+        assert_eq!(
+            check_write(&f.p, &cb, &person(Who::DelegateA)),
+            Err(Error::NotFound)
+        );
+        assert!(check_write(&f.p, &cb, &person(Who::DelegateB)).is_ok());
+        assert!(matches!(
+            check_write(&f.p, &space(&f, Which::Plenary), &person(Who::Observer)),
+            Err(Error::Forbidden(_))
+        ));
+        let view = process_view(&f.p, &person(Who::DelegateA)).unwrap();
+        let json = serde_json::to_string(&view).unwrap();
+        assert!(
+            !json.contains(cb.as_str()),
+            "the view names no other caucus"
+        );
+        assert_eq!(view.spaces.len(), 2);
+        assert_eq!(
+            process_view(&f.p, &person(Who::Outsider)),
+            Err(Error::NotFound)
+        );
         assert!(!may_read_text(&f.p, &person(Who::Outsider)));
     }
 }

@@ -72,6 +72,23 @@ impl Note {
     }
 }
 
+impl Note {
+    /// Posts a note after [`crate::permissions::check_write`]: the space must be one the
+    /// author may write in (an unknown or invisible space is [`crate::Error::NotFound`]).
+    pub fn post<R: CryptoRng + RngCore + ?Sized>(
+        rng: &mut R,
+        process: &crate::process::Process,
+        author: &PersonId,
+        space: &SpaceId,
+        created_at: Timestamp,
+        title: &str,
+        body: &str,
+    ) -> Result<Note> {
+        crate::permissions::check_write(process, space, author)?;
+        Note::new(rng, space.clone(), author.clone(), created_at, title, body)
+    }
+}
+
 impl InSpace for Note {
     fn space(&self) -> &SpaceId {
         &self.space

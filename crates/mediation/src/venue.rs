@@ -42,9 +42,13 @@ impl Room {
 pub enum SessionFormat {
     Plenary,
     /// A party meets alone (with the mediators).
-    Caucus { party: PartyId },
+    Caucus {
+        party: PartyId,
+    },
     /// The mediators meet one party.
-    Bilateral { party: PartyId },
+    Bilateral {
+        party: PartyId,
+    },
     /// Parties in separate rooms of one venue, the mediator moving between them.
     Proximity,
     /// The mediator travels between the parties.
@@ -275,7 +279,11 @@ pub fn ical(sessions: &[&Session], rooms: &[Room], stamp: Timestamp) -> String {
         out.push_str(&ical_fold(&format!("DTSTART:{}", ical_time(s.start))));
         out.push_str(&ical_fold(&format!("DTEND:{}", ical_time(s.end))));
         out.push_str(&ical_fold(&format!("SUMMARY:{}", ical_escape(&s.title))));
-        if let Some(room) = s.room.as_ref().and_then(|r| rooms.iter().find(|x| &x.id == r)) {
+        if let Some(room) = s
+            .room
+            .as_ref()
+            .and_then(|r| rooms.iter().find(|x| &x.id == r))
+        {
             out.push_str(&ical_fold(&format!("LOCATION:{}", ical_escape(&room.name))));
         }
         if !s.agenda.is_empty() {
@@ -340,9 +348,12 @@ mod tests {
         .unwrap();
         let a = p.add_party(&mut r, "A").unwrap();
         let b = p.add_party(&mut r, "B").unwrap();
-        p.add_participant(pid("med"), ProcessRole::Mediator).unwrap();
-        p.add_participant(pid("da"), ProcessRole::Delegate { party: a.clone() }).unwrap();
-        p.add_participant(pid("db"), ProcessRole::Delegate { party: b.clone() }).unwrap();
+        p.add_participant(pid("med"), ProcessRole::Mediator)
+            .unwrap();
+        p.add_participant(pid("da"), ProcessRole::Delegate { party: a.clone() })
+            .unwrap();
+        p.add_participant(pid("db"), ProcessRole::Delegate { party: b.clone() })
+            .unwrap();
         let room = Room::new(&mut r, "Room XII, Palais", Some(40)).unwrap();
         F { p, a, b, r, room }
     }
@@ -404,7 +415,9 @@ mod tests {
         assert!(clashes.contains(&Clash {
             first: s1.id.clone(),
             second: s2.id.clone(),
-            kind: ClashKind::Room { room: f.room.id.clone() }
+            kind: ClashKind::Room {
+                room: f.room.id.clone()
+            }
         }));
         assert!(clashes.contains(&Clash {
             first: s1.id.clone(),
@@ -415,7 +428,13 @@ mod tests {
         assert!(visible_clashes(&f.p, &pid("db"), &all, &clashes).is_empty());
         assert_eq!(visible_clashes(&f.p, &pid("med"), &all, &clashes).len(), 2);
         // B's calendar has the plenary and B's bilateral, not A's caucus.
-        let cal = calendar_for(&f.p, &pid("db"), &all, &[f.room.clone()], datetime!(2026-03-01 0:00 UTC));
+        let cal = calendar_for(
+            &f.p,
+            &pid("db"),
+            &all,
+            &[f.room.clone()],
+            datetime!(2026-03-01 0:00 UTC),
+        );
         assert!(cal.contains(&format!("UID:{}@chamber", s1.id)));
         assert!(cal.contains(&format!("UID:{}@chamber", s3.id)));
         assert!(!cal.contains(s2.id.as_str()));
@@ -506,6 +525,9 @@ mod tests {
         assert!(cal.contains("DTSTAMP:20260301T083005Z\r\n"));
         assert!(cal.contains("SUMMARY:Round 2\\; access\\, corridors \\\\ lines\r\n"));
         assert!(cal.contains("LOCATION:Room XII\\, Palais\r\n"));
-        assert!(!cal.replace("\r\n", "").contains('\n'), "only CRLF line ends");
+        assert!(
+            !cal.replace("\r\n", "").contains('\n'),
+            "only CRLF line ends"
+        );
     }
 }

@@ -10,7 +10,9 @@ use std::process::Command;
 use time::macros::datetime;
 
 fn xmllint_or_skip() -> bool {
-    if Path::new("/usr/bin/xmllint").exists() || Command::new("xmllint").arg("--version").output().is_ok() {
+    if Path::new("/usr/bin/xmllint").exists()
+        || Command::new("xmllint").arg("--version").output().is_ok()
+    {
         return true;
     }
     if chamber_testkit::shared_data_required() {
@@ -99,6 +101,9 @@ fn negotiating_text_and_agreement_validate() {
     let xml = akn::agreement(&d.process, &ag, "eng");
     assert!(xml.contains("<docTitle>Agreement &lt;final&gt; &amp; &quot;signed&quot;</docTitle>"));
     assert!(xml.contains("<FRBRsubtype value=\"agreement\"/>"));
-    assert!(!xml.contains("bracketedSpan\">["), "no brackets left in the agreement");
+    assert!(
+        !xml.contains("bracketedSpan\">["),
+        "no brackets left in the agreement"
+    );
     validate(&xsd, "agreement.xml", &xml);
 }

@@ -220,11 +220,7 @@ pub fn tokens(s: &str) -> Vec<&str> {
     for (i, c) in s.char_indices() {
         let k = class(c);
         if let Some(p) = prev {
-            let cut = match (p, k) {
-                (_, Class::Space) => false,
-                (Class::Word, Class::Word) => false,
-                _ => true,
-            };
+            let cut = !matches!((p, k), (_, Class::Space) | (Class::Word, Class::Word));
             if cut {
                 out.push(&s[start..i]);
                 start = i;

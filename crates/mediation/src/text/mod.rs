@@ -407,7 +407,10 @@ mod tests {
             Wording::parse_marked("The parties [shall][undertake to] cease hostilities").unwrap();
         assert_eq!(w.text(), "The parties shallundertake to cease hostilities");
         assert_eq!(w.0.len(), 4, "adjacent bracketed runs stay apart: {w:?}");
-        assert_eq!(w.marked(), "The parties [shall][undertake to] cease hostilities");
+        assert_eq!(
+            w.marked(),
+            "The parties [shall][undertake to] cease hostilities"
+        );
         assert_eq!(w.normalized(), w);
         let w = Wording::parse_marked("a [b] c").unwrap();
         assert_eq!(w.marked(), "a [b] c");

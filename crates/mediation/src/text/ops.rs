@@ -174,26 +174,43 @@ impl Operation {
                 start,
                 expected,
                 text: new,
-            } => splice(text, paragraph, *alternative, *start, expected, |old, ctx| {
-                // Replacing inside one bracketed run keeps it; otherwise as for an insertion.
-                let same = old.first().map(|f| f.1).filter(|g| old.iter().all(|c| c.1 == *g));
-                let g = match same {
-                    Some(g) if g != 0 => g,
-                    _ if from_party => ctx.fresh,
-                    _ => 0,
-                };
-                new.chars().map(|c| (c, g)).collect()
-            }),
+            } => splice(
+                text,
+                paragraph,
+                *alternative,
+                *start,
+                expected,
+                |old, ctx| {
+                    // Replacing inside one bracketed run keeps it; otherwise as for an insertion.
+                    let same = old
+                        .first()
+                        .map(|f| f.1)
+                        .filter(|g| old.iter().all(|c| c.1 == *g));
+                    let g = match same {
+                        Some(g) if g != 0 => g,
+                        _ if from_party => ctx.fresh,
+                        _ => 0,
+                    };
+                    new.chars().map(|c| (c, g)).collect()
+                },
+            ),
             Operation::SetBrackets {
                 paragraph,
                 alternative,
                 start,
                 expected,
                 bracketed,
-            } => splice(text, paragraph, *alternative, *start, expected, |old, ctx| {
-                let g = if *bracketed { ctx.fresh } else { 0 };
-                old.iter().map(|&(c, _)| (c, g)).collect()
-            }),
+            } => splice(
+                text,
+                paragraph,
+                *alternative,
+                *start,
+                expected,
+                |old, ctx| {
+                    let g = if *bracketed { ctx.fresh } else { 0 };
+                    old.iter().map(|&(c, _)| (c, g)).collect()
+                },
+            ),
             Operation::AddParagraph {
                 section,
                 parent,

@@ -140,6 +140,21 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A word diff as HTML: `<del>` and `<ins>` around removed and added words, all escaped.
+pub fn word_diff_html(ops: &[super::diff::WordOp]) -> String {
+    use super::diff::WordOpKind;
+    let mut out = String::new();
+    for o in ops {
+        let t = escape_html(&o.text);
+        match o.kind {
+            WordOpKind::Equal => out.push_str(&t),
+            WordOpKind::Insert => out.push_str(&format!("<ins>{t}</ins>")),
+            WordOpKind::Delete => out.push_str(&format!("<del>{t}</del>")),
+        }
+    }
+    out
+}
+
 fn wording_html(p: &Paragraph, w: &Wording) -> String {
     let mut inner = String::new();
     for s in &w.0 {
@@ -331,5 +346,7 @@ mod tests {
         assert!(h.contains("<span class=\"num\">3.</span>"));
         assert!(h.contains("<span class=\"bracketed\">[shall]</span><span class=\"bracketed\">[undertake to]</span>"));
         assert_eq!(escape_html("\"'"), "&quot;&#39;");
+        let d = crate::text::diff::word_diff("a <b>", "a <c>");
+        assert_eq!(word_diff_html(&d), "a &lt;<del>b</del><ins>c</ins>&gt;");
     }
 }
