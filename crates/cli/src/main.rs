@@ -501,6 +501,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
         chamber_server::ServerConfig {
             public_url: config.public_url.clone(),
             watch_store: Some(config.data.join("watch")),
+            library_index: Some(config.data.join("library").join("index")),
         },
     );
     chamber_server::serve(listener, state)

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod auth;
 pub mod consult;
+pub mod library;
 pub mod metrics;
 pub mod pages;
 pub mod render;
@@ -34,6 +35,8 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// The watch (early-warning) event store the Watch page reads.
     pub watch_store: Option<std::path::PathBuf>,
+    /// The library's search index (built by `chamber library ingest`).
+    pub library_index: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -101,7 +104,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/consult/join", post(consult::api_join))
         .route("/api/v1/consult/{id}/votes", post(consult::api_vote))
         .route("/api/v1/consult/{id}/analysis", get(consult::api_analysis))
-        .route("/library", get(pages::capability))
+        .route("/library", get(library::page_handler))
         .route("/static/chamber.css", get(pages::stylesheet))
         .route("/health", get(pages::health))
         .route("/metrics", get(metrics::render))

@@ -39,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/consult_map.html"),
     ),
     ("watch.html", include_str!("../templates/watch.html")),
+    ("library.html", include_str!("../templates/library.html")),
 ];
 
 /// The template environment. `.html` templates auto-escape everything they print.

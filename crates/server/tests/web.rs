@@ -28,6 +28,9 @@ async fn spawn_app(mut config: ServerConfig) -> TestApp {
     if config.watch_store.is_none() {
         config.watch_store = Some(dir.join("watch"));
     }
+    if config.library_index.is_none() {
+        config.library_index = Some(dir.join("library").join("index"));
+    }
     let state = AppState::new(store.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -1010,4 +1013,39 @@ async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
         "{table}"
     );
     assert!(html.contains("class=\"alert-marker\""));
+}
+
+#[tokio::test]
+async fn the_library_page_searches_chinese_paragraphs_with_highlights() {
+    let seed = chamber_testkit::require_shared!("seed/A-RES-79-274.zh.pdf-text.txt");
+    let data = std::env::temp_dir().join(format!("chamber-lib-{}", chamber_store::new_id()));
+    let index_dir = data.join("index");
+    let built = index_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let doc = chamber_library::parse_file(&seed, None).unwrap();
+        let mut index = chamber_library::search::SearchIndex::open_or_create(&built).unwrap();
+        index.add(&[doc]).unwrap();
+    })
+    .await
+    .unwrap();
+    let app = spawn_app(ServerConfig {
+        library_index: Some(index_dir),
+        ..ServerConfig::default()
+    })
+    .await;
+    app.user("researcher", Role::Observer, PW).await;
+    let mut b = app.browser();
+    b.login("researcher", PW).await;
+    let (status, html) = b.get("/library?q=%E8%B0%83%E8%A7%A3&lang=zh").await; // 调解
+    assert_eq!(status, StatusCode::OK);
+    let hits = html.split("id=\"hits\"").nth(1).expect("a result list");
+    assert!(
+        hits.replace("&#x2f;", "/").contains("A/RES/79/274"),
+        "{hits}"
+    );
+    assert!(hits.contains("<b>调解</b>"), "{hits}");
+    let (_, none) = b
+        .get("/library?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert!(!none.contains("<script>alert"), "the query is escaped");
 }
