@@ -39,7 +39,7 @@ pub enum LibraryCommand {
         #[arg(long)]
         lang: Option<String>,
     },
-    /// Export a resolution file as Akoma Ntoso 3.0 XML with AKN4UN FRBR identifiers (stdout).
+    /// Export a resolution (a file, or a symbol found --from files) as Akoma Ntoso 3.0 XML (stdout).
     ExportAkn {
         /// The file to read, or a symbol (A/RES/79/274) to look up in the --from files.
         file: PathBuf,
@@ -51,7 +51,7 @@ pub enum LibraryCommand {
         #[arg(long = "from", num_args = 1..)]
         from: Vec<PathBuf>,
     },
-    /// What a resolution cites, read from the given files or folders.
+    /// What a resolution cites (from --from files, or the graph stored by `ingest`).
     Cites {
         /// Symbol, e.g. A/RES/79/274.
         symbol: String,
@@ -64,7 +64,7 @@ pub enum LibraryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// What cites a resolution, read from the given files or folders.
+    /// What cites a resolution (from --from files, or the graph stored by `ingest`).
     CitedBy {
         /// Symbol, e.g. A/RES/69/285.
         symbol: String,
@@ -77,7 +77,7 @@ pub enum LibraryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Index resolution files and folders (.xml, .txt) into the search index under DATA.
+    /// Index files, folders and .tar.xz archives of resolutions into the search index under DATA.
     #[cfg(feature = "search")]
     Ingest {
         /// Data folder; the index lives in DATA/library/index.
@@ -111,7 +111,7 @@ pub enum LibraryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The line of resolutions a resolution continues (oldest first), from the given files.
+    /// The line of resolutions a resolution continues, oldest first (from --from files or `ingest`).
     Lineage {
         symbol: String,
         /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
