@@ -173,6 +173,22 @@ pub fn space_aad(process: &ProcessId, space: &SpaceId, record: &str) -> Vec<u8> 
     format!("chamber/v1/{process}/{space}/{record}").into_bytes()
 }
 
+/// Seals any serialisable value as JSON (minutes, documents, positions).
+pub fn seal_json<T: serde::Serialize>(keys: &Keyring, aad: &[u8], value: &T) -> Result<Vec<u8>> {
+    let json =
+        serde_json::to_vec(value).map_err(|e| Error::Key(format!("cannot serialise: {e}")))?;
+    keys.seal(&json, aad)
+}
+
+/// Opens a value sealed with [`seal_json`].
+pub fn open_json<T: serde::de::DeserializeOwned>(
+    keys: &Keyring,
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<T> {
+    serde_json::from_slice(&keys.open(sealed, aad)?).map_err(|_| Error::Open)
+}
+
 /// A note with its title and body sealed (what the store keeps for confidential spaces).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SealedNote {
@@ -293,6 +309,21 @@ mod tests {
         assert_eq!(moved.open(&k, &process), Err(Error::Open));
         let other = ProcessId::generate(&mut r);
         assert_eq!(sealed.open(&k, &other), Err(Error::Open));
+    }
+
+    #[test]
+    fn json_values_seal_and_open() {
+        let k = ring(3);
+        let minutes = vec!["Party A asked for 60 days".to_string()];
+        let sealed = seal_json(&k, b"minutes", &minutes).unwrap();
+        assert_eq!(
+            open_json::<Vec<String>>(&k, b"minutes", &sealed).unwrap(),
+            minutes
+        );
+        assert_eq!(
+            open_json::<Vec<String>>(&k, b"other", &sealed),
+            Err(Error::Open)
+        );
     }
 
     #[test]

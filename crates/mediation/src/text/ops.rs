@@ -225,6 +225,9 @@ impl Operation {
                 let mut new = new.clone();
                 if from_party {
                     new.status = ParagraphStatus::Bracketed;
+                    for s in &mut new.sub_items {
+                        s.status = ParagraphStatus::Bracketed;
+                    }
                 }
                 let list = match parent {
                     None => text.section_mut(*section),
@@ -511,6 +514,77 @@ mod tests {
             .apply(&mut t, false),
             Err(Error::NoSuchAlternative(_, 5))
         ));
+    }
+
+    /// Random span edits: each either applies (and the text stays well formed, with the
+    /// expected length) or fails with a mismatch and leaves the text as it was.
+    #[test]
+    fn random_span_edits_keep_the_text_well_formed() {
+        use rand::Rng;
+        let mut r = rand::rngs::StdRng::seed_from_u64(99);
+        let (mut t, a, _) = text();
+        let words = ["peace", "[x]", "de", "全", " ", "cease", "", "の"];
+        for _ in 0..2_000 {
+            let before = t.clone();
+            let plain: Vec<char> = t.find(&a).unwrap().wording.text().chars().collect();
+            let start = r.random_range(0..=plain.len() + 2);
+            let len = r.random_range(0..4);
+            let truth: String = plain.iter().skip(start).take(len).collect();
+            let expected = if r.random_bool(0.8) {
+                truth.clone()
+            } else {
+                format!("{truth}?")
+            };
+            let new = words[r.random_range(0..words.len())].to_string();
+            let op = match r.random_range(0..3) {
+                0 => Operation::ReplaceSpan {
+                    paragraph: a.clone(),
+                    alternative: 0,
+                    start,
+                    expected: expected.clone(),
+                    text: new.clone(),
+                },
+                1 => Operation::DeleteSpan {
+                    paragraph: a.clone(),
+                    alternative: 0,
+                    start,
+                    expected: expected.clone(),
+                },
+                _ => Operation::SetBrackets {
+                    paragraph: a.clone(),
+                    alternative: 0,
+                    start,
+                    expected: expected.clone(),
+                    bracketed: r.random_bool(0.5),
+                },
+            };
+            let from_party = r.random_bool(0.5);
+            let fits = start + expected.chars().count() <= plain.len() && truth == expected;
+            match op.apply(&mut t, from_party) {
+                Ok(()) => {
+                    assert!(fits, "{op:?} applied to {plain:?}");
+                    t.check().unwrap();
+                    let w = &t.find(&a).unwrap().wording;
+                    assert_eq!(w.normalized(), *w);
+                    assert!(w.0.iter().all(|s| !s.text.is_empty()));
+                    let n = w.char_len();
+                    let delta_new = match &op {
+                        Operation::ReplaceSpan { text, .. } => text.chars().count(),
+                        Operation::DeleteSpan { .. } => 0,
+                        _ => expected.chars().count(),
+                    };
+                    assert_eq!(n, plain.len() - expected.chars().count() + delta_new);
+                }
+                Err(e) => {
+                    assert!(!fits, "{op:?} refused: {e}");
+                    assert!(matches!(e, Error::SpanMismatch { .. }));
+                    assert_eq!(t, before);
+                }
+            }
+            if t.find(&a).unwrap().wording.char_len() > 200 {
+                t = before;
+            }
+        }
     }
 
     #[test]
