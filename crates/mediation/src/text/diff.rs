@@ -123,15 +123,20 @@ pub fn diff_texts(from: u32, a: &NegotiatingText, to: u32, b: &NegotiatingText) 
                 .cloned(),
         );
     }
+    let index_a: HashMap<&ParagraphId, &Paragraph> =
+        a.walk().into_iter().map(|(_, _, p)| (&p.id, p)).collect();
+    let index_b: HashMap<&ParagraphId, &Paragraph> =
+        b.walk().into_iter().map(|(_, _, p)| (&p.id, p)).collect();
+    let (labels_a, labels_b) = (a.labels(), b.labels());
     let mut out = Vec::new();
     for (section, _, pb) in b.walk() {
         let id = &pb.id;
-        let Some(pa) = a.find(id) else {
+        let Some(pa) = index_a.get(id).copied() else {
             out.push(ParagraphChange {
                 paragraph: id.clone(),
                 section,
                 label_from: None,
-                label_to: b.label(id),
+                label_to: labels_b.get(id).cloned(),
                 kinds: vec![ChangeKind::Added],
                 status_from: None,
                 status_to: Some(pb.status),
@@ -157,8 +162,8 @@ pub fn diff_texts(from: u32, a: &NegotiatingText, to: u32, b: &NegotiatingText) 
             out.push(ParagraphChange {
                 paragraph: id.clone(),
                 section,
-                label_from: a.label(id),
-                label_to: b.label(id),
+                label_from: labels_a.get(id).cloned(),
+                label_to: labels_b.get(id).cloned(),
                 kinds,
                 status_from: Some(pa.status),
                 status_to: Some(pb.status),
@@ -167,11 +172,11 @@ pub fn diff_texts(from: u32, a: &NegotiatingText, to: u32, b: &NegotiatingText) 
         }
     }
     for (section, _, pa) in a.walk() {
-        if b.find(&pa.id).is_none() {
+        if !index_b.contains_key(&pa.id) {
             out.push(ParagraphChange {
                 paragraph: pa.id.clone(),
                 section,
-                label_from: a.label(&pa.id),
+                label_from: labels_a.get(&pa.id).cloned(),
                 label_to: None,
                 kinds: vec![ChangeKind::Removed],
                 status_from: Some(pa.status),

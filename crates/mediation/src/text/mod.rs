@@ -358,6 +358,24 @@ impl NegotiatingText {
         })
     }
 
+    /// Every paragraph's label (see [`Self::label`]) in one pass.
+    pub fn labels(&self) -> std::collections::HashMap<ParagraphId, String> {
+        let mut out = std::collections::HashMap::new();
+        for s in [Section::Preamble, Section::Operative] {
+            for (i, p) in self.section(s).iter().enumerate() {
+                let base = match s {
+                    Section::Preamble => format!("PP{}", i + 1),
+                    Section::Operative => (i + 1).to_string(),
+                };
+                for (j, sub) in p.sub_items.iter().enumerate() {
+                    out.insert(sub.id.clone(), format!("{base} ({})", sub_item_letter(j)));
+                }
+                out.insert(p.id.clone(), base);
+            }
+        }
+        out
+    }
+
     /// Paragraphs still open (bracketed, with bracketed spans or alternatives).
     pub fn open_paragraphs(&self) -> Vec<ParagraphId> {
         [Section::Preamble, Section::Operative]
@@ -418,6 +436,30 @@ mod tests {
         assert!(Wording::parse_marked("a [b").is_err());
         assert!(Wording::parse_marked("a ]b").is_err());
         assert!(Wording::parse_marked("[a [b]]").is_err());
+    }
+
+    #[test]
+    fn labels_in_one_pass_match_label() {
+        use rand::SeedableRng;
+        let mut r = rand::rngs::StdRng::seed_from_u64(6);
+        let mut t = NegotiatingText::new("T").unwrap();
+        let st = ParagraphStatus::Bracketed;
+        t.preamble
+            .push(Paragraph::new(&mut r, st, Wording::plain("p")));
+        t.operative
+            .push(Paragraph::new(&mut r, st, Wording::plain("o")));
+        t.operative.push(
+            Paragraph::new(&mut r, st, Wording::plain("o2"))
+                .with_sub_item(Paragraph::new(&mut r, st, Wording::plain("s")))
+                .with_sub_item(Paragraph::new(&mut r, st, Wording::plain("s2"))),
+        );
+        let all = t.labels();
+        assert_eq!(all.len(), 5);
+        for (_, _, p) in t.walk() {
+            assert_eq!(all.get(&p.id), t.label(&p.id).as_ref());
+        }
+        assert_eq!(t.label(&t.operative[1].sub_items[1].id).unwrap(), "2 (b)");
+        assert_eq!(t.label(&t.preamble[0].id).unwrap(), "PP1");
     }
 
     #[test]
