@@ -1,9 +1,6 @@
 //! Between the Pol.is export layout (chamber-consult) and the store's consultation rows.
 
-use chamber_consult::polis::VoteSource;
-use chamber_consult::{Comment, Export, Vote};
-use chamber_store::consult::Statement;
-use std::collections::BTreeMap;
+use chamber_consult::Export;
 
 type Rows = (
     String,
@@ -49,36 +46,3 @@ pub fn from_export(export: &Export) -> Rows {
     (note, statements, participants, votes)
 }
 
-pub fn to_export(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Export {
-    let comments: BTreeMap<u64, Comment> = statements
-        .iter()
-        .map(|s| {
-            (
-                s.number as u64,
-                Comment {
-                    id: s.number as u64,
-                    author: s.author.map(|a| a as u64),
-                    moderated: s.moderation.clamp(-1, 1) as i8,
-                    is_meta: false,
-                    body: s.body.clone(),
-                },
-            )
-        })
-        .collect();
-    let votes = votes
-        .iter()
-        .map(|(p, s, v)| {
-            let vote = match v {
-                1 => Vote::Agree,
-                -1 => Vote::Disagree,
-                _ => Vote::Pass,
-            };
-            ((*p as u64, *s as u64), vote)
-        })
-        .collect();
-    Export {
-        comments,
-        votes,
-        source: VoteSource::Memory,
-    }
-}

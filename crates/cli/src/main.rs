@@ -286,7 +286,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 .await
                 .map_err(|e| failure(e.to_string()))?;
             store.close().await;
-            let export = consult_import::to_export(&statements, &votes);
+            let export = chamber_server::consult::to_export(&statements, &votes);
             std::fs::create_dir_all(&dir)
                 .map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
             chamber_consult::polis::write_export(&dir, &export, None)

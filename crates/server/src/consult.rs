@@ -385,7 +385,9 @@ pub async fn opinion_map(state: &SharedState, c: &Consultation) -> Result<Arc<Va
     Ok(view)
 }
 
-fn map_view(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Value {
+/// The store's rows as the Pol.is layout `chamber-consult` reads (statement numbers as comment
+/// ids, participant numbers as voter ids).
+pub fn to_export(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Export {
     let comments: BTreeMap<u64, Comment> = statements
         .iter()
         .map(|s| {
@@ -401,7 +403,7 @@ fn map_view(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Value {
             )
         })
         .collect();
-    let vote_map: BTreeMap<(u64, u64), Vote> = votes
+    let votes: BTreeMap<(u64, u64), Vote> = votes
         .iter()
         .map(|(p, s, v)| {
             let vote = match v {
@@ -412,17 +414,21 @@ fn map_view(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Value {
             ((*p as u64, *s as u64), vote)
         })
         .collect();
+    Export {
+        comments,
+        votes,
+        source: VoteSource::Memory,
+    }
+}
+
+fn map_view(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Value {
     let participants: std::collections::BTreeSet<i64> = votes.iter().map(|v| v.0).collect();
     let counts = json!({
         "n_participants": participants.len(),
         "n_votes": votes.len(),
         "n_statements": statements.iter().filter(|s| s.moderation > 0).count(),
     });
-    let export = Export {
-        comments,
-        votes: vote_map,
-        source: VoteSource::Memory,
-    };
+    let export = to_export(statements, votes);
     let analysis = match chamber_consult::analyze(&export, &Options::default()) {
         Ok(a) if !a.groups.is_empty() => a,
         _ => {

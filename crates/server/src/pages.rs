@@ -248,26 +248,34 @@ pub async fn login(
         );
     };
     state.limiter.record_success(&form.username);
+    signed_in_at_home(&state, &ctx, &user).await
+}
+
+/// Open a session for `user` and send the browser home with its cookie.
+async fn signed_in_at_home(state: &SharedState, ctx: &Ctx, user: &User) -> Response {
     match state
         .store
-        .create_session(&user, Duration::from_secs(auth::SESSION_SECONDS))
+        .create_session(user, Duration::from_secs(auth::SESSION_SECONDS))
         .await
     {
         Ok((secret, _csrf)) => {
             let mut response = Redirect::to("/").into_response();
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                auth::set_cookie(
-                    auth::SESSION_COOKIE,
-                    &secret,
-                    Some(auth::SESSION_SECONDS),
-                    state.config.secure_cookies(),
-                ),
-            );
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, session_cookie(state, &secret));
             response
         }
-        Err(e) => internal(&state, &ctx, e),
+        Err(e) => internal(state, ctx, e),
     }
+}
+
+fn session_cookie(state: &SharedState, secret: &str) -> axum::http::HeaderValue {
+    auth::set_cookie(
+        auth::SESSION_COOKIE,
+        secret,
+        Some(auth::SESSION_SECONDS),
+        state.config.secure_cookies(),
+    )
 }
 
 pub async fn logout(State(state): State<SharedState>, ctx: Ctx) -> Response {
@@ -446,26 +454,7 @@ pub async fn invite(
         Ok(None) => return error_page(&state, &ctx, StatusCode::NOT_FOUND, "invite-invalid"),
         Err(e) => return internal(&state, &ctx, e),
     };
-    match state
-        .store
-        .create_session(&user, Duration::from_secs(auth::SESSION_SECONDS))
-        .await
-    {
-        Ok((secret, _)) => {
-            let mut response = Redirect::to("/").into_response();
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                auth::set_cookie(
-                    auth::SESSION_COOKIE,
-                    &secret,
-                    Some(auth::SESSION_SECONDS),
-                    state.config.secure_cookies(),
-                ),
-            );
-            response
-        }
-        Err(e) => internal(&state, &ctx, e),
-    }
+    signed_in_at_home(&state, &ctx, &user).await
 }
 
 // ------------------------------------------------------------------ own password
@@ -539,15 +528,9 @@ pub async fn change_password(
                 "password.html",
                 json!({"notice": tr(&state, &ctx, "password-changed")}),
             );
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                auth::set_cookie(
-                    auth::SESSION_COOKIE,
-                    &secret,
-                    Some(auth::SESSION_SECONDS),
-                    state.config.secure_cookies(),
-                ),
-            );
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&state, &secret));
             response
         }
         Err(e) => internal(&state, &ctx, e),

@@ -41,6 +41,16 @@ pub fn vote_value(vote: &str) -> Option<i64> {
     }
 }
 
+fn statement_from_row(row: &sqlx::any::AnyRow) -> Result<Statement, StoreError> {
+    Ok(Statement {
+        number: row.try_get("number")?,
+        body: row.try_get("body")?,
+        author: row.try_get("author")?,
+        moderation: row.try_get("moderation")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
 fn consultation_from_row(row: &sqlx::any::AnyRow) -> Result<Consultation, StoreError> {
     let closed: Option<String> = row.try_get("closed_at")?;
     Ok(Consultation {
@@ -345,17 +355,7 @@ impl Store {
         .bind(consultation)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Statement {
-                    number: row.try_get("number")?,
-                    body: row.try_get("body")?,
-                    author: row.try_get("author")?,
-                    moderation: row.try_get("moderation")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(statement_from_row).collect()
     }
 
     async fn next_participant_number(
@@ -594,15 +594,6 @@ impl Store {
         .bind(participant)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            Ok(Statement {
-                number: row.try_get("number")?,
-                body: row.try_get("body")?,
-                author: row.try_get("author")?,
-                moderation: row.try_get("moderation")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(statement_from_row).transpose()
     }
 }
