@@ -217,8 +217,12 @@ impl KeyTable {
 
 /// The store-wide id set, sharded so that ingest workers rarely wait on each other.
 struct IdSet {
-    shards: Vec<Mutex<KeyTable>>,
+    shards: Vec<Padded>,
 }
+
+/// One shard on its own cache lines (no false sharing between workers).
+#[repr(align(128))]
+struct Padded(Mutex<KeyTable>);
 
 const ID_SHARDS: usize = 64;
 
@@ -226,12 +230,13 @@ impl IdSet {
     fn new() -> IdSet {
         IdSet {
             shards: (0..ID_SHARDS)
-                .map(|_| Mutex::new(KeyTable::default()))
+                .map(|_| Padded(Mutex::new(KeyTable::default())))
                 .collect(),
         }
     }
     fn shard(&self, h: u64) -> std::sync::MutexGuard<'_, KeyTable> {
         self.shards[(h >> 58) as usize % ID_SHARDS]
+            .0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
     }
@@ -241,7 +246,7 @@ impl IdSet {
     }
     fn reserve(&self, n: usize) {
         for s in &self.shards {
-            let mut t = s.lock().unwrap_or_else(|e| e.into_inner());
+            let mut t = s.0.lock().unwrap_or_else(|e| e.into_inner());
             let want = t.len + n / ID_SHARDS;
             t.grow(want);
         }
