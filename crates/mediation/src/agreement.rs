@@ -126,9 +126,12 @@ impl Agreement {
         if record.process() != process.id() {
             return Err(Error::NotFound);
         }
-        if !permissions::may_adopt_agreement(process, person) {
-            return Err(Error::Forbidden("only a mediator adopts the agreement"));
-        }
+        permissions::require(
+            process,
+            person,
+            permissions::may_adopt_agreement(process, person),
+            "only a mediator adopts the agreement",
+        )?;
         let v = record.version(version)?;
         let open = v.text.open_paragraphs();
         if !open.is_empty() {
@@ -297,9 +300,11 @@ impl Agreement {
         if process.id() != &self.process {
             return Err(Error::NotFound);
         }
-        if !permissions::may_score_implementation(process, person) {
-            return Err(Error::Forbidden("only a mediator records implementation"));
-        }
-        Ok(())
+        permissions::require(
+            process,
+            person,
+            permissions::may_score_implementation(process, person),
+            "only a mediator records implementation",
+        )
     }
 }

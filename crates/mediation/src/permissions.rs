@@ -218,6 +218,24 @@ pub fn check_write(process: &Process, space: &SpaceId, person: &PersonId) -> Res
     Ok(())
 }
 
+/// For actions: [`Error::NotFound`] when the person takes no part in the process (an outsider
+/// learns nothing, not even that the process exists), [`Error::Forbidden`] when they do but
+/// `allowed` is false.
+pub fn require(
+    process: &Process,
+    person: &PersonId,
+    allowed: bool,
+    why: &'static str,
+) -> Result<()> {
+    if standing(process, person).is_none() {
+        return Err(Error::NotFound);
+    }
+    if !allowed {
+        return Err(Error::Forbidden(why));
+    }
+    Ok(())
+}
+
 /// The negotiating text (current version, its history and diffs) is plenary material.
 pub fn may_read_text(process: &Process, person: &PersonId) -> bool {
     standing(process, person).is_some()

@@ -7,7 +7,7 @@
 //! people who may see both (see [`visible_clashes`]).
 
 use crate::Timestamp;
-use crate::error::{Error, Result, clean_line, clean_text, invalid};
+use crate::error::{Result, clean_line, clean_text, invalid};
 use crate::ids::{PartyId, PersonId, ProcessId, RoomId, SessionId, SpaceId};
 use crate::permissions;
 use crate::process::Process;
@@ -94,9 +94,12 @@ impl Session {
         participants: Vec<PersonId>,
         agenda: Vec<String>,
     ) -> Result<Session> {
-        if !permissions::may_plan_sessions(process, planner) {
-            return Err(Error::Forbidden("only a mediator plans sessions"));
-        }
+        permissions::require(
+            process,
+            planner,
+            permissions::may_plan_sessions(process, planner),
+            "only a mediator plans sessions",
+        )?;
         if end <= start {
             return Err(invalid("end", "must be after the start"));
         }
@@ -320,6 +323,7 @@ pub fn calendar_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::process::{Origin, ProcessKind, ProcessRole};
     use rand::SeedableRng;
     use time::macros::datetime;

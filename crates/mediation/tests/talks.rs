@@ -387,6 +387,27 @@ fn only_delegates_propose_party_operations_and_only_mediators_issue() {
         ),
         Err(Error::Forbidden(_))
     ));
+    // An outsider is told nothing exists.
+    let outsider = PersonId::parse("someone-else").unwrap();
+    assert_eq!(
+        d.record.propose(
+            &mut rng,
+            &d.process,
+            &outsider,
+            3,
+            vec![Operation::DeleteParagraph {
+                paragraph: pid.clone()
+            }],
+            "",
+            at
+        ),
+        Err(Error::NotFound)
+    );
+    assert_eq!(
+        d.record
+            .issue_version(&d.process, &outsider, &[], &[], "", at),
+        Err(Error::NotFound)
+    );
     // Another process's record is not reachable with this process.
     let mut other_rng = StdRng::seed_from_u64(1);
     let other = demo::build(&mut other_rng, datetime!(2026-03-01 08:00 UTC)).unwrap();
@@ -419,6 +440,32 @@ fn versions_are_immutable_hashed_values_and_storage_is_checked() {
     assert!(err.to_string().contains("content hash"), "{err}");
     let p: Process = serde_json::from_str(&serde_json::to_string(&d.process).unwrap()).unwrap();
     assert_eq!(p, d.process);
+    // Rows stored apart are put back together and checked.
+    let versions = d.record.versions().to_vec();
+    let amendments = d.record.all_amendments_unfiltered().to_vec();
+    let rebuilt = TextRecord::from_parts(
+        d.record.process().clone(),
+        versions.clone(),
+        amendments.clone(),
+    )
+    .unwrap();
+    assert_eq!(rebuilt, d.record);
+    let mut missing = versions.clone();
+    missing.remove(1);
+    assert!(matches!(
+        TextRecord::from_parts(d.record.process().clone(), missing, amendments.clone()),
+        Err(Error::Integrity(_))
+    ));
+    let mut forged = amendments.clone();
+    let rejected = forged
+        .iter_mut()
+        .find(|a| a.status == AmendmentStatus::Rejected)
+        .unwrap();
+    rejected.status = AmendmentStatus::Accepted { version: 2 };
+    assert!(matches!(
+        TextRecord::from_parts(d.record.process().clone(), versions, forged),
+        Err(Error::Integrity(_))
+    ));
 }
 
 #[test]
@@ -587,5 +634,4 @@ fn applying_and_diffing_a_large_text_is_fast() {
     eprintln!("1,000 paragraphs: {per_version:?} per version issued, diff v1→v20 {diff_time:?}");
     // Generous bounds for an unoptimised debug build on a shared machine.
     assert!(per_version.as_millis() < 2_000 && diff_time.as_millis() < 5_000);
-    let _ = AmendmentStatus::Pending;
 }

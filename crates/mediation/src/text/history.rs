@@ -132,9 +132,12 @@ impl TextRecord {
         note: &str,
         at: Timestamp,
     ) -> Result<TextRecord> {
-        if !permissions::may_issue_version(process, mediator) {
-            return Err(Error::Forbidden("only a mediator issues the text"));
-        }
+        permissions::require(
+            process,
+            mediator,
+            permissions::may_issue_version(process, mediator),
+            "only a mediator issues the text",
+        )?;
         text.check()?;
         let version = Version {
             number: 1,
@@ -246,9 +249,14 @@ impl TextRecord {
         at: Timestamp,
     ) -> Result<AmendmentId> {
         self.same_process(process)?;
-        let party = permissions::may_propose_amendment(process, person).ok_or(Error::Forbidden(
+        let party = permissions::may_propose_amendment(process, person);
+        permissions::require(
+            process,
+            person,
+            party.is_some(),
             "only a party delegate proposes amendments",
-        ))?;
+        )?;
+        let party = party.expect("checked by require");
         if operations.is_empty() {
             return Err(invalid("amendment", "no operation"));
         }
@@ -291,9 +299,12 @@ impl TextRecord {
         at: Timestamp,
     ) -> Result<u32> {
         self.same_process(process)?;
-        if !permissions::may_issue_version(process, mediator) {
-            return Err(Error::Forbidden("only a mediator issues versions"));
-        }
+        permissions::require(
+            process,
+            mediator,
+            permissions::may_issue_version(process, mediator),
+            "only a mediator issues versions",
+        )?;
         let note = clean_text("note", note, 10_000)?;
         let mut seen = std::collections::HashSet::new();
         let mut text = self.current().text.clone();
@@ -362,9 +373,12 @@ impl TextRecord {
         amendment: &AmendmentId,
     ) -> Result<()> {
         self.same_process(process)?;
-        if !permissions::may_issue_version(process, mediator) {
-            return Err(Error::Forbidden("only a mediator decides on amendments"));
-        }
+        permissions::require(
+            process,
+            mediator,
+            permissions::may_issue_version(process, mediator),
+            "only a mediator decides on amendments",
+        )?;
         self.pending(amendment)?;
         self.amendment_mut(amendment).status = AmendmentStatus::Rejected;
         Ok(())
