@@ -172,7 +172,8 @@ struct MonthWriter {
     rows: u64,
 }
 
-const MAX_OPEN: usize = 128;
+/// Month files one worker keeps open at most.
+const MAX_OPEN: usize = 64;
 
 /// Open-addressing set of non-zero 64-bit keys (linear probing): one cache line per lookup.
 #[derive(Default)]
@@ -262,6 +263,8 @@ struct WorkerOut {
     error: Option<String>,
     /// The bad row that stopped a strict run.
     strict: Option<String>,
+    /// Month files currently open.
+    open: usize,
 }
 
 struct Shared<'a> {
@@ -284,7 +287,12 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
             return out;
         }
         let mut fo = FileOutcome::default();
-        let (months, rollups, error) = (&mut out.months, &mut out.rollups, &mut out.error);
+        let (months, rollups, error, open) = (
+            &mut out.months,
+            &mut out.rollups,
+            &mut out.error,
+            &mut out.open,
+        );
         let res = read_path(&sh.files[i], sh.forced, sh.strict, &mut |ev: &Event| {
             let Some(date) = ev.date else { return };
             if error.is_some() {
@@ -298,6 +306,18 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                 return;
             }
             let month = date.month_start().0;
+            // Bound open files: a file spanning decades touches hundreds of months.
+            if months.get(&month).is_none_or(|w| w.out.is_none()) {
+                if *open >= MAX_OPEN {
+                    for w in months.values_mut() {
+                        if let Err(e) = w.close() {
+                            *error = Some(e);
+                        }
+                    }
+                    *open = 0;
+                }
+                *open += 1;
+            }
             let w = match months.get_mut(&month) {
                 Some(w) => w,
                 None => match sh
@@ -334,13 +354,6 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                 .or_default()
                 .add(ev);
         });
-        if out.months.values().filter(|w| w.out.is_some()).count() > MAX_OPEN {
-            for w in out.months.values_mut() {
-                if let Err(e) = w.close() {
-                    out.error = Some(e);
-                }
-            }
-        }
         match res {
             Ok(report) => fo.report = report,
             Err(ReadError::Strict(r)) => {

@@ -205,3 +205,39 @@ fn csv_formats_report_bad_fields() {
     assert_eq!(evs[0].country, "GEO");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_file_spanning_many_months_is_stored_whole() {
+    let dir = tmp("months");
+    let file = dir.join("decades.tsv");
+    // 150 months, interleaved so that month files are closed and reopened.
+    let mut rows = Vec::new();
+    for round in 0..3u64 {
+        for m in 0..150u64 {
+            let (y, mo) = (2000 + m / 12, m % 12 + 1);
+            rows.push(gdelt_row(
+                round * 1000 + m + 1,
+                &format!("{y}{mo:02}15"),
+                b"A",
+            ));
+        }
+    }
+    write(&file, &rows);
+    let store_dir = dir.join("store");
+    assert_eq!(
+        ingest(&store_dir, std::slice::from_ref(&file), None, false),
+        0
+    );
+    let store = Store::new(&store_dir);
+    assert_eq!(store.months().len(), 150);
+    assert_eq!(store.count().unwrap(), 450);
+    // Every part file starts with exactly one header row.
+    for m in store.months() {
+        for part in store.parts(&m) {
+            let text = std::fs::read_to_string(part).unwrap();
+            assert_eq!(text.matches("dataset\tid\tdate").count(), 1);
+            assert!(text.starts_with("dataset\t"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
