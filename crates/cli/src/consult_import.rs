@@ -45,4 +45,3 @@ pub fn from_export(export: &Export) -> Rows {
     };
     (note, statements, participants, votes)
 }
-

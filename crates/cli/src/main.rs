@@ -36,6 +36,9 @@ enum Command {
     /// Check or export the tamper-evident record.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Demonstration data for newcomers.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Early warning: ingest political-event data, tension series, alerts, backtests.
     #[command(subcommand)]
     Watch(chamber_watch::cli::WatchCommand),
@@ -51,6 +54,8 @@ enum Command {
 struct ServeArgs {
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    key: KeyArgs,
     /// Address to listen on [env: CHAMBER_LISTEN] [default: 127.0.0.1:8080].
     #[arg(long, env = "CHAMBER_LISTEN")]
     listen: Option<String>,
@@ -90,6 +95,59 @@ enum AdminCommand {
         #[arg(long, default_value = "issued from the command line")]
         label: String,
     },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Store a demonstration peace process (two parties, a mediator, caucus notes, a negotiating
+    /// text in three versions) and print its accounts' one-time password links.
+    Seed {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Base address for the printed links [default: http://127.0.0.1:8080].
+        #[arg(long, env = "CHAMBER_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+}
+
+/// The key sealing confidential mediation records.
+#[derive(Args, Clone, Debug, Default)]
+struct KeyArgs {
+    /// Key file (32 bytes, raw or hex) [env: CHAMBER_KEY_FILE] [default: DATA/keys/chamber.key,
+    /// created with mode 0600 when missing]. CHAMBER_KEY (hex) takes precedence when set.
+    #[arg(long, env = "CHAMBER_KEY_FILE")]
+    key_file: Option<std::path::PathBuf>,
+}
+
+fn load_keyring(
+    key: &KeyArgs,
+    config: &Config,
+) -> Result<chamber_mediation::confidential::Keyring, Fatal> {
+    use chamber_mediation::confidential::Keyring;
+    if std::env::var_os("CHAMBER_KEY").is_some() {
+        return Keyring::from_env("CHAMBER_KEY")
+            .map_err(|e| bad_input(format!("CHAMBER_KEY: {e}")));
+    }
+    let path = key
+        .key_file
+        .clone()
+        .unwrap_or_else(|| config.data.join("keys").join("chamber.key"));
+    if path.exists() {
+        return Keyring::from_file(&path)
+            .map_err(|e| bad_input(format!("{}: {e}", path.display())));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
+    }
+    let keys = Keyring::generate_to_file(&path)
+        .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+    eprintln!(
+        "note: generated a new key for confidential records at {}; keep a copy apart from the database",
+        path.display()
+    );
+    Ok(keys)
 }
 
 #[derive(Subcommand)]
@@ -264,6 +322,45 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 votes.len(),
                 imported
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(DemoCommand::Seed {
+            store,
+            key,
+            public_url,
+        }) => {
+            let config = Config::resolve(&store).map_err(bad_input)?;
+            let keys = load_keyring(&key, &config)?;
+            let store = open_store(&config).await?;
+            let actor = format!("cli:{}", whoami());
+            let (process, accounts) = chamber_server::chamber::seed_demo(&store, &keys, &actor)
+                .await
+                .map_err(failure)?;
+            let base = public_url
+                .or(config.public_url.clone())
+                .unwrap_or_else(|| format!("http://{}", config.listen));
+            println!("demonstration process {process} stored (sealed)");
+            for (username, role) in accounts {
+                let (user, _) = store
+                    .login_lookup(&username)
+                    .await
+                    .map_err(|e| failure(e.to_string()))?
+                    .ok_or_else(|| failure(format!("account {username} vanished")))?;
+                let secret = store
+                    .create_invitation(
+                        &actor,
+                        InvitationKind::Invite,
+                        Some(&user.id),
+                        chamber_server::pages::INVITATION_VALIDITY,
+                    )
+                    .await
+                    .map_err(|e| failure(e.to_string()))?;
+                println!(
+                    "  {username} ({role}): {}/invite?token={secret}",
+                    base.trim_end_matches('/')
+                );
+            }
+            store.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Consult(ConsultCommands::Export { store, id, dir }) => {
@@ -496,13 +593,15 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
         store.display_url()
     );
     let _ = std::io::stdout().flush();
-    let state = chamber_server::AppState::new(
+    let keyring = load_keyring(&args.key, &config)?;
+    let state = chamber_server::AppState::with_keyring(
         std::sync::Arc::new(store),
         chamber_server::ServerConfig {
             public_url: config.public_url.clone(),
             watch_store: Some(config.data.join("watch")),
             library_index: Some(config.data.join("library").join("index")),
         },
+        Some(std::sync::Arc::new(keyring)),
     );
     chamber_server::serve(listener, state)
         .await

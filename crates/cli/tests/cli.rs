@@ -394,3 +394,24 @@ fn a_polis_export_goes_into_the_store_and_back_out_unchanged() {
     let out = run(chamber(&cwd).args(["audit", "verify", "--data", "data"]));
     assert_eq!(text(&out.stdout).trim(), "audit record intact: 1 entries");
 }
+
+#[test]
+fn demo_seed_stores_a_sealed_process_and_prints_one_time_links() {
+    let cwd = temp_dir("demo");
+    let out = run(chamber(&cwd).args(["demo", "seed", "--data", "data"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("demonstration process"), "{stdout}");
+    assert_eq!(stdout.matches("/invite?token=").count(), 4, "{stdout}");
+    assert!(
+        cwd.join("data/keys/chamber.key").exists(),
+        "a key is generated when none is given"
+    );
+    let out = run(chamber(&cwd).args(["audit", "verify", "--data", "data"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Without the key nothing opens: another key reads a fresh, empty chamber.
+    let out = run(chamber(&cwd)
+        .args(["demo", "seed", "--data", "data"])
+        .env("CHAMBER_KEY", "zz"));
+    assert_eq!(out.status.code(), Some(2), "a malformed key is bad input");
+}

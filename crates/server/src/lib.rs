@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod chamber;
 pub mod consult;
 pub mod library;
 pub mod metrics;
@@ -56,14 +57,25 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     pub config: ServerConfig,
     pub consult_maps: consult::MapCache,
+    /// Seals and opens mediation records; `None` when no key file was configured.
+    pub keyring: Option<Arc<chamber_mediation::confidential::Keyring>>,
 }
 
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
     pub fn new(store: Arc<Store>, config: ServerConfig) -> SharedState {
+        Self::with_keyring(store, config, None)
+    }
+
+    pub fn with_keyring(
+        store: Arc<Store>,
+        config: ServerConfig,
+        keyring: Option<Arc<chamber_mediation::confidential::Keyring>>,
+    ) -> SharedState {
         let catalogue = Arc::new(Catalogue::load());
         Arc::new(AppState {
+            keyring,
             templates: render::environment(catalogue.clone()),
             store,
             catalogue,
@@ -92,7 +104,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/admin/tokens", post(pages::admin_issue_token))
         .route("/lang/{code}", get(pages::switch_language))
         .route("/watch", get(watch::page_handler))
-        .route("/chamber", get(pages::capability))
+        .route("/chamber", get(chamber::list))
+        .route("/chamber/{id}", get(chamber::process_page))
         .route("/consult", get(consult::list).post(consult::create))
         .route("/consult/{id}", get(consult::participate))
         .route("/consult/{id}/vote", post(consult::vote))

@@ -40,6 +40,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("watch.html", include_str!("../templates/watch.html")),
     ("library.html", include_str!("../templates/library.html")),
+    (
+        "chamber_list.html",
+        include_str!("../templates/chamber_list.html"),
+    ),
+    (
+        "chamber_process.html",
+        include_str!("../templates/chamber_process.html"),
+    ),
 ];
 
 /// The template environment. `.html` templates auto-escape everything they print.

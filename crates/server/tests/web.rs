@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 struct TestApp {
+    dir: std::path::PathBuf,
     base: String,
     store: Arc<Store>,
     http: reqwest::Client,
@@ -22,7 +23,14 @@ struct Browser<'a> {
     cookies: HashMap<String, String>,
 }
 
-async fn spawn_app(mut config: ServerConfig) -> TestApp {
+async fn spawn_app(config: ServerConfig) -> TestApp {
+    spawn_app_with_keys(config, None).await
+}
+
+async fn spawn_app_with_keys(
+    mut config: ServerConfig,
+    keys: Option<Arc<chamber_mediation::confidential::Keyring>>,
+) -> TestApp {
     let dir = std::env::temp_dir().join(format!("chamber-web-{}", chamber_store::new_id()));
     let store = Arc::new(Store::open_dir(&dir).await.unwrap());
     if config.watch_store.is_none() {
@@ -31,7 +39,7 @@ async fn spawn_app(mut config: ServerConfig) -> TestApp {
     if config.library_index.is_none() {
         config.library_index = Some(dir.join("library").join("index"));
     }
-    let state = AppState::new(store.clone(), config);
+    let state = AppState::with_keyring(store.clone(), config, keys);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(chamber_server::serve(listener, state));
@@ -39,7 +47,12 @@ async fn spawn_app(mut config: ServerConfig) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    TestApp { base, store, http }
+    TestApp {
+        dir,
+        base,
+        store,
+        http,
+    }
 }
 
 impl TestApp {
@@ -1048,4 +1061,111 @@ async fn the_library_page_searches_chinese_paragraphs_with_highlights() {
         .get("/library?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
         .await;
     assert!(!none.contains("<script>alert"), "the query is escaped");
+}
+
+#[tokio::test]
+async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_holds_no_plaintext() {
+    use chamber_mediation::demo;
+    use chamber_mediation::ids::PersonId;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [7u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 4);
+    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
+    for (name, _) in &accounts {
+        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
+        app.store.set_password("test", &u.id, &hash).await.unwrap();
+    }
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let visible_to = |who: &str| -> Vec<String> {
+        let person = PersonId::parse(who).unwrap();
+        chamber_mediation::permissions::filter_visible(
+            &loaded.process,
+            &person,
+            loaded.notes.iter(),
+        )
+        .into_iter()
+        .map(|n| n.title.clone())
+        .collect()
+    };
+    let east = visible_to(demo::DELEGATE_EASTMARK);
+    let high = visible_to(demo::DELEGATE_HIGHLANDS);
+    let only_high: Vec<&String> = high.iter().filter(|t| !east.contains(t)).collect();
+    let only_east: Vec<&String> = east.iter().filter(|t| !high.contains(t)).collect();
+    assert!(
+        !only_high.is_empty() && !only_east.is_empty(),
+        "each caucus holds notes of its own"
+    );
+
+    let mut b = app.browser();
+    assert_eq!(
+        b.login(demo::DELEGATE_EASTMARK, PW).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, list) = b.get("/chamber").await;
+    assert!(list.contains(&format!("/chamber/{pid}")), "{list}");
+    let (status, html) = b.get(&format!("/chamber/{pid}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = html.replace("&#x27;", "'").replace("&quot;", "\"");
+    for t in &only_east {
+        assert!(text.contains(t.as_str()), "own caucus note {t} is shown");
+    }
+    for t in &only_high {
+        assert!(
+            !text.contains(t.as_str()),
+            "the other caucus's note {t} leaked"
+        );
+    }
+    assert!(
+        !text.contains("Caucus: Highlands"),
+        "the other caucus's existence leaked"
+    );
+    assert!(html.contains("id=\"negotiating-text\""));
+
+    // An observer sees the plenary only; an outsider cannot tell the process exists.
+    let mut observer = app.browser();
+    observer.login(demo::OBSERVER, PW).await;
+    let (status, obs) = observer.get(&format!("/chamber/{pid}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!obs.contains("Caucus:"), "observers see no caucus");
+    app.user("outsider", Role::Admin, PW).await;
+    let mut outsider = app.browser();
+    outsider.login("outsider", PW).await;
+    let (known, known_page) = outsider.get(&format!("/chamber/{pid}")).await;
+    let (unknown, unknown_page) = outsider.get(&format!("/chamber/{}", "0".repeat(32))).await;
+    assert_eq!(
+        (known, unknown),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(
+        known_page.replace(&pid, "ID"),
+        unknown_page.replace(&"0".repeat(32), "ID"),
+        "a real process looks exactly like a missing one"
+    );
+    let (_, list) = outsider.get("/chamber").await;
+    assert!(!list.contains(&pid));
+
+    // The database files hold none of the confidential text.
+    let mut raw = Vec::new();
+    for f in ["chamber.sqlite", "chamber.sqlite-wal"] {
+        if let Ok(bytes) = std::fs::read(app.dir.join(f)) {
+            raw.extend(bytes);
+        }
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.len() > 10_000);
+    for n in &loaded.notes {
+        assert!(!raw.contains(&n.body), "note body in the clear: {}", n.body);
+    }
+    assert!(
+        !raw.contains("Highlands Council"),
+        "party names are sealed too"
+    );
 }

@@ -9,6 +9,7 @@
 //! - Queries are portable SQL with `$n` placeholders, each used once and in order.
 
 pub mod consult;
+pub mod mediation;
 mod migrations;
 pub mod testing;
 

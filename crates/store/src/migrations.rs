@@ -111,4 +111,18 @@ CREATE TABLE consultation_vote_history (
 )
 "#,
     ),
+    (
+        3,
+        "mediation records, sealed (XChaCha20-Poly1305) before they reach the database",
+        r#"
+CREATE TABLE mediation_records (
+    id TEXT PRIMARY KEY,
+    process_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX mediation_records_process ON mediation_records(process_id)
+"#,
+    ),
 ];

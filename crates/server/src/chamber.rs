@@ -1,0 +1,285 @@
+//! The mediation chamber's pages: the processes a person takes part in, and one process as
+//! that person may see it (spaces, notes, the current negotiating text, versions, amendments).
+//!
+//! Confidentiality is decided by `chamber_mediation::permissions` alone; this module only asks.
+//! Every record is sealed with the operator's key before it reaches the store.
+
+use crate::SharedState;
+use crate::auth::Ctx;
+use crate::render::{error_page, page};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use chamber_core::{Role, Username};
+use chamber_mediation::confidential::{Keyring, open_json, seal_json};
+use chamber_mediation::ids::PersonId;
+use chamber_mediation::permissions::{filter_visible, process_view};
+use chamber_mediation::process::Process;
+use chamber_mediation::spaces::Note;
+use chamber_mediation::text::TextRecord;
+use chamber_mediation::text::render::{RenderOptions, html};
+use chamber_store::Store;
+use chamber_store::mediation::SealedRecord;
+use serde_json::json;
+
+/// What a record is bound to: its process, kind and id. A record moved to another process or
+/// relabelled does not open.
+fn aad(process: &str, kind: &str, id: &str) -> Vec<u8> {
+    format!("chamber/v1/{process}/{kind}/{id}").into_bytes()
+}
+
+fn seal<T: serde::Serialize>(
+    keys: &Keyring,
+    process: &str,
+    kind: &str,
+    id: &str,
+    value: &T,
+) -> Result<SealedRecord, String> {
+    let bytes = seal_json(keys, &aad(process, kind, id), value).map_err(|e| e.to_string())?;
+    Ok(SealedRecord {
+        id: id.to_string(),
+        process_id: process.to_string(),
+        kind: kind.to_string(),
+        sealed: B64.encode(bytes),
+    })
+}
+
+fn open<T: serde::de::DeserializeOwned>(keys: &Keyring, r: &SealedRecord) -> Result<T, String> {
+    let bytes = B64
+        .decode(&r.sealed)
+        .map_err(|e| format!("record {}: {e}", r.id))?;
+    open_json(keys, &aad(&r.process_id, &r.kind, &r.id), &bytes)
+        .map_err(|e| format!("record {} does not open with this key: {e}", r.id))
+}
+
+/// A process with what is stored beside it.
+pub struct Loaded {
+    pub process: Process,
+    pub record: Option<TextRecord>,
+    pub notes: Vec<Note>,
+}
+
+pub async fn load(store: &Store, keys: &Keyring, id: &str) -> Result<Option<Loaded>, String> {
+    let records = store.sealed_records(id).await.map_err(|e| e.to_string())?;
+    let Some(process_row) = records.iter().find(|r| r.kind == "process") else {
+        return Ok(None);
+    };
+    let process: Process = open(keys, process_row)?;
+    let mut loaded = Loaded {
+        process,
+        record: None,
+        notes: Vec::new(),
+    };
+    for r in &records {
+        match r.kind.as_str() {
+            "text" => loaded.record = Some(open(keys, r)?),
+            "note" => loaded.notes.push(open(keys, r)?),
+            _ => {}
+        }
+    }
+    Ok(Some(loaded))
+}
+
+/// The demonstration process: stored sealed, with its accounts. Returns the process id and
+/// the accounts (username, role) created or found.
+pub async fn seed_demo(
+    store: &Store,
+    keys: &Keyring,
+    actor: &str,
+) -> Result<(String, Vec<(String, Role)>), String> {
+    let start = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let demo =
+        chamber_mediation::demo::build(&mut rand::rng(), start).map_err(|e| e.to_string())?;
+    let pid = demo.process.id().as_str().to_string();
+    let mut accounts = Vec::new();
+    for (name, role, display) in [
+        (
+            chamber_mediation::demo::MEDIATOR,
+            Role::Mediator,
+            "Demo mediator",
+        ),
+        (
+            chamber_mediation::demo::DELEGATE_EASTMARK,
+            Role::Delegate,
+            "Demo delegate of Eastmark",
+        ),
+        (
+            chamber_mediation::demo::DELEGATE_HIGHLANDS,
+            Role::Delegate,
+            "Demo delegate of the Highlands",
+        ),
+        (
+            chamber_mediation::demo::OBSERVER,
+            Role::Observer,
+            "Demo observer",
+        ),
+    ] {
+        let username = Username::parse(name).map_err(|e| e.to_string())?;
+        if store
+            .login_lookup(name)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none()
+        {
+            store
+                .create_user(actor, &username, display, role, None)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        accounts.push((name.to_string(), role));
+    }
+    let mut records = vec![seal(keys, &pid, "process", &pid, &demo.process)?];
+    records.push(seal(
+        keys,
+        &pid,
+        "text",
+        &format!("{pid}-text"),
+        &demo.record,
+    )?);
+    for note in &demo.notes {
+        records.push(seal(keys, &pid, "note", note.id.as_str(), note)?);
+    }
+    store
+        .save_sealed(actor, &records)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((pid, accounts))
+}
+
+fn person(ctx: &Ctx) -> Option<PersonId> {
+    ctx.user
+        .as_ref()
+        .and_then(|u| PersonId::parse(&u.username).ok())
+}
+
+pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Response {
+    let Some(viewer) = person(&ctx) else {
+        return Redirect::to("/login").into_response();
+    };
+    let Some(keys) = state.keyring.as_deref() else {
+        return page(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            "chamber_list.html",
+            json!({"processes": []}),
+        );
+    };
+    let ids = match state.store.mediation_process_ids().await {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::error!("mediation store: {e}");
+            return error_page(
+                &state,
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+            );
+        }
+    };
+    let mut processes = Vec::new();
+    for id in ids {
+        match load(&state.store, keys, &id).await {
+            Ok(Some(l)) => {
+                // Only processes the viewer takes part in are listed at all.
+                if let Ok(view) = process_view(&l.process, &viewer) {
+                    processes.push(json!({"id": id, "title": view.title}));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!("process {id}: {e}"),
+        }
+    }
+    page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "chamber_list.html",
+        json!({"processes": processes}),
+    )
+}
+
+pub async fn process_page(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(viewer) = person(&ctx) else {
+        return Redirect::to("/login").into_response();
+    };
+    // Unknown, unreadable and not-yours look the same: 404.
+    let not_found = || error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    let Some(keys) = state.keyring.as_deref() else {
+        return not_found();
+    };
+    if chamber_mediation::ids::ProcessId::parse(&id).is_err() {
+        return not_found();
+    }
+    let loaded = match load(&state.store, keys, &id).await {
+        Ok(Some(l)) => l,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!("process {id}: {e}");
+            return error_page(
+                &state,
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+            );
+        }
+    };
+    let Ok(view) = process_view(&loaded.process, &viewer) else {
+        return not_found();
+    };
+    let notes = filter_visible(&loaded.process, &viewer, loaded.notes.iter());
+    let spaces: Vec<serde_json::Value> = view
+        .spaces
+        .iter()
+        .map(|s| {
+            let in_space: Vec<serde_json::Value> = notes
+                .iter()
+                .filter(|n| n.space == s.id)
+                .map(|n| json!({"title": n.title, "body": n.body, "at": n.created_at.date().to_string()}))
+                .collect();
+            json!({"label": s.label, "notes": in_space})
+        })
+        .collect();
+    let (text_html, versions, amendments) = match &loaded.record {
+        Some(record) if chamber_mediation::permissions::may_read_text(&loaded.process, &viewer) => {
+            let versions: Vec<serde_json::Value> = record
+                .versions()
+                .iter()
+                .map(|v| json!({"number": v.number, "at": v.issued_at.date().to_string(), "hash": v.content_hash.chars().take(12).collect::<String>(), "note": v.note}))
+                .collect();
+            let amendments: Vec<serde_json::Value> = record
+                .amendments_for(&loaded.process, &viewer)
+                .iter()
+                .map(|a| json!({"by": a.proposer_label, "explanation": a.explanation, "status": format!("{:?}", a.status)}))
+                .collect();
+            (
+                html(&record.current().text, &RenderOptions::default()),
+                versions,
+                amendments,
+            )
+        }
+        _ => (String::new(), Vec::new(), Vec::new()),
+    };
+    page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "chamber_process.html",
+        json!({
+            "process": {"id": id, "title": view.title},
+            "parties": view.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+            "spaces": spaces,
+            "text_html": text_html,
+            "versions": versions,
+            "amendments": amendments,
+        }),
+    )
+}
