@@ -18,9 +18,12 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-/// Opinion maps already computed, by consultation, with the vote count they reflect.
+/// A computed opinion map with what it reflects: vote-history length and statement count.
+type CachedMap = (i64, usize, Arc<Value>);
+
+/// Opinion maps already computed, by consultation.
 #[derive(Default)]
-pub struct MapCache(Mutex<HashMap<String, (i64, usize, Arc<Value>)>>);
+pub struct MapCache(Mutex<HashMap<String, CachedMap>>);
 
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
