@@ -59,6 +59,8 @@ pub struct Loaded {
     pub process: Process,
     pub record: Option<TextRecord>,
     pub notes: Vec<Note>,
+    pub sessions: Vec<chamber_mediation::venue::Session>,
+    pub rooms: Vec<chamber_mediation::venue::Room>,
 }
 
 pub async fn load(store: &Store, keys: &Keyring, id: &str) -> Result<Option<Loaded>, String> {
@@ -71,11 +73,15 @@ pub async fn load(store: &Store, keys: &Keyring, id: &str) -> Result<Option<Load
         process,
         record: None,
         notes: Vec::new(),
+        sessions: Vec::new(),
+        rooms: Vec::new(),
     };
     for r in &records {
         match r.kind.as_str() {
             "text" => loaded.record = Some(open(keys, r)?),
             "note" => loaded.notes.push(open(keys, r)?),
+            "session" => loaded.sessions.push(open(keys, r)?),
+            "room" => loaded.rooms.push(open(keys, r)?),
             _ => {}
         }
     }
@@ -142,6 +148,12 @@ pub async fn seed_demo(
     )?);
     for note in &demo.notes {
         records.push(seal(keys, &pid, "note", note.id.as_str(), note)?);
+    }
+    for session in &demo.sessions {
+        records.push(seal(keys, &pid, "session", session.id.as_str(), session)?);
+    }
+    for room in &demo.rooms {
+        records.push(seal(keys, &pid, "room", room.id.as_str(), room)?);
     }
     store
         .save_sealed(actor, &records)
@@ -245,7 +257,8 @@ pub async fn process_page(
                 .filter(|n| n.space == s.id)
                 .map(|n| json!({"title": n.title, "body": n.body, "at": n.created_at.date().to_string()}))
                 .collect();
-            json!({"label": s.label, "notes": in_space})
+            let writable = chamber_mediation::permissions::may_write(&loaded.process, &s.id, &viewer);
+            json!({"id": s.id.as_str(), "label": s.label, "notes": in_space, "writable": writable})
         })
         .collect();
     let (text_html, versions, amendments) = match &loaded.record {
@@ -282,4 +295,264 @@ pub async fn process_page(
             "amendments": amendments,
         }),
     )
+}
+
+/// The caller's view of one process, or the response that ends the request (404 for anything
+/// the caller may not see, exactly as for a process that does not exist).
+async fn viewer_and_process(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(PersonId, Loaded), Response> {
+    let Some(viewer) = person(ctx) else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    let not_found = || error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found");
+    let Some(keys) = state.keyring.as_deref() else {
+        return Err(not_found());
+    };
+    if chamber_mediation::ids::ProcessId::parse(id).is_err() {
+        return Err(not_found());
+    }
+    match load(&state.store, keys, id).await {
+        Ok(Some(l)) if process_view(&l.process, &viewer).is_ok() => Ok((viewer, l)),
+        Ok(_) => Err(not_found()),
+        Err(e) => {
+            tracing::error!("process {id}: {e}");
+            Err(error_page(
+                state,
+                ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+            ))
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct VersionQuery {
+    version: Option<u32>,
+    from: Option<u32>,
+    to: Option<u32>,
+}
+
+/// The version asked for (default: current), when the viewer may read the text.
+fn chosen_version<'a>(
+    loaded: &'a Loaded,
+    viewer: &PersonId,
+    number: Option<u32>,
+) -> Option<&'a chamber_mediation::text::Version> {
+    if !chamber_mediation::permissions::may_read_text(&loaded.process, viewer) {
+        return None;
+    }
+    let record = loaded.record.as_ref()?;
+    match number {
+        Some(n) => record.version(n).ok(),
+        None => Some(record.current()),
+    }
+}
+
+/// `GET /chamber/{id}/akn?version=N`: Akoma Ntoso 3.0 XML of a version.
+pub async fn akn(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+) -> Response {
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(version) = chosen_version(&loaded, &viewer, q.version) else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let xml = chamber_mediation::akn::negotiating_text(&loaded.process, version, "eng");
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/akn+xml; charset=utf-8",
+        )],
+        xml,
+    )
+        .into_response()
+}
+
+/// `GET /chamber/{id}/print?version=N`: the text laid out for printing, as the UN prints it.
+pub async fn print(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+) -> Response {
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(version) = chosen_version(&loaded, &viewer, q.version) else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let body = html(&version.text, &RenderOptions::default());
+    page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "chamber_print.html",
+        json!({
+            "process": {"id": id, "title": loaded.process.title()},
+            "version": version.number,
+            "date": version.issued_at.date().to_string(),
+            "hash": version.content_hash,
+            "text_html": body,
+        }),
+    )
+}
+
+/// `GET /chamber/{id}/diff?from=A&to=B`: what changed, paragraph by paragraph and word by word.
+pub async fn diff(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+) -> Response {
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let (Some(_), Some(record)) = (
+        chosen_version(&loaded, &viewer, None),
+        loaded.record.as_ref(),
+    ) else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let to = q.to.unwrap_or(record.current().number);
+    let from = q.from.unwrap_or(1);
+    let Ok(d) = record.diff(from, to) else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let changes: Vec<serde_json::Value> = d
+        .paragraphs
+        .iter()
+        .map(|c| {
+            json!({
+                "label": c.label_to.clone().or(c.label_from.clone()).unwrap_or_default(),
+                "kinds": c.kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "),
+                "words_html": chamber_mediation::text::render::word_diff_html(&c.words),
+            })
+        })
+        .collect();
+    page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "chamber_diff.html",
+        json!({
+            "process": {"id": id, "title": loaded.process.title()},
+            "from": from,
+            "to": to,
+            "changes": changes,
+        }),
+    )
+}
+
+/// `GET /chamber/{id}/calendar.ics`: the sessions the caller may know of, as iCalendar.
+pub async fn calendar(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let ics = chamber_mediation::venue::calendar_for(
+        &loaded.process,
+        &viewer,
+        &loaded.sessions,
+        &loaded.rooms,
+        time::OffsetDateTime::now_utc(),
+    );
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        )],
+        ics,
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoteForm {
+    space: String,
+    title: String,
+    body: String,
+}
+
+/// `POST /chamber/{id}/notes`: a note in a space the caller may write to, sealed at once.
+pub async fn post_note(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<NoteForm>,
+) -> Response {
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(keys) = state.keyring.as_deref() else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    // A space the caller cannot see is "not found", never "forbidden".
+    let Ok(space) = chamber_mediation::ids::SpaceId::parse(&form.space) else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let note = match Note::post(
+        &mut rand::rng(),
+        &loaded.process,
+        &viewer,
+        &space,
+        time::OffsetDateTime::now_utc(),
+        form.title.trim(),
+        form.body.trim(),
+    ) {
+        Ok(n) => n,
+        Err(chamber_mediation::Error::Forbidden(_)) => {
+            return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden");
+        }
+        Err(chamber_mediation::Error::NotFound) => {
+            return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+        }
+        Err(e) => {
+            tracing::warn!("note refused: {e}");
+            return error_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-not-found",
+            );
+        }
+    };
+    let actor = ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    let sealed = match seal(keys, &id, "note", note.id.as_str(), &note) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("sealing failed: {e}");
+            return error_page(
+                &state,
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+            );
+        }
+    };
+    if let Err(e) = state.store.save_sealed(&actor, &[sealed]).await {
+        tracing::error!("store: {e}");
+        return error_page(
+            &state,
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error-internal",
+        );
+    }
+    Redirect::to(&format!("/chamber/{id}")).into_response()
 }

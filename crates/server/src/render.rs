@@ -48,6 +48,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "chamber_process.html",
         include_str!("../templates/chamber_process.html"),
     ),
+    (
+        "chamber_print.html",
+        include_str!("../templates/chamber_print.html"),
+    ),
+    (
+        "chamber_diff.html",
+        include_str!("../templates/chamber_diff.html"),
+    ),
 ];
 
 /// The template environment. `.html` templates auto-escape everything they print.
@@ -151,4 +159,20 @@ pub fn error_page(
         "message.html",
         json!({"title_key": "error-title", "message": message, "error": true}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_file_is_registered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let registered: Vec<&str> = super::template_sources().map(|(n, _)| n).collect();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                registered.contains(&name.as_str()),
+                "templates/{name} is not registered"
+            );
+        }
+    }
 }

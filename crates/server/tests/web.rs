@@ -1169,3 +1169,123 @@ async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_hol
         "party names are sealed too"
     );
 }
+
+#[tokio::test]
+async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_sessions_apart() {
+    use chamber_mediation::demo;
+    use chamber_mediation::ids::PersonId;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [9u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
+    for (name, _) in &accounts {
+        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
+        app.store.set_password("test", &u.id, &hash).await.unwrap();
+    }
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let east_id = PersonId::parse(demo::DELEGATE_EASTMARK).unwrap();
+    let high_id = PersonId::parse(demo::DELEGATE_HIGHLANDS).unwrap();
+    let mut east = app.browser();
+    east.login(demo::DELEGATE_EASTMARK, PW).await;
+    let mut high = app.browser();
+    high.login(demo::DELEGATE_HIGHLANDS, PW).await;
+
+    // Akoma Ntoso, print and diff.
+    let r = app
+        .http
+        .get(format!("{}/chamber/{pid}/akn", app.base))
+        .header(COOKIE, east.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/akn+xml")
+    );
+    assert!(r.text().await.unwrap().contains("<akomaNtoso"));
+    let (status, printed) = east.get(&format!("/chamber/{pid}/print?version=2")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        printed.contains("id=\"print-document\"") && printed.contains("version 2"),
+        "{printed}"
+    );
+    let (status, diff) = east.get(&format!("/chamber/{pid}/diff?from=1&to=3")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        diff.contains("id=\"diff\""),
+        "versions 1 and 3 differ: {diff}"
+    );
+    assert_eq!(
+        east.get(&format!("/chamber/{pid}/print?version=99"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Sessions: each delegate's calendar leaves out the other party's caucus.
+    let titles = |who: &PersonId| -> Vec<String> {
+        chamber_mediation::permissions::filter_visible(&loaded.process, who, loaded.sessions.iter())
+            .into_iter()
+            .map(|s| s.title.clone())
+            .collect()
+    };
+    let (east_titles, high_titles) = (titles(&east_id), titles(&high_id));
+    let (_, east_ics) = east.get(&format!("/chamber/{pid}/calendar.ics")).await;
+    assert!(east_ics.starts_with("BEGIN:VCALENDAR"), "{east_ics}");
+    for t in high_titles.iter().filter(|t| !east_titles.contains(t)) {
+        assert!(
+            !east_ics.contains(t.as_str()),
+            "the other party's session {t} leaked"
+        );
+    }
+
+    // Notes: into one's own caucus, seen by no other party; the other caucus is "not found".
+    let own = chamber_mediation::permissions::own_caucus(&loaded.process, &east_id).unwrap();
+    let other = chamber_mediation::permissions::own_caucus(&loaded.process, &high_id).unwrap();
+    let (_, page) = east.get(&format!("/chamber/{pid}")).await;
+    let csrf = csrf_of(&page);
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/notes"),
+            &[
+                ("csrf", &csrf),
+                ("space", own.id.as_str()),
+                ("title", "Fallback line on the corridor"),
+                ("body", "We can accept weekly convoys"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/notes"),
+            &[
+                ("csrf", &csrf),
+                ("space", other.id.as_str()),
+                ("title", "Planted"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "another caucus is not found, not forbidden"
+    );
+    let (_, east_view) = east.get(&format!("/chamber/{pid}")).await;
+    assert!(east_view.contains("Fallback line on the corridor"));
+    let (_, high_view) = high.get(&format!("/chamber/{pid}")).await;
+    assert!(!high_view.contains("Fallback line on the corridor"));
+    assert!(!high_view.contains("Planted"));
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
