@@ -271,7 +271,13 @@ pub async fn process_page(
             let amendments: Vec<serde_json::Value> = record
                 .amendments_for(&loaded.process, &viewer)
                 .iter()
-                .map(|a| json!({"by": a.proposer_label, "explanation": a.explanation, "status": format!("{:?}", a.status)}))
+                .map(|a| json!({
+                    "id": a.id.as_str(),
+                    "by": a.proposer_label,
+                    "explanation": a.explanation,
+                    "status": format!("{:?}", a.status),
+                    "pending": matches!(a.status, chamber_mediation::text::AmendmentStatus::Pending),
+                }))
                 .collect();
             (
                 html(&record.current().text, &RenderOptions::default()),
@@ -281,12 +287,35 @@ pub async fn process_page(
         }
         _ => (String::new(), Vec::new(), Vec::new()),
     };
+    let may_propose =
+        chamber_mediation::permissions::may_propose_amendment(&loaded.process, &viewer).is_some();
+    let may_issue = chamber_mediation::permissions::may_issue_version(&loaded.process, &viewer);
+    let paragraphs: Vec<serde_json::Value> = match &loaded.record {
+        Some(record) if may_propose => {
+            let text = &record.current().text;
+            let labels = text.labels();
+            text.preamble
+                .iter()
+                .chain(text.operative.iter())
+                .map(|p| {
+                    let text = p.wording.text();
+                    let short: String = text.chars().take(80).collect();
+                    let short = if short.len() < text.len() { format!("{short}…") } else { short };
+                    json!({"id": p.id.as_str(), "label": labels.get(&p.id).cloned().unwrap_or_default(), "short": short})
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     page(
         &state,
         &ctx,
         StatusCode::OK,
         "chamber_process.html",
         json!({
+            "may_propose": may_propose,
+            "may_issue": may_issue,
+            "paragraphs": paragraphs,
             "process": {"id": id, "title": view.title},
             "parties": view.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
             "spaces": spaces,
@@ -555,4 +584,168 @@ pub async fn post_note(
         );
     }
     Redirect::to(&format!("/chamber/{id}")).into_response()
+}
+
+fn domain_error(state: &SharedState, ctx: &Ctx, e: &chamber_mediation::Error) -> Response {
+    use chamber_mediation::Error;
+    match e {
+        Error::NotFound | Error::BadId => {
+            error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found")
+        }
+        Error::Forbidden(_) => error_page(state, ctx, StatusCode::FORBIDDEN, "error-forbidden"),
+        other => {
+            let message = other.to_string();
+            page(
+                state,
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "message.html",
+                json!({"title_key": "error-title", "message": message, "error": true}),
+            )
+        }
+    }
+}
+
+/// Seal and store a process's text record (under the mediation write lock held by the caller).
+async fn save_record(
+    state: &SharedState,
+    actor: &str,
+    id: &str,
+    record: &TextRecord,
+) -> Result<(), String> {
+    let keys = state.keyring.as_deref().ok_or("no key configured")?;
+    let sealed = seal(keys, id, "text", &format!("{id}-text"), record)?;
+    state
+        .store
+        .save_sealed(actor, &[sealed])
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Apply `change` to the process's text record and store the result; one writer at a time.
+async fn change_record<T>(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    change: impl FnOnce(&PersonId, &Process, &mut TextRecord) -> Result<T, chamber_mediation::Error>,
+) -> Result<T, Response> {
+    let _guard = state.mediation_write.lock().await;
+    let (viewer, mut loaded) = viewer_and_process(state, ctx, id).await?;
+    let Some(record) = loaded.record.as_mut() else {
+        return Err(error_page(
+            state,
+            ctx,
+            StatusCode::NOT_FOUND,
+            "error-not-found",
+        ));
+    };
+    let out = change(&viewer, &loaded.process, record).map_err(|e| domain_error(state, ctx, &e))?;
+    let actor = ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    save_record(state, &actor, id, record).await.map_err(|e| {
+        tracing::error!("saving the text of {id}: {e}");
+        error_page(
+            state,
+            ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error-internal",
+        )
+    })?;
+    Ok(out)
+}
+
+#[derive(serde::Deserialize)]
+pub struct WordingForm {
+    paragraph: String,
+    text: String,
+    #[serde(default)]
+    explanation: String,
+}
+
+/// `POST /chamber/{id}/amendments`: a party proposes new wording for a paragraph (from its
+/// caucus: pending proposals are seen only by that party and the mediators).
+pub async fn propose_wording(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<WordingForm>,
+) -> Response {
+    let Ok(paragraph) = chamber_mediation::ids::ParagraphId::parse(&form.paragraph) else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let text = form.text.trim().to_string();
+    let explanation = form.explanation.trim().to_string();
+    let result = change_record(&state, &ctx, &id, |viewer, process, record| {
+        let current = record.current();
+        let expected = current
+            .text
+            .find(&paragraph)
+            .ok_or(chamber_mediation::Error::NotFound)?
+            .wording
+            .text();
+        let base = current.number;
+        let op = chamber_mediation::text::Operation::ReplaceSpan {
+            paragraph: paragraph.clone(),
+            alternative: 0,
+            start: 0,
+            expected,
+            text,
+        };
+        record.propose(
+            &mut rand::rng(),
+            process,
+            viewer,
+            base,
+            vec![op],
+            &explanation,
+            time::OffsetDateTime::now_utc(),
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/chamber/{id}")).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// `POST /chamber/{id}/versions`: the mediator decides pending amendments (`decision_<id>` =
+/// accept, reject or leave) and issues a new immutable version.
+pub async fn issue_version(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    use chamber_mediation::text::{Decision, Outcome};
+    let mut decisions = Vec::new();
+    let mut note = String::new();
+    for (k, v) in &form {
+        if k == "note" {
+            note = v.trim().to_string();
+        } else if let Some(aid) = k.strip_prefix("decision_") {
+            let outcome = match v.as_str() {
+                "accept" => Outcome::Accept,
+                "reject" => Outcome::Reject,
+                _ => continue,
+            };
+            let Ok(amendment) = chamber_mediation::ids::AmendmentId::parse(aid) else {
+                return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+            };
+            decisions.push(Decision { amendment, outcome });
+        }
+    }
+    let result = change_record(&state, &ctx, &id, |viewer, process, record| {
+        record.issue_version(
+            process,
+            viewer,
+            &decisions,
+            &[],
+            &note,
+            time::OffsetDateTime::now_utc(),
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/chamber/{id}")).into_response(),
+        Err(r) => r,
+    }
 }

@@ -59,6 +59,8 @@ pub struct AppState {
     pub consult_maps: consult::MapCache,
     /// Seals and opens mediation records; `None` when no key file was configured.
     pub keyring: Option<Arc<chamber_mediation::confidential::Keyring>>,
+    /// One writer at a time changes a negotiating text (load, change, seal, store).
+    pub mediation_write: tokio::sync::Mutex<()>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -76,6 +78,7 @@ impl AppState {
         let catalogue = Arc::new(Catalogue::load());
         Arc::new(AppState {
             keyring,
+            mediation_write: tokio::sync::Mutex::new(()),
             templates: render::environment(catalogue.clone()),
             store,
             catalogue,
@@ -111,6 +114,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/chamber/{id}/diff", get(chamber::diff))
         .route("/chamber/{id}/calendar.ics", get(chamber::calendar))
         .route("/chamber/{id}/notes", post(chamber::post_note))
+        .route("/chamber/{id}/amendments", post(chamber::propose_wording))
+        .route("/chamber/{id}/versions", post(chamber::issue_version))
         .route("/consult", get(consult::list).post(consult::create))
         .route("/consult/{id}", get(consult::participate))
         .route("/consult/{id}/vote", post(consult::vote))

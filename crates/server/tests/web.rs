@@ -1289,3 +1289,141 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
     assert!(!high_view.contains("Planted"));
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_accepts_it() {
+    use chamber_mediation::demo;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [5u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
+    for (name, _) in &accounts {
+        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
+        app.store.set_password("test", &u.id, &hash).await.unwrap();
+    }
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let current = loaded.record.as_ref().unwrap().current();
+    let target = current.text.operative[0].id.as_str().to_string();
+    let versions_before = loaded.record.as_ref().unwrap().versions().len();
+    let (mut east, mut high, mut mediator, mut observer) =
+        (app.browser(), app.browser(), app.browser(), app.browser());
+    east.login(demo::DELEGATE_EASTMARK, PW).await;
+    high.login(demo::DELEGATE_HIGHLANDS, PW).await;
+    mediator.login(demo::MEDIATOR, PW).await;
+    observer.login(demo::OBSERVER, PW).await;
+
+    let (_, page) = east.get(&format!("/chamber/{pid}")).await;
+    assert!(page.contains("id=\"propose\""), "a delegate may propose");
+    let csrf = csrf_of(&page);
+    let wording = "The parties shall cease all hostilities at 00:00 UTC on the day after signature";
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/amendments"),
+            &[
+                ("csrf", &csrf),
+                ("paragraph", &target),
+                ("text", wording),
+                ("explanation", "A fixed hour avoids disputes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mine) = east.get(&format!("/chamber/{pid}")).await;
+    assert!(
+        mine.contains("A fixed hour avoids disputes"),
+        "the proposer sees its proposal"
+    );
+    let (_, theirs) = high.get(&format!("/chamber/{pid}")).await;
+    assert!(
+        !theirs.contains("A fixed hour avoids disputes"),
+        "pending proposals stay in the caucus"
+    );
+    let (_, obs) = observer.get(&format!("/chamber/{pid}")).await;
+    assert!(!obs.contains("id=\"propose\""), "observers do not propose");
+    let ocsrf = csrf_of(&obs);
+    let r = observer
+        .post(
+            &format!("/chamber/{pid}/amendments"),
+            &[("csrf", &ocsrf), ("paragraph", &target), ("text", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/versions"),
+            &[("csrf", &csrf), ("note", "mine")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "only the mediator issues versions"
+    );
+
+    // The mediator sees who proposed it, accepts it and issues a new version.
+    let (_, mpage) = mediator.get(&format!("/chamber/{pid}")).await;
+    assert!(mpage.contains("A fixed hour avoids disputes"));
+    let reloaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let pending = reloaded
+        .record
+        .as_ref()
+        .unwrap()
+        .all_amendments_unfiltered()
+        .iter()
+        .find(|a| a.explanation == "A fixed hour avoids disputes")
+        .unwrap()
+        .id
+        .as_str()
+        .to_string();
+    let mcsrf = csrf_of(&mpage);
+    let r = mediator
+        .post(
+            &format!("/chamber/{pid}/versions"),
+            &[
+                ("csrf", &mcsrf),
+                (&format!("decision_{pending}"), "accept"),
+                ("note", "Ceasefire hour agreed in principle"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let record = after.record.as_ref().unwrap();
+    assert_eq!(
+        record.versions().len(),
+        versions_before + 1,
+        "a new immutable version"
+    );
+    assert_eq!(
+        record.versions()[versions_before - 1].content_hash,
+        current.content_hash,
+        "older versions unchanged"
+    );
+    let (_, now_theirs) = high.get(&format!("/chamber/{pid}")).await;
+    assert!(
+        now_theirs.contains("00:00 UTC"),
+        "the accepted wording is in everyone's text"
+    );
+    assert!(
+        now_theirs.contains("A fixed hour avoids disputes"),
+        "accepted proposals are visible to all"
+    );
+    assert!(
+        !now_theirs.contains("Government of Eastmark: A fixed hour"),
+        "neutral attribution by default"
+    );
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
