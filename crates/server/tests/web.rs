@@ -1427,3 +1427,137 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
     );
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
+
+/// Every mediation route × every kind of caller: the server answers exactly what the domain's
+/// permissions decide — 404 to anyone outside the process, 403 to a participant without the
+/// right, success otherwise — and sends anonymous visitors to sign in.
+#[tokio::test]
+async fn mediation_authorisation_matrix() {
+    use chamber_mediation::demo;
+    use chamber_mediation::ids::PersonId;
+    use chamber_mediation::permissions as perm;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [3u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
+    for (name, _) in &accounts {
+        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
+        app.store.set_password("test", &u.id, &hash).await.unwrap();
+    }
+    app.user("outsider", Role::Admin, PW).await;
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let process = &loaded.process;
+    let mediator = PersonId::parse(demo::MEDIATOR).unwrap();
+    let plenary_id = perm::plenary_for(process, &mediator).unwrap().id.clone();
+    let plenary = plenary_id.as_str().to_string();
+    let paragraph = loaded.record.as_ref().unwrap().current().text.operative[0]
+        .id
+        .as_str()
+        .to_string();
+    // Delegates first (their proposals give the mediator something to decide), mediator last.
+    let callers = [
+        demo::DELEGATE_EASTMARK,
+        demo::DELEGATE_HIGHLANDS,
+        demo::OBSERVER,
+        "outsider",
+        demo::MEDIATOR,
+    ];
+    let mut checked = 0;
+    for caller in callers {
+        let person = PersonId::parse(caller).unwrap();
+        let inside = perm::process_view(process, &person).is_ok();
+        let mut b = app.browser();
+        assert_eq!(b.login(caller, PW).await.status(), StatusCode::SEE_OTHER);
+        let gone = |ok: StatusCode, allowed: bool| {
+            if !inside {
+                StatusCode::NOT_FOUND
+            } else if allowed {
+                ok
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        };
+        let reads = perm::may_read_text(process, &person);
+        for (path, allowed) in [
+            (format!("/chamber/{pid}"), true),
+            (format!("/chamber/{pid}/akn"), reads),
+            (format!("/chamber/{pid}/print"), reads),
+            (format!("/chamber/{pid}/diff?from=1&to=2"), reads),
+            (format!("/chamber/{pid}/calendar.ics"), true),
+        ] {
+            let want = match gone(StatusCode::OK, allowed) {
+                StatusCode::FORBIDDEN => StatusCode::NOT_FOUND,
+                s => s,
+            };
+            assert_eq!(b.get(&path).await.0, want, "{caller} GET {path}");
+            checked += 1;
+        }
+        let csrf = b.csrf().await;
+        let now = chamber_server::chamber::load(&app.store, &keys, &pid)
+            .await
+            .unwrap()
+            .unwrap();
+        let pending: Vec<String> = now
+            .record
+            .as_ref()
+            .unwrap()
+            .all_amendments_unfiltered()
+            .iter()
+            .filter(|a| matches!(a.status, chamber_mediation::text::AmendmentStatus::Pending))
+            .map(|a| format!("decision_{}", a.id.as_str()))
+            .collect();
+        let mut version_form = vec![("note", "v")];
+        if let Some(first) = pending.first() {
+            version_form.push((first.as_str(), "accept"));
+        }
+        let posts: [(String, Vec<(&str, &str)>, bool); 3] = [
+            (
+                format!("/chamber/{pid}/notes"),
+                vec![("space", plenary.as_str()), ("title", "t"), ("body", "b")],
+                perm::may_write(process, &plenary_id, &person),
+            ),
+            (
+                format!("/chamber/{pid}/amendments"),
+                vec![("paragraph", paragraph.as_str()), ("text", "new wording")],
+                perm::may_propose_amendment(process, &person).is_some(),
+            ),
+            (
+                format!("/chamber/{pid}/versions"),
+                version_form,
+                perm::may_issue_version(process, &person),
+            ),
+        ];
+        for (path, mut form, allowed) in posts {
+            form.push(("csrf", &csrf));
+            let status = b.post(&path, &form).await.status();
+            assert_eq!(
+                status,
+                gone(StatusCode::SEE_OTHER, allowed),
+                "{caller} POST {path}"
+            );
+            checked += 1;
+        }
+    }
+    // Anonymous visitors: pages lead to sign-in, writes are refused before anything runs.
+    let mut anon = app.browser();
+    assert_eq!(
+        anon.get(&format!("/chamber/{pid}")).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let r = anon
+        .post(
+            &format!("/chamber/{pid}/notes"),
+            &[("space", &plenary), ("title", "t"), ("body", "b")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(checked, callers.len() * 8);
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
