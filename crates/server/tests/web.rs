@@ -1517,7 +1517,8 @@ async fn mediation_authorisation_matrix() {
         if let Some(first) = pending.first() {
             version_form.push((first.as_str(), "accept"));
         }
-        let posts: [(String, Vec<(&str, &str)>, bool); 3] = [
+        type Post<'a> = (String, Vec<(&'a str, &'a str)>, bool);
+        let posts: [Post; 3] = [
             (
                 format!("/chamber/{pid}/notes"),
                 vec![("space", plenary.as_str()), ("title", "t"), ("body", "b")],
