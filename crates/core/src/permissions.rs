@@ -24,6 +24,12 @@ pub fn may_organise_consultation(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Mediator)
 }
 
+/// Opening a peace process or preventive case (by hand or from a Watch alert). Whoever opens
+/// it joins it: a mediator as its mediator, anyone else as an observer.
+pub fn may_open_process(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Mediator | Role::Analyst)
+}
+
 /// The library of resolutions and lessons learned is open to every signed-in person.
 pub fn may_use_library(_role: Role) -> bool {
     true

@@ -168,3 +168,5 @@ chamber-issue-version = Issue a new version
 chamber-propose = Propose new wording (seen by your party and the mediators until accepted)
 chamber-explanation = Explanation
 chamber-propose-submit = Propose
+watch-open-process = Open a preventive case
+watch-case-title = Preventive case: { $place } from { $date }

@@ -168,3 +168,5 @@ chamber-issue-version = Выпустить новую версию
 chamber-propose = Предложить новую формулировку (до принятия видна только вашей стороне и посредникам)
 chamber-explanation = Пояснение
 chamber-propose-submit = Предложить
+watch-open-process = Открыть превентивное дело
+watch-case-title = Превентивное дело: { $place }, с { $date }

@@ -168,3 +168,5 @@ chamber-issue-version = 发布新版本
 chamber-propose = 提出新的措辞（在被接受前仅本方和调解人可见）
 chamber-explanation = 说明
 chamber-propose-submit = 提出
+watch-open-process = 立案开展预防工作
+watch-case-title = 预防案件：{ $place }，自 { $date }

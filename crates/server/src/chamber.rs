@@ -749,3 +749,91 @@ pub async fn issue_version(
         Err(r) => r,
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct OpenFromAlert {
+    /// A reference to the alert: `watch:<where>:<onset>:<detector>`.
+    alert: String,
+    title: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// `POST /chamber/open`: turn a Watch alert into a preventive case. The alert's explanation
+/// becomes the case's first plenary note; the opener joins as mediator (a mediator) or observer.
+pub async fn open_from_alert(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    axum::extract::Form(form): axum::extract::Form<OpenFromAlert>,
+) -> Response {
+    use chamber_mediation::process::{Origin, ProcessKind, ProcessRole};
+    let (Some(user), Some(viewer)) = (ctx.user.as_ref(), person(&ctx)) else {
+        return Redirect::to("/login").into_response();
+    };
+    if !chamber_core::permissions::may_open_process(user.role) {
+        return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let Some(keys) = state.keyring.as_deref() else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let built = (|| {
+        let mut rng = rand::rng();
+        let mut process = Process::open(
+            &mut rng,
+            form.title.trim(),
+            ProcessKind::PreventiveCase,
+            Origin::WatchAlert {
+                alert: form.alert.trim().to_string(),
+            },
+            now,
+        )?;
+        let role = if user.role == Role::Mediator {
+            ProcessRole::Mediator
+        } else {
+            ProcessRole::Observer
+        };
+        process.add_participant(viewer.clone(), role)?;
+        let plenary = chamber_mediation::permissions::plenary_for(&process, &viewer)?
+            .id
+            .clone();
+        let note = Note::new(
+            &mut rng,
+            plenary,
+            viewer.clone(),
+            now,
+            "Early-warning alert",
+            form.evidence.trim(),
+        )?;
+        Ok::<_, chamber_mediation::Error>((process, note))
+    })();
+    let (process, note) = match built {
+        Ok(b) => b,
+        Err(e) => return domain_error(&state, &ctx, &e),
+    };
+    let pid = process.id().as_str().to_string();
+    let records = match (
+        seal(keys, &pid, "process", &pid, &process),
+        seal(keys, &pid, "note", note.id.as_str(), &note),
+    ) {
+        (Ok(a), Ok(b)) => vec![a, b],
+        _ => {
+            return error_page(
+                &state,
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+            );
+        }
+    };
+    if let Err(e) = state.store.save_sealed(&user.id, &records).await {
+        tracing::error!("store: {e}");
+        return error_page(
+            &state,
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error-internal",
+        );
+    }
+    Redirect::to(&format!("/chamber/{pid}")).into_response()
+}

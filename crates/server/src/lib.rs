@@ -108,6 +108,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/lang/{code}", get(pages::switch_language))
         .route("/watch", get(watch::page_handler))
         .route("/chamber", get(chamber::list))
+        .route("/chamber/open", post(chamber::open_from_alert))
         .route("/chamber/{id}", get(chamber::process_page))
         .route("/chamber/{id}/akn", get(chamber::akn))
         .route("/chamber/{id}/print", get(chamber::print))

@@ -183,6 +183,7 @@ pub async fn page_handler(
         "watch.html",
         json!({
             "empty": empty,
+            "may_open": state.keyring.is_some() && permissions::may_open_process(user.role),
             "chart": chart_value,
             "alerts": alert_list,
             "q": {"country": country, "dyad": dyad, "by": match period { Period::Day => "day", Period::Month => "month", Period::Week => "week" }, "since": q.since, "until": q.until},

@@ -1008,10 +1008,16 @@ async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
     .await
     .unwrap();
     assert!(outcome.total().stored > 10_000, "{:?}", outcome.total());
-    let app = spawn_app(ServerConfig {
-        watch_store: Some(store_dir),
-        ..ServerConfig::default()
-    })
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [1u8; 32],
+    ));
+    let app = spawn_app_with_keys(
+        ServerConfig {
+            watch_store: Some(store_dir),
+            ..ServerConfig::default()
+        },
+        Some(keys),
+    )
     .await;
     app.user("analyst", Role::Analyst, PW).await;
     let mut b = app.browser();
@@ -1026,6 +1032,55 @@ async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
         "{table}"
     );
     assert!(html.contains("class=\"alert-marker\""));
+
+    // The analyst turns the alert into a preventive case; its explanation is the first note.
+    let unescape = |s: &str| {
+        s.replace("&#x2f;", "/")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+    };
+    let text = unescape(&html);
+    let field = |name: &str| -> String {
+        let re = regex_lite::Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
+        re.captures(&text)
+            .unwrap_or_else(|| panic!("no {name} field"))[1]
+            .to_string()
+    };
+    let (alert, title, evidence, csrf) = (
+        field("alert"),
+        field("title"),
+        field("evidence"),
+        csrf_of(&html),
+    );
+    assert!(alert.starts_with("watch:GEO:2012-"), "{alert}");
+    let r = b
+        .post(
+            "/chamber/open",
+            &[
+                ("csrf", &csrf),
+                ("alert", &alert),
+                ("title", &title),
+                ("evidence", &evidence),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let case = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let (status, page) = b.get(&case).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = unescape(&page);
+    assert!(page.contains("Preventive case: GEO from 2012-"), "{page}");
+    assert!(page.contains("Early-warning alert"));
+    assert!(
+        page.contains(
+            evidence
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .as_str()
+        )
+    );
 }
 
 #[tokio::test]
