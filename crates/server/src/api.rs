@@ -136,6 +136,8 @@ pub async fn openapi() -> Response {
             "has_password": {"type": "boolean"}
         }
     });
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}});
     Json(json!({
         "openapi": "3.1.0",
         "info": {"title": "Chamber API", "version": env!("CARGO_PKG_VERSION")},
@@ -157,7 +159,17 @@ pub async fn openapi() -> Response {
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "display_name", "role"], "properties": {"username": {"type": "string"}, "display_name": {"type": "string"}, "role": {"type": "string"}}}}}},
                     "responses": {"201": {"description": "created"}, "403": {"description": "not an administrator"}, "422": {"description": "bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
             },
-            "/api/v1/audit": {"get": {"summary": "Verify the tamper-evident record (administrators)", "responses": {"200": {"description": "verification result"}, "403": {"description": "not an administrator"}}}}
+            "/api/v1/audit": {"get": {"summary": "Verify the tamper-evident record (administrators)", "responses": {"200": {"description": "verification result"}, "403": {"description": "not an administrator"}}}},
+            "/api/v1/consult": {"post": {"summary": "Open a consultation with statements (administrators, mediators)", "responses": {"201": {"description": "{id, join_token}"}, "403": {"description": "not an organiser"}}}},
+            "/api/v1/consult/join": {"post": {"summary": "Join anonymously with a consultation's link token; returns the participant secret for X-Chamber-Participant", "security": [], "responses": {"201": {"description": "{consultation, participant, secret}"}, "404": {"description": "unknown link"}}}},
+            "/api/v1/consult/{id}/votes": {"post": {"summary": "Vote agree, disagree or pass on a statement (X-Chamber-Participant or a signed-in account)", "parameters": [id_param.clone()], "responses": {"201": {"description": "stored"}, "401": {"description": "not a participant"}, "404": {"description": "no such statement"}}}},
+            "/api/v1/consult/{id}/analysis": {"get": {"summary": "Opinion groups, representative statements, consensus (Pol.is method)", "parameters": [id_param.clone()], "responses": {"200": {"description": "analysis"}}}},
+            "/api/v1/chamber": {"get": {"summary": "The processes the caller takes part in", "responses": {"200": {"description": "[{id, title, kind}]"}}}},
+            "/api/v1/chamber/{id}": {"get": {"summary": "A process as the caller may see it: spaces, notes, versions, amendments (unknown and not-yours are both 404)", "parameters": [id_param.clone()], "responses": {"200": {"description": "process view"}, "404": {"description": "not found"}}}},
+            "/api/v1/chamber/{id}/amendments": {"post": {"summary": "A party delegate proposes an amendment: {base_version, operations, explanation}", "parameters": [id_param.clone()], "responses": {"201": {"description": "{id}"}, "403": {"description": "not a party delegate"}, "422": {"description": "the span no longer matches, or a bad operation"}}}},
+            "/api/v1/chamber/{id}/versions": {"post": {"summary": "The mediator issues a new immutable version: {decisions: [{amendment, outcome: accept|merge|reject}], edits, note}", "parameters": [id_param.clone()], "responses": {"201": {"description": "{version}"}, "403": {"description": "not the mediator"}}}},
+            "/api/v1/chamber/{id}/versions/{n}": {"get": {"summary": "One version of the negotiating text", "parameters": [id_param.clone(), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "version"}}}},
+            "/api/v1/chamber/{id}/diff": {"get": {"summary": "Paragraph and word diff between two versions (?from=&to=)", "parameters": [id_param.clone()], "responses": {"200": {"description": "diff"}}}}
         }
     }))
     .into_response()

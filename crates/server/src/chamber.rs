@@ -326,36 +326,98 @@ pub async fn process_page(
     )
 }
 
-/// The caller's view of one process, or the response that ends the request (404 for anything
-/// the caller may not see, exactly as for a process that does not exist).
+/// Why a mediation request cannot go on, before it is rendered as a page or as JSON.
+pub enum Failure {
+    SignIn,
+    /// Unknown, or not the caller's to see: the same answer either way.
+    NotFound,
+    Forbidden,
+    Invalid(String),
+    Internal(String),
+}
+
+impl Failure {
+    fn from_domain(e: &chamber_mediation::Error) -> Failure {
+        use chamber_mediation::Error;
+        match e {
+            Error::NotFound | Error::BadId => Failure::NotFound,
+            Error::Forbidden(_) => Failure::Forbidden,
+            other => Failure::Invalid(other.to_string()),
+        }
+    }
+
+    fn page(self, state: &SharedState, ctx: &Ctx) -> Response {
+        match self {
+            Failure::SignIn => Redirect::to("/login").into_response(),
+            Failure::NotFound => error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found"),
+            Failure::Forbidden => error_page(state, ctx, StatusCode::FORBIDDEN, "error-forbidden"),
+            Failure::Invalid(message) => page(
+                state,
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "message.html",
+                json!({"title_key": "error-title", "message": message, "error": true}),
+            ),
+            Failure::Internal(e) => {
+                tracing::error!("mediation: {e}");
+                error_page(
+                    state,
+                    ctx,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error-internal",
+                )
+            }
+        }
+    }
+
+    fn json(self) -> Response {
+        let (status, message) = match self {
+            Failure::SignIn => (
+                StatusCode::UNAUTHORIZED,
+                "sign in or send an API token".to_string(),
+            ),
+            Failure::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
+            Failure::Forbidden => (StatusCode::FORBIDDEN, "not permitted".to_string()),
+            Failure::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+            Failure::Internal(e) => {
+                tracing::error!("mediation: {e}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error".to_string(),
+                )
+            }
+        };
+        (status, axum::Json(json!({"error": message}))).into_response()
+    }
+}
+
+/// The caller and one process they take part in.
+async fn participant_view(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(PersonId, Loaded), Failure> {
+    let viewer = person(ctx).ok_or(Failure::SignIn)?;
+    let keys = state.keyring.as_deref().ok_or(Failure::NotFound)?;
+    if chamber_mediation::ids::ProcessId::parse(id).is_err() {
+        return Err(Failure::NotFound);
+    }
+    match load(&state.store, keys, id).await {
+        Ok(Some(l)) if process_view(&l.process, &viewer).is_ok() => Ok((viewer, l)),
+        Ok(_) => Err(Failure::NotFound),
+        Err(e) => Err(Failure::Internal(format!("process {id}: {e}"))),
+    }
+}
+
+/// [`participant_view`] for pages.
 async fn viewer_and_process(
     state: &SharedState,
     ctx: &Ctx,
     id: &str,
 ) -> Result<(PersonId, Loaded), Response> {
-    let Some(viewer) = person(ctx) else {
-        return Err(Redirect::to("/login").into_response());
-    };
-    let not_found = || error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found");
-    let Some(keys) = state.keyring.as_deref() else {
-        return Err(not_found());
-    };
-    if chamber_mediation::ids::ProcessId::parse(id).is_err() {
-        return Err(not_found());
-    }
-    match load(&state.store, keys, id).await {
-        Ok(Some(l)) if process_view(&l.process, &viewer).is_ok() => Ok((viewer, l)),
-        Ok(_) => Err(not_found()),
-        Err(e) => {
-            tracing::error!("process {id}: {e}");
-            Err(error_page(
-                state,
-                ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            ))
-        }
-    }
+    participant_view(state, ctx, id)
+        .await
+        .map_err(|f| f.page(state, ctx))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -586,26 +648,6 @@ pub async fn post_note(
     Redirect::to(&format!("/chamber/{id}")).into_response()
 }
 
-fn domain_error(state: &SharedState, ctx: &Ctx, e: &chamber_mediation::Error) -> Response {
-    use chamber_mediation::Error;
-    match e {
-        Error::NotFound | Error::BadId => {
-            error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found")
-        }
-        Error::Forbidden(_) => error_page(state, ctx, StatusCode::FORBIDDEN, "error-forbidden"),
-        other => {
-            let message = other.to_string();
-            page(
-                state,
-                ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "message.html",
-                json!({"title_key": "error-title", "message": message, "error": true}),
-            )
-        }
-    }
-}
-
 /// Seal and store a process's text record (under the mediation write lock held by the caller).
 async fn save_record(
     state: &SharedState,
@@ -628,28 +670,15 @@ async fn change_record<T>(
     ctx: &Ctx,
     id: &str,
     change: impl FnOnce(&PersonId, &Process, &mut TextRecord) -> Result<T, chamber_mediation::Error>,
-) -> Result<T, Response> {
+) -> Result<T, Failure> {
     let _guard = state.mediation_write.lock().await;
-    let (viewer, mut loaded) = viewer_and_process(state, ctx, id).await?;
-    let Some(record) = loaded.record.as_mut() else {
-        return Err(error_page(
-            state,
-            ctx,
-            StatusCode::NOT_FOUND,
-            "error-not-found",
-        ));
-    };
-    let out = change(&viewer, &loaded.process, record).map_err(|e| domain_error(state, ctx, &e))?;
+    let (viewer, mut loaded) = participant_view(state, ctx, id).await?;
+    let record = loaded.record.as_mut().ok_or(Failure::NotFound)?;
+    let out = change(&viewer, &loaded.process, record).map_err(|e| Failure::from_domain(&e))?;
     let actor = ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-    save_record(state, &actor, id, record).await.map_err(|e| {
-        tracing::error!("saving the text of {id}: {e}");
-        error_page(
-            state,
-            ctx,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "error-internal",
-        )
-    })?;
+    save_record(state, &actor, id, record)
+        .await
+        .map_err(|e| Failure::Internal(format!("saving the text of {id}: {e}")))?;
     Ok(out)
 }
 
@@ -703,7 +732,7 @@ pub async fn propose_wording(
     .await;
     match result {
         Ok(_) => Redirect::to(&format!("/chamber/{id}")).into_response(),
-        Err(r) => r,
+        Err(f) => f.page(&state, &ctx),
     }
 }
 
@@ -746,7 +775,7 @@ pub async fn issue_version(
     .await;
     match result {
         Ok(_) => Redirect::to(&format!("/chamber/{id}")).into_response(),
-        Err(r) => r,
+        Err(f) => f.page(&state, &ctx),
     }
 }
 
@@ -809,7 +838,7 @@ pub async fn open_from_alert(
     })();
     let (process, note) = match built {
         Ok(b) => b,
-        Err(e) => return domain_error(&state, &ctx, &e),
+        Err(e) => return Failure::from_domain(&e).page(&state, &ctx),
     };
     let pid = process.id().as_str().to_string();
     let records = match (
@@ -836,4 +865,173 @@ pub async fn open_from_alert(
         );
     }
     Redirect::to(&format!("/chamber/{pid}")).into_response()
+}
+
+// ------------------------------------------------------------------ JSON API
+
+/// `GET /api/v1/chamber`: the processes the caller takes part in.
+pub async fn api_list(State(state): State<SharedState>, ctx: Ctx) -> Response {
+    let Some(viewer) = person(&ctx) else {
+        return Failure::SignIn.json();
+    };
+    let Some(keys) = state.keyring.as_deref() else {
+        return axum::Json(json!([])).into_response();
+    };
+    let ids = match state.store.mediation_process_ids().await {
+        Ok(ids) => ids,
+        Err(e) => return Failure::Internal(e.to_string()).json(),
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        if let Ok(Some(l)) = load(&state.store, keys, &id).await
+            && let Ok(view) = process_view(&l.process, &viewer)
+        {
+            out.push(json!({"id": id, "title": view.title, "kind": view.kind}));
+        }
+    }
+    axum::Json(out).into_response()
+}
+
+/// `GET /api/v1/chamber/{id}`: the process as the caller may see it.
+pub async fn api_process(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let (viewer, loaded) = match participant_view(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(f) => return f.json(),
+    };
+    let Ok(view) = process_view(&loaded.process, &viewer) else {
+        return Failure::NotFound.json();
+    };
+    let notes: Vec<&Note> = filter_visible(&loaded.process, &viewer, loaded.notes.iter());
+    let text = loaded
+        .record
+        .as_ref()
+        .filter(|_| chamber_mediation::permissions::may_read_text(&loaded.process, &viewer));
+    axum::Json(json!({
+        "process": view,
+        "notes": notes,
+        "current_version": text.map(|r| r.current().number),
+        "versions": text.map(|r| r.versions().iter().map(|v| json!({"number": v.number, "issued_at": v.issued_at.to_string(), "content_hash": v.content_hash, "note": v.note})).collect::<Vec<_>>()),
+        "amendments": text.map(|r| r.amendments_for(&loaded.process, &viewer)),
+    }))
+    .into_response()
+}
+
+/// `GET /api/v1/chamber/{id}/versions/{n}`: one immutable version of the text.
+pub async fn api_version(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((id, n)): Path<(String, u32)>,
+) -> Response {
+    let (viewer, loaded) = match participant_view(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(f) => return f.json(),
+    };
+    match chosen_version(&loaded, &viewer, Some(n)) {
+        Some(v) => axum::Json(v).into_response(),
+        None => Failure::NotFound.json(),
+    }
+}
+
+/// `GET /api/v1/chamber/{id}/diff?from=A&to=B`: paragraph and word diff.
+pub async fn api_diff(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+) -> Response {
+    let (viewer, loaded) = match participant_view(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(f) => return f.json(),
+    };
+    let (Some(_), Some(record)) = (
+        chosen_version(&loaded, &viewer, None),
+        loaded.record.as_ref(),
+    ) else {
+        return Failure::NotFound.json();
+    };
+    match record.diff(q.from.unwrap_or(1), q.to.unwrap_or(record.current().number)) {
+        Ok(d) => axum::Json(d).into_response(),
+        Err(e) => Failure::from_domain(&e).json(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ApiAmendment {
+    base_version: u32,
+    operations: Vec<chamber_mediation::text::Operation>,
+    #[serde(default)]
+    explanation: String,
+}
+
+/// `POST /api/v1/chamber/{id}/amendments`: a party's amendment (any operations a party may use).
+pub async fn api_propose(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<axum::Json<ApiAmendment>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let axum::Json(a) = match body {
+        Ok(b) => b,
+        Err(e) => return Failure::Invalid(e.body_text()).json(),
+    };
+    let result = change_record(&state, &ctx, &id, |viewer, process, record| {
+        record.propose(
+            &mut rand::rng(),
+            process,
+            viewer,
+            a.base_version,
+            a.operations,
+            &a.explanation,
+            time::OffsetDateTime::now_utc(),
+        )
+    })
+    .await;
+    match result {
+        Ok(amendment) => {
+            (StatusCode::CREATED, axum::Json(json!({"id": amendment}))).into_response()
+        }
+        Err(f) => f.json(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ApiVersion {
+    #[serde(default)]
+    decisions: Vec<chamber_mediation::text::Decision>,
+    #[serde(default)]
+    edits: Vec<chamber_mediation::text::Operation>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/chamber/{id}/versions`: the mediator's decisions and edits → a new version.
+pub async fn api_issue(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<axum::Json<ApiVersion>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let axum::Json(v) = match body {
+        Ok(b) => b,
+        Err(e) => return Failure::Invalid(e.body_text()).json(),
+    };
+    let result = change_record(&state, &ctx, &id, |viewer, process, record| {
+        record.issue_version(
+            process,
+            viewer,
+            &v.decisions,
+            &v.edits,
+            &v.note,
+            time::OffsetDateTime::now_utc(),
+        )
+    })
+    .await;
+    match result {
+        Ok(number) => (StatusCode::CREATED, axum::Json(json!({"version": number}))).into_response(),
+        Err(f) => f.json(),
+    }
 }

@@ -135,6 +135,18 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/users", get(api::list_users).post(api::create_user))
         .route("/api/v1/audit", get(api::audit_status))
+        .route("/api/v1/chamber", get(chamber::api_list))
+        .route("/api/v1/chamber/{id}", get(chamber::api_process))
+        .route("/api/v1/chamber/{id}/versions", post(chamber::api_issue))
+        .route(
+            "/api/v1/chamber/{id}/versions/{n}",
+            get(chamber::api_version),
+        )
+        .route("/api/v1/chamber/{id}/diff", get(chamber::api_diff))
+        .route(
+            "/api/v1/chamber/{id}/amendments",
+            post(chamber::api_propose),
+        )
         .route("/api/openapi.json", get(api::openapi))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -1617,3 +1617,145 @@ async fn mediation_authorisation_matrix() {
     assert_eq!(checked, callers.len() * 8);
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn the_mediation_json_api_mirrors_the_pages() {
+    use chamber_mediation::demo;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [4u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, _) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let token = |name: &'static str| {
+        let store = app.store.clone();
+        async move {
+            let (u, _) = store.login_lookup(name).await.unwrap().unwrap();
+            store
+                .create_api_token("test", &u.id, "api test")
+                .await
+                .unwrap()
+        }
+    };
+    let (east, high, mediator) = (
+        token(demo::DELEGATE_EASTMARK).await,
+        token(demo::DELEGATE_HIGHLANDS).await,
+        token(demo::MEDIATOR).await,
+    );
+    let get = |path: String, tok: String| {
+        let http = app.http.clone();
+        let base = app.base.clone();
+        async move {
+            http.get(format!("{base}{path}"))
+                .bearer_auth(tok)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let list: serde_json::Value = get("/api/v1/chamber".into(), east.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["id"], pid.as_str());
+    let view: serde_json::Value = get(format!("/api/v1/chamber/{pid}"), east.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let current = view["current_version"].as_u64().unwrap() as u32;
+    let version: serde_json::Value = get(
+        format!("/api/v1/chamber/{pid}/versions/{current}"),
+        east.clone(),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let paragraph = &version["text"]["operative"][0];
+    let wording: String = paragraph["wording"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let r = app
+        .http
+        .post(format!("{}/api/v1/chamber/{pid}/amendments", app.base))
+        .bearer_auth(&east)
+        .json(&serde_json::json!({
+            "base_version": current,
+            "explanation": "Through the API",
+            "operations": [{"op": "replace_span", "paragraph": paragraph["id"], "start": 0, "expected": wording, "text": "Replaced through the API"}],
+        }))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let created: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let amendment = created["id"].as_str().unwrap().to_string();
+    let theirs: serde_json::Value = get(format!("/api/v1/chamber/{pid}"), high.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !theirs.to_string().contains("Through the API"),
+        "pending stays in the caucus"
+    );
+    let r = app
+        .http
+        .post(format!("{}/api/v1/chamber/{pid}/versions", app.base))
+        .bearer_auth(&east)
+        .json(&serde_json::json!({"decisions": [{"amendment": amendment, "outcome": "accept"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a delegate issues no version"
+    );
+    let r = app
+        .http
+        .post(format!("{}/api/v1/chamber/{pid}/versions", app.base))
+        .bearer_auth(&mediator)
+        .json(&serde_json::json!({"decisions": [{"amendment": amendment, "outcome": "accept"}], "note": "API"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let issued: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(issued["version"], current + 1);
+    let diff: serde_json::Value = get(
+        format!(
+            "/api/v1/chamber/{pid}/diff?from={current}&to={}",
+            current + 1
+        ),
+        high.clone(),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let words = diff.to_string();
+    assert!(
+        words.contains("[Replaced through ") && words.contains("API]"),
+        "party language enters bracketed: {diff}"
+    );
+    let missing = get(format!("/api/v1/chamber/{}", "f".repeat(32)), east.clone()).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let spec: serde_json::Value = app
+        .http
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["paths"]["/api/v1/chamber/{id}/amendments"]["post"].is_object());
+}
