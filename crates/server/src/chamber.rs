@@ -61,6 +61,7 @@ pub struct Loaded {
     pub notes: Vec<Note>,
     pub sessions: Vec<chamber_mediation::venue::Session>,
     pub rooms: Vec<chamber_mediation::venue::Room>,
+    pub agreement: Option<chamber_mediation::agreement::Agreement>,
 }
 
 pub async fn load(store: &Store, keys: &Keyring, id: &str) -> Result<Option<Loaded>, String> {
@@ -75,6 +76,7 @@ pub async fn load(store: &Store, keys: &Keyring, id: &str) -> Result<Option<Load
         notes: Vec::new(),
         sessions: Vec::new(),
         rooms: Vec::new(),
+        agreement: None,
     };
     for r in &records {
         match r.kind.as_str() {
@@ -82,6 +84,7 @@ pub async fn load(store: &Store, keys: &Keyring, id: &str) -> Result<Option<Load
             "note" => loaded.notes.push(open(keys, r)?),
             "session" => loaded.sessions.push(open(keys, r)?),
             "room" => loaded.rooms.push(open(keys, r)?),
+            "agreement" => loaded.agreement = Some(open(keys, r)?),
             _ => {}
         }
     }
@@ -307,12 +310,25 @@ pub async fn process_page(
         }
         _ => Vec::new(),
     };
+    let open_paragraphs: Vec<serde_json::Value> = match &loaded.record {
+        Some(record) if may_issue => {
+            let text = &record.current().text;
+            text.open_paragraphs()
+                .iter()
+                .map(|p| json!({"id": p.as_str(), "label": text.label(p).unwrap_or_default()}))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     page(
         &state,
         &ctx,
         StatusCode::OK,
         "chamber_process.html",
         json!({
+            "open_paragraphs": open_paragraphs,
+            "agreement": loaded.agreement.as_ref().map(agreement_view),
+            "may_score": may_issue,
             "may_propose": may_propose,
             "may_issue": may_issue,
             "paragraphs": paragraphs,
@@ -1034,4 +1050,235 @@ pub async fn api_issue(
         Ok(number) => (StatusCode::CREATED, axum::Json(json!({"version": number}))).into_response(),
         Err(f) => f.json(),
     }
+}
+
+/// The mediator's edits that agree a paragraph as it stands: first alternative kept, every
+/// bracketed span unbracketed, status agreed ad referendum (sub-items too).
+fn agree_as_it_stands(
+    p: &chamber_mediation::text::Paragraph,
+) -> Vec<chamber_mediation::text::Operation> {
+    use chamber_mediation::text::{Operation, ParagraphStatus};
+    let mut ops = Vec::new();
+    if !p.alternatives.is_empty() {
+        ops.push(Operation::ChooseAlternative {
+            paragraph: p.id.clone(),
+            alternative: 0,
+        });
+    }
+    let mut at = 0;
+    for seg in &p.wording.0 {
+        let len = seg.text.chars().count();
+        if seg.bracketed {
+            ops.push(Operation::SetBrackets {
+                paragraph: p.id.clone(),
+                alternative: 0,
+                start: at,
+                expected: seg.text.clone(),
+                bracketed: false,
+            });
+        }
+        at += len;
+    }
+    if p.status == ParagraphStatus::Bracketed {
+        ops.push(Operation::SetStatus {
+            paragraph: p.id.clone(),
+            status: ParagraphStatus::AgreedAdReferendum,
+        });
+    }
+    for sub in &p.sub_items {
+        ops.extend(agree_as_it_stands(sub));
+    }
+    ops
+}
+
+#[derive(serde::Deserialize)]
+pub struct AgreeForm {
+    paragraph: String,
+}
+
+/// `POST /chamber/{id}/agree`: the mediator records a paragraph as agreed ad referendum as it
+/// stands, in a new version.
+pub async fn agree_paragraph(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<AgreeForm>,
+) -> Response {
+    let Ok(paragraph) = chamber_mediation::ids::ParagraphId::parse(&form.paragraph) else {
+        return Failure::NotFound.page(&state, &ctx);
+    };
+    let result = change_record(&state, &ctx, &id, |viewer, process, record| {
+        let current = &record.current().text;
+        let p = current
+            .find(&paragraph)
+            .ok_or(chamber_mediation::Error::NotFound)?;
+        let edits = agree_as_it_stands(p);
+        let label = current.label(&paragraph).unwrap_or_default();
+        record.issue_version(
+            process,
+            viewer,
+            &[],
+            &edits,
+            &format!("Paragraph {label} agreed ad referendum"),
+            time::OffsetDateTime::now_utc(),
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/chamber/{id}")).into_response(),
+        Err(f) => f.page(&state, &ctx),
+    }
+}
+
+/// `POST /chamber/{id}/adopt`: the mediator adopts the current version as the agreement.
+pub async fn adopt(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let _guard = state.mediation_write.lock().await;
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if loaded.agreement.is_some() {
+        return Failure::Invalid("this process already has an agreement".into()).page(&state, &ctx);
+    }
+    let Some(record) = loaded.record.as_ref() else {
+        return Failure::NotFound.page(&state, &ctx);
+    };
+    let adopted = {
+        let mut rng = rand::rng();
+        chamber_mediation::agreement::Agreement::adopt(
+            &mut rng,
+            &loaded.process,
+            &viewer,
+            record,
+            record.current().number,
+            time::OffsetDateTime::now_utc(),
+        )
+    };
+    let agreement = match adopted {
+        Ok(a) => a,
+        Err(e) => return Failure::from_domain(&e).page(&state, &ctx),
+    };
+    if let Err(f) = save_agreement(&state, &ctx, &id, &agreement).await {
+        return f.page(&state, &ctx);
+    }
+    Redirect::to(&format!("/chamber/{id}")).into_response()
+}
+
+async fn save_agreement(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    agreement: &chamber_mediation::agreement::Agreement,
+) -> Result<(), Failure> {
+    let keys = state.keyring.as_deref().ok_or(Failure::NotFound)?;
+    let sealed = seal(keys, id, "agreement", &format!("{id}-agreement"), agreement)
+        .map_err(Failure::Internal)?;
+    let actor = ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    state
+        .store
+        .save_sealed(&actor, &[sealed])
+        .await
+        .map_err(|e| Failure::Internal(e.to_string()))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ScoreForm {
+    provision: String,
+    level: u8,
+    period: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    theme: String,
+}
+
+/// `POST /chamber/{id}/scores`: implementation of one provision in one period, scored 0–3 with
+/// evidence (the Peace Accords Matrix scale); the theme is set on the provision when given.
+pub async fn score(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<ScoreForm>,
+) -> Response {
+    let _guard = state.mediation_write.lock().await;
+    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(mut agreement) = loaded.agreement else {
+        return Failure::NotFound.page(&state, &ctx);
+    };
+    let Ok(provision) = chamber_mediation::ids::ParagraphId::parse(&form.provision) else {
+        return Failure::NotFound.page(&state, &ctx);
+    };
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let Ok(period) = time::Date::parse(form.period.trim(), &fmt) else {
+        return Failure::Invalid("period: a date, YYYY-MM-DD".into()).page(&state, &ctx);
+    };
+    let level = match chamber_mediation::agreement::Level::try_from(form.level) {
+        Ok(l) => l,
+        Err(e) => return Failure::from_domain(&e).page(&state, &ctx),
+    };
+    let theme = form.theme.trim();
+    let result = (|| {
+        if !theme.is_empty() {
+            let responsible = agreement
+                .commitments
+                .iter()
+                .find(|c| c.provision == provision)
+                .and_then(|c| c.responsible.clone());
+            agreement.set_commitment(
+                &loaded.process,
+                &viewer,
+                &provision,
+                Some(theme),
+                responsible,
+                None,
+            )?;
+        }
+        agreement.record_score(
+            &loaded.process,
+            &viewer,
+            &provision,
+            period,
+            level,
+            form.evidence.trim(),
+            time::OffsetDateTime::now_utc(),
+        )
+    })();
+    if let Err(e) = result {
+        return Failure::from_domain(&e).page(&state, &ctx);
+    }
+    if let Err(f) = save_agreement(&state, &ctx, &id, &agreement).await {
+        return f.page(&state, &ctx);
+    }
+    Redirect::to(&format!("/chamber/{id}")).into_response()
+}
+
+/// The agreement as the process page shows it: provisions, latest scores, rates.
+fn agreement_view(a: &chamber_mediation::agreement::Agreement) -> serde_json::Value {
+    let rate = a.rate();
+    json!({
+        "version": a.version,
+        "adopted": a.adopted_at.date().to_string(),
+        "hash": a.content_hash.chars().take(12).collect::<String>(),
+        "rate_percent": format!("{:.0}", rate.value() * 100.0),
+        "points": rate.points,
+        "max": rate.max,
+        "themes": a.rate_by_theme().iter().map(|t| json!({
+            "theme": t.theme.clone().unwrap_or_else(|| "—".into()),
+            "percent": format!("{:.0}", t.rate.value() * 100.0),
+        })).collect::<Vec<_>>(),
+        "provisions": a.commitments.iter().map(|c| {
+            let latest = a.latest_score(&c.provision);
+            json!({
+                "id": c.provision.as_str(),
+                "label": c.label,
+                "text": c.text,
+                "theme": c.theme,
+                "level": latest.map(|s| s.level as u8),
+                "evidence": latest.map(|s| s.evidence.clone()),
+            })
+        }).collect::<Vec<_>>(),
+    })
 }

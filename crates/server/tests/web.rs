@@ -1759,3 +1759,124 @@ async fn the_mediation_json_api_mirrors_the_pages() {
         .unwrap();
     assert!(spec["paths"]["/api/v1/chamber/{id}/amendments"]["post"].is_object());
 }
+
+#[tokio::test]
+async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implementation() {
+    use chamber_mediation::demo;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [6u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
+    for (name, _) in &accounts {
+        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
+        app.store.set_password("test", &u.id, &hash).await.unwrap();
+    }
+    let (mut mediator, mut east) = (app.browser(), app.browser());
+    mediator.login(demo::MEDIATOR, PW).await;
+    east.login(demo::DELEGATE_EASTMARK, PW).await;
+    let (_, page) = east.get(&format!("/chamber/{pid}")).await;
+    let ecsrf = csrf_of(&page);
+    assert_eq!(
+        east.post(&format!("/chamber/{pid}/adopt"), &[("csrf", &ecsrf)])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // Adoption is refused while anything is open; agree what is open, one paragraph at a time.
+    let (_, page) = mediator.get(&format!("/chamber/{pid}")).await;
+    let csrf = csrf_of(&page);
+    let r = mediator
+        .post(&format!("/chamber/{pid}/adopt"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "open paragraphs block adoption"
+    );
+    let re = regex_lite::Regex::new(
+        r#"name="paragraph" value="([0-9a-f]{32})"><button type="submit">Record as agreed"#,
+    )
+    .unwrap();
+    for _ in 0..20 {
+        let (_, page) = mediator.get(&format!("/chamber/{pid}")).await;
+        let Some(c) = re.captures(&page) else { break };
+        let r = mediator
+            .post(
+                &format!("/chamber/{pid}/agree"),
+                &[("csrf", &csrf), ("paragraph", &c[1])],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+    }
+    let r = mediator
+        .post(&format!("/chamber/{pid}/adopt"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let agreement = loaded.agreement.expect("stored, sealed");
+    let provisions: Vec<String> = agreement
+        .commitments
+        .iter()
+        .map(|c| c.provision.as_str().to_string())
+        .collect();
+    assert!(provisions.len() >= 3);
+    for (provision, level, theme) in [
+        (&provisions[0], "3", "security"),
+        (&provisions[1], "1", "humanitarian"),
+    ] {
+        let r = mediator
+            .post(
+                &format!("/chamber/{pid}/scores"),
+                &[
+                    ("csrf", &csrf),
+                    ("provision", provision),
+                    ("level", level),
+                    ("period", "2026-12-31"),
+                    ("evidence", "Monitors' report"),
+                    ("theme", theme),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let n = provisions.len() as u32;
+    let expected = format!("{:.0}%", 4.0 / (3.0 * n as f64) * 100.0);
+    let (_, seen) = east.get(&format!("/chamber/{pid}")).await;
+    let rate = seen.split("id=\"implementation-rate\">").nth(1).unwrap();
+    assert!(
+        rate.starts_with(&format!(
+            "Implementation: {expected} (4 of {} points",
+            3 * n
+        )),
+        "{rate}"
+    );
+    assert!(
+        !seen.contains("id=\"score\""),
+        "delegates read the scores but do not record them"
+    );
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/scores"),
+            &[
+                ("csrf", &ecsrf),
+                ("provision", &provisions[0]),
+                ("level", "0"),
+                ("period", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
