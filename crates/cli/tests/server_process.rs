@@ -140,3 +140,66 @@ async fn the_same_platform_runs_on_postgresql() {
     );
     pg.drop_database().await;
 }
+
+/// The demo's confidential words: note bodies and party names, as the demo writes them.
+fn demo_plaintexts() -> Vec<String> {
+    let demo = chamber_mediation::demo::build(&mut rand::rng(), time::OffsetDateTime::now_utc())
+        .expect("the demo builds");
+    let mut words: Vec<String> = demo.notes.iter().map(|n| n.body.clone()).collect();
+    words.push("Highlands Council".into());
+    words.push("Government of Eastmark".into());
+    words
+}
+
+#[test]
+fn a_postgresql_dump_holds_none_of_the_confidential_plaintext() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(pg) = rt.block_on(chamber_store::testing::FreshPostgres::create()) else {
+        return;
+    };
+    let cwd = temp_dir("pg-dump");
+    let out = run(chamber(&cwd).args([
+        "demo",
+        "seed",
+        "--database",
+        pg.url.as_str(),
+        "--key-file",
+        "chamber.key",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let dump = std::process::Command::new("pg_dump")
+        .args(["--data-only", &pg.url])
+        .output()
+        .expect("pg_dump is installed with PostgreSQL");
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    let dump = text(&dump.stdout);
+    assert!(
+        dump.contains("mediation_records"),
+        "the dump holds the sealed records"
+    );
+    for word in demo_plaintexts() {
+        assert!(
+            !dump.contains(&word),
+            "plaintext in the PostgreSQL dump: {word}"
+        );
+    }
+    rt.block_on(pg.drop_database());
+}
+
+#[test]
+fn the_sqlite_file_holds_none_of_the_confidential_plaintext() {
+    let cwd = temp_dir("sqlite-plain");
+    let out = run(chamber(&cwd).args(["demo", "seed", "--data", "data"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut raw = Vec::new();
+    for f in ["chamber.sqlite", "chamber.sqlite-wal"] {
+        if let Ok(bytes) = std::fs::read(cwd.join("data").join(f)) {
+            raw.extend(bytes);
+        }
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.contains("mediation_records"));
+    for word in demo_plaintexts() {
+        assert!(!raw.contains(&word), "plaintext in the SQLite file: {word}");
+    }
+}

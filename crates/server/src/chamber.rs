@@ -992,7 +992,7 @@ pub async fn api_propose(
 ) -> Response {
     let axum::Json(a) = match body {
         Ok(b) => b,
-        Err(e) => return Failure::Invalid(e.body_text()).json(),
+        Err(e) => return rejected(e),
     };
     let result = change_record(&state, &ctx, &id, |viewer, process, record| {
         record.propose(
@@ -1033,7 +1033,7 @@ pub async fn api_issue(
 ) -> Response {
     let axum::Json(v) = match body {
         Ok(b) => b,
-        Err(e) => return Failure::Invalid(e.body_text()).json(),
+        Err(e) => return rejected(e),
     };
     let result = change_record(&state, &ctx, &id, |viewer, process, record| {
         record.issue_version(
@@ -1281,4 +1281,9 @@ fn agreement_view(a: &chamber_mediation::agreement::Agreement) -> serde_json::Va
             })
         }).collect::<Vec<_>>(),
     })
+}
+
+/// A JSON body that could not be read: its own status (413 too large, 415, 422) and reason.
+fn rejected(e: axum::extract::rejection::JsonRejection) -> Response {
+    (e.status(), axum::Json(json!({"error": e.body_text()}))).into_response()
 }

@@ -152,6 +152,7 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/api/openapi.json", get(api::openapi))
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(security::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_layer,

@@ -1880,3 +1880,114 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn bad_mediation_input_gets_a_clear_error_and_changes_nothing() {
+    use chamber_mediation::demo;
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [8u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, _) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let (u, _) = app
+        .store
+        .login_lookup(demo::DELEGATE_EASTMARK)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = app
+        .store
+        .create_api_token("test", &u.id, "t")
+        .await
+        .unwrap();
+    let before = app.store.audit_head().await.unwrap();
+    let post = |body: String| {
+        let (http, base, token, pid) = (
+            app.http.clone(),
+            app.base.clone(),
+            token.clone(),
+            pid.clone(),
+        );
+        async move {
+            http.post(format!("{base}/api/v1/chamber/{pid}/amendments"))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Oversized upload.
+    let huge = format!(
+        "{{\"base_version\": 3, \"operations\": [], \"explanation\": \"{}\"}}",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    assert_eq!(post(huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Malformed amendment.
+    let r = post("{\"base_version\": 3, \"operations\": [{\"op\": \"explode\"}]}".into()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text().await.unwrap().contains("unknown variant"),
+        "the error says what is wrong"
+    );
+    // Stale span: the expected text is not there any more.
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let current = loaded.record.as_ref().unwrap().current();
+    let para = current.text.operative[0].id.as_str().to_string();
+    let stale = serde_json::json!({
+        "base_version": current.number,
+        "operations": [{"op": "replace_span", "paragraph": para, "start": 0, "expected": "words that were never there", "text": "x"}],
+    });
+    let r = post(stale.to_string()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("span no longer matches"));
+    // A version that does not exist, and forged ids.
+    let r = post(serde_json::json!({"base_version": 99, "operations": []}).to_string()).await;
+    assert!(
+        matches!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        r.status()
+    );
+    let forged = serde_json::json!({
+        "base_version": current.number,
+        "operations": [{"op": "delete_paragraph", "paragraph": "0123456789abcdef0123456789abcdef"}],
+    });
+    let r = post(forged.to_string()).await;
+    assert!(
+        matches!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        r.status()
+    );
+    let r = app
+        .http
+        .post(format!(
+            "{}/api/v1/chamber/{}/amendments",
+            app.base,
+            "0".repeat(32)
+        ))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"base_version": 1, "operations": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Nothing was stored by any of them.
+    assert_eq!(app.store.audit_head().await.unwrap(), before);
+    let after = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.record, loaded.record);
+}
