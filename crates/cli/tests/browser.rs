@@ -91,6 +91,79 @@ async fn wait_for_path(client: &fantoccini::Client, path: &str) {
     }
 }
 
+fn tools() -> Option<(String, String)> {
+    match (
+        find("chromedriver", &["/usr/bin/chromedriver"]),
+        find(
+            "chromium",
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        ),
+    ) {
+        (Some(d), Some(c)) => Some((d, c)),
+        _ => {
+            if browser_required() {
+                panic!("CHAMBER_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
+            }
+            eprintln!("SKIPPED: chromium/chromedriver not installed (scripts/test installs them)");
+            None
+        }
+    }
+}
+
+/// A fresh headless Chromium session with its own profile (its own cookies).
+async fn browser(webdriver: &str, chromium: &str, profile: &std::path::Path) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("a WebDriver session in headless Chromium")
+}
+
+async fn click(client: &fantoccini::Client, css: &str) {
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+}
+
+async fn type_into(client: &fantoccini::Client, css: &str, text: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn page_text(client: &fantoccini::Client) -> String {
+    client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     let (Some(chromedriver), Some(chromium)) = (
@@ -110,25 +183,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     let server = Server::start(&cwd, &["--data", "data"]);
     let setup_link = server.setup_link();
     let (_driver, webdriver) = start_driver(&chromedriver).await;
-    let profile = cwd.join("profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&webdriver)
-        .await
-        .expect("a WebDriver session in headless Chromium");
+    let client = browser(&webdriver, &chromium, &cwd.join("profile")).await;
 
     // 1. Set up the first administrator through the one-time link.
     client.goto(&setup_link).await.unwrap();
@@ -233,4 +288,171 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     wait_for_path(&client, "/login").await;
 
     client.close().await.unwrap();
+}
+
+/// A round of talks in three browsers: two delegates and the mediator, each in their own
+/// session. Caucus note, amendment, the mediator accepts it into a new version, the diff,
+/// the agreement adopted, a provision scored — and the other party sees none of the caucus.
+#[tokio::test]
+async fn a_round_of_talks_in_three_browsers() {
+    let Some((chromedriver, chromium)) = tools() else {
+        return;
+    };
+    let cwd = temp_dir("browser-round");
+    let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_chamber"))
+        .current_dir(&cwd)
+        .args(["demo", "seed", "--data", "data"])
+        .env("CHAMBER_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&seeded.stdout).into_owned();
+    let link = |who: &str| -> String {
+        let line = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(who))
+            .unwrap();
+        let at = line.find("/invite?token=").unwrap();
+        line[at..].trim().to_string()
+    };
+    let server = Server::start(&cwd, &["--data", "data"]);
+    let (_driver, webdriver) = start_driver(&chromedriver).await;
+    let password = "round of talks 2026";
+    let mut people = Vec::new();
+    for who in [
+        "demo-mediator",
+        "demo-delegate-eastmark",
+        "demo-delegate-highlands",
+    ] {
+        let client = browser(&webdriver, &chromium, &cwd.join(format!("profile-{who}"))).await;
+        client
+            .goto(&format!("{}{}", server.base, link(who)))
+            .await
+            .unwrap();
+        type_into(&client, "#password", password).await;
+        type_into(&client, "#confirm", password).await;
+        click(&client, "main form button[type=submit]").await;
+        wait_for_path(&client, "/").await;
+        client
+            .goto(&format!("{}/chamber", server.base))
+            .await
+            .unwrap();
+        click(&client, "#processes a").await;
+        people.push(client);
+    }
+    let (mediator, east, high) = (&people[0], &people[1], &people[2]);
+    let process_url = east.current_url().await.unwrap().to_string();
+
+    // Eastmark writes in its caucus and proposes wording.
+    let caucus = "section[aria-label='Caucus: Government of Eastmark']";
+    type_into(
+        east,
+        &format!("{caucus} input[name=title]"),
+        "Red line on the corridor",
+    )
+    .await;
+    type_into(
+        east,
+        &format!("{caucus} input[name=body]"),
+        "Convoys weekly, never daily",
+    )
+    .await;
+    click(east, &format!("{caucus} button[type=submit]")).await;
+    assert!(page_text(east).await.contains("Red line on the corridor"));
+    type_into(
+        east,
+        "#propose input[name=text]",
+        "The parties shall cease fire at 00:00 UTC",
+    )
+    .await;
+    type_into(
+        east,
+        "#propose input[name=explanation]",
+        "Eastmark asks for a fixed hour",
+    )
+    .await;
+    click(east, "#propose button[type=submit]").await;
+    assert!(
+        page_text(east)
+            .await
+            .contains("Eastmark asks for a fixed hour")
+    );
+
+    // The Highlands delegate sees none of it.
+    high.goto(&process_url).await.unwrap();
+    let seen = page_text(high).await;
+    for secret in [
+        "Red line on the corridor",
+        "Eastmark asks for a fixed hour",
+        "Caucus: Government of Eastmark",
+    ] {
+        assert!(
+            !seen.contains(secret),
+            "leaked to the other party: {secret}"
+        );
+    }
+
+    // The mediator accepts the proposal into a new version and looks at the diff.
+    mediator.goto(&process_url).await.unwrap();
+    click(mediator, "select[name^='decision_'] option[value='accept']").await;
+    type_into(
+        mediator,
+        "#issue-version input[name=note]",
+        "Fixed hour accepted",
+    )
+    .await;
+    click(mediator, "#issue-version button[type=submit]").await;
+    assert!(page_text(mediator).await.contains("Fixed hour accepted"));
+    click(mediator, "a[href$='/diff']").await;
+    assert!(text_of(mediator, "#diff").await.contains("00:00 UTC"));
+
+    // Everything open is agreed, the agreement adopted, a provision scored.
+    mediator.goto(&process_url).await.unwrap();
+    for _ in 0..20 {
+        if mediator
+            .find(Locator::Css("#open-paragraphs form button"))
+            .await
+            .is_err()
+        {
+            break;
+        }
+        click(mediator, "#open-paragraphs form button").await;
+    }
+    click(mediator, "#adopt button").await;
+    click(mediator, "#score select[name=level] option[value='3']").await;
+    type_into(
+        mediator,
+        "#score input[name=evidence]",
+        "Monitors confirm the ceasefire holds",
+    )
+    .await;
+    mediator
+        .execute(
+            "document.querySelector('#score input[name=period]').value = '2026-12-31'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(mediator, "#score button[type=submit]").await;
+    assert!(
+        text_of(mediator, "#implementation-rate")
+            .await
+            .starts_with("Implementation: ")
+    );
+
+    // Both parties now read the adopted agreement and its implementation.
+    high.goto(&process_url).await.unwrap();
+    assert!(
+        text_of(high, "#agreement")
+            .await
+            .contains("Monitors confirm the ceasefire holds")
+    );
+    assert!(!page_text(high).await.contains("Red line on the corridor"));
+    for client in people {
+        client.close().await.unwrap();
+    }
 }
