@@ -1483,9 +1483,9 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
 
-/// Every mediation route × every kind of caller: the server answers exactly what the domain's
-/// permissions decide — 404 to anyone outside the process, 403 to a participant without the
-/// right, success otherwise — and sends anonymous visitors to sign in.
+/// Every mediation route and API endpoint × every kind of caller (mediator, own-party and
+/// other-party delegate, observer, outsider), against an explicit expectation table; then the
+/// mirror test: the two delegates' views have the same shape.
 #[tokio::test]
 async fn mediation_authorisation_matrix() {
     use chamber_mediation::demo;
@@ -1509,113 +1509,283 @@ async fn mediation_authorisation_matrix() {
         .unwrap()
         .unwrap();
     let process = &loaded.process;
-    let mediator = PersonId::parse(demo::MEDIATOR).unwrap();
-    let plenary_id = perm::plenary_for(process, &mediator).unwrap().id.clone();
-    let plenary = plenary_id.as_str().to_string();
-    let paragraph = loaded.record.as_ref().unwrap().current().text.operative[0]
+    let east_id = PersonId::parse(demo::DELEGATE_EASTMARK).unwrap();
+    let high_id = PersonId::parse(demo::DELEGATE_HIGHLANDS).unwrap();
+    let mediator_id = PersonId::parse(demo::MEDIATOR).unwrap();
+    let plenary = perm::plenary_for(process, &mediator_id)
+        .unwrap()
         .id
         .as_str()
         .to_string();
-    // Delegates first (their proposals give the mediator something to decide), mediator last.
+    let east_caucus = perm::own_caucus(process, &east_id)
+        .unwrap()
+        .id
+        .as_str()
+        .to_string();
+    let high_caucus = perm::own_caucus(process, &high_id)
+        .unwrap()
+        .id
+        .as_str()
+        .to_string();
+
+    // Columns: mediator, Eastmark delegate, Highlands delegate, observer, outsider.
+    // "ok" is 200 for reads, 303 for page forms, 201 for API writes.
+    const OK: u16 = 0;
+    #[rustfmt::skip]
+    let table: [(&str, [u16; 5]); 16] = [
+        ("GET view",            [OK,  OK,  OK,  OK,  404]),
+        ("GET akn",             [OK,  OK,  OK,  OK,  404]),
+        ("GET print",           [OK,  OK,  OK,  OK,  404]),
+        ("GET diff",            [OK,  OK,  OK,  OK,  404]),
+        ("GET calendar",        [OK,  OK,  OK,  OK,  404]),
+        ("POST note plenary",   [OK,  OK,  OK,  403, 404]),
+        ("POST note E caucus",  [OK,  OK,  404, 404, 404]),
+        ("POST note H caucus",  [OK,  404, OK,  404, 404]),
+        ("POST amendment",      [403, OK,  OK,  403, 404]),
+        ("POST version",        [OK,  403, 403, 403, 404]),
+        ("POST agree",          [OK,  403, 403, 403, 404]),
+        ("API view",            [OK,  OK,  OK,  OK,  404]),
+        ("API version 1",       [OK,  OK,  OK,  OK,  404]),
+        ("API diff",            [OK,  OK,  OK,  OK,  404]),
+        ("API amendment",       [403, OK,  OK,  403, 404]),
+        ("API version",         [OK,  403, 403, 403, 404]),
+    ];
+    // Delegates act first so that the mediator has proposals to decide.
+    let order = [1usize, 2, 3, 4, 0];
     let callers = [
+        demo::MEDIATOR,
         demo::DELEGATE_EASTMARK,
         demo::DELEGATE_HIGHLANDS,
         demo::OBSERVER,
         "outsider",
-        demo::MEDIATOR,
     ];
-    let mut checked = 0;
-    for caller in callers {
-        let person = PersonId::parse(caller).unwrap();
-        let inside = perm::process_view(process, &person).is_ok();
+    let mut leaks = Vec::new();
+    for column in order {
+        let caller = callers[column];
         let mut b = app.browser();
         assert_eq!(b.login(caller, PW).await.status(), StatusCode::SEE_OTHER);
-        let gone = |ok: StatusCode, allowed: bool| {
-            if !inside {
-                StatusCode::NOT_FOUND
-            } else if allowed {
-                ok
-            } else {
-                StatusCode::FORBIDDEN
-            }
-        };
-        let reads = perm::may_read_text(process, &person);
-        for (path, allowed) in [
-            (format!("/chamber/{pid}"), true),
-            (format!("/chamber/{pid}/akn"), reads),
-            (format!("/chamber/{pid}/print"), reads),
-            (format!("/chamber/{pid}/diff?from=1&to=2"), reads),
-            (format!("/chamber/{pid}/calendar.ics"), true),
-        ] {
-            let want = match gone(StatusCode::OK, allowed) {
-                StatusCode::FORBIDDEN => StatusCode::NOT_FOUND,
-                s => s,
-            };
-            assert_eq!(b.get(&path).await.0, want, "{caller} GET {path}");
-            checked += 1;
-        }
+        let (u, _) = app.store.login_lookup(caller).await.unwrap().unwrap();
+        let token = app
+            .store
+            .create_api_token("test", &u.id, "matrix")
+            .await
+            .unwrap();
         let csrf = b.csrf().await;
         let now = chamber_server::chamber::load(&app.store, &keys, &pid)
             .await
             .unwrap()
             .unwrap();
-        let pending: Vec<String> = now
-            .record
-            .as_ref()
-            .unwrap()
+        let record = now.record.as_ref().unwrap();
+        let current = record.current();
+        // Each caller proposes on paragraphs of its own, so accepted proposals never collide.
+        let mine = |k: usize| {
+            current.text.operative[(column * 2 + k) % current.text.operative.len()].clone()
+        };
+        let pending: Vec<String> = record
             .all_amendments_unfiltered()
             .iter()
             .filter(|a| matches!(a.status, chamber_mediation::text::AmendmentStatus::Pending))
-            .map(|a| format!("decision_{}", a.id.as_str()))
+            .map(|a| a.id.as_str().to_string())
             .collect();
-        let mut version_form = vec![("note", "v")];
-        if let Some(first) = pending.first() {
-            version_form.push((first.as_str(), "accept"));
-        }
-        type Post<'a> = (String, Vec<(&'a str, &'a str)>, bool);
-        let posts: [Post; 3] = [
-            (
-                format!("/chamber/{pid}/notes"),
-                vec![("space", plenary.as_str()), ("title", "t"), ("body", "b")],
-                perm::may_write(process, &plenary_id, &person),
-            ),
-            (
-                format!("/chamber/{pid}/amendments"),
-                vec![("paragraph", paragraph.as_str()), ("text", "new wording")],
-                perm::may_propose_amendment(process, &person).is_some(),
-            ),
-            (
-                format!("/chamber/{pid}/versions"),
-                version_form,
-                perm::may_issue_version(process, &person),
-            ),
-        ];
-        for (path, mut form, allowed) in posts {
-            form.push(("csrf", &csrf));
-            let status = b.post(&path, &form).await.status();
-            assert_eq!(
-                status,
-                gone(StatusCode::SEE_OTHER, allowed),
-                "{caller} POST {path}"
-            );
-            checked += 1;
+        let open = current
+            .text
+            .open_paragraphs()
+            .first()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        for (row, (name, expected)) in table.iter().enumerate() {
+            let want = expected[column];
+            let (status, ok) = match row {
+                0..=4 => {
+                    let path = match row {
+                        0 => format!("/chamber/{pid}"),
+                        1 => format!("/chamber/{pid}/akn"),
+                        2 => format!("/chamber/{pid}/print"),
+                        3 => format!("/chamber/{pid}/diff?from=1&to=2"),
+                        _ => format!("/chamber/{pid}/calendar.ics"),
+                    };
+                    (b.get(&path).await.0, StatusCode::OK)
+                }
+                5..=7 => {
+                    let space = [&plenary, &east_caucus, &high_caucus][row - 5];
+                    let form = [
+                        ("csrf", csrf.as_str()),
+                        ("space", space.as_str()),
+                        ("title", "m"),
+                        ("body", "m"),
+                    ];
+                    (
+                        b.post(&format!("/chamber/{pid}/notes"), &form)
+                            .await
+                            .status(),
+                        StatusCode::SEE_OTHER,
+                    )
+                }
+                8 => {
+                    let p = mine(0);
+                    let id = p.id.as_str().to_string();
+                    let form = [
+                        ("csrf", csrf.as_str()),
+                        ("paragraph", id.as_str()),
+                        ("text", "matrix wording"),
+                    ];
+                    (
+                        b.post(&format!("/chamber/{pid}/amendments"), &form)
+                            .await
+                            .status(),
+                        StatusCode::SEE_OTHER,
+                    )
+                }
+                9 => {
+                    let key = pending
+                        .first()
+                        .map(|a| format!("decision_{a}"))
+                        .unwrap_or_default();
+                    let form = [
+                        ("csrf", csrf.as_str()),
+                        ("note", "m"),
+                        (key.as_str(), "accept"),
+                    ];
+                    (
+                        b.post(&format!("/chamber/{pid}/versions"), &form)
+                            .await
+                            .status(),
+                        StatusCode::SEE_OTHER,
+                    )
+                }
+                10 => {
+                    let form = [("csrf", csrf.as_str()), ("paragraph", open.as_str())];
+                    (
+                        b.post(&format!("/chamber/{pid}/agree"), &form)
+                            .await
+                            .status(),
+                        StatusCode::SEE_OTHER,
+                    )
+                }
+                11..=13 => {
+                    let path = match row {
+                        11 => format!("/api/v1/chamber/{pid}"),
+                        12 => format!("/api/v1/chamber/{pid}/versions/1"),
+                        _ => format!("/api/v1/chamber/{pid}/diff?from=1&to=2"),
+                    };
+                    let r = app
+                        .http
+                        .get(format!("{}{path}", app.base))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .unwrap();
+                    (r.status(), StatusCode::OK)
+                }
+                14 => {
+                    let fresh = chamber_server::chamber::load(&app.store, &keys, &pid)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let cur = fresh.record.as_ref().unwrap().current().clone();
+                    let p = cur.text.operative[(column * 2 + 1) % cur.text.operative.len()].clone();
+                    let body = serde_json::json!({"base_version": cur.number, "operations": [{"op": "replace_span", "paragraph": p.id, "start": 0, "expected": p.wording.text(), "text": "api wording"}]});
+                    let r = app
+                        .http
+                        .post(format!("{}/api/v1/chamber/{pid}/amendments", app.base))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    (r.status(), StatusCode::CREATED)
+                }
+                _ => {
+                    let fresh = chamber_server::chamber::load(&app.store, &keys, &pid)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let waiting: Vec<String> = fresh
+                        .record
+                        .as_ref()
+                        .unwrap()
+                        .all_amendments_unfiltered()
+                        .iter()
+                        .filter(|a| {
+                            matches!(a.status, chamber_mediation::text::AmendmentStatus::Pending)
+                        })
+                        .map(|a| a.id.as_str().to_string())
+                        .collect();
+                    let decisions: Vec<serde_json::Value> = waiting
+                        .iter()
+                        .take(1)
+                        .map(|a| serde_json::json!({"amendment": a, "outcome": "accept"}))
+                        .collect();
+                    let r = app
+                        .http
+                        .post(format!("{}/api/v1/chamber/{pid}/versions", app.base))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({"decisions": decisions, "note": "m"}))
+                        .send()
+                        .await
+                        .unwrap();
+                    (r.status(), StatusCode::CREATED)
+                }
+            };
+            let expected_status = if want == OK {
+                ok
+            } else {
+                StatusCode::from_u16(want).unwrap()
+            };
+            if status != expected_status {
+                leaks.push(format!(
+                    "{caller} × {name}: got {status}, expected {expected_status}"
+                ));
+            }
         }
     }
-    // Anonymous visitors: pages lead to sign-in, writes are refused before anything runs.
-    let mut anon = app.browser();
-    assert_eq!(
-        anon.get(&format!("/chamber/{pid}")).await.0,
-        StatusCode::SEE_OTHER
+    assert!(
+        leaks.is_empty(),
+        "authorisation matrix:\n{}",
+        leaks.join("\n")
     );
-    let r = anon
-        .post(
-            &format!("/chamber/{pid}/notes"),
-            &[("space", &plenary), ("title", "t"), ("body", "b")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(checked, callers.len() * 8);
-    assert!(app.store.verify_audit().await.unwrap().is_ok());
+
+    // Mirror test: each delegate sees the same shape — plenary, own caucus, same note counts
+    // per space kind — and never the other's caucus.
+    let view = |who: &str| {
+        let (app, pid) = (&app, pid.clone());
+        let who = who.to_string();
+        async move {
+            let (u, _) = app.store.login_lookup(&who).await.unwrap().unwrap();
+            let token = app
+                .store
+                .create_api_token("test", &u.id, "mirror")
+                .await
+                .unwrap();
+            let v: serde_json::Value = app
+                .http
+                .get(format!("{}/api/v1/chamber/{pid}", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v
+        }
+    };
+    let (ev, hv) = (
+        view(demo::DELEGATE_EASTMARK).await,
+        view(demo::DELEGATE_HIGHLANDS).await,
+    );
+    let shape = |v: &serde_json::Value| {
+        let mut kinds: Vec<String> = v["process"]["spaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["kind"]["type"].to_string())
+            .collect();
+        kinds.sort();
+        (kinds, v["versions"].as_array().unwrap().len())
+    };
+    assert_eq!(shape(&ev), shape(&hv), "mirror-image views");
+    assert!(!ev.to_string().contains(&high_caucus) && !hv.to_string().contains(&east_caucus));
 }
 
 #[tokio::test]
