@@ -310,6 +310,39 @@ pub async fn process_page(
         }
         _ => Vec::new(),
     };
+    let sessions: Vec<serde_json::Value> = filter_visible(&loaded.process, &viewer, loaded.sessions.iter())
+        .iter()
+        .map(|s| json!({
+            "title": s.title,
+            "start": s.start.to_string(),
+            "end": s.end.to_string(),
+            "room": s.room.as_ref().and_then(|r| loaded.rooms.iter().find(|x| &x.id == r)).map(|r| r.name.clone()),
+        }))
+        .collect();
+    let clashes = chamber_mediation::venue::visible_clashes(
+        &loaded.process,
+        &viewer,
+        &loaded.sessions,
+        &chamber_mediation::venue::find_clashes(&loaded.sessions),
+    );
+    let clash_titles: Vec<String> = clashes
+        .iter()
+        .filter_map(|c| {
+            let title = |id: &chamber_mediation::ids::SessionId| {
+                loaded
+                    .sessions
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .map(|s| s.title.clone())
+            };
+            Some(format!("{} / {}", title(&c.first)?, title(&c.second)?))
+        })
+        .collect();
+    let manage = may_issue.then(|| json!({
+        "parties": view.parties.iter().map(|p| json!({"id": p.id.as_str(), "name": p.name})).collect::<Vec<_>>(),
+        "rooms": loaded.rooms.iter().map(|r| json!({"id": r.id.as_str(), "name": r.name})).collect::<Vec<_>>(),
+        "has_text": loaded.record.is_some(),
+    }));
     let open_paragraphs: Vec<serde_json::Value> = match &loaded.record {
         Some(record) if may_issue => {
             let text = &record.current().text;
@@ -326,6 +359,11 @@ pub async fn process_page(
         StatusCode::OK,
         "chamber_process.html",
         json!({
+            "sessions": sessions,
+            "clashes": clash_titles,
+            "manage": manage,
+            "tracks": view.tracks,
+            "participants": view.participants.iter().map(|p| json!({"person": p.person.as_str(), "role": serde_json::to_value(&p.role).ok().and_then(|r| r["role"].as_str().map(str::to_string)).unwrap_or_default()})).collect::<Vec<_>>(),
             "open_paragraphs": open_paragraphs,
             "agreement": loaded.agreement.as_ref().map(agreement_view),
             "may_score": may_issue,
@@ -1286,4 +1324,423 @@ fn agreement_view(a: &chamber_mediation::agreement::Agreement) -> serde_json::Va
 /// A JSON body that could not be read: its own status (413 too large, 415, 422) and reason.
 fn rejected(e: axum::extract::rejection::JsonRejection) -> Response {
     (e.status(), axum::Json(json!({"error": e.body_text()}))).into_response()
+}
+
+// ------------------------------------------------------------------ setting up a process
+
+/// Change a process (and what lives beside it) and store every record the change returns.
+/// Only the process's mediators set it up; one writer at a time.
+async fn set_up<F>(state: &SharedState, ctx: &Ctx, id: &str, change: F) -> Response
+where
+    F: FnOnce(
+        &PersonId,
+        &mut Loaded,
+    ) -> Result<Vec<(&'static str, String, serde_json::Value)>, Failure>,
+{
+    let _guard = state.mediation_write.lock().await;
+    let (viewer, mut loaded) = match participant_view(state, ctx, id).await {
+        Ok(v) => v,
+        Err(f) => return f.page(state, ctx),
+    };
+    if !chamber_mediation::permissions::may_issue_version(&loaded.process, &viewer) {
+        return Failure::Forbidden.page(state, ctx);
+    }
+    let mut changed = match change(&viewer, &mut loaded) {
+        Ok(c) => c,
+        Err(f) => return f.page(state, ctx),
+    };
+    changed.push((
+        "process",
+        id.to_string(),
+        serde_json::to_value(&loaded.process).unwrap_or_default(),
+    ));
+    let Some(keys) = state.keyring.as_deref() else {
+        return Failure::NotFound.page(state, ctx);
+    };
+    let mut records = Vec::new();
+    for (kind, rid, value) in &changed {
+        match seal(keys, id, kind, rid, value) {
+            Ok(r) => records.push(r),
+            Err(e) => return Failure::Internal(e).page(state, ctx),
+        }
+    }
+    let actor = ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    if let Err(e) = state.store.save_sealed(&actor, &records).await {
+        return Failure::Internal(e.to_string()).page(state, ctx);
+    }
+    Redirect::to(&format!("/chamber/{id}")).into_response()
+}
+
+fn domain(e: chamber_mediation::Error) -> Failure {
+    Failure::from_domain(&e)
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result<T, Failure> {
+    serde_json::from_value(json!(value.trim()))
+        .map_err(|_| Failure::Invalid(format!("{field}: unknown value {value:?}")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct NewProcess {
+    title: String,
+    #[serde(default)]
+    kind: String,
+    /// The mediator's username (the opener, when a mediator opens it).
+    #[serde(default)]
+    mediator: String,
+}
+
+/// `POST /chamber`: open a process by hand (secretariat, mediators, analysts).
+pub async fn open_by_hand(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    axum::extract::Form(form): axum::extract::Form<NewProcess>,
+) -> Response {
+    use chamber_mediation::process::{Origin, ProcessKind, ProcessRole};
+    let Some(user) = ctx.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    if !chamber_core::permissions::may_open_process(user.role) {
+        return Failure::Forbidden.page(&state, &ctx);
+    }
+    let Some(keys) = state.keyring.clone() else {
+        return Failure::NotFound.page(&state, &ctx);
+    };
+    let mediator_name = if form.mediator.trim().is_empty() {
+        user.username.clone()
+    } else {
+        form.mediator.trim().to_ascii_lowercase()
+    };
+    let mediator = match state.store.login_lookup(&mediator_name).await {
+        Ok(Some((u, _))) if u.role == Role::Mediator => u,
+        Ok(_) => {
+            return Failure::Invalid(format!(
+                "mediator: {mediator_name} is not a mediator's account"
+            ))
+            .page(&state, &ctx);
+        }
+        Err(e) => return Failure::Internal(e.to_string()).page(&state, &ctx),
+    };
+    let kind: ProcessKind = if form.kind.is_empty() {
+        ProcessKind::PeaceProcess
+    } else {
+        match parse_enum("kind", &form.kind) {
+            Ok(k) => k,
+            Err(f) => return f.page(&state, &ctx),
+        }
+    };
+    let built = (|| {
+        let mut rng = rand::rng();
+        let mut process = Process::open(
+            &mut rng,
+            form.title.trim(),
+            kind,
+            Origin::Manual,
+            time::OffsetDateTime::now_utc(),
+        )?;
+        process.add_participant(PersonId::parse(&mediator.username)?, ProcessRole::Mediator)?;
+        if user.id != mediator.id {
+            process.add_participant(PersonId::parse(&user.username)?, ProcessRole::Observer)?;
+        }
+        Ok::<_, chamber_mediation::Error>(process)
+    })();
+    let process = match built {
+        Ok(p) => p,
+        Err(e) => return domain(e).page(&state, &ctx),
+    };
+    let pid = process.id().as_str().to_string();
+    let record = match seal(&keys, &pid, "process", &pid, &process) {
+        Ok(r) => r,
+        Err(e) => return Failure::Internal(e).page(&state, &ctx),
+    };
+    if let Err(e) = state.store.save_sealed(&user.id, &[record]).await {
+        return Failure::Internal(e.to_string()).page(&state, &ctx);
+    }
+    Redirect::to(&format!("/chamber/{pid}")).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct NameForm {
+    name: String,
+}
+
+/// `POST /chamber/{id}/parties`: a party (and its caucus space).
+pub async fn add_party(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<NameForm>,
+) -> Response {
+    set_up(&state, &ctx, &id, |_, loaded| {
+        loaded
+            .process
+            .add_party(&mut rand::rng(), form.name.trim())
+            .map_err(domain)?;
+        Ok(Vec::new())
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ParticipantForm {
+    username: String,
+    role: String,
+    #[serde(default)]
+    party: String,
+}
+
+/// `POST /chamber/{id}/participants`: an account joins with a role; a delegate joins one party.
+pub async fn add_participant(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<ParticipantForm>,
+) -> Response {
+    use chamber_mediation::process::ProcessRole;
+    let account = match state.store.login_lookup(&form.username).await {
+        Ok(Some((u, _))) => u,
+        Ok(None) => {
+            return Failure::Invalid(format!(
+                "username: no account named {:?}",
+                form.username.trim()
+            ))
+            .page(&state, &ctx);
+        }
+        Err(e) => return Failure::Internal(e.to_string()).page(&state, &ctx),
+    };
+    let role = match form.role.as_str() {
+        "mediator" if account.role == Role::Mediator => ProcessRole::Mediator,
+        "special_envoy" if account.role == Role::Mediator => ProcessRole::SpecialEnvoy,
+        "observer" => ProcessRole::Observer,
+        "delegate" if account.role == Role::Delegate => {
+            match chamber_mediation::ids::PartyId::parse(&form.party) {
+                Ok(party) => ProcessRole::Delegate { party },
+                Err(_) => {
+                    return Failure::Invalid("party: choose the delegate's party".into())
+                        .page(&state, &ctx);
+                }
+            }
+        }
+        other => {
+            return Failure::Invalid(format!(
+                "role: {other:?} does not fit the account of {} ({})",
+                account.username, account.role
+            ))
+            .page(&state, &ctx);
+        }
+    };
+    set_up(&state, &ctx, &id, |_, loaded| {
+        let person = PersonId::parse(&account.username).map_err(domain)?;
+        loaded
+            .process
+            .add_participant(person, role)
+            .map_err(domain)?;
+        Ok(Vec::new())
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct TrackForm {
+    kind: String,
+    status: String,
+}
+
+/// `POST /chamber/{id}/tracks`: a track of preventive diplomacy and its status.
+pub async fn set_track(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<TrackForm>,
+) -> Response {
+    set_up(&state, &ctx, &id, |_, loaded| {
+        let kind = parse_enum("kind", &form.kind)?;
+        let status = parse_enum("status", &form.status)?;
+        loaded.process.set_track(kind, status);
+        Ok(Vec::new())
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct TextForm {
+    title: String,
+    #[serde(default)]
+    preamble: String,
+    #[serde(default)]
+    operative: String,
+}
+
+/// `POST /chamber/{id}/text`: the first version of the single negotiating text, one paragraph
+/// a line, every paragraph bracketed until agreed.
+pub async fn start_text(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<TextForm>,
+) -> Response {
+    use chamber_mediation::text::{NegotiatingText, Paragraph, ParagraphStatus, Wording};
+    let text_id = format!("{id}-text");
+    set_up(&state, &ctx, &id, |viewer, loaded| {
+        if loaded.record.is_some() {
+            return Err(Failure::Invalid("this process already has its text".into()));
+        }
+        let mut rng = rand::rng();
+        let mut text = NegotiatingText::new(form.title.trim()).map_err(domain)?;
+        let lines = |s: &str| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        for l in lines(&form.preamble) {
+            text.preamble.push(Paragraph::new(
+                &mut rng,
+                ParagraphStatus::Bracketed,
+                Wording::plain(&l),
+            ));
+        }
+        for l in lines(&form.operative) {
+            text.operative.push(Paragraph::new(
+                &mut rng,
+                ParagraphStatus::Bracketed,
+                Wording::plain(&l),
+            ));
+        }
+        let record = TextRecord::start(
+            &loaded.process,
+            viewer,
+            text,
+            "First draft",
+            time::OffsetDateTime::now_utc(),
+        )
+        .map_err(domain)?;
+        Ok(vec![(
+            "text",
+            text_id,
+            serde_json::to_value(&record).unwrap_or_default(),
+        )])
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RoomForm {
+    name: String,
+    #[serde(default)]
+    capacity: Option<u32>,
+}
+
+/// `POST /chamber/{id}/rooms`.
+pub async fn add_room(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<RoomForm>,
+) -> Response {
+    set_up(&state, &ctx, &id, |_, _| {
+        let room =
+            chamber_mediation::venue::Room::new(&mut rand::rng(), form.name.trim(), form.capacity)
+                .map_err(domain)?;
+        Ok(vec![(
+            "room",
+            room.id.as_str().to_string(),
+            serde_json::to_value(&room).unwrap_or_default(),
+        )])
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct SessionForm {
+    title: String,
+    /// plenary, proximity, shuttle, caucus:<party>, bilateral:<party>
+    format: String,
+    /// `YYYY-MM-DDTHH:MM` (UTC), as a datetime-local field sends it.
+    start: String,
+    end: String,
+    #[serde(default)]
+    room: String,
+    #[serde(default)]
+    agenda: String,
+}
+
+fn utc_minute(field: &str, value: &str) -> Result<time::OffsetDateTime, Failure> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    time::PrimitiveDateTime::parse(value.trim(), &fmt)
+        .map(|t| t.assume_utc())
+        .map_err(|_| {
+            Failure::Invalid(format!(
+                "{field}: expected YYYY-MM-DDTHH:MM (UTC), got {value:?}"
+            ))
+        })
+}
+
+/// `POST /chamber/{id}/sessions`: plan a session; its participants are everyone who may read
+/// its space. Clashes (room or person) show on the process page.
+pub async fn plan_session(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<SessionForm>,
+) -> Response {
+    use chamber_mediation::venue::{Session, SessionFormat};
+    set_up(&state, &ctx, &id, |viewer, loaded| {
+        let party = |s: &str| chamber_mediation::ids::PartyId::parse(s).map_err(domain);
+        let format = match form.format.split_once(':') {
+            Some(("caucus", p)) => SessionFormat::Caucus { party: party(p)? },
+            Some(("bilateral", p)) => SessionFormat::Bilateral { party: party(p)? },
+            _ => match form.format.as_str() {
+                "plenary" => SessionFormat::Plenary,
+                "proximity" => SessionFormat::Proximity,
+                "shuttle" => SessionFormat::Shuttle,
+                other => return Err(Failure::Invalid(format!("format: unknown {other:?}"))),
+            },
+        };
+        let (start, end) = (
+            utc_minute("start", &form.start)?,
+            utc_minute("end", &form.end)?,
+        );
+        let room = if form.room.is_empty() {
+            None
+        } else {
+            Some(chamber_mediation::ids::RoomId::parse(&form.room).map_err(domain)?)
+        };
+        let agenda: Vec<String> = form
+            .agenda
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut session = Session::plan(
+            &mut rand::rng(),
+            &loaded.process,
+            viewer,
+            format,
+            form.title.trim(),
+            start,
+            end,
+            room,
+            Vec::new(),
+            agenda,
+        )
+        .map_err(domain)?;
+        session.participants = loaded
+            .process
+            .participants()
+            .iter()
+            .map(|p| p.person.clone())
+            .filter(|p| {
+                chamber_mediation::permissions::may_read(&loaded.process, &session.space, p)
+            })
+            .collect();
+        Ok(vec![(
+            "session",
+            session.id.as_str().to_string(),
+            serde_json::to_value(&session).unwrap_or_default(),
+        )])
+    })
+    .await
 }

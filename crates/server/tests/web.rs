@@ -2161,3 +2161,242 @@ async fn bad_mediation_input_gets_a_clear_error_and_changes_nothing() {
         .unwrap();
     assert_eq!(after.record, loaded.record);
 }
+
+#[tokio::test]
+async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [2u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    app.user("secretariat", Role::Admin, PW).await;
+    app.user("envoy", Role::Mediator, PW).await;
+    app.user("north-delegate", Role::Delegate, PW).await;
+    app.user("south-delegate", Role::Delegate, PW).await;
+    app.user("watcher", Role::Observer, PW).await;
+    let mut sec = app.browser();
+    sec.login("secretariat", PW).await;
+    let csrf = sec.csrf().await;
+    let r = sec
+        .post(
+            "/chamber",
+            &[
+                ("csrf", &csrf),
+                ("title", "North–South talks"),
+                ("kind", "peace_process"),
+                ("mediator", "watcher"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an observer's account cannot mediate"
+    );
+    let r = sec
+        .post(
+            "/chamber",
+            &[
+                ("csrf", &csrf),
+                ("title", "North–South talks"),
+                ("kind", "peace_process"),
+                ("mediator", "envoy"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let url = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let pid = url.trim_start_matches("/chamber/").to_string();
+
+    let mut med = app.browser();
+    med.login("envoy", PW).await;
+    let mcsrf = med.csrf().await;
+    for party in ["North", "South"] {
+        let r = med
+            .post(
+                &format!("{url}/parties"),
+                &[("csrf", &mcsrf), ("name", party)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let parties: Vec<String> = loaded
+        .process
+        .parties()
+        .iter()
+        .map(|p| p.id.as_str().to_string())
+        .collect();
+    let r = med
+        .post(
+            &format!("{url}/participants"),
+            &[
+                ("csrf", &mcsrf),
+                ("username", "watcher"),
+                ("role", "delegate"),
+                ("party", &parties[0]),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only delegate accounts join a party"
+    );
+    for (who, party) in [
+        ("north-delegate", &parties[0]),
+        ("south-delegate", &parties[1]),
+    ] {
+        let r = med
+            .post(
+                &format!("{url}/participants"),
+                &[
+                    ("csrf", &mcsrf),
+                    ("username", who),
+                    ("role", "delegate"),
+                    ("party", party),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = med
+        .post(
+            &format!("{url}/participants"),
+            &[
+                ("csrf", &mcsrf),
+                ("username", "north-delegate"),
+                ("role", "delegate"),
+                ("party", &parties[1]),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a delegate belongs to exactly one party"
+    );
+    assert_eq!(
+        med.post(
+            &format!("{url}/tracks"),
+            &[
+                ("csrf", &mcsrf),
+                ("kind", "good_offices"),
+                ("status", "active")
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        med.post(
+            &format!("{url}/rooms"),
+            &[("csrf", &mcsrf), ("name", "Hall A")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let room = loaded.rooms[0].id.as_str().to_string();
+    for (title, format, start, end) in [
+        (
+            "Opening plenary",
+            "plenary".to_string(),
+            "2027-01-10T09:00",
+            "2027-01-10T11:00",
+        ),
+        (
+            "North caucus",
+            format!("caucus:{}", parties[0]),
+            "2027-01-10T10:00",
+            "2027-01-10T12:00",
+        ),
+    ] {
+        let r = med
+            .post(
+                &format!("{url}/sessions"),
+                &[
+                    ("csrf", &mcsrf),
+                    ("title", title),
+                    ("format", &format),
+                    ("start", start),
+                    ("end", end),
+                    ("room", &room),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+    }
+    let r = med
+        .post(
+            &format!("{url}/sessions"),
+            &[
+                ("csrf", &mcsrf),
+                ("title", "x"),
+                ("format", "plenary"),
+                ("start", "tomorrow"),
+                ("end", "later"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = med
+        .post(
+            &format!("{url}/text"),
+            &[
+                ("csrf", &mcsrf),
+                ("title", "Framework agreement"),
+                (
+                    "preamble",
+                    "Recalling the ceasefire of 2026,\nWelcoming the good offices,",
+                ),
+                (
+                    "operative",
+                    "The parties agree to meet monthly.\nThe parties shall open two crossings.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mpage) = med.get(&url).await;
+    assert!(mpage.contains("good_offices (active)"), "tracks shown");
+    assert!(
+        mpage.contains("class=\"notice error clash\""),
+        "the room clash is shown to the mediator: {mpage}"
+    );
+    assert!(
+        mpage.contains("[The parties shall open two crossings.]"),
+        "paragraphs enter bracketed"
+    );
+
+    // The South delegate sees the plenary session, not the North caucus or its clash.
+    let mut south = app.browser();
+    south.login("south-delegate", PW).await;
+    let (status, spage) = south.get(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(spage.contains("Opening plenary") && !spage.contains("North caucus"));
+    assert!(
+        !spage.contains("clash"),
+        "a clash with another party's caucus would reveal it"
+    );
+    assert!(!spage.contains("id=\"manage\""));
+    let scsrf = csrf_of(&spage);
+    assert_eq!(
+        south
+            .post(
+                &format!("{url}/parties"),
+                &[("csrf", &scsrf), ("name", "Intruders")]
+            )
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
