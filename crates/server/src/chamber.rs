@@ -313,6 +313,8 @@ pub async fn process_page(
     let sessions: Vec<serde_json::Value> = filter_visible(&loaded.process, &viewer, loaded.sessions.iter())
         .iter()
         .map(|s| json!({
+            "id": s.id.as_str(),
+            "minutes": s.minutes,
             "title": s.title,
             "start": s.start.to_string(),
             "end": s.end.to_string(),
@@ -342,6 +344,7 @@ pub async fn process_page(
         "parties": view.parties.iter().map(|p| json!({"id": p.id.as_str(), "name": p.name})).collect::<Vec<_>>(),
         "rooms": loaded.rooms.iter().map(|r| json!({"id": r.id.as_str(), "name": r.name})).collect::<Vec<_>>(),
         "has_text": loaded.record.is_some(),
+        "attribution": serde_json::to_value(loaded.process.attribution()).unwrap_or_default(),
     }));
     let open_paragraphs: Vec<serde_json::Value> = match &loaded.record {
         Some(record) if may_issue => {
@@ -1314,6 +1317,8 @@ fn agreement_view(a: &chamber_mediation::agreement::Agreement) -> serde_json::Va
                 "label": c.label,
                 "text": c.text,
                 "theme": c.theme,
+                "responsible": c.responsible.as_ref().map(|r| r.as_str().to_string()),
+                "deadline": c.deadline.map(|d| d.to_string()),
                 "level": latest.map(|s| s.level as u8),
                 "evidence": latest.map(|s| s.evidence.clone()),
             })
@@ -1743,4 +1748,135 @@ pub async fn plan_session(
         )])
     })
     .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct AttributionForm {
+    mode: String,
+}
+
+/// `POST /chamber/{id}/attribution`: neutral (default) or open attribution of proposals.
+pub async fn set_attribution(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<AttributionForm>,
+) -> Response {
+    set_up(&state, &ctx, &id, |_, loaded| {
+        let mode = parse_enum("mode", &form.mode)?;
+        loaded.process.set_attribution(mode);
+        Ok(Vec::new())
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct MinutesForm {
+    session: String,
+    minutes: String,
+}
+
+/// `POST /chamber/{id}/minutes`: the minutes of a session, sealed with it (seen by whoever may
+/// see the session).
+pub async fn set_minutes(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<MinutesForm>,
+) -> Response {
+    set_up(&state, &ctx, &id, |_, loaded| {
+        let session = loaded
+            .sessions
+            .iter_mut()
+            .find(|s| s.id.as_str() == form.session)
+            .ok_or(Failure::NotFound)?;
+        session.set_minutes(form.minutes.trim()).map_err(domain)?;
+        Ok(vec![(
+            "session",
+            session.id.as_str().to_string(),
+            serde_json::to_value(&*session).unwrap_or_default(),
+        )])
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct CommitmentForm {
+    provision: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    responsible: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+/// `POST /chamber/{id}/commitments`: a provision's theme, responsible party and deadline.
+pub async fn set_commitment(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<CommitmentForm>,
+) -> Response {
+    let agreement_id = format!("{id}-agreement");
+    set_up(&state, &ctx, &id, |viewer, loaded| {
+        let agreement = loaded.agreement.as_mut().ok_or(Failure::NotFound)?;
+        let provision =
+            chamber_mediation::ids::ParagraphId::parse(&form.provision).map_err(domain)?;
+        let responsible = if form.responsible.is_empty() {
+            None
+        } else {
+            Some(chamber_mediation::ids::PartyId::parse(&form.responsible).map_err(domain)?)
+        };
+        let deadline = if form.deadline.trim().is_empty() {
+            None
+        } else {
+            let fmt = time::macros::format_description!("[year]-[month]-[day]");
+            Some(
+                time::Date::parse(form.deadline.trim(), &fmt)
+                    .map_err(|_| Failure::Invalid("deadline: a date, YYYY-MM-DD".into()))?,
+            )
+        };
+        let theme = form.theme.trim();
+        agreement
+            .set_commitment(
+                &loaded.process,
+                viewer,
+                &provision,
+                (!theme.is_empty()).then_some(theme),
+                responsible,
+                deadline,
+            )
+            .map_err(domain)?;
+        Ok(vec![(
+            "agreement",
+            agreement_id,
+            serde_json::to_value(&*agreement).unwrap_or_default(),
+        )])
+    })
+    .await
+}
+
+/// `GET /chamber/{id}/agreement.akn`: the adopted agreement as Akoma Ntoso 3.0.
+pub async fn agreement_akn(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(agreement) = loaded.agreement.as_ref() else {
+        return Failure::NotFound.page(&state, &ctx);
+    };
+    let xml = chamber_mediation::akn::agreement(&loaded.process, agreement, "eng");
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/akn+xml; charset=utf-8",
+        )],
+        xml,
+    )
+        .into_response()
 }

@@ -2021,6 +2021,51 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
+    let high = loaded.process.parties()[1].id.as_str().to_string();
+    let r = mediator
+        .post(
+            &format!("/chamber/{pid}/commitments"),
+            &[
+                ("csrf", &csrf),
+                ("provision", &provisions[2]),
+                ("theme", "security"),
+                ("responsible", &high),
+                ("deadline", "2027-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .http
+        .get(format!("{}/chamber/{pid}/agreement.akn", app.base))
+        .header(COOKIE, east.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let xml = r.text().await.unwrap();
+    assert!(xml.contains("<akomaNtoso"), "{xml}");
+    if let Some(xsd) = chamber_testkit::shared_dir("data/undocs/akn-schema/akomantoso30.xsd")
+        && std::process::Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .is_ok()
+    {
+        let file = app.dir.join("agreement.xml");
+        std::fs::write(&file, &xml).unwrap();
+        let out = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let n = provisions.len() as u32;
     let expected = format!("{:.0}%", 4.0 / (3.0 * n as f64) * 100.0);
     let (_, seen) = east.get(&format!("/chamber/{pid}")).await;
@@ -2035,6 +2080,10 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
     assert!(
         !seen.contains("id=\"score\""),
         "delegates read the scores but do not record them"
+    );
+    assert!(
+        seen.contains("2027-03-31"),
+        "the commitment's deadline is shown"
     );
     let r = east
         .post(
@@ -2365,6 +2414,37 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let plenary_session = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap()
+        .sessions
+        .iter()
+        .find(|s| s.title == "Opening plenary")
+        .unwrap()
+        .id
+        .as_str()
+        .to_string();
+    let r = med
+        .post(
+            &format!("{url}/minutes"),
+            &[
+                ("csrf", &mcsrf),
+                ("session", &plenary_session),
+                ("minutes", "Agenda adopted; next round in February"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        med.post(
+            &format!("{url}/attribution"),
+            &[("csrf", &mcsrf), ("mode", "open")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let (_, mpage) = med.get(&url).await;
     assert!(mpage.contains("good_offices (active)"), "tracks shown");
     assert!(
@@ -2382,6 +2462,10 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
     let (status, spage) = south.get(&url).await;
     assert_eq!(status, StatusCode::OK);
     assert!(spage.contains("Opening plenary") && !spage.contains("North caucus"));
+    assert!(
+        spage.contains("Agenda adopted; next round in February"),
+        "plenary minutes are plenary material"
+    );
     assert!(
         !spage.contains("clash"),
         "a clash with another party's caucus would reveal it"
