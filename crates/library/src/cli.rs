@@ -540,6 +540,10 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
         if batch.len() >= 500 || i + 1 == files.len() {
             for d in &batch {
                 graph.add(d);
+                if let Err(e) = crate::docstore::save_document(data, d) {
+                    eprintln!("error: {}: {e}", data.display());
+                    return 1;
+                }
             }
             match idx.add(&batch) {
                 Ok(n) => paragraphs += n,

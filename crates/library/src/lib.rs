@@ -12,6 +12,7 @@ pub mod akn;
 pub mod citations;
 pub mod cli;
 pub mod dates;
+pub mod docstore;
 pub mod error;
 pub mod export;
 pub mod graph;

@@ -142,6 +142,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/consult/{id}/votes", post(consult::api_vote))
         .route("/api/v1/consult/{id}/analysis", get(consult::api_analysis))
         .route("/library", get(library::page_handler))
+        .route("/library/doc", get(library::document))
         .route("/static/chamber.css", get(pages::stylesheet))
         .route("/health", get(pages::health))
         .route("/metrics", get(metrics::render))

@@ -124,6 +124,116 @@ pub async fn page_handler(
     page(&state, &ctx, StatusCode::OK, "library.html", context)
 }
 
+#[derive(Deserialize, Default)]
+pub struct DocQuery {
+    #[serde(default)]
+    symbol: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    compare: String,
+}
+
+fn doc_view(d: &chamber_library::model::Document, data: &std::path::Path) -> Value {
+    json!({
+        "symbol": d.symbol,
+        "language": d.language,
+        "dir": if d.language == "ar" { "rtl" } else { "ltr" },
+        "title": d.title,
+        "session": d.session,
+        "agenda_items": d.agenda_items,
+        "adoption_date": d.adoption_date,
+        "distribution_date": d.distribution_date,
+        "originating_documents": d.originating_documents,
+        "preamble": d.preamble.iter().map(|p| {
+            let rest = p.text.strip_prefix(p.phrase.as_str()).unwrap_or(&p.text);
+            json!({"phrase": p.phrase, "rest": rest})
+        }).collect::<Vec<_>>(),
+        "operative": d.operative.iter().map(|p| json!({
+            "number": p.number,
+            "text": p.text,
+            "sub_items": p.sub_items.iter().map(|s| json!({"label": s.label, "text": s.text})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "footnotes": d.footnotes.iter().map(|f| json!({"marker": f.marker, "text": f.text})).collect::<Vec<_>>(),
+        "citations": d.citations.iter().map(|c| {
+            let known = !chamber_library::docstore::languages(data, &c.target).is_empty();
+            json!({"target": c.target, "in": c.location, "known": known})
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /library/doc?symbol=A/RES/79/274&lang=zh&compare=en`: a resolution's structure,
+/// footnotes and citations both ways, with another language version side by side.
+pub async fn document(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<DocQuery>,
+) -> Response {
+    if ctx.user.is_none() {
+        return Redirect::to("/login").into_response();
+    }
+    let Some(data) = state
+        .config
+        .library_index
+        .as_ref()
+        .and_then(|i| i.parent())
+        .and_then(|l| l.parent())
+        .map(|d| d.to_path_buf())
+    else {
+        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let symbol = q.symbol.trim().to_string();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let langs = chamber_library::docstore::languages(&data, &symbol);
+        let pick = |want: &str| {
+            if langs.iter().any(|l| l == want) {
+                Some(want.to_string())
+            } else {
+                None
+            }
+        };
+        let main_lang = pick(&q.lang)
+            .or_else(|| pick("en"))
+            .or_else(|| langs.first().cloned())?;
+        let main = chamber_library::docstore::load_document(&data, &symbol, &main_lang)?;
+        let other = pick(&q.compare)
+            .filter(|c| *c != main_lang)
+            .and_then(|c| chamber_library::docstore::load_document(&data, &symbol, &c));
+        let graph = std::fs::read_to_string(data.join("library").join("graph.json"))
+            .ok()
+            .and_then(|t| chamber_library::CitationGraph::from_json(&t).ok())
+            .unwrap_or_default();
+        let mut cited_by: Vec<String> = graph
+            .cited_by(&main.symbol)
+            .iter()
+            .map(|e| e.from.clone())
+            .collect();
+        cited_by.sort();
+        cited_by.dedup();
+        Some(json!({
+            "symbol": main.symbol,
+            "languages": langs,
+            "main": doc_view(&main, &data),
+            "other": other.as_ref().map(|o| doc_view(o, &data)),
+            "cited_by": cited_by,
+        }))
+    })
+    .await;
+    match loaded {
+        Ok(Some(context)) => page(&state, &ctx, StatusCode::OK, "library_doc.html", context),
+        Ok(None) => error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => {
+            tracing::error!("library document task failed: {e}");
+            error_page(
+                &state,
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal",
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

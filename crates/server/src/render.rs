@@ -49,6 +49,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/chamber_process.html"),
     ),
     (
+        "library_doc.html",
+        include_str!("../templates/library_doc.html"),
+    ),
+    (
         "chamber_print.html",
         include_str!("../templates/chamber_print.html"),
     ),
@@ -65,6 +69,19 @@ pub fn environment(catalogue: Arc<Catalogue>) -> Environment<'static> {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("template {name} does not compile: {e}"));
     }
+    // A symbol in a query string: `/` and spaces kept readable, the rest percent-encoded.
+    env.add_filter("urlencode_symbol", |value: String| -> String {
+        value
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    });
     env.add_function(
         "t",
         move |state: &State, key: String, kwargs: Kwargs| -> Result<String, Error> {

@@ -2484,3 +2484,69 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
     );
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn a_resolution_reads_side_by_side_with_its_citations_both_ways() {
+    let fixtures = chamber_testkit::require_shared!("data/undocs/unxml-ga/fixtures");
+    let data = std::env::temp_dir().join(format!("chamber-libdoc-{}", chamber_store::new_id()));
+    let store_data = data.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut graph = chamber_library::CitationGraph::default();
+        for f in [
+            "English/A_RES_79_274-2504827E.xml",
+            "Chinese/A_RES_79_274-2504827C.xml",
+            "English/75_28_E.xml",
+        ] {
+            let doc = chamber_library::parse_file(&fixtures.join(f), None).unwrap();
+            graph.add(&doc);
+            chamber_library::docstore::save_document(&store_data, &doc).unwrap();
+        }
+        std::fs::write(
+            store_data.join("library").join("graph.json"),
+            graph.to_json(),
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let app = spawn_app(ServerConfig {
+        library_index: Some(data.join("library").join("index")),
+        ..ServerConfig::default()
+    })
+    .await;
+    app.user("drafter", Role::Observer, PW).await;
+    let mut b = app.browser();
+    b.login("drafter", PW).await;
+    let (status, html) = b
+        .get("/library/doc?symbol=A/RES/79/274&lang=zh&compare=en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = html.replace("&#x2f;", "/");
+    assert_eq!(
+        text.matches("<article class=\"resolution\"").count(),
+        2,
+        "two language versions"
+    );
+    assert!(text.contains("lang=\"zh\"") && text.contains("lang=\"en\""));
+    assert!(
+        text.contains("<em>Recalling</em>"),
+        "preambular opening phrases"
+    );
+    assert!(text.contains("A/RES/75/28"), "citations listed");
+    assert!(
+        text.contains("not in the library"),
+        "external citations marked"
+    );
+    // 75/28 is cited by 79/274 in both language versions.
+    let (_, cited) = b.get("/library/doc?symbol=A/RES/75/28").await;
+    let cited = cited.replace("&#x2f;", "/");
+    let list = cited
+        .split("id=\"cited-by\"")
+        .nth(1)
+        .expect("a cited-by list");
+    assert!(list.contains("A/RES/79/274"), "{list}");
+    assert_eq!(
+        b.get("/library/doc?symbol=A/RES/1/1").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
