@@ -60,16 +60,38 @@ async fn start_driver(chromedriver: &str) -> (Driver, String) {
     (driver, url)
 }
 
+/// The text of an element, read again while the page is still changing under it.
 async fn text_of(client: &fantoccini::Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let start = Instant::now();
+    loop {
+        let found = client.find(Locator::Css(css)).await;
+        if let Ok(element) = found
+            && let Ok(text) = element.text().await
+        {
+            return text;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no element {css}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait until an element's text contains `needle` (a page that is loading is read again).
+async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let text = text_of(client, css).await;
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{css} never showed {needle:?}; it reads: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn wait_for_path(client: &fantoccini::Client, path: &str) {
@@ -155,13 +177,7 @@ async fn type_into(client: &fantoccini::Client, css: &str, text: &str) {
 }
 
 async fn page_text(client: &fantoccini::Client) -> String {
-    client
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    text_of(client, "main").await
 }
 
 #[tokio::test]
@@ -241,7 +257,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
         .await
         .unwrap();
     wait_for_path(&client, "/").await;
-    assert_eq!(text_of(&client, "h1").await, "Dashboard");
+    wait_for_text(&client, "h1", "Dashboard").await;
     assert!(
         text_of(&client, "main p")
             .await
@@ -257,7 +273,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
         .await
         .unwrap();
     wait_for_path(&client, "/").await;
-    assert_eq!(text_of(&client, "h1").await, "总览");
+    wait_for_text(&client, "h1", "总览").await;
     assert!(
         text_of(&client, "main p")
             .await
@@ -282,7 +298,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
         .await
         .unwrap();
     wait_for_path(&client, "/login?signed_out=1").await;
-    assert_eq!(text_of(&client, "h1").await, "登录");
+    wait_for_text(&client, "h1", "登录").await;
     assert_eq!(text_of(&client, "p.notice").await, "您已退出。");
     client.goto(&format!("{}/", server.base)).await.unwrap();
     wait_for_path(&client, "/login").await;
@@ -291,7 +307,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
 }
 
 /// A round of talks in three browsers: two delegates and the mediator, each in their own
-/// session. Caucus note, amendment, the mediator accepts it into a new version, the diff,
+/// session. Caucus note, amendment, the mediator merges it into a new version, the diff,
 /// the agreement adopted, a provision scored — and the other party sees none of the caucus.
 #[tokio::test]
 async fn a_round_of_talks_in_three_browsers() {
@@ -362,7 +378,7 @@ async fn a_round_of_talks_in_three_browsers() {
     )
     .await;
     click(east, &format!("{caucus} button[type=submit]")).await;
-    assert!(page_text(east).await.contains("Red line on the corridor"));
+    wait_for_text(east, "main", "Red line on the corridor").await;
     type_into(
         east,
         "#propose input[name=text]",
@@ -376,11 +392,7 @@ async fn a_round_of_talks_in_three_browsers() {
     )
     .await;
     click(east, "#propose button[type=submit]").await;
-    assert!(
-        page_text(east)
-            .await
-            .contains("Eastmark asks for a fixed hour")
-    );
+    wait_for_text(east, "main", "Eastmark asks for a fixed hour").await;
 
     // The Highlands delegate sees none of it.
     high.goto(&process_url).await.unwrap();
@@ -398,17 +410,23 @@ async fn a_round_of_talks_in_three_browsers() {
 
     // The mediator accepts the proposal into a new version and looks at the diff.
     mediator.goto(&process_url).await.unwrap();
-    click(mediator, "select[name^='decision_'] option[value='accept']").await;
+    click(mediator, "select[name^='decision_'] option[value='merge']").await;
+    type_into(
+        mediator,
+        "input[name^='wording_']",
+        "The parties shall cease fire at 00:00 UTC on the day after signature",
+    )
+    .await;
     type_into(
         mediator,
         "#issue-version input[name=note]",
-        "Fixed hour accepted",
+        "Fixed hour merged",
     )
     .await;
     click(mediator, "#issue-version button[type=submit]").await;
-    assert!(page_text(mediator).await.contains("Fixed hour accepted"));
+    wait_for_text(mediator, "main", "Fixed hour merged").await;
     click(mediator, "a[href$='/diff']").await;
-    assert!(text_of(mediator, "#diff").await.contains("00:00 UTC"));
+    wait_for_text(mediator, "#diff", "cease fire at 00:00 UTC").await;
 
     // Everything open is agreed, the agreement adopted, a provision scored.
     mediator.goto(&process_url).await.unwrap();
@@ -438,6 +456,12 @@ async fn a_round_of_talks_in_three_browsers() {
         .await
         .unwrap();
     click(mediator, "#score button[type=submit]").await;
+    wait_for_text(
+        mediator,
+        "#agreement",
+        "Monitors confirm the ceasefire holds",
+    )
+    .await;
     assert!(
         text_of(mediator, "#implementation-rate")
             .await

@@ -224,3 +224,5 @@ library-external = not in the library
 library-compare = side by side with
 library-cited-by = Cited by
 library-cited-by-none = No document in the library cites it.
+chamber-merge = Merge into my wording
+chamber-merged-wording = Merged wording (for a merge)

@@ -224,3 +224,5 @@ library-external = нет в библиотеке
 library-compare = рядом с версией на
 library-cited-by = На неё ссылаются
 library-cited-by-none = Ни один документ библиотеки на неё не ссылается.
+chamber-merge = Объединить с моей формулировкой
+chamber-merged-wording = Объединённая формулировка (для объединения)

@@ -794,37 +794,76 @@ pub async fn propose_wording(
 }
 
 /// `POST /chamber/{id}/versions`: the mediator decides pending amendments (`decision_<id>` =
-/// accept, reject or leave) and issues a new immutable version.
+/// accept, merge or reject; leave blank to decide later) and issues a new immutable version. A
+/// merge takes the proposal into the mediator's own wording (`wording_<id>`) for its paragraph.
 pub async fn issue_version(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
 ) -> Response {
-    use chamber_mediation::text::{Decision, Outcome};
+    use chamber_mediation::text::{Decision, Operation, Outcome};
     let mut decisions = Vec::new();
+    let mut wordings = std::collections::HashMap::new();
     let mut note = String::new();
     for (k, v) in &form {
         if k == "note" {
             note = v.trim().to_string();
+        } else if let Some(aid) = k.strip_prefix("wording_") {
+            if !v.trim().is_empty() {
+                wordings.insert(aid.to_string(), v.trim().to_string());
+            }
         } else if let Some(aid) = k.strip_prefix("decision_") {
             let outcome = match v.as_str() {
                 "accept" => Outcome::Accept,
+                "merge" => Outcome::Merge,
                 "reject" => Outcome::Reject,
                 _ => continue,
             };
             let Ok(amendment) = chamber_mediation::ids::AmendmentId::parse(aid) else {
-                return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+                return Failure::NotFound.page(&state, &ctx);
             };
             decisions.push(Decision { amendment, outcome });
         }
     }
     let result = change_record(&state, &ctx, &id, |viewer, process, record| {
+        let current = &record.current().text;
+        let mut edits = Vec::new();
+        for d in decisions.iter().filter(|d| d.outcome == Outcome::Merge) {
+            let wording = wordings.get(d.amendment.as_str()).ok_or_else(|| {
+                chamber_mediation::Error::Invalid {
+                    field: "wording",
+                    reason: "a merge needs the mediator's wording".into(),
+                }
+            })?;
+            let amendment = record
+                .all_amendments_unfiltered()
+                .iter()
+                .find(|a| a.id == d.amendment)
+                .ok_or(chamber_mediation::Error::NotFound)?;
+            let paragraph = amendment
+                .operations
+                .iter()
+                .find_map(|o| o.paragraph().cloned())
+                .ok_or(chamber_mediation::Error::NotFound)?;
+            let expected = current
+                .find(&paragraph)
+                .ok_or(chamber_mediation::Error::NotFound)?
+                .wording
+                .text();
+            edits.push(Operation::ReplaceSpan {
+                paragraph,
+                alternative: 0,
+                start: 0,
+                expected,
+                text: wording.clone(),
+            });
+        }
         record.issue_version(
             process,
             viewer,
             &decisions,
-            &[],
+            &edits,
             &note,
             time::OffsetDateTime::now_utc(),
         )
