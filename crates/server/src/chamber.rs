@@ -54,6 +54,57 @@ fn open<T: serde::de::DeserializeOwned>(keys: &Keyring, r: &SealedRecord) -> Res
         .map_err(|e| format!("record {} does not open with this key: {e}", r.id))
 }
 
+/// A request body from a page form or from a program (`Content-Type: application/json`); the
+/// answer takes the same shape: a redirect for the form, JSON for the program.
+pub struct Input<T> {
+    pub value: T,
+    pub json: bool,
+}
+
+impl<S, T> axum::extract::FromRequest<S> for Input<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/json"));
+        if json {
+            axum::Json::<T>::from_request(req, state)
+                .await
+                .map(|axum::Json(value)| Input { value, json: true })
+                .map_err(rejected)
+        } else {
+            axum::extract::Form::<T>::from_request(req, state)
+                .await
+                .map(|axum::extract::Form(value)| Input { value, json: false })
+                .map_err(IntoResponse::into_response)
+        }
+    }
+}
+
+/// Success: back to the process page for a form, `{"ok": true, ...}` for a program.
+fn done(json: bool, id: &str, extra: serde_json::Value) -> Response {
+    if json {
+        let mut body = json!({"ok": true, "process": id});
+        if let (Some(b), serde_json::Value::Object(e)) = (body.as_object_mut(), extra) {
+            b.extend(e);
+        }
+        (StatusCode::OK, axum::Json(body)).into_response()
+    } else {
+        Redirect::to(&format!("/chamber/{id}")).into_response()
+    }
+}
+
+fn fail(f: Failure, json: bool, state: &SharedState, ctx: &Ctx) -> Response {
+    if json { f.json() } else { f.page(state, ctx) }
+}
+
 /// A process with what is stored beside it.
 pub struct Loaded {
     pub process: Process,
@@ -641,18 +692,18 @@ pub async fn post_note(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<NoteForm>,
+    Input { value: form, json }: Input<NoteForm>,
 ) -> Response {
-    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+    let (viewer, loaded) = match participant_view(&state, &ctx, &id).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(f) => return fail(f, json, &state, &ctx),
     };
     let Some(keys) = state.keyring.as_deref() else {
-        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+        return fail(Failure::NotFound, json, &state, &ctx);
     };
     // A space the caller cannot see is "not found", never "forbidden".
     let Ok(space) = chamber_mediation::ids::SpaceId::parse(&form.space) else {
-        return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+        return fail(Failure::NotFound, json, &state, &ctx);
     };
     let note = match Note::post(
         &mut rand::rng(),
@@ -665,10 +716,10 @@ pub async fn post_note(
     ) {
         Ok(n) => n,
         Err(chamber_mediation::Error::Forbidden(_)) => {
-            return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden");
+            return fail(Failure::Forbidden, json, &state, &ctx);
         }
         Err(chamber_mediation::Error::NotFound) => {
-            return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
+            return fail(Failure::NotFound, json, &state, &ctx);
         }
         Err(e) => {
             tracing::warn!("note refused: {e}");
@@ -702,7 +753,7 @@ pub async fn post_note(
             "error-internal",
         );
     }
-    Redirect::to(&format!("/chamber/{id}")).into_response()
+    done(json, &id, json!({"note": note.id.as_str()}))
 }
 
 /// Seal and store a process's text record (under the mediation write lock held by the caller).
@@ -1278,22 +1329,27 @@ pub async fn score(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<ScoreForm>,
+    Input { value: form, json }: Input<ScoreForm>,
 ) -> Response {
     let _guard = state.mediation_write.lock().await;
-    let (viewer, loaded) = match viewer_and_process(&state, &ctx, &id).await {
+    let (viewer, loaded) = match participant_view(&state, &ctx, &id).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(f) => return fail(f, json, &state, &ctx),
     };
     let Some(mut agreement) = loaded.agreement else {
-        return Failure::NotFound.page(&state, &ctx);
+        return fail(Failure::NotFound, json, &state, &ctx);
     };
     let Ok(provision) = chamber_mediation::ids::ParagraphId::parse(&form.provision) else {
-        return Failure::NotFound.page(&state, &ctx);
+        return fail(Failure::NotFound, json, &state, &ctx);
     };
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let Ok(period) = time::Date::parse(form.period.trim(), &fmt) else {
-        return Failure::Invalid("period: a date, YYYY-MM-DD".into()).page(&state, &ctx);
+        return fail(
+            Failure::Invalid("period: a date, YYYY-MM-DD".into()),
+            json,
+            &state,
+            &ctx,
+        );
     };
     let level = match chamber_mediation::agreement::Level::try_from(form.level) {
         Ok(l) => l,
@@ -1330,9 +1386,9 @@ pub async fn score(
         return Failure::from_domain(&e).page(&state, &ctx);
     }
     if let Err(f) = save_agreement(&state, &ctx, &id, &agreement).await {
-        return f.page(&state, &ctx);
+        return fail(f, json, &state, &ctx);
     }
-    Redirect::to(&format!("/chamber/{id}")).into_response()
+    done(json, &id, json!({}))
 }
 
 /// The agreement as the process page shows it: provisions, latest scores, rates.
@@ -1374,7 +1430,7 @@ fn rejected(e: axum::extract::rejection::JsonRejection) -> Response {
 
 /// Change a process (and what lives beside it) and store every record the change returns.
 /// Only the process's mediators set it up; one writer at a time.
-async fn set_up<F>(state: &SharedState, ctx: &Ctx, id: &str, change: F) -> Response
+async fn set_up<F>(state: &SharedState, ctx: &Ctx, id: &str, json: bool, change: F) -> Response
 where
     F: FnOnce(
         &PersonId,
@@ -1384,14 +1440,14 @@ where
     let _guard = state.mediation_write.lock().await;
     let (viewer, mut loaded) = match participant_view(state, ctx, id).await {
         Ok(v) => v,
-        Err(f) => return f.page(state, ctx),
+        Err(f) => return fail(f, json, state, ctx),
     };
     if !chamber_mediation::permissions::may_issue_version(&loaded.process, &viewer) {
-        return Failure::Forbidden.page(state, ctx);
+        return fail(Failure::Forbidden, json, state, ctx);
     }
     let mut changed = match change(&viewer, &mut loaded) {
         Ok(c) => c,
-        Err(f) => return f.page(state, ctx),
+        Err(f) => return fail(f, json, state, ctx),
     };
     changed.push((
         "process",
@@ -1399,20 +1455,20 @@ where
         serde_json::to_value(&loaded.process).unwrap_or_default(),
     ));
     let Some(keys) = state.keyring.as_deref() else {
-        return Failure::NotFound.page(state, ctx);
+        return fail(Failure::NotFound, json, state, ctx);
     };
     let mut records = Vec::new();
     for (kind, rid, value) in &changed {
         match seal(keys, id, kind, rid, value) {
             Ok(r) => records.push(r),
-            Err(e) => return Failure::Internal(e).page(state, ctx),
+            Err(e) => return fail(Failure::Internal(e), json, state, ctx),
         }
     }
     let actor = ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
     if let Err(e) = state.store.save_sealed(&actor, &records).await {
-        return Failure::Internal(e.to_string()).page(state, ctx);
+        return fail(Failure::Internal(e.to_string()), json, state, ctx);
     }
-    Redirect::to(&format!("/chamber/{id}")).into_response()
+    done(json, id, json!({}))
 }
 
 fn domain(e: chamber_mediation::Error) -> Failure {
@@ -1438,17 +1494,17 @@ pub struct NewProcess {
 pub async fn open_by_hand(
     State(state): State<SharedState>,
     ctx: Ctx,
-    axum::extract::Form(form): axum::extract::Form<NewProcess>,
+    Input { value: form, json }: Input<NewProcess>,
 ) -> Response {
     use chamber_mediation::process::{Origin, ProcessKind, ProcessRole};
     let Some(user) = ctx.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return fail(Failure::SignIn, json, &state, &ctx);
     };
     if !chamber_core::permissions::may_open_process(user.role) {
-        return Failure::Forbidden.page(&state, &ctx);
+        return fail(Failure::Forbidden, json, &state, &ctx);
     }
     let Some(keys) = state.keyring.clone() else {
-        return Failure::NotFound.page(&state, &ctx);
+        return fail(Failure::NotFound, json, &state, &ctx);
     };
     let mediator_name = if form.mediator.trim().is_empty() {
         user.username.clone()
@@ -1458,19 +1514,23 @@ pub async fn open_by_hand(
     let mediator = match state.store.login_lookup(&mediator_name).await {
         Ok(Some((u, _))) if u.role == Role::Mediator => u,
         Ok(_) => {
-            return Failure::Invalid(format!(
-                "mediator: {mediator_name} is not a mediator's account"
-            ))
-            .page(&state, &ctx);
+            return fail(
+                Failure::Invalid(format!(
+                    "mediator: {mediator_name} is not a mediator's account"
+                )),
+                json,
+                &state,
+                &ctx,
+            );
         }
-        Err(e) => return Failure::Internal(e.to_string()).page(&state, &ctx),
+        Err(e) => return fail(Failure::Internal(e.to_string()), json, &state, &ctx),
     };
     let kind: ProcessKind = if form.kind.is_empty() {
         ProcessKind::PeaceProcess
     } else {
         match parse_enum("kind", &form.kind) {
             Ok(k) => k,
-            Err(f) => return f.page(&state, &ctx),
+            Err(f) => return fail(f, json, &state, &ctx),
         }
     };
     let built = (|| {
@@ -1490,17 +1550,17 @@ pub async fn open_by_hand(
     })();
     let process = match built {
         Ok(p) => p,
-        Err(e) => return domain(e).page(&state, &ctx),
+        Err(e) => return fail(domain(e), json, &state, &ctx),
     };
     let pid = process.id().as_str().to_string();
     let record = match seal(&keys, &pid, "process", &pid, &process) {
         Ok(r) => r,
-        Err(e) => return Failure::Internal(e).page(&state, &ctx),
+        Err(e) => return fail(Failure::Internal(e), json, &state, &ctx),
     };
     if let Err(e) = state.store.save_sealed(&user.id, &[record]).await {
-        return Failure::Internal(e.to_string()).page(&state, &ctx);
+        return fail(Failure::Internal(e.to_string()), json, &state, &ctx);
     }
-    Redirect::to(&format!("/chamber/{pid}")).into_response()
+    done(json, &pid, json!({}))
 }
 
 #[derive(serde::Deserialize)]
@@ -1513,9 +1573,9 @@ pub async fn add_party(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<NameForm>,
+    Input { value: form, json }: Input<NameForm>,
 ) -> Response {
-    set_up(&state, &ctx, &id, |_, loaded| {
+    set_up(&state, &ctx, &id, json, |_, loaded| {
         loaded
             .process
             .add_party(&mut rand::rng(), form.name.trim())
@@ -1538,19 +1598,23 @@ pub async fn add_participant(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<ParticipantForm>,
+    Input { value: form, json }: Input<ParticipantForm>,
 ) -> Response {
     use chamber_mediation::process::ProcessRole;
     let account = match state.store.login_lookup(&form.username).await {
         Ok(Some((u, _))) => u,
         Ok(None) => {
-            return Failure::Invalid(format!(
-                "username: no account named {:?}",
-                form.username.trim()
-            ))
-            .page(&state, &ctx);
+            return fail(
+                Failure::Invalid(format!(
+                    "username: no account named {:?}",
+                    form.username.trim()
+                )),
+                json,
+                &state,
+                &ctx,
+            );
         }
-        Err(e) => return Failure::Internal(e.to_string()).page(&state, &ctx),
+        Err(e) => return fail(Failure::Internal(e.to_string()), json, &state, &ctx),
     };
     let role = match form.role.as_str() {
         "mediator" if account.role == Role::Mediator => ProcessRole::Mediator,
@@ -1560,20 +1624,28 @@ pub async fn add_participant(
             match chamber_mediation::ids::PartyId::parse(&form.party) {
                 Ok(party) => ProcessRole::Delegate { party },
                 Err(_) => {
-                    return Failure::Invalid("party: choose the delegate's party".into())
-                        .page(&state, &ctx);
+                    return fail(
+                        Failure::Invalid("party: choose the delegate's party".into()),
+                        json,
+                        &state,
+                        &ctx,
+                    );
                 }
             }
         }
         other => {
-            return Failure::Invalid(format!(
-                "role: {other:?} does not fit the account of {} ({})",
-                account.username, account.role
-            ))
-            .page(&state, &ctx);
+            return fail(
+                Failure::Invalid(format!(
+                    "role: {other:?} does not fit the account of {} ({})",
+                    account.username, account.role
+                )),
+                json,
+                &state,
+                &ctx,
+            );
         }
     };
-    set_up(&state, &ctx, &id, |_, loaded| {
+    set_up(&state, &ctx, &id, json, |_, loaded| {
         let person = PersonId::parse(&account.username).map_err(domain)?;
         loaded
             .process
@@ -1595,9 +1667,9 @@ pub async fn set_track(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<TrackForm>,
+    Input { value: form, json }: Input<TrackForm>,
 ) -> Response {
-    set_up(&state, &ctx, &id, |_, loaded| {
+    set_up(&state, &ctx, &id, json, |_, loaded| {
         let kind = parse_enum("kind", &form.kind)?;
         let status = parse_enum("status", &form.status)?;
         loaded.process.set_track(kind, status);
@@ -1621,11 +1693,11 @@ pub async fn start_text(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<TextForm>,
+    Input { value: form, json }: Input<TextForm>,
 ) -> Response {
     use chamber_mediation::text::{NegotiatingText, Paragraph, ParagraphStatus, Wording};
     let text_id = format!("{id}-text");
-    set_up(&state, &ctx, &id, |viewer, loaded| {
+    set_up(&state, &ctx, &id, json, |viewer, loaded| {
         if loaded.record.is_some() {
             return Err(Failure::Invalid("this process already has its text".into()));
         }
@@ -1681,9 +1753,9 @@ pub async fn add_room(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<RoomForm>,
+    Input { value: form, json }: Input<RoomForm>,
 ) -> Response {
-    set_up(&state, &ctx, &id, |_, _| {
+    set_up(&state, &ctx, &id, json, |_, _| {
         let room =
             chamber_mediation::venue::Room::new(&mut rand::rng(), form.name.trim(), form.capacity)
                 .map_err(domain)?;
@@ -1727,10 +1799,10 @@ pub async fn plan_session(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<SessionForm>,
+    Input { value: form, json }: Input<SessionForm>,
 ) -> Response {
     use chamber_mediation::venue::{Session, SessionFormat};
-    set_up(&state, &ctx, &id, |viewer, loaded| {
+    set_up(&state, &ctx, &id, json, |viewer, loaded| {
         let party = |s: &str| chamber_mediation::ids::PartyId::parse(s).map_err(domain);
         let format = match form.format.split_once(':') {
             Some(("caucus", p)) => SessionFormat::Caucus { party: party(p)? },
@@ -1799,9 +1871,9 @@ pub async fn set_attribution(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<AttributionForm>,
+    Input { value: form, json }: Input<AttributionForm>,
 ) -> Response {
-    set_up(&state, &ctx, &id, |_, loaded| {
+    set_up(&state, &ctx, &id, json, |_, loaded| {
         let mode = parse_enum("mode", &form.mode)?;
         loaded.process.set_attribution(mode);
         Ok(Vec::new())
@@ -1821,9 +1893,9 @@ pub async fn set_minutes(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<MinutesForm>,
+    Input { value: form, json }: Input<MinutesForm>,
 ) -> Response {
-    set_up(&state, &ctx, &id, |_, loaded| {
+    set_up(&state, &ctx, &id, json, |_, loaded| {
         let session = loaded
             .sessions
             .iter_mut()
@@ -1855,10 +1927,10 @@ pub async fn set_commitment(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<CommitmentForm>,
+    Input { value: form, json }: Input<CommitmentForm>,
 ) -> Response {
     let agreement_id = format!("{id}-agreement");
-    set_up(&state, &ctx, &id, |viewer, loaded| {
+    set_up(&state, &ctx, &id, json, |viewer, loaded| {
         let agreement = loaded.agreement.as_mut().ok_or(Failure::NotFound)?;
         let provision =
             chamber_mediation::ids::ParagraphId::parse(&form.provision).map_err(domain)?;

@@ -149,7 +149,30 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/users", get(api::list_users).post(api::create_user))
         .route("/api/v1/audit", get(api::audit_status))
-        .route("/api/v1/chamber", get(chamber::api_list))
+        .route(
+            "/api/v1/chamber",
+            get(chamber::api_list).post(chamber::open_by_hand),
+        )
+        .route("/api/v1/chamber/{id}/parties", post(chamber::add_party))
+        .route(
+            "/api/v1/chamber/{id}/participants",
+            post(chamber::add_participant),
+        )
+        .route("/api/v1/chamber/{id}/tracks", post(chamber::set_track))
+        .route("/api/v1/chamber/{id}/text", post(chamber::start_text))
+        .route("/api/v1/chamber/{id}/rooms", post(chamber::add_room))
+        .route("/api/v1/chamber/{id}/sessions", post(chamber::plan_session))
+        .route(
+            "/api/v1/chamber/{id}/attribution",
+            post(chamber::set_attribution),
+        )
+        .route("/api/v1/chamber/{id}/minutes", post(chamber::set_minutes))
+        .route("/api/v1/chamber/{id}/notes", post(chamber::post_note))
+        .route(
+            "/api/v1/chamber/{id}/commitments",
+            post(chamber::set_commitment),
+        )
+        .route("/api/v1/chamber/{id}/scores", post(chamber::score))
         .route("/api/v1/chamber/{id}", get(chamber::api_process))
         .route("/api/v1/chamber/{id}/versions", post(chamber::api_issue))
         .route(

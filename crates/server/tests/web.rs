@@ -2550,3 +2550,128 @@ async fn a_resolution_reads_side_by_side_with_its_citations_both_ways() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_program_sets_up_a_process_through_the_api() {
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [12u8; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let envoy = app.user("envoy", Role::Mediator, PW).await;
+    let east = app.user("east", Role::Delegate, PW).await;
+    let token = app
+        .store
+        .create_api_token("test", &envoy.id, "t")
+        .await
+        .unwrap();
+    let east_token = app
+        .store
+        .create_api_token("test", &east.id, "t")
+        .await
+        .unwrap();
+    let call = |path: String, tok: String, body: serde_json::Value| {
+        let (http, base) = (app.http.clone(), app.base.clone());
+        async move {
+            let r = http
+                .post(format!("{base}{path}"))
+                .bearer_auth(tok)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (
+                status,
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, opened) = call(
+        "/api/v1/chamber".into(),
+        token.clone(),
+        serde_json::json!({"title": "API talks", "kind": "preventive_case"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    let pid = opened["process"].as_str().unwrap().to_string();
+    let (status, _) = call(
+        format!("/api/v1/chamber/{pid}/parties"),
+        token.clone(),
+        serde_json::json!({"name": "East"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
+        .await
+        .unwrap()
+        .unwrap();
+    let party = loaded.process.parties()[0].id.as_str().to_string();
+    let (status, _) = call(
+        format!("/api/v1/chamber/{pid}/participants"),
+        token.clone(),
+        serde_json::json!({"username": "east", "role": "delegate", "party": party}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = call(
+        format!("/api/v1/chamber/{pid}/participants"),
+        token.clone(),
+        serde_json::json!({"username": "east", "role": "observer"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("already"),
+        "{body}"
+    );
+    let (status, _) = call(
+        format!("/api/v1/chamber/{pid}/text"),
+        token.clone(),
+        serde_json::json!({"title": "Draft", "operative": "One.\nTwo."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(
+        format!("/api/v1/chamber/{pid}/parties"),
+        east_token.clone(),
+        serde_json::json!({"name": "Sneaky"}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "delegates do not set up processes"
+    );
+    let own = chamber_mediation::permissions::own_caucus(
+        &chamber_server::chamber::load(&app.store, &keys, &pid)
+            .await
+            .unwrap()
+            .unwrap()
+            .process,
+        &chamber_mediation::ids::PersonId::parse("east").unwrap(),
+    )
+    .unwrap()
+    .id
+    .as_str()
+    .to_string();
+    let (status, note) = call(
+        format!("/api/v1/chamber/{pid}/notes"),
+        east_token.clone(),
+        serde_json::json!({"space": own, "title": "t", "body": "b"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{note}");
+    assert!(note["note"].is_string());
+    let view: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/chamber/{pid}", app.base))
+        .bearer_auth(&east_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["current_version"], 1);
+    assert_eq!(view["notes"].as_array().unwrap().len(), 1);
+}
