@@ -166,6 +166,31 @@ fn invite_token(html: &str) -> String {
     re.captures(&text).expect("the one-time link is shown")[1].to_string()
 }
 
+/// An app holding the demonstration process (sealed under a test key), every demo account's
+/// password set to [`PW`].
+async fn demo_app(
+    key: u8,
+) -> (
+    TestApp,
+    Arc<chamber_mediation::confidential::Keyring>,
+    String,
+    Vec<(String, Role)>,
+) {
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [key; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
+    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
+        .await
+        .unwrap();
+    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
+    for (name, _) in &accounts {
+        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
+        app.store.set_password("test", &u.id, &hash).await.unwrap();
+    }
+    (app, keys, pid, accounts)
+}
+
 const PW: &str = "correct horse battery staple";
 
 #[tokio::test]
@@ -1229,18 +1254,7 @@ async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_hol
 async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_sessions_apart() {
     use chamber_mediation::demo;
     use chamber_mediation::ids::PersonId;
-    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
-        [9u8; 32],
-    ));
-    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
-    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
-        .await
-        .unwrap();
-    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
-    for (name, _) in &accounts {
-        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
-        app.store.set_password("test", &u.id, &hash).await.unwrap();
-    }
+    let (app, keys, pid, _) = demo_app(9).await;
     let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
         .await
         .unwrap()
@@ -1348,18 +1362,7 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
 #[tokio::test]
 async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_accepts_it() {
     use chamber_mediation::demo;
-    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
-        [5u8; 32],
-    ));
-    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
-    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
-        .await
-        .unwrap();
-    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
-    for (name, _) in &accounts {
-        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
-        app.store.set_password("test", &u.id, &hash).await.unwrap();
-    }
+    let (app, keys, pid, _) = demo_app(5).await;
     let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
         .await
         .unwrap()
@@ -1491,18 +1494,7 @@ async fn mediation_authorisation_matrix() {
     use chamber_mediation::demo;
     use chamber_mediation::ids::PersonId;
     use chamber_mediation::permissions as perm;
-    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
-        [3u8; 32],
-    ));
-    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
-    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
-        .await
-        .unwrap();
-    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
-    for (name, _) in &accounts {
-        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
-        app.store.set_password("test", &u.id, &hash).await.unwrap();
-    }
+    let (app, keys, pid, _) = demo_app(3).await;
     app.user("outsider", Role::Admin, PW).await;
     let loaded = chamber_server::chamber::load(&app.store, &keys, &pid)
         .await
@@ -1933,18 +1925,7 @@ async fn the_mediation_json_api_mirrors_the_pages() {
 #[tokio::test]
 async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implementation() {
     use chamber_mediation::demo;
-    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
-        [6u8; 32],
-    ));
-    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys.clone())).await;
-    let (pid, accounts) = chamber_server::chamber::seed_demo(&app.store, &keys, "test")
-        .await
-        .unwrap();
-    let hash = auth::hash_password(Password::parse(PW).unwrap()).await;
-    for (name, _) in &accounts {
-        let (u, _) = app.store.login_lookup(name).await.unwrap().unwrap();
-        app.store.set_password("test", &u.id, &hash).await.unwrap();
-    }
+    let (app, keys, pid, _) = demo_app(6).await;
     let (mut mediator, mut east) = (app.browser(), app.browser());
     mediator.login(demo::MEDIATOR, PW).await;
     east.login(demo::DELEGATE_EASTMARK, PW).await;
