@@ -226,3 +226,4 @@ library-cited-by = Cited by
 library-cited-by-none = No document in the library cites it.
 chamber-merge = Merge into my wording
 chamber-merged-wording = Merged wording (for a merge)
+chamber-agenda = Agenda, one item a line

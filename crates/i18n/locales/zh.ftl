@@ -226,3 +226,4 @@ library-cited-by = 被以下文件引用
 library-cited-by-none = 文献库中没有引用此文件的文件。
 chamber-merge = 并入调解人措辞
 chamber-merged-wording = 合并后的措辞（用于合并）
+chamber-agenda = 议程，每行一项

@@ -366,6 +366,7 @@ pub async fn process_page(
         .map(|s| json!({
             "id": s.id.as_str(),
             "minutes": s.minutes,
+            "agenda": s.agenda,
             "title": s.title,
             "start": s.start.to_string(),
             "end": s.end.to_string(),
@@ -1645,6 +1646,35 @@ pub async fn add_participant(
             );
         }
     };
+    // A party delegate is a member of one party of one process.
+    if matches!(role, ProcessRole::Delegate { .. })
+        && let Some(keys) = state.keyring.as_deref()
+    {
+        let person = PersonId::parse(&account.username).ok();
+        let ids = state
+            .store
+            .mediation_process_ids()
+            .await
+            .unwrap_or_default();
+        for other in ids.iter().filter(|other| **other != id) {
+            if let (Ok(Some(l)), Some(person)) = (load(&state.store, keys, other).await, &person)
+                && matches!(
+                    l.process.role_of(person),
+                    Some(ProcessRole::Delegate { .. })
+                )
+            {
+                return fail(
+                    Failure::Invalid(format!(
+                        "{} is already a party delegate in another process",
+                        account.username
+                    )),
+                    json,
+                    &state,
+                    &ctx,
+                );
+            }
+        }
+    }
     set_up(&state, &ctx, &id, json, |_, loaded| {
         let person = PersonId::parse(&account.username).map_err(domain)?;
         loaded

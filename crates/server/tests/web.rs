@@ -2359,6 +2359,7 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
                     ("start", start),
                     ("end", end),
                     ("room", &room),
+                    ("agenda", "Adoption of the agenda\nCrossings"),
                 ],
             )
             .await;
@@ -2447,6 +2448,7 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
         spage.contains("Agenda adopted; next round in February"),
         "plenary minutes are plenary material"
     );
+    assert!(spage.contains("<li>Crossings</li>"), "the agenda is shown");
     assert!(
         !spage.contains("clash"),
         "a clash with another party's caucus would reveal it"
@@ -2462,6 +2464,57 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
             .await
             .status(),
         StatusCode::FORBIDDEN
+    );
+    // A delegate of this process cannot be made a delegate of another.
+    let r = sec
+        .post(
+            "/chamber",
+            &[
+                ("csrf", &csrf),
+                ("title", "Second talks"),
+                ("mediator", "envoy"),
+            ],
+        )
+        .await;
+    let second = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let loaded2 =
+        chamber_server::chamber::load(&app.store, &keys, second.trim_start_matches("/chamber/"))
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(loaded2.process.parties().is_empty());
+    assert_eq!(
+        med.post(
+            &format!("{second}/parties"),
+            &[("csrf", &mcsrf), ("name", "West")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let loaded2 =
+        chamber_server::chamber::load(&app.store, &keys, second.trim_start_matches("/chamber/"))
+            .await
+            .unwrap()
+            .unwrap();
+    let west = loaded2.process.parties()[0].id.as_str().to_string();
+    let r = med
+        .post(
+            &format!("{second}/participants"),
+            &[
+                ("csrf", &mcsrf),
+                ("username", "north-delegate"),
+                ("role", "delegate"),
+                ("party", &west),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("already a party delegate in another process")
     );
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
