@@ -1,6 +1,6 @@
 //! `chamber watch …`: the command the `chamber` binary wires in.
 //!
-//! ```ignore
+//! ```text
 //! #[derive(clap::Subcommand)]
 //! enum Command { #[command(subcommand)] Watch(chamber_watch::cli::WatchCommand), … }
 //! // …
