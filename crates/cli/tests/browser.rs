@@ -154,16 +154,49 @@ async fn browser(webdriver: &str, chromium: &str, profile: &std::path::Path) -> 
         .expect("a WebDriver session in headless Chromium")
 }
 
+/// Click an element that changes nothing but the page itself (an option, a checkbox); tried
+/// again while the page is still being replaced.
 async fn click(client: &fantoccini::Client, css: &str) {
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    let start = Instant::now();
+    loop {
+        let clicked = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.click().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(e) if start.elapsed() > Duration::from_secs(10) => {
+                panic!("cannot click {css}: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// Click a button or link that loads a new page, and wait until the old page is gone.
+async fn submit(client: &fantoccini::Client, css: &str) {
+    let start = Instant::now();
+    let element = loop {
+        let found = client.find(Locator::Css(css)).await;
+        if let Ok(element) = found
+            && element.clone().click().await.is_ok()
+        {
+            break element;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "cannot click {css}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // The clicked element goes stale when the next page replaces this one.
+    while element.tag_name().await.is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "{css} did not load a new page"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn type_into(client: &fantoccini::Client, css: &str, text: &str) {
@@ -225,13 +258,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
         .send_keys("neutral ground 2026")
         .await
         .unwrap();
-    client
-        .find(Locator::Id("setup-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(&client, "#setup-submit").await;
     wait_for_path(&client, "/login?setup=1").await;
 
     // 2. Sign in.
@@ -249,13 +276,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
         .send_keys("neutral ground 2026")
         .await
         .unwrap();
-    client
-        .find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(&client, "#login-submit").await;
     wait_for_path(&client, "/").await;
     wait_for_text(&client, "h1", "Dashboard").await;
     assert!(
@@ -265,13 +286,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     );
 
     // 3. Switch to Chinese: the dashboard is translated.
-    client
-        .find(Locator::Css("a[hreflang='zh']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(&client, "a[hreflang='zh']").await;
     wait_for_path(&client, "/").await;
     wait_for_text(&client, "h1", "总览").await;
     assert!(
@@ -290,13 +305,7 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     assert_eq!(lang.as_deref(), Some("zh"));
 
     // 4. Sign out: back at the sign-in page, still in Chinese.
-    client
-        .find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(&client, "#logout").await;
     wait_for_path(&client, "/login?signed_out=1").await;
     wait_for_text(&client, "h1", "登录").await;
     assert_eq!(text_of(&client, "p.notice").await, "您已退出。");
@@ -351,13 +360,13 @@ async fn a_round_of_talks_in_three_browsers() {
             .unwrap();
         type_into(&client, "#password", password).await;
         type_into(&client, "#confirm", password).await;
-        click(&client, "main form button[type=submit]").await;
+        submit(&client, "main form button[type=submit]").await;
         wait_for_path(&client, "/").await;
         client
             .goto(&format!("{}/chamber", server.base))
             .await
             .unwrap();
-        click(&client, "#processes a").await;
+        submit(&client, "#processes a").await;
         people.push(client);
     }
     let (mediator, east, high) = (&people[0], &people[1], &people[2]);
@@ -377,7 +386,7 @@ async fn a_round_of_talks_in_three_browsers() {
         "Convoys weekly, never daily",
     )
     .await;
-    click(east, &format!("{caucus} button[type=submit]")).await;
+    submit(east, &format!("{caucus} button[type=submit]")).await;
     wait_for_text(east, "main", "Red line on the corridor").await;
     type_into(
         east,
@@ -391,7 +400,7 @@ async fn a_round_of_talks_in_three_browsers() {
         "Eastmark asks for a fixed hour",
     )
     .await;
-    click(east, "#propose button[type=submit]").await;
+    submit(east, "#propose button[type=submit]").await;
     wait_for_text(east, "main", "Eastmark asks for a fixed hour").await;
 
     // The Highlands delegate sees none of it.
@@ -423,9 +432,9 @@ async fn a_round_of_talks_in_three_browsers() {
         "Fixed hour merged",
     )
     .await;
-    click(mediator, "#issue-version button[type=submit]").await;
+    submit(mediator, "#issue-version button[type=submit]").await;
     wait_for_text(mediator, "main", "Fixed hour merged").await;
-    click(mediator, "a[href$='/diff']").await;
+    submit(mediator, "a[href$='/diff']").await;
     wait_for_text(mediator, "#diff", "cease fire at 00:00 UTC").await;
 
     // Everything open is agreed, the agreement adopted, a provision scored.
@@ -438,9 +447,9 @@ async fn a_round_of_talks_in_three_browsers() {
         {
             break;
         }
-        click(mediator, "#open-paragraphs form button").await;
+        submit(mediator, "#open-paragraphs form button").await;
     }
-    click(mediator, "#adopt button").await;
+    submit(mediator, "#adopt button").await;
     click(mediator, "#score select[name=level] option[value='3']").await;
     type_into(
         mediator,
@@ -455,7 +464,7 @@ async fn a_round_of_talks_in_three_browsers() {
         )
         .await
         .unwrap();
-    click(mediator, "#score button[type=submit]").await;
+    submit(mediator, "#score button[type=submit]").await;
     wait_for_text(
         mediator,
         "#agreement",
