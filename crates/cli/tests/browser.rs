@@ -237,45 +237,15 @@ async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
     // 1. Set up the first administrator through the one-time link.
     client.goto(&setup_link).await.unwrap();
     assert_eq!(text_of(&client, "h1").await, "Set up Chamber");
-    client
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("secretariat")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("display_name"))
-        .await
-        .unwrap()
-        .send_keys("Leyla Secretariat")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("neutral ground 2026")
-        .await
-        .unwrap();
+    type_into(&client, "#username", "secretariat").await;
+    type_into(&client, "#display_name", "Leyla Secretariat").await;
+    type_into(&client, "#password", "neutral ground 2026").await;
     submit(&client, "#setup-submit").await;
     wait_for_path(&client, "/login?setup=1").await;
 
     // 2. Sign in.
-    client
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("secretariat")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("neutral ground 2026")
-        .await
-        .unwrap();
+    type_into(&client, "#username", "secretariat").await;
+    type_into(&client, "#password", "neutral ground 2026").await;
     submit(&client, "#login-submit").await;
     wait_for_path(&client, "/").await;
     wait_for_text(&client, "h1", "Dashboard").await;

@@ -77,23 +77,22 @@ pub struct ImportedConsultation<'a> {
 }
 
 impl Store {
-    /// Store an imported consultation in one transaction with one audit entry that commits to
-    /// its whole content. Rows go in batches of 100.
-    pub async fn import_consultation(
-        &self,
+    /// A new consultation row with a fresh id and participation link.
+    async fn insert_consultation(
+        tx: &mut WriteTx<'_>,
         actor: &str,
-        import: &ImportedConsultation<'_>,
+        title: &str,
+        description: &str,
     ) -> Result<Consultation, StoreError> {
         let c = Consultation {
             id: new_id(),
-            title: import.title.to_string(),
-            description: import.description.to_string(),
+            title: title.to_string(),
+            description: description.to_string(),
             join_token: new_secret(),
             created_by: actor.to_string(),
             created_at: now(),
             closed: false,
         };
-        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO consultations (id, title, description, join_token, created_by, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -106,6 +105,18 @@ impl Store {
         .bind(&c.created_at)
         .execute(tx.conn())
         .await?;
+        Ok(c)
+    }
+
+    /// Store an imported consultation in one transaction with one audit entry that commits to
+    /// its whole content. Rows go in batches of 100.
+    pub async fn import_consultation(
+        &self,
+        actor: &str,
+        import: &ImportedConsultation<'_>,
+    ) -> Result<Consultation, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let c = Self::insert_consultation(&mut tx, actor, import.title, import.description).await?;
         for chunk in import.statements.chunks(100) {
             let mut sql = String::from(
                 "INSERT INTO consultation_statements (consultation_id, number, body, author, \
@@ -206,28 +217,8 @@ impl Store {
         title: &str,
         description: &str,
     ) -> Result<Consultation, StoreError> {
-        let c = Consultation {
-            id: new_id(),
-            title: title.to_string(),
-            description: description.to_string(),
-            join_token: new_secret(),
-            created_by: actor.to_string(),
-            created_at: now(),
-            closed: false,
-        };
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO consultations (id, title, description, join_token, created_by, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&c.id)
-        .bind(&c.title)
-        .bind(&c.description)
-        .bind(&c.join_token)
-        .bind(&c.created_by)
-        .bind(&c.created_at)
-        .execute(tx.conn())
-        .await?;
+        let c = Self::insert_consultation(&mut tx, actor, title, description).await?;
         tx.record(
             AuditDraft::new(actor, "consult.create", &c.id)
                 .after(&serde_json::json!({"title": c.title, "description": c.description})),
