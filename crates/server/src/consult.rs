@@ -237,6 +237,27 @@ pub async fn participate(
     vote_page(&state, ctx, &headers, &id, None).await
 }
 
+/// The consultation and the caller's participant number and audit actor, for a form that
+/// changes something; anyone else gets 403.
+async fn participant_in(
+    state: &SharedState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Consultation, i64, String), Response> {
+    let c = load(state, ctx, id).await?;
+    match voter(state, ctx, headers, &c).await {
+        Ok(Some((participant, actor))) => Ok((c, participant, actor)),
+        Ok(None) => Err(error_page(
+            state,
+            ctx,
+            StatusCode::FORBIDDEN,
+            "error-forbidden",
+        )),
+        Err(e) => Err(internal(state, ctx, e)),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct VoteForm {
     statement: i64,
@@ -250,14 +271,9 @@ pub async fn vote(
     Path(id): Path<String>,
     Form(form): Form<VoteForm>,
 ) -> Response {
-    let c = match load(&state, &ctx, &id).await {
-        Ok(c) => c,
+    let (c, participant, actor) = match participant_in(&state, &ctx, &headers, &id).await {
+        Ok(p) => p,
         Err(r) => return r,
-    };
-    let (participant, actor) = match voter(&state, &ctx, &headers, &c).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden"),
-        Err(e) => return internal(&state, &ctx, e),
     };
     let Some(value) = vote_value(&form.vote) else {
         return error_page(
@@ -292,14 +308,9 @@ pub async fn submit_statement(
     Path(id): Path<String>,
     Form(form): Form<StatementForm>,
 ) -> Response {
-    let c = match load(&state, &ctx, &id).await {
-        Ok(c) => c,
+    let (c, participant, actor) = match participant_in(&state, &ctx, &headers, &id).await {
+        Ok(p) => p,
         Err(r) => return r,
-    };
-    let (participant, actor) = match voter(&state, &ctx, &headers, &c).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden"),
-        Err(e) => return internal(&state, &ctx, e),
     };
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > 1000 {
