@@ -1,8 +1,9 @@
 //! Chamber's translation catalogue, in Fluent.
 //!
-//! Every user-facing string goes through [`Catalogue::tr`]. English, Chinese and Russian are
-//! complete (a test checks that each defines every English message); French, Spanish and Arabic
-//! are partial and fall back to English message by message. Arabic is written right to left.
+//! Every user-facing string goes through [`Catalogue::tr`]. All six languages are complete: tests
+//! check that each defines every English message and uses the same `$variables` as English. A
+//! message missing from a language would still fall back to English. Arabic is written right to
+//! left.
 //!
 //! Architecture invariant: the catalogue is data; no other crate hard-codes user-facing text.
 
@@ -25,8 +26,6 @@ pub enum Lang {
 impl Lang {
     /// In the UN's order (Arabic, Chinese, English, French, Russian, Spanish).
     pub const ALL: [Lang; 6] = [Lang::Ar, Lang::Zh, Lang::En, Lang::Fr, Lang::Ru, Lang::Es];
-    /// Languages whose catalogue must be complete.
-    pub const COMPLETE: [Lang; 3] = [Lang::En, Lang::Zh, Lang::Ru];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -114,21 +113,23 @@ impl Catalogue {
     pub fn load() -> Catalogue {
         let bundles = Lang::ALL
             .into_iter()
-            .map(|lang| {
-                let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(
-                    |(_, errors)| panic!("locales/{}.ftl is malformed: {errors:?}", lang.code()),
-                );
-                let id: LanguageIdentifier = lang.code().parse().expect("valid language code");
-                let mut bundle = FluentBundle::new_concurrent(vec![id]);
-                // No Unicode isolation marks: text goes into HTML where `dir` handles direction.
-                bundle.set_use_isolating(false);
-                bundle
-                    .add_resource(resource)
-                    .unwrap_or_else(|e| panic!("locales/{}.ftl: {e:?}", lang.code()));
-                (lang, bundle)
-            })
+            .map(|lang| (lang, Self::bundle_from(lang, lang.source())))
             .collect();
         Catalogue { bundles }
+    }
+
+    fn bundle_from(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
+            panic!("locales/{}.ftl is malformed: {errors:?}", lang.code())
+        });
+        let id: LanguageIdentifier = lang.code().parse().expect("valid language code");
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
+        // No Unicode isolation marks: text goes into HTML where `dir` handles direction.
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(resource)
+            .unwrap_or_else(|e| panic!("locales/{}.ftl: {e:?}", lang.code()));
+        bundle
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
@@ -181,13 +182,14 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
-    fn complete_languages_define_every_english_message() {
+    fn every_language_defines_every_english_message() {
         let catalogue = Catalogue::load();
         let english = Catalogue::keys(Lang::En);
         assert!(english.len() > 60, "the English catalogue looks truncated");
-        for lang in Lang::COMPLETE {
+        for lang in Lang::ALL {
             let missing: Vec<_> = english.iter().filter(|k| !catalogue.has(lang, k)).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
         }
@@ -216,9 +218,168 @@ mod tests {
             c.tr(Lang::Zh, "dashboard-welcome", &[("name", "Amina".into())]),
             "欢迎，Amina。"
         );
-        // French has no admin messages yet: English stands in.
-        assert_eq!(c.tr(Lang::Fr, "admin-users", &[]), "Accounts");
+        assert_eq!(c.tr(Lang::Fr, "admin-users", &[]), "Comptes");
+        assert_eq!(
+            c.tr(Lang::Es, "library-results", &[("count", "3".into())]),
+            "Párrafos encontrados: 3"
+        );
+        assert_eq!(
+            c.tr(Lang::Ar, "admin-audit-broken", &[("reason", "x".into())]),
+            "السلسلة منقطعة: x"
+        );
         assert_eq!(c.tr(Lang::Ru, "no-such-key", &[]), "no-such-key");
+        // A language that lacks a message borrows the English one.
+        let mut partial = Catalogue::load();
+        for (lang, bundle) in &mut partial.bundles {
+            if *lang == Lang::Fr {
+                *bundle = Catalogue::bundle_from(Lang::Fr, "nav-login = Se connecter\n");
+            }
+        }
+        assert_eq!(partial.tr(Lang::Fr, "nav-login", &[]), "Se connecter");
+        assert_eq!(partial.tr(Lang::Fr, "admin-users", &[]), "Accounts");
+    }
+
+    type Variables = BTreeMap<String, BTreeSet<String>>;
+
+    /// The `$variables` each message of a catalogue uses (value, continuation lines and
+    /// attributes), by message id.
+    fn variables_by_message(source: &str) -> Variables {
+        let mut messages = BTreeMap::<String, String>::new();
+        let mut current: Option<String> = None;
+        for line in source.lines() {
+            if line.is_empty() || line.starts_with([' ', '\t']) {
+                if let Some(text) = current.as_ref().and_then(|id| messages.get_mut(id)) {
+                    text.push('\n');
+                    text.push_str(line);
+                }
+            } else if let Some((id, value)) = line
+                .split_once('=')
+                .filter(|_| !line.starts_with(['#', '-']))
+            {
+                let id = id.trim().to_string();
+                messages.insert(id.clone(), value.to_string());
+                current = Some(id);
+            } else {
+                current = None;
+            }
+        }
+        messages
+            .into_iter()
+            .map(|(id, text)| (id, variables_in(&text)))
+            .collect()
+    }
+
+    /// The `$variables` in a message's source. Fluent allows a variable only inside a placeable
+    /// (`{ … }`, also nested, as in a select expression's selector and variants) and writes a
+    /// literal brace in text as `{"{"}`; so this follows braces, skips string literals and
+    /// collects every `$name` inside braces. A `$` in plain text ("US$") is not a variable.
+    fn variables_in(text: &str) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut depth = 0usize;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                '"' if depth > 0 => {
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' => break,
+                            _ => {}
+                        }
+                    }
+                }
+                '$' if depth > 0 && chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) => {
+                    let mut name = String::new();
+                    while let Some(&c) = chars.peek() {
+                        if !(c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                            break;
+                        }
+                        name.push(c);
+                        chars.next();
+                    }
+                    found.insert(name);
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// Messages of `translated` whose variables differ from the English message of the same id.
+    fn variable_mismatches(english: &Variables, translated: &Variables) -> Vec<String> {
+        translated
+            .iter()
+            .filter_map(|(id, variables)| {
+                let expected = english.get(id)?;
+                (variables != expected)
+                    .then(|| format!("{id} uses {variables:?}, English uses {expected:?}"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_translation_uses_the_english_variables() {
+        let english = variables_by_message(Lang::En.source());
+        assert!(
+            english.values().filter(|v| !v.is_empty()).count() > 20,
+            "the English catalogue has suspiciously few variables"
+        );
+        for lang in Lang::ALL {
+            let mismatches = variable_mismatches(&english, &variables_by_message(lang.source()));
+            assert!(mismatches.is_empty(), "{}: {mismatches:#?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn the_variable_check_catches_renamed_dropped_and_added_variables() {
+        let english = variables_by_message(
+            "a = Hello, { $name }.\nb = { $count } left\nc = Done.\nd = { $x }\n",
+        );
+        let wrong = variables_by_message(
+            "a = Bonjour, { $nom }.\nb = Il en reste\nc = Fait, { $name }.\nd = { $x }\n",
+        );
+        let mismatches = variable_mismatches(&english, &wrong);
+        assert_eq!(mismatches.len(), 3, "{mismatches:?}");
+        assert!(mismatches.iter().all(|m| !m.starts_with("d ")));
+        // A plural selector counts as using its variable, even where a variant leaves it out; a
+        // `$` in plain text and an escaped brace are not variables.
+        let fine = variables_by_message(concat!(
+            "b =\n",
+            "    { $count ->\n",
+            "        [one] un seul, US$ 5 {\"{\"}\n",
+            "       *[other] { $count } restants\n",
+            "    }\n",
+            "# c = { $comment }\n",
+            "c = Fait.\n",
+        ));
+        assert!(variable_mismatches(&english, &fine).is_empty(), "{fine:?}");
+        assert_eq!(fine["b"], BTreeSet::from(["count".to_string()]));
+    }
+
+    #[test]
+    fn every_message_formats_without_errors() {
+        let catalogue = Catalogue::load();
+        let english = variables_by_message(Lang::En.source());
+        for lang in Lang::ALL {
+            let bundle = catalogue.bundle(lang);
+            for (id, variables) in &english {
+                let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+                    continue;
+                };
+                let mut args = FluentArgs::new();
+                for name in variables {
+                    args.set(name.as_str(), FluentValue::from("7"));
+                }
+                let mut errors = vec![];
+                let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+                assert!(errors.is_empty(), "{}/{id}: {errors:?}", lang.code());
+                assert!(!text.trim().is_empty(), "{}/{id} is empty", lang.code());
+            }
+        }
     }
 
     #[test]
