@@ -32,6 +32,9 @@ pub struct Alert {
     pub country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub dyad: Option<String>,
+    /// Admin1 region code as stored (with `--admin1`); `country` is then the region's country.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub admin1: Option<String>,
     pub detector: String,
     pub score: f64,
     /// Baseline material-conflict share (median of the previous four weeks).
@@ -83,12 +86,24 @@ pub fn scored_scopes(
     if wanted.is_empty() {
         wanted = vec![(ScopeKind::Country, None), (ScopeKind::Dyad, None)];
     }
+    scored_wanted(store, wanted, q.since, q.until, p)
+}
+
+/// Scored daily series of the scopes asked for (a kind with one scope, or every scope of
+/// the kind with at least [`MIN_SCOPE_EVENTS`] events).
+fn scored_wanted(
+    store: &Store,
+    wanted: Vec<(ScopeKind, Option<Scope>)>,
+    since: Option<Date>,
+    until: Option<Date>,
+    p: &Params,
+) -> Result<Vec<(Scope, Vec<Scored>)>, String> {
     // Baselines need history before `since`.
-    let from = q.since.map(|d| Date(d.0 - 120));
+    let from = since.map(|d| Date(d.0 - 120));
     let mut out = Vec::new();
     for (kind, one) in wanted {
         let want = |s: &Scope| one.as_ref().is_none_or(|o| o == s);
-        let all = all_series(store, Period::Day, from, q.until, &want, kind)?;
+        let all = all_series(store, Period::Day, from, until, &want, kind)?;
         for (scope, series) in all {
             let total: u64 = series.iter().map(|b| b.events).sum();
             if one.is_none() && total < MIN_SCOPE_EVENTS {
@@ -102,8 +117,40 @@ pub fn scored_scopes(
 
 /// Compute alerts from the store.
 pub fn alerts(store: &Store, q: &Query, p: &Params) -> Result<Vec<Alert>, String> {
+    alerts_of(store, scored_scopes(store, q, p)?, q, p)
+}
+
+/// Alerts of one admin1 region, its code as stored (GDELT ActionGeo_ADM1Code like `GG51`;
+/// ACLED `admin1`, UCDP `adm_1`, ICEWS `Province` names). Each alert names the region in
+/// `admin1` and its country (where most of its events are) in `country`.
+pub fn admin1_alerts(
+    store: &Store,
+    admin1: &str,
+    since: Option<Date>,
+    until: Option<Date>,
+    p: &Params,
+) -> Result<Vec<Alert>, String> {
+    let wanted = vec![(
+        ScopeKind::Admin1,
+        Some(Scope::Admin1(admin1.trim().to_string())),
+    )];
+    let scored = scored_wanted(store, wanted, since, until, p)?;
+    let q = Query {
+        since,
+        until,
+        ..Query::default()
+    };
+    alerts_of(store, scored, &q, p)
+}
+
+fn alerts_of(
+    store: &Store,
+    scored: Vec<(Scope, Vec<Scored>)>,
+    q: &Query,
+    p: &Params,
+) -> Result<Vec<Alert>, String> {
     let mut alarms: Vec<Alarm> = Vec::new();
-    for (scope, scored) in scored_scopes(store, q, p)? {
+    for (scope, scored) in scored {
         alarms.extend(detect(&scope, &scored, p).into_iter().filter(|a| {
             q.since.is_none_or(|s| a.onset >= s) && q.until.is_none_or(|u| a.onset <= u)
         }));
@@ -113,10 +160,11 @@ pub fn alerts(store: &Store, q: &Query, p: &Params) -> Result<Vec<Alert>, String
         out.push(enrich(store, &a)?);
     }
     out.sort_by(|a, b| {
-        (&a.date, &a.country, &a.dyad, &a.detector).cmp(&(
+        (&a.date, &a.country, &a.dyad, &a.admin1, &a.detector).cmp(&(
             &b.date,
             &b.country,
             &b.dyad,
+            &b.admin1,
             &b.detector,
         ))
     });
@@ -137,6 +185,7 @@ fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
     let (from, to) = (a.onset, a.fired.max(a.onset));
     let months: Vec<String> = (from.0..=to.0).map(|d| Date(d).month_key()).collect();
     let (mut codes, mut actors, mut locs) = (HashMap::new(), HashMap::new(), HashMap::new());
+    let mut countries: HashMap<String, u64> = HashMap::new();
     let mut urls: Vec<String> = Vec::new();
     let (mut n, mut q4) = (0u64, 0u64);
     store.scan(&|m| months.iter().any(|x| x == m), &mut |r| {
@@ -145,6 +194,12 @@ fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
             return;
         }
         n += 1;
+        if matches!(a.scope, Scope::Admin1(_)) {
+            let c = r.str(col::COUNTRY);
+            if !c.is_empty() {
+                *countries.entry(c.to_string()).or_default() += 1;
+            }
+        }
         if r.quad() != 4 {
             return;
         }
@@ -184,9 +239,15 @@ fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
         actors: top(actors, 5),
         locations: top(locs, 3),
     };
-    let (country, dyad) = match &a.scope {
-        Scope::Dyad(..) => (None, Some(a.scope.label())),
-        s => (Some(s.label()), None),
+    let (country, dyad, admin1) = match &a.scope {
+        Scope::Dyad(..) => (None, Some(a.scope.label()), None),
+        // The region's country: where most of its events are located.
+        Scope::Admin1(r) => (
+            top(countries, 1).into_iter().next().map(|c| c.name),
+            None,
+            Some(r.clone()),
+        ),
+        s => (Some(s.label()), None, None),
     };
     let place = match &a.scope {
         Scope::Country(c) => cb.country_name(c).unwrap_or(c).to_string(),
@@ -195,7 +256,10 @@ fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
             cb.country_name(x).unwrap_or(x),
             cb.country_name(y).unwrap_or(y)
         ),
-        Scope::Admin1(r) => format!("region {r}"),
+        Scope::Admin1(r) => match country.as_deref().and_then(|c| cb.country_name(c)) {
+            Some(c) => format!("region {r} ({c})"),
+            None => format!("region {r}"),
+        },
     };
     let method = match a.detector {
         "robust" => format!(
@@ -240,6 +304,7 @@ fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
         date: a.onset.to_string(),
         country,
         dyad,
+        admin1,
         detector: a.detector.to_string(),
         score: a.score,
         baseline: (a.baseline * 10_000.0).round() / 10_000.0,

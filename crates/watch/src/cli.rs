@@ -10,7 +10,7 @@
 //! Exit codes: 0 ok, 1 failure (I/O, store), 2 bad input or usage (unreadable or empty file,
 //! unknown format, a bad row in `--strict` mode, a file whose every row was rejected).
 
-use crate::alerts::{Query, alerts};
+use crate::alerts::{Query, admin1_alerts, alerts};
 use crate::backtest::{backtest, parse_episodes};
 use crate::date::Date;
 use crate::detect::Params;
@@ -64,6 +64,10 @@ pub struct AlertsArgs {
     /// Only this dyad (AAA-BBB, either direction).
     #[arg(long)]
     pub dyad: Option<String>,
+    /// Only this admin1 region, code as stored (GDELT ActionGeo_ADM1Code like GG51; ACLED
+    /// admin1, UCDP adm_1, ICEWS Province names).
+    #[arg(long)]
+    pub admin1: Option<String>,
     /// Alerts with onset on or after this date (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     pub since: Option<Date>,
@@ -268,7 +272,13 @@ fn run_alerts(a: AlertsArgs) -> CmdResult {
             _ => return Err((2, format!("--dyad wants AAA-BBB, got {d:?}"))),
         }
     }
-    let found = alerts(&store, &q, &Params::default()).map_err(|e| (1, e))?;
+    let found = match &a.admin1 {
+        Some(r) if q.country.is_none() && q.dyad.is_none() => {
+            admin1_alerts(&store, r, a.since, a.until, &Params::default()).map_err(|e| (1, e))?
+        }
+        Some(_) => return Err((2, "--admin1 goes alone, without --country or --dyad".into())),
+        None => alerts(&store, &q, &Params::default()).map_err(|e| (1, e))?,
+    };
     if a.json {
         return print_json(&found);
     }
@@ -279,7 +289,11 @@ fn run_alerts(a: AlertsArgs) -> CmdResult {
         println!(
             "{} {} {} score {:.2}: {}",
             al.date,
-            al.country.as_deref().or(al.dyad.as_deref()).unwrap_or(""),
+            al.admin1
+                .as_deref()
+                .or(al.country.as_deref())
+                .or(al.dyad.as_deref())
+                .unwrap_or(""),
             al.detector,
             al.score,
             al.explanation

@@ -15,6 +15,7 @@ pub mod codebook;
 pub mod date;
 pub mod decode;
 pub mod detect;
+pub mod fast;
 pub mod indicators;
 pub mod model;
 pub mod reader;

@@ -6,6 +6,7 @@
 use crate::codebook::{codebooks, quad_class_of_plover, quad_class_of_root};
 use crate::date::Date;
 use crate::decode::decode;
+use crate::fast;
 use crate::model::{Actor, Event, Format};
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -119,16 +120,14 @@ pub fn read_path(
     read_from(&name, file, forced, strict, sink)
 }
 
-/// Read any byte stream (used by tests and fuzzing as well as files).
-pub fn read_from<R: Read>(
+/// The first 64 KiB of a stream and its format (forced or detected).
+fn read_head<R: Read>(
     name: &str,
-    mut input: R,
+    input: &mut R,
     forced: Option<Format>,
-    strict: bool,
-    sink: &mut dyn FnMut(&Event),
-) -> Result<FileReport, ReadError> {
+) -> Result<(Vec<u8>, Format), ReadError> {
     let mut head = Vec::with_capacity(1 << 16);
-    (&mut input)
+    input
         .take(1 << 16)
         .read_to_end(&mut head)
         .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
@@ -137,20 +136,57 @@ pub fn read_from<R: Read>(
             "{name}: empty file, nothing to ingest"
         )));
     }
-    let format = match forced.or_else(|| detect(&head)) {
-        Some(f) => f,
-        None => {
-            return Err(ReadError::Format(format!(
-                "{name}: cannot tell the format from the first line; pass --format"
-            )));
-        }
+    match forced.or_else(|| detect(&head)) {
+        Some(f) => Ok((head, f)),
+        None => Err(ReadError::Format(format!(
+            "{name}: cannot tell the format from the first line; pass --format"
+        ))),
+    }
+}
+
+/// A GDELT file opened for chunked reading: its plan, a splitter positioned on the first
+/// row, and the empty report (header already counted).
+pub(crate) type GdeltSplitter = fast::Splitter<io::Chain<io::Cursor<Vec<u8>>, std::fs::File>>;
+
+/// Open a file for chunked reading when it is GDELT (TSV or CSV); `Ok(None)` for the other
+/// formats, which are read whole by [`read_path`].
+pub(crate) fn open_gdelt(
+    path: &Path,
+    forced: Option<Format>,
+    strict: bool,
+) -> Result<Option<(GdeltPlan, GdeltSplitter, Ctx)>, ReadError> {
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    let (mut head, format) = read_head(&name, &mut file, forced)?;
+    if !matches!(format, Format::Gdelt1 | Format::Gdelt2 | Format::Gdelt1Csv) {
+        return Ok(None);
+    }
+    let (plan, start, line) = gdelt_plan(&name, format, &head)?;
+    let mut ctx = Ctx {
+        report: FileReport {
+            file: name,
+            format: format.name().to_string(),
+            ..FileReport::default()
+        },
+        strict,
     };
-    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let mut stream = io::Cursor::new(head).chain(input);
+    if format == Format::Gdelt1Csv {
+        ctx.report.skipped += 1;
+    }
+    head.drain(..start);
+    let sp = fast::Splitter::new(io::Cursor::new(head).chain(file), plan.quotes, line);
+    Ok(Some((plan, sp, ctx)))
+}
+
+/// Read any byte stream (used by tests and fuzzing as well as files).
+pub fn read_from<R: Read>(
+    name: &str,
+    mut input: R,
+    forced: Option<Format>,
+    strict: bool,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<FileReport, ReadError> {
+    let (head, format) = read_head(name, &mut input, forced)?;
     let mut ctx = Ctx {
         report: FileReport {
             file: name.to_string(),
@@ -159,6 +195,16 @@ pub fn read_from<R: Read>(
         },
         strict,
     };
+    if matches!(format, Format::Gdelt1 | Format::Gdelt2 | Format::Gdelt1Csv) {
+        read_gdelt(head, input, format, &mut ctx, sink)?;
+        return Ok(ctx.report);
+    }
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut stream = io::Cursor::new(head).chain(input);
     if bom > 0 {
         let mut skip = [0u8; 3];
         stream
@@ -166,19 +212,61 @@ pub fn read_from<R: Read>(
             .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
     }
     match format {
-        Format::Gdelt1 | Format::Gdelt2 => read_gdelt_tsv(stream, format, &mut ctx, sink)?,
         Format::Plover => read_json(BufReader::with_capacity(1 << 16, stream), &mut ctx, sink)?,
         _ => read_headed(stream, format, &mut ctx, sink)?,
     }
     Ok(ctx.report)
 }
 
-struct Ctx {
-    report: FileReport,
-    strict: bool,
+pub(crate) struct Ctx {
+    pub(crate) report: FileReport,
+    pub(crate) strict: bool,
 }
 
 impl Ctx {
+    /// An empty context for a part of the file `report` describes.
+    pub(crate) fn fresh(&self) -> Ctx {
+        Ctx {
+            report: FileReport {
+                file: self.report.file.clone(),
+                format: self.report.format.clone(),
+                ..FileReport::default()
+            },
+            strict: self.strict,
+        }
+    }
+
+    /// An empty context naming a file.
+    pub(crate) fn default_for(path: &Path) -> Ctx {
+        Ctx {
+            report: FileReport {
+                file: path.display().to_string(),
+                ..FileReport::default()
+            },
+            strict: false,
+        }
+    }
+
+    /// Add the counts and first rejects of a part of the same file.
+    pub(crate) fn merge(&mut self, part: FileReport) {
+        let r = &mut self.report;
+        if r.format.is_empty() {
+            r.format = part.format;
+        }
+        r.rows_read += part.rows_read;
+        r.rows_ok += part.rows_ok;
+        r.rejected += part.rejected;
+        r.skipped += part.skipped;
+        r.recoded += part.recoded;
+        r.first_recoded_line = match (r.first_recoded_line, part.first_recoded_line) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        r.rejects.extend(part.rejects);
+        r.rejects.sort_by_key(|x| x.line);
+        r.rejects.truncate(MAX_REPORTED);
+    }
+
     fn reject(&mut self, line: u64, field: &str, reason: String) -> Result<(), ReadError> {
         let r = Reject {
             file: self.report.file.clone(),
@@ -205,9 +293,17 @@ impl Ctx {
 /// A bad field: (field name, reason).
 type FieldError = (&'static str, String);
 
+/// Where a row's fields come from.
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    Csv(&'a csv::ByteRecord),
+    /// A record of the chunked parser; `quotes`: fields may be quoted.
+    Raw(&'a fast::Record<'a>, bool),
+}
+
 /// Access to one record's fields with `NA`/blank handling and trimming.
 struct Row<'a> {
-    rec: &'a csv::ByteRecord,
+    src: Src<'a>,
     off: usize,
     /// Set when a field read was not UTF-8 (and was read as Windows-1252).
     recoded: Cell<bool>,
@@ -215,20 +311,59 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn s(&self, i: usize) -> Cow<'a, str> {
-        match self.rec.get(i + self.off) {
-            None => Cow::Borrowed(""),
-            Some(b) => {
-                let b = b.trim_ascii();
-                if b == b"NA" {
-                    return Cow::Borrowed("");
+        let i = i + self.off;
+        let (b, ascii) = match self.src {
+            Src::Csv(rec) => match rec.get(i) {
+                None => return Cow::Borrowed(""),
+                Some(b) => (b.trim_ascii(), false),
+            },
+            Src::Raw(rec, quotes) => match rec.field(i) {
+                None => return Cow::Borrowed(""),
+                Some(b) => {
+                    let b = b.trim_ascii();
+                    if quotes && b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' {
+                        let inner = &b[1..b.len() - 1];
+                        if inner.contains(&b'"') {
+                            // `""` inside a quoted field is one quote.
+                            let mut v = Vec::with_capacity(inner.len());
+                            let mut k = 0;
+                            while k < inner.len() {
+                                v.push(inner[k]);
+                                k += if inner[k] == b'"' && inner.get(k + 1) == Some(&b'"') {
+                                    2
+                                } else {
+                                    1
+                                };
+                            }
+                            let v = v.trim_ascii();
+                            if v == b"NA" {
+                                return Cow::Borrowed("");
+                            }
+                            let (s, re) = decode(v);
+                            if re {
+                                self.recoded.set(true);
+                            }
+                            return Cow::Owned(s.into_owned());
+                        }
+                        (inner.trim_ascii(), rec.ascii)
+                    } else {
+                        (b, rec.ascii)
+                    }
                 }
-                let (s, re) = decode(b);
-                if re {
-                    self.recoded.set(true);
-                }
-                s
-            }
+            },
+        };
+        if b == b"NA" {
+            return Cow::Borrowed("");
         }
+        if ascii {
+            // SAFETY: the chunk scan saw no byte >= 0x80 in this record: ASCII is UTF-8.
+            return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) });
+        }
+        let (s, re) = decode(b);
+        if re {
+            self.recoded.set(true);
+        }
+        s
     }
     fn opt(&self, i: Option<usize>) -> Cow<'a, str> {
         i.map(|i| self.s(i)).unwrap_or(Cow::Borrowed(""))
@@ -248,9 +383,46 @@ fn parse_u32(s: &str, field: &'static str) -> Result<Option<u32>, FieldError> {
     }
 }
 
+/// `[-+]?digits[.digits]` with a mantissa below 2^53: `m / 10^k` is then exactly what
+/// `str::parse` gives (one correctly rounded division, Clinger's fast path).
+fn fast_f64(s: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let (mut m, mut frac, mut seen_dot, mut any) = (0u64, 0usize, false, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + (b - b'0') as u64;
+                frac += seen_dot as usize;
+                any = true;
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return None,
+        }
+    }
+    if !any || m > 1 << 53 || frac > 22 {
+        return None;
+    }
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
 fn parse_f64(s: &str, field: &'static str) -> Result<Option<f64>, FieldError> {
     if s.is_empty() {
         return Ok(None);
+    }
+    if let Some(v) = fast_f64(s.as_bytes()) {
+        return Ok(Some(v));
     }
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
@@ -275,28 +447,31 @@ fn parse_lat_lon(
     Ok((la, lo))
 }
 
-fn parse_id(s: &str, field: &'static str) -> Result<String, FieldError> {
+fn parse_id<'a>(s: &'a str, field: &'static str) -> Result<Cow<'a, str>, FieldError> {
     if s.is_empty() {
         return Err((field, "missing id".into()));
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(s.trim_start_matches('0').to_string());
+        return Ok(Cow::Borrowed(s.trim_start_matches('0')));
     }
     match s.parse::<f64>() {
-        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 1e17 => Ok(format!("{}", v as u64)),
+        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 1e17 => {
+            Ok(Cow::Owned(format!("{}", v as u64)))
+        }
         _ => Err((field, format!("not an event id: {s:?}"))),
     }
 }
 
 /// CAMEO code check: 2–4 digits. Returns (code, root).
-fn parse_cameo(code: &str, root: &str) -> Result<(String, u8), FieldError> {
+fn parse_cameo<'a>(code: &'a str, root: &str) -> Result<(&'a str, u8), FieldError> {
     if code.is_empty() {
-        return Ok((String::new(), 0));
+        return Ok(("", 0));
     }
-    if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+    let b = code.as_bytes();
+    if !(2..=4).contains(&b.len()) || !b.iter().all(|b| b.is_ascii_digit()) {
         return Err(("EventCode", format!("not a CAMEO code: {code:?}")));
     }
-    let from_code: u8 = code[..2].parse().unwrap_or(0);
+    let from_code = (b[0] - b'0') * 10 + (b[1] - b'0');
     let root = if root.is_empty() {
         from_code
     } else {
@@ -308,7 +483,7 @@ fn parse_cameo(code: &str, root: &str) -> Result<(String, u8), FieldError> {
     if !(1..=20).contains(&root) {
         return Err(("EventCode", format!("CAMEO root out of range: {code:?}")));
     }
-    Ok((code.to_string(), root))
+    Ok((code, root))
 }
 
 // ---------------------------------------------------------------- GDELT
@@ -368,17 +543,21 @@ const GDELT2_COLS: GdeltCols = GdeltCols {
 /// Fill `ev` (reused across rows to spare allocations) from a GDELT row.
 fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Result<(), FieldError> {
     let cb = codebooks();
-    let id = parse_id(&row.s(c.id), "GLOBALEVENTID")?;
+    let id_s = row.s(c.id);
+    let id = parse_id(&id_s, "GLOBALEVENTID")?;
     let date_s = row.s(c.date);
     let date = Date::parse_compact(&date_s)
         .ok_or_else(|| ("SQLDATE", format!("not a YYYYMMDD date: {date_s:?}")))?;
-    let (cameo, root) = parse_cameo(&row.s(c.code), &row.s(c.root))?;
+    let code_s = row.s(c.code);
+    let (cameo, root) = parse_cameo(&code_s, &row.s(c.root))?;
     if cameo.is_empty() {
         return Err(("EventCode", "missing CAMEO event code".into()));
     }
     let quad_s = row.s(c.quad);
     let quad = if quad_s.is_empty() {
         quad_class_of_root(root)
+    } else if let [q @ b'1'..=b'4'] = quad_s.as_bytes() {
+        q - b'0'
     } else {
         match quad_s.parse::<u8>() {
             Ok(q) if (1..=4).contains(&q) => q,
@@ -390,7 +569,7 @@ fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Resul
             return Err(("GoldsteinScale", format!("outside -10..10: {g}")));
         }
         Some(g) => Some(g as f32),
-        None => cb.cameo(&cameo).and_then(|e| e.goldstein),
+        None => cb.cameo(cameo).and_then(|e| e.goldstein),
     };
     let mentions = parse_u32(&row.s(c.mentions), "NumMentions")?.unwrap_or(1);
     let sources = parse_u32(&row.s(c.sources), "NumSources")?.unwrap_or(1);
@@ -421,7 +600,7 @@ fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Resul
     }
     set(&mut ev.dataset, dataset);
     set(&mut ev.id, &id);
-    set(&mut ev.cameo, &cameo);
+    set(&mut ev.cameo, cameo);
     set(
         &mut ev.country,
         cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or(""),
@@ -442,78 +621,204 @@ fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Resul
     Ok(())
 }
 
-fn read_gdelt_tsv<R: Read>(
+/// How to read the rows of a GDELT file (TSV without header, or CSV with one).
+pub(crate) struct GdeltPlan {
+    format: Format,
+    cols: GdeltCols,
+    /// Accepted field counts.
+    widths: Vec<usize>,
+    /// CSV: the header's field count (R's row-name column makes a row one wider).
+    header_width: Option<usize>,
+    sep: u8,
+    quotes: bool,
+}
+
+/// The plan for a GDELT file and the byte offset and line number where its rows start
+/// (after any BOM and header); `head` is the file's first bytes.
+pub(crate) fn gdelt_plan(
+    name: &str,
+    format: Format,
+    head: &[u8],
+) -> Result<(GdeltPlan, usize, u64), ReadError> {
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    match format {
+        Format::Gdelt1 | Format::Gdelt2 => {
+            let (cols, widths) = match format {
+                Format::Gdelt2 => (GDELT2_COLS, vec![61]),
+                _ => (GDELT1_COLS, vec![57, 58]),
+            };
+            let plan = GdeltPlan {
+                format,
+                cols,
+                widths,
+                header_width: None,
+                sep: b'\t',
+                quotes: false,
+            };
+            Ok((plan, bom, 1))
+        }
+        Format::Gdelt1Csv => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&head[bom..]);
+            let mut rec = csv::ByteRecord::new();
+            let header = loop {
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(true) if rec.len() <= 1 && rec.as_slice().trim_ascii().is_empty() => {
+                        continue;
+                    }
+                    Ok(true) => break Header::new(&rec),
+                    Ok(false) => {
+                        return Err(ReadError::Empty(format!("{name}: empty file (no header)")));
+                    }
+                    Err(e) => {
+                        return Err(ReadError::Format(format!("{name}: unreadable header: {e}")));
+                    }
+                }
+            };
+            let pos = rdr.position().clone();
+            if pos.byte() as usize >= head.len() - bom && head.len() >= 1 << 16 {
+                return Err(ReadError::Format(format!(
+                    "{name}: no complete header row in the first 64 KiB"
+                )));
+            }
+            let cols = match header_cols(format, &header) {
+                Ok(Cols::Gdelt(c)) => c,
+                Ok(Cols::Named(_)) => unreachable!("GDELT columns"),
+                Err(m) => return Err(ReadError::Format(format!("{name}: {m}"))),
+            };
+            let plan = GdeltPlan {
+                format,
+                cols,
+                widths: vec![header.1, header.1 + 1],
+                header_width: Some(header.1),
+                sep: b',',
+                quotes: true,
+            };
+            Ok((plan, bom + pos.byte() as usize, pos.line()))
+        }
+        other => Err(ReadError::Format(format!(
+            "{name}: {other} is not a GDELT format"
+        ))),
+    }
+}
+
+/// Read one chunk of GDELT rows (see [`fast`]): each event goes to `sink`, bad rows to the
+/// report in `ctx`. `ev` is reused across rows.
+pub(crate) fn gdelt_chunk(
+    plan: &GdeltPlan,
+    data: &[u8],
+    line: u64,
+    ctx: &mut Ctx,
+    ev: &mut Event,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<(), ReadError> {
+    let mut stop = None;
+    let format = plan.format;
+    fast::records(data, plan.sep, plan.quotes, line, &mut |rec| {
+        let line = rec.line;
+        if rec.fields == 1 && rec.bytes().trim_ascii().is_empty() {
+            return true; // blank line
+        }
+        ctx.report.rows_read += 1;
+        let res = if rec.unterminated {
+            Err(("(row)", "unterminated quoted field".to_string()))
+        } else if !plan.widths.contains(&rec.fields) {
+            let n = rec.fields;
+            let (field, reason) = match plan.header_width {
+                Some(w) => (
+                    if n > w {
+                        "(extra column)"
+                    } else {
+                        "(truncated row)"
+                    },
+                    format!("expected {w} fields as in the header, found {n}"),
+                ),
+                None => {
+                    let want = plan
+                        .widths
+                        .iter()
+                        .map(|w| w.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or ");
+                    (
+                        if n > *plan.widths.last().unwrap_or(&0) {
+                            "(extra column)"
+                        } else {
+                            "(truncated row)"
+                        },
+                        format!("expected {want} tab-separated fields for {format}, found {n}"),
+                    )
+                }
+            };
+            Err((field, reason))
+        } else {
+            // R's write.csv adds a row-name column that the header does not name.
+            let off = match plan.header_width {
+                Some(w) if rec.fields == w + 1 => 1,
+                _ => 0,
+            };
+            let row = Row {
+                src: Src::Raw(rec, plan.quotes),
+                off,
+                recoded: Cell::new(false),
+            };
+            let res = gdelt_event(&row, &plan.cols, format.dataset(), ev);
+            if row.recoded.get() {
+                ctx.recoded(line);
+            }
+            res
+        };
+        match res {
+            Ok(()) => {
+                ctx.report.rows_ok += 1;
+                sink(ev);
+                true
+            }
+            Err((field, reason)) => match ctx.reject(line, field, reason) {
+                Ok(()) => true,
+                Err(e) => {
+                    stop = Some(e);
+                    false
+                }
+            },
+        }
+    });
+    match stop {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn read_gdelt<R: Read>(
+    head: Vec<u8>,
     input: R,
     format: Format,
     ctx: &mut Ctx,
     sink: &mut dyn FnMut(&Event),
 ) -> Result<(), ReadError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .has_headers(false)
-        .flexible(true)
-        .quoting(false)
-        .buffer_capacity(1 << 18)
-        .from_reader(input);
-    let mut rec = csv::ByteRecord::new();
-    let (cols, widths): (&GdeltCols, &[usize]) = match format {
-        Format::Gdelt2 => (&GDELT2_COLS, &[61]),
-        _ => (&GDELT1_COLS, &[57, 58]),
-    };
+    let name = ctx.report.file.clone();
+    let (plan, start, line) = gdelt_plan(&name, format, &head)?;
+    if format == Format::Gdelt1Csv {
+        ctx.report.skipped += 1; // the header
+    }
+    let stream = io::Cursor::new(head).chain(input);
+    let mut stream = stream;
+    io::copy(&mut (&mut stream).take(start as u64), &mut io::sink())
+        .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    let mut sp = fast::Splitter::new(stream, plan.quotes, line);
+    let mut buf = Vec::new();
     let mut ev = Event::default();
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                ctx.report.rows_read += 1;
-                ctx.reject(line, "(row)", format!("unreadable row: {e}"))?;
-                continue;
-            }
-        }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
-            continue; // blank line
-        }
-        ctx.report.rows_read += 1;
-        if !widths.contains(&rec.len()) {
-            let want = widths
-                .iter()
-                .map(|w| w.to_string())
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let field = if rec.len() > *widths.last().unwrap_or(&0) {
-                "(extra column)"
-            } else {
-                "(truncated row)"
-            };
-            ctx.reject(
-                line,
-                field,
-                format!(
-                    "expected {want} tab-separated fields for {format}, found {}",
-                    rec.len()
-                ),
-            )?;
-            continue;
-        }
-        let row = Row {
-            rec: &rec,
-            off: 0,
-            recoded: Cell::new(false),
-        };
-        let res = gdelt_event(&row, cols, format.dataset(), &mut ev);
-        if row.recoded.get() {
-            ctx.recoded(line);
-        }
-        match res {
-            Ok(()) => {
-                ctx.report.rows_ok += 1;
-                sink(&ev);
-            }
-            Err((field, reason)) => ctx.reject(line, field, reason)?,
-        }
+    while let Some(line) = sp
+        .next_chunk(&mut buf)
+        .map_err(|e| ReadError::Io(format!("{name}: {e}")))?
+    {
+        gdelt_chunk(&plan, &buf, line, ctx, &mut ev, sink)?;
     }
     Ok(())
 }
@@ -762,7 +1067,7 @@ fn named_event(row: &Row, c: &NamedCols, format: Format) -> Result<Event, FieldE
     if let Some(ci) = c.code {
         let code = row.s(ci);
         let (cameo, root) = parse_cameo(&code, "").map_err(|(_, r)| ("CAMEO Code", r))?;
-        ev.cameo = cameo;
+        ev.cameo = cameo.to_string();
         ev.root = root;
         ev.quad = quad_class_of_root(root);
     }
@@ -902,7 +1207,7 @@ fn read_headed<R: Read>(
             }
         };
         let row = Row {
-            rec: &rec,
+            src: Src::Csv(&rec),
             off,
             recoded: Cell::new(false),
         };
@@ -1007,8 +1312,8 @@ fn plover_event(v: &serde_json::Value) -> Result<Option<Event>, FieldError> {
     if event.bytes().all(|b| b.is_ascii_digit()) && !event.is_empty() {
         let (cameo, root) = parse_cameo(&event, "").map_err(|(_, r)| ("event", r))?;
         ev.quad = quad_class_of_root(root);
-        ev.goldstein = cb.cameo(&cameo).and_then(|e| e.goldstein);
-        ev.cameo = cameo;
+        ev.goldstein = cb.cameo(cameo).and_then(|e| e.goldstein);
+        ev.cameo = cameo.to_string();
         ev.root = root;
     } else {
         ev.quad = quad_class_of_plover(&event);
@@ -1130,4 +1435,39 @@ fn read_json<R: Read>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_numbers_agree_with_std() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for i in 0..200_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 1_000_000_000_000) as i64 * if i % 2 == 0 { 1 } else { -1 };
+            let scale = ((x >> 40) % 12) as usize;
+            let s = if scale == 0 {
+                digits.to_string()
+            } else {
+                let a = digits.unsigned_abs().to_string();
+                let a = format!("{a:0>width$}", width = scale + 1);
+                let (int, frac) = a.split_at(a.len() - scale);
+                format!("{}{int}.{frac}", if digits < 0 { "-" } else { "" })
+            };
+            assert_eq!(
+                fast_f64(s.as_bytes()),
+                Some(s.parse::<f64>().unwrap()),
+                "{s}"
+            );
+        }
+        for bad in ["", "-", ".", "1.2.3", "1e5", "nan", "12345678901234567890"] {
+            assert_eq!(fast_f64(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(fast_f64(b"-77.0083"), Some(-77.0083));
+        assert_eq!(fast_f64(b"3."), Some(3.0));
+    }
 }

@@ -6,13 +6,15 @@
 
 use crate::date::Date;
 use crate::model::{Actor, Event, Format};
-use crate::reader::{FileReport, ReadError, read_path};
+use crate::reader::{
+    Ctx, FileReport, GdeltPlan, GdeltSplitter, ReadError, gdelt_chunk, open_gdelt, read_path,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Store columns, in file order.
 pub const COLUMNS: [&str; 26] = [
@@ -254,17 +256,68 @@ impl IdSet {
     }
 }
 
-/// What one worker leaves behind: its month files and rollups, and per-file outcomes.
+/// The de-duplication key of an event: one byte of dataset, then the native id itself when
+/// it is a number below 2^55 (GDELT, UCDP: exact), else a 55-bit hash of it with the top bit
+/// of the remaining 56 set.
+pub fn event_key(dataset: &str, id: &str) -> u64 {
+    let tag: u64 = match dataset {
+        "gdelt1" => 1,
+        "gdelt2" => 2,
+        "icews" => 3,
+        "ucdp" => 4,
+        "acled" => 5,
+        "plover" => 6,
+        _ => 7,
+    };
+    let b = id.as_bytes();
+    if !b.is_empty() && b.len() <= 16 && b.iter().all(u8::is_ascii_digit) {
+        let v = b.iter().fold(0u64, |v, &d| v * 10 + (d - b'0') as u64);
+        if v < 1 << 55 {
+            return tag << 56 | v;
+        }
+    }
+    tag << 56 | 1 << 55 | (key_hash(dataset.as_bytes(), b) & ((1 << 55) - 1))
+}
+
+/// One month's part being written by one worker.
+struct MonthPart {
+    w: MonthWriter,
+    /// Key of each row, in row order.
+    keys: Vec<u64>,
+    /// The same keys sorted (filled when the worker is done).
+    sorted: Vec<u64>,
+    /// Source file of the rows, run-length encoded: (file index, rows).
+    files: Vec<(u32, u32)>,
+    rollup: MonthRollup,
+}
+
+/// What one worker leaves behind: its month parts and per-file outcomes.
 #[derive(Default)]
 struct WorkerOut {
-    months: HashMap<i32, MonthWriter, FastBuild>,
-    rollups: HashMap<i32, MonthRollup, FastBuild>,
-    files: Vec<(usize, FileOutcome)>,
+    months: HashMap<i32, MonthPart, FastBuild>,
+    files: HashMap<usize, (Ctx, FileOutcome), FastBuild>,
     error: Option<String>,
     /// The bad row that stopped a strict run.
-    strict: Option<String>,
+    strict: Option<crate::reader::Reject>,
     /// Month files currently open.
     open: usize,
+    /// The last (day, month start) seen.
+    last_month: (i32, i32),
+}
+
+/// Files handed out to the workers: a GDELT file is cut into chunks that any worker may
+/// read; another file is read whole by one worker.
+struct Feed {
+    next_file: usize,
+    /// The file being cut: index, plan, splitter, an empty report naming it.
+    current: Option<(usize, Arc<GdeltPlan>, GdeltSplitter, Ctx)>,
+}
+
+enum Work {
+    Chunk(usize, Arc<GdeltPlan>, u64, Ctx),
+    Whole(usize),
+    Failed(usize, ReadError),
+    Done,
 }
 
 struct Shared<'a> {
@@ -273,108 +326,218 @@ struct Shared<'a> {
     forced: Option<Format>,
     strict: bool,
     run: &'a str,
-    next: AtomicUsize,
+    feed: Mutex<Feed>,
     abort: AtomicBool,
     ids: IdSet,
+}
+
+impl Shared<'_> {
+    /// The next piece of work; a new GDELT file's empty report goes to `out`.
+    fn next(&self, buf: &mut Vec<u8>, out: &mut WorkerOut) -> Work {
+        let mut feed = self.feed.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if self.abort.load(Ordering::Relaxed) {
+                return Work::Done;
+            }
+            if let Some((idx, plan, sp, ctx)) = &mut feed.current {
+                let idx = *idx;
+                match sp.next_chunk(buf) {
+                    Ok(Some(line)) => return Work::Chunk(idx, plan.clone(), line, ctx.fresh()),
+                    Ok(None) => feed.current = None,
+                    Err(e) => {
+                        feed.current = None;
+                        let name = self.files[idx].display();
+                        return Work::Failed(idx, ReadError::Io(format!("{name}: {e}")));
+                    }
+                }
+                continue;
+            }
+            if feed.next_file >= self.files.len() {
+                return Work::Done;
+            }
+            let idx = feed.next_file;
+            feed.next_file += 1;
+            match open_gdelt(&self.files[idx], self.forced, self.strict) {
+                Ok(Some((plan, sp, ctx))) => {
+                    // The header row is counted by the worker that opened the file.
+                    let template = ctx.fresh();
+                    out.files
+                        .entry(idx)
+                        .or_insert_with(|| (ctx.fresh(), FileOutcome::default()))
+                        .0
+                        .merge(ctx.report);
+                    feed.current = Some((idx, Arc::new(plan), sp, template));
+                }
+                Ok(None) => return Work::Whole(idx),
+                Err(e) => return Work::Failed(idx, e),
+            }
+        }
+    }
+}
+
+/// Store one event: de-duplicate within the run, append it to its month part, add it to the
+/// daily rollup.
+fn put(
+    sh: &Shared,
+    tag: usize,
+    out: &mut WorkerOut,
+    line: &mut Vec<u8>,
+    file: usize,
+    ev: &Event,
+) -> Result<Option<bool>, String> {
+    let Some(date) = ev.date else {
+        return Ok(None);
+    };
+    let key = event_key(&ev.dataset, &ev.id);
+    if !sh.ids.insert(key) {
+        return Ok(Some(false));
+    }
+    let month = match out.last_month {
+        (d, m) if d == date.0 => m,
+        _ => {
+            let m = date.month_start().0;
+            out.last_month = (date.0, m);
+            m
+        }
+    };
+    // Bound open files: a file spanning decades touches hundreds of months.
+    if out.months.get(&month).is_none_or(|p| p.w.out.is_none()) {
+        if out.open >= MAX_OPEN {
+            for p in out.months.values_mut() {
+                p.w.close()?;
+            }
+            out.open = 0;
+        }
+        out.open += 1;
+    }
+    let part = match out.months.get_mut(&month) {
+        Some(p) => p,
+        None => {
+            let w = sh
+                .store
+                .open_month(Date(month), &format!("{}-w{tag}", sh.run))?;
+            out.months.entry(month).or_insert(MonthPart {
+                w,
+                keys: Vec::new(),
+                sorted: Vec::new(),
+                files: Vec::new(),
+                rollup: MonthRollup::default(),
+            })
+        }
+    };
+    line.clear();
+    encode(ev, line);
+    part.w.write(line)?;
+    part.keys.push(key);
+    match part.files.last_mut() {
+        Some((f, n)) if *f == file as u32 => *n += 1,
+        _ => part.files.push((file as u32, 1)),
+    }
+    let c = ev.country.as_bytes();
+    let ckey = (
+        if c.len() == 3 {
+            [c[0], c[1], c[2]]
+        } else {
+            [b' '; 3]
+        },
+        date.0,
+    );
+    part.rollup.entry(ckey).or_default().add(ev);
+    Ok(Some(true))
 }
 
 fn worker(sh: &Shared, tag: usize) -> WorkerOut {
     let mut out = WorkerOut::default();
     let mut line = Vec::with_capacity(1024);
+    let mut buf = Vec::new();
+    let mut ev = Event::default();
     loop {
-        let i = sh.next.fetch_add(1, Ordering::Relaxed);
-        if i >= sh.files.len() || sh.abort.load(Ordering::Relaxed) {
-            return out;
-        }
-        let mut fo = FileOutcome::default();
-        let (months, rollups, error, open) = (
-            &mut out.months,
-            &mut out.rollups,
-            &mut out.error,
-            &mut out.open,
-        );
-        let res = read_path(&sh.files[i], sh.forced, sh.strict, &mut |ev: &Event| {
-            let Some(date) = ev.date else { return };
-            if error.is_some() {
-                return;
+        let work = sh.next(&mut buf, &mut out);
+        let (idx, res, mut ctx) = match work {
+            Work::Done => return out,
+            Work::Failed(idx, e) => {
+                let fo = &mut out
+                    .files
+                    .entry(idx)
+                    .or_insert_with(|| (Ctx::default_for(&sh.files[idx]), FileOutcome::default()))
+                    .1;
+                fo.error = Some(e.to_string());
+                continue;
             }
-            if !sh
-                .ids
-                .insert(key_hash(ev.dataset.as_bytes(), ev.id.as_bytes()))
-            {
-                fo.duplicates += 1;
-                return;
-            }
-            let month = date.month_start().0;
-            // Bound open files: a file spanning decades touches hundreds of months.
-            if months.get(&month).is_none_or(|w| w.out.is_none()) {
-                if *open >= MAX_OPEN {
-                    for w in months.values_mut() {
-                        if let Err(e) = w.close() {
-                            *error = Some(e);
-                        }
-                    }
-                    *open = 0;
-                }
-                *open += 1;
-            }
-            let w = match months.get_mut(&month) {
-                Some(w) => w,
-                None => match sh
-                    .store
-                    .open_month(Date(month), &format!("{}-w{tag}", sh.run))
-                {
-                    Ok(w) => months.entry(month).or_insert(w),
-                    Err(e) => {
-                        *error = Some(e);
+            Work::Chunk(idx, plan, first_line, mut ctx) => {
+                let (mut stored, mut dups, mut err) = (0u64, 0u64, None);
+                let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &mut ev, &mut |e| {
+                    if err.is_some() {
                         return;
                     }
-                },
-            };
-            line.clear();
-            encode(ev, &mut line);
-            if let Err(e) = w.write(&line) {
-                *error = Some(e);
-                return;
+                    match put(sh, tag, &mut out, &mut line, idx, e) {
+                        Ok(Some(true)) => stored += 1,
+                        Ok(Some(false)) => dups += 1,
+                        Ok(None) => {}
+                        Err(e) => err = Some(e),
+                    }
+                });
+                let fo = &mut out
+                    .files
+                    .entry(idx)
+                    .or_insert_with(|| (ctx.fresh(), FileOutcome::default()))
+                    .1;
+                fo.stored += stored;
+                fo.duplicates += dups;
+                if let Some(e) = err {
+                    out.error = Some(e);
+                }
+                (idx, res, ctx)
             }
-            fo.stored += 1;
-            let c = ev.country.as_bytes();
-            let key = (
-                if c.len() == 3 {
-                    [c[0], c[1], c[2]]
-                } else {
-                    [b' '; 3]
-                },
-                date.0,
-            );
-            rollups
-                .entry(month)
-                .or_default()
-                .entry(key)
-                .or_default()
-                .add(ev);
-        });
+            Work::Whole(idx) => {
+                let (mut stored, mut dups, mut err) = (0u64, 0u64, None);
+                let res = read_path(&sh.files[idx], sh.forced, sh.strict, &mut |e| {
+                    if err.is_some() {
+                        return;
+                    }
+                    match put(sh, tag, &mut out, &mut line, idx, e) {
+                        Ok(Some(true)) => stored += 1,
+                        Ok(Some(false)) => dups += 1,
+                        Ok(None) => {}
+                        Err(e) => err = Some(e),
+                    }
+                });
+                let mut ctx = Ctx::default_for(&sh.files[idx]);
+                let res = res.map(|rep| ctx.report = rep);
+                let entry = out
+                    .files
+                    .entry(idx)
+                    .or_insert_with(|| (Ctx::default_for(&sh.files[idx]), FileOutcome::default()));
+                entry.1.stored += stored;
+                entry.1.duplicates += dups;
+                if let Some(e) = err {
+                    out.error = Some(e);
+                }
+                (idx, res, ctx)
+            }
+        };
+        let entry = out
+            .files
+            .entry(idx)
+            .or_insert_with(|| (ctx.fresh(), FileOutcome::default()));
         match res {
-            Ok(report) => fo.report = report,
+            Ok(()) => {
+                let rep = std::mem::take(&mut ctx.report);
+                entry.0.merge(rep);
+            }
             Err(ReadError::Strict(r)) => {
                 sh.abort.store(true, Ordering::Relaxed);
-                out.strict.get_or_insert_with(|| r.to_string());
-                fo.report = FileReport {
-                    file: sh.files[i].display().to_string(),
-                    rejected: 1,
-                    rejects: vec![r],
-                    ..FileReport::default()
-                };
+                entry.0.report.rejected += 1;
+                if out
+                    .strict
+                    .as_ref()
+                    .is_none_or(|s| (&r.file, r.line) < (&s.file, s.line))
+                {
+                    out.strict = Some(r);
+                }
             }
-            Err(e) => {
-                fo.report = FileReport {
-                    file: sh.files[i].display().to_string(),
-                    ..FileReport::default()
-                };
-                fo.error = Some(e.to_string());
-            }
+            Err(e) => entry.1.error = Some(e.to_string()),
         }
-        out.files.push((i, fo));
         if out.error.is_some() {
             sh.abort.store(true, Ordering::Relaxed);
             return out;
@@ -426,6 +589,63 @@ pub const ROLLUP_COLUMNS: [&str; 12] = [
     "mention_sum",
     "fatalities",
 ];
+
+/// The id index beside a part: `part-X.tsv` → `ids-X.u64`.
+fn ids_path_of(part: &Path) -> PathBuf {
+    let n = part.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    part.with_file_name(n.replacen("part-", "ids-", 1).replace(".tsv", ".u64"))
+}
+
+/// Sorted keys, little-endian u64 each.
+fn write_ids(path: &Path, keys: &[u64]) -> Result<(), String> {
+    let mut w = BufWriter::new(File::create(path).map_err(|e| e.to_string())?);
+    for k in keys {
+        w.write_all(&k.to_le_bytes()).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())
+}
+
+fn read_ids(path: &Path) -> Result<Vec<u64>, String> {
+    let b = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(b.chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+        .collect())
+}
+
+/// First and last key of an id index (without reading it); `None` when there is none.
+fn key_range(path: &Path) -> Option<(u64, u64)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    if len < 8 || len % 8 != 0 {
+        return None;
+    }
+    let mut a = [0u8; 8];
+    f.read_exact(&mut a).ok()?;
+    f.seek(SeekFrom::Start(len - 8)).ok()?;
+    let mut b = [0u8; 8];
+    f.read_exact(&mut b).ok()?;
+    Some((u64::from_le_bytes(a), u64::from_le_bytes(b)))
+}
+
+/// Push onto `out` the keys of sorted `small` that sorted `big` holds.
+fn intersect(big: &[u64], small: &[u64], out: &mut Vec<u64>) {
+    let mut i = 0;
+    for &k in small {
+        // Gallop: both are sorted, so the search only moves forward.
+        let rest = &big[i..];
+        match rest.binary_search(&k) {
+            Ok(j) => {
+                out.push(k);
+                i += j + 1;
+            }
+            Err(j) => i += j,
+        }
+        if i >= big.len() {
+            break;
+        }
+    }
+}
 
 fn write_rollup(path: &Path, r: Option<&MonthRollup>) -> Result<(), String> {
     let f = File::create(path).map_err(|e| e.to_string())?;
@@ -507,11 +727,16 @@ impl Store {
     /// Read files into the store. Bad rows are counted and reported; in strict mode the first
     /// one stops the run and nothing from this run is kept.
     ///
-    /// Up to two worker threads each take whole files, de-duplicate against a sharded
-    /// store-wide id set and write their own part and rollup files per month. Memory stays
-    /// bounded: one record per worker plus the id set of the store. When one run holds the
-    /// same id twice in files read by different workers, which copy is kept is the one read
-    /// first.
+    /// Two worker threads share the work: a GDELT file is cut into chunks on record
+    /// boundaries ([`crate::fast`]) that either worker parses; other formats are read a file
+    /// at a time. Each worker writes its own part file per month (a dot-file until the run
+    /// commits), with the daily per-country rollup and the sorted id index beside it.
+    ///
+    /// De-duplication by (dataset, native id) is store-wide. Within the run an id set holds
+    /// the run's keys (when two workers read the same id, the copy read first is kept);
+    /// against the store, each part's sorted `ids-*.u64` index is merged with the run's
+    /// sorted keys after parsing (an index whose key range misses the run's is not read), so
+    /// memory grows with the run, not with the store.
     pub fn ingest(&self, files: &[PathBuf], forced: Option<Format>, strict: bool) -> IngestOutcome {
         let run = format!(
             "{}-{}",
@@ -522,23 +747,21 @@ impl Store {
             std::process::id()
         );
         let mut outcome = IngestOutcome::default();
+        // Parts committed before this run (this run's files stay dot-files until the end).
+        let existing: Vec<PathBuf> = self.months().iter().flat_map(|m| self.parts(m)).collect();
         let sh = Shared {
             store: self,
             files,
             forced,
             strict,
             run: &run,
-            next: AtomicUsize::new(0),
+            feed: Mutex::new(Feed {
+                next_file: 0,
+                current: None,
+            }),
             abort: AtomicBool::new(false),
             ids: IdSet::new(),
         };
-        // De-duplication is store-wide: GDELT re-dates some events across months.
-        if let Err(e) = self.scan(&|_| true, &mut |r| {
-            sh.ids.insert(key_hash(r.get(col::DATASET), r.get(col::ID)));
-        }) {
-            outcome.strict_failure = Some(format!("cannot read the store: {e}"));
-            return outcome;
-        }
         // Room for the new ids up front (about one per 250 input bytes), to avoid rehashing.
         let input_bytes: u64 = files
             .iter()
@@ -549,13 +772,23 @@ impl Store {
         let workers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
-            .clamp(1, 2)
-            .min(files.len().max(1));
+            .clamp(1, 2);
         let outs: Vec<WorkerOut> = std::thread::scope(|sc| {
             let handles: Vec<_> = (0..workers)
                 .map(|k| {
                     let sh = &sh;
-                    sc.spawn(move || worker(sh, k))
+                    sc.spawn(move || {
+                        let mut out = worker(sh, k);
+                        // Close this worker's parts and sort their keys (in parallel).
+                        for p in out.months.values_mut() {
+                            if let Err(e) = p.w.close() {
+                                out.error.get_or_insert(e);
+                            }
+                            p.sorted = p.keys.clone();
+                            p.sorted.sort_unstable();
+                        }
+                        out
+                    })
                 })
                 .collect();
             handles
@@ -568,26 +801,102 @@ impl Store {
                 })
                 .collect()
         });
-        let mut results: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();
+        let mut results: Vec<Option<(Ctx, FileOutcome)>> = (0..files.len()).map(|_| None).collect();
         let mut io_error = None;
-        let mut writers = Vec::new();
+        let mut parts: Vec<MonthPart> = Vec::new();
+        let mut strict_reject: Option<crate::reader::Reject> = None;
         for o in outs {
-            if let Some(r) = o.strict {
-                outcome
-                    .strict_failure
-                    .get_or_insert_with(|| format!("{r}; nothing from this run was stored"));
+            if let Some(r) = o.strict
+                && strict_reject
+                    .as_ref()
+                    .is_none_or(|s| (&r.file, r.line) < (&s.file, s.line))
+            {
+                strict_reject = Some(r);
             }
-            for (i, fo) in o.files {
-                results[i] = Some(fo);
+            for (i, (ctx, fo)) in o.files {
+                match &mut results[i] {
+                    Some((c, f)) => {
+                        c.merge(ctx.report);
+                        f.stored += fo.stored;
+                        f.duplicates += fo.duplicates;
+                        if f.error.is_none() {
+                            f.error = fo.error;
+                        }
+                    }
+                    slot => *slot = Some((ctx, fo)),
+                }
             }
             if o.error.is_some() {
                 io_error = o.error;
             }
-            for (month, w) in o.months {
-                writers.push((month, w, o.rollups.get(&month).cloned()));
+            parts.extend(o.months.into_values());
+        }
+        if let Some(r) = strict_reject {
+            outcome.strict_failure = Some(format!(
+                "{r} (strict mode); nothing from this run was stored"
+            ));
+        }
+        let mut fos: Vec<FileOutcome> = results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (ctx, mut fo) =
+                    r.unwrap_or_else(|| (Ctx::default_for(&files[i]), FileOutcome::default()));
+                fo.report = ctx.report;
+                if fo.report.file.is_empty() {
+                    fo.report.file = files[i].display().to_string();
+                }
+                if fo.error.is_some() {
+                    fo.report.format.clear();
+                }
+                fo
+            })
+            .collect();
+        let mut abort = outcome.strict_failure.is_some() || io_error.is_some();
+        if !abort && let Err(e) = self.drop_stored(&existing, &mut parts, &mut fos) {
+            io_error = Some(e);
+            abort = true;
+        }
+        if let Some(e) = io_error {
+            outcome.strict_failure = Some(format!(
+                "store write failed: {e}; nothing from this run was stored"
+            ));
+        }
+        for p in parts {
+            let w = &p.w;
+            let name = |path: &Path, from: &str, to: &str, ext: &str| {
+                let n = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                path.with_file_name(n.replacen(from, to, 1).replace(".tsv", ext))
+            };
+            let rollup_tmp = name(&w.tmp, ".part-", ".rollup-", ".tsv");
+            let rollup_final = name(&w.final_path, "part-", "rollup-", ".tsv");
+            let ids_tmp = name(&w.tmp, ".part-", ".ids-", ".u64");
+            let ids_final = name(&w.final_path, "part-", "ids-", ".u64");
+            let keep = !abort && w.rows > 0 && !p.sorted.is_empty();
+            // Commit order: index and rollup first, the part last (the part is what
+            // readers list, so a crash in between leaves only ignorable side files).
+            let committed = keep
+                && write_rollup(&rollup_tmp, Some(&p.rollup)).is_ok()
+                && write_ids(&ids_tmp, &p.sorted).is_ok()
+                && fs::rename(&ids_tmp, &ids_final).is_ok()
+                && fs::rename(&rollup_tmp, &rollup_final).is_ok();
+            if committed {
+                if let Err(e) = fs::rename(&w.tmp, &w.final_path) {
+                    outcome.strict_failure = Some(format!("store commit failed: {e}"));
+                }
+            } else {
+                if keep {
+                    outcome.strict_failure = Some(format!(
+                        "store commit failed: cannot write {}",
+                        rollup_tmp.display()
+                    ));
+                }
+                let _ = fs::remove_file(&w.tmp);
+                let _ = fs::remove_file(&rollup_tmp);
+                let _ = fs::remove_file(&ids_tmp);
             }
         }
-        for fo in results.into_iter().flatten() {
+        for fo in fos {
             if fo.error.is_none() && !fo.report.format.is_empty() {
                 let c = outcome
                     .per_format
@@ -601,40 +910,6 @@ impl Store {
             }
             outcome.files.push(fo);
         }
-        let abort = outcome.strict_failure.is_some() || io_error.is_some();
-        if let Some(e) = io_error {
-            outcome.strict_failure = Some(format!(
-                "store write failed: {e}; nothing from this run was stored"
-            ));
-        }
-        for (_, mut w, rollup) in writers {
-            let closed = w.close();
-            let tmp_name = w.tmp.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let fin_name = w
-                .final_path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("");
-            let rollup_tmp = w
-                .tmp
-                .with_file_name(tmp_name.replacen(".part-", ".rollup-", 1));
-            let rollup_final = w
-                .final_path
-                .with_file_name(fin_name.replacen("part-", "rollup-", 1));
-            let committed = !abort
-                && w.rows > 0
-                && closed.is_ok()
-                && write_rollup(&rollup_tmp, rollup.as_ref()).is_ok()
-                && fs::rename(&w.tmp, &w.final_path).is_ok();
-            if committed {
-                if let Err(e) = fs::rename(&rollup_tmp, &rollup_final) {
-                    outcome.strict_failure = Some(format!("store commit failed: {e}"));
-                }
-            } else {
-                let _ = fs::remove_file(&w.tmp);
-                let _ = fs::remove_file(&rollup_tmp);
-            }
-        }
         if abort {
             for f in &mut outcome.files {
                 f.stored = 0;
@@ -644,6 +919,120 @@ impl Store {
             }
         }
         outcome
+    }
+
+    /// Drop from the run's parts the rows whose key the store already holds: merge each
+    /// committed part's sorted id index with the run's sorted keys (skipping indexes whose key
+    /// range misses), then rewrite the parts that lost rows.
+    fn drop_stored(
+        &self,
+        existing: &[PathBuf],
+        parts: &mut [MonthPart],
+        fos: &mut [FileOutcome],
+    ) -> Result<(), String> {
+        let mut dups: Vec<Vec<u64>> = vec![Vec::new(); parts.len()];
+        for e in existing {
+            let ids_path = ids_path_of(e);
+            let range = key_range(&ids_path);
+            let overlaps = |p: &MonthPart| match (range, p.sorted.first(), p.sorted.last()) {
+                (Some((lo, hi)), Some(a), Some(b)) => *a <= hi && *b >= lo,
+                (None, Some(_), _) => true,
+                _ => false,
+            };
+            if !parts.iter().any(overlaps) {
+                continue;
+            }
+            let stored = match range {
+                Some(_) => read_ids(&ids_path)?,
+                None => {
+                    // A part without an index (written by an older version): read its keys.
+                    let mut v = Vec::new();
+                    scan_file(e, &mut |r| {
+                        v.push(event_key(r.str(col::DATASET), r.str(col::ID)))
+                    })
+                    .map_err(|m| format!("{}: {m}", e.display()))?;
+                    v.sort_unstable();
+                    v
+                }
+            };
+            for (p, d) in parts.iter().zip(dups.iter_mut()) {
+                if overlaps(p) {
+                    intersect(&stored, &p.sorted, d);
+                }
+            }
+        }
+        for ((p, d), _) in parts.iter_mut().zip(dups).zip(0..) {
+            if d.is_empty() {
+                continue;
+            }
+            let gone: std::collections::HashSet<u64, FastBuild> = d.into_iter().collect();
+            // Which input file each dropped row came from.
+            let mut rle = p
+                .files
+                .iter()
+                .flat_map(|&(f, n)| std::iter::repeat_n(f, n as usize));
+            for k in &p.keys {
+                let f = rle.next().unwrap_or(0) as usize;
+                if gone.contains(k) {
+                    fos[f].stored -= 1;
+                    fos[f].duplicates += 1;
+                }
+            }
+            p.sorted.retain(|k| !gone.contains(k));
+            if p.sorted.is_empty() {
+                continue;
+            }
+            // Rewrite the part without the dropped rows, and its rollup.
+            let src = p.w.tmp.clone();
+            let dst = src.with_extension("tmp2");
+            let mut out =
+                BufWriter::new(File::create(&dst).map_err(|e| format!("{}: {e}", dst.display()))?);
+            let mut head = COLUMNS.join("\t");
+            head.push('\n');
+            out.write_all(head.as_bytes()).map_err(|e| e.to_string())?;
+            let mut rollup = MonthRollup::default();
+            let mut row = 0usize;
+            let mut kept = 0u64;
+            let mut err = None;
+            scan_file(&src, &mut |r| {
+                let k = p.keys.get(row).copied().unwrap_or(0);
+                row += 1;
+                if gone.contains(&k) {
+                    return;
+                }
+                let mut line = Vec::new();
+                for (i, f) in r.0.iter().enumerate() {
+                    if i > 0 {
+                        line.push(b'\t');
+                    }
+                    line.extend_from_slice(f);
+                }
+                line.push(b'\n');
+                if let Err(e) = out.write_all(&line) {
+                    err = Some(e.to_string());
+                }
+                let ev = r.to_event();
+                if let Some(d) = ev.date {
+                    let c = ev.country.as_bytes();
+                    let ck = if c.len() == 3 {
+                        [c[0], c[1], c[2]]
+                    } else {
+                        [b' '; 3]
+                    };
+                    rollup.entry((ck, d.0)).or_default().add(&ev);
+                }
+                kept += 1;
+            })?;
+            if let Some(e) = err {
+                return Err(e);
+            }
+            out.flush().map_err(|e| e.to_string())?;
+            drop(out);
+            fs::rename(&dst, &src).map_err(|e| format!("{}: {e}", src.display()))?;
+            p.rollup = rollup;
+            p.w.rows = kept;
+        }
+        Ok(())
     }
 
     fn open_month(&self, month: Date, run: &str) -> Result<MonthWriter, String> {
@@ -772,7 +1161,12 @@ impl MonthWriter {
 }
 
 fn push_text(out: &mut Vec<u8>, s: &str) {
-    for &b in s.as_bytes() {
+    let b = s.as_bytes();
+    if b.iter().all(|&c| c >= b' ') {
+        out.extend_from_slice(b);
+        return;
+    }
+    for &b in b {
         out.push(match b {
             b'\t' | b'\n' | b'\r' => b' ',
             b => b,
@@ -781,15 +1175,26 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
 }
 
 fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let r = (v % 100) as usize;
+        v /= 100;
+        i -= 2;
+        buf[i] = b'0' + (r / 10) as u8;
+        buf[i + 1] = b'0' + (r % 10) as u8;
+    }
+    if v >= 10 {
+        i -= 2;
+        buf[i] = b'0' + (v / 10) as u8;
+        buf[i + 1] = b'0' + (v % 10) as u8;
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&buf[i..]);
 }
