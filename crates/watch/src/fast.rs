@@ -18,8 +18,6 @@ use std::io::{self, Read};
 pub const CHUNK: usize = 8 << 20;
 /// A record may run this far past the chunk's end before the cut is forced.
 pub const MAX_RECORD: usize = 1 << 20;
-/// Field ends kept per record (wider records are still counted).
-pub const MAX_FIELDS: usize = 96;
 
 /// Cuts a stream into chunks on record boundaries.
 pub struct Splitter<R> {
@@ -120,8 +118,7 @@ pub fn count(bytes: &[u8], needle: u8) -> usize {
     n + blocks.remainder().iter().filter(|&&b| b == needle).count()
 }
 
-/// One record of a chunk: field `i` spans `field(i)`; `ends` holds at most [`MAX_FIELDS`]
-/// entries while `fields` counts them all.
+/// One record of a chunk: field `i` spans `field(i)`; `ends` holds each field's end.
 pub struct Record<'a> {
     pub data: &'a [u8],
     pub start: usize,
@@ -208,8 +205,19 @@ fn masks(block: &[u8; 64], sep: u8) -> (u64, u64, u64, u64) {
     }
 }
 
+thread_local! {
+    /// Structural positions and record ends of the chunk being walked (reused).
+    static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>, Vec<u32>)> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new()))
+    };
+}
+
 /// Walk the records of a chunk whose first byte is on line `line`. Blank lines are passed
 /// too (as one empty field). The callback returns `false` to stop.
+///
+/// Two passes: the first turns each 64-byte block into bit masks and appends the position
+/// of every separator and newline outside quotes to one array (plus, for each newline, its
+/// index there); the second hands out each record as a slice of that array.
 pub fn records(
     data: &[u8],
     sep: u8,
@@ -217,97 +225,124 @@ pub fn records(
     line: u64,
     on_record: &mut dyn FnMut(&Record) -> bool,
 ) {
-    let mut ends = [0u32; MAX_FIELDS];
-    let mut fields = 0usize;
-    let mut start = 0usize;
-    let mut line = line;
+    SCRATCH.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (pos, nl_idx, high) = &mut *guard;
+        walk(data, sep, quotes, line, pos, nl_idx, high, on_record);
+    });
+}
+
+fn walk(
+    data: &[u8],
+    sep: u8,
+    quotes: bool,
+    line: u64,
+    pos: &mut Vec<u32>,
+    nl_idx: &mut Vec<u32>,
+    high: &mut Vec<u32>,
+    on_record: &mut dyn FnMut(&Record) -> bool,
+) {
+    assert!(data.len() < u32::MAX as usize, "chunk too large");
+    // `pos` keeps its length between chunks (no clearing, no refilling with zeros); `k`
+    // counts the positions of this chunk.
+    let mut k = 0usize;
+    nl_idx.clear();
+    high.clear();
     let mut carry = 0u64; // all ones while inside quotes across blocks
-    let mut rec_quotes = false;
-    let mut rec_high = false;
+    let mut newlines = 0usize;
     let mut base = 0usize;
-    let mut pad;
-    debug_assert!(data.len() < u32::MAX as usize);
     while base < data.len() {
+        let mut pad = [0u8; 64];
         let block: &[u8; 64] = match data.get(base..base + 64) {
             Some(b) => b.try_into().expect("64 bytes"),
             None => {
-                pad = [0u8; 64];
                 pad[..data.len() - base].copy_from_slice(&data[base..]);
                 &pad
             }
         };
         let (s, n, q, h) = masks(block, sep);
-        let (inside, q) = if quotes {
+        let inside = if quotes {
             let inside = prefix_xor(q) ^ carry;
             carry = 0u64.wrapping_sub(inside >> 63);
-            (inside, q)
+            inside
         } else {
-            (0, 0)
+            0
         };
-        let mut structural = (s | n) & !inside;
-        // Quote and high-byte bits per record: bits before the first structural newline
-        // belong to the current record.
-        let mut qbits = q;
-        let mut hbits = h;
-        while structural != 0 {
-            let bit = structural.trailing_zeros();
-            let pos = base + bit as usize;
-            structural &= structural - 1;
-            if fields < MAX_FIELDS {
-                ends[fields] = pos as u32;
-            }
-            fields += 1;
-            if (n >> bit) & 1 == 1 {
-                let below = if bit == 63 {
-                    !0
-                } else {
-                    (1u64 << (bit + 1)) - 1
-                };
-                rec_quotes |= qbits & below != 0;
-                rec_high |= hbits & below != 0;
-                qbits &= !below;
-                hbits &= !below;
-                let rec = Record {
-                    data,
-                    start,
-                    end: pos,
-                    ends: &ends[..fields.min(MAX_FIELDS)],
-                    fields,
-                    line,
-                    ascii: !rec_high,
-                    unterminated: false,
-                };
-                if !on_record(&rec) {
-                    return;
-                }
-                line += 1;
-                if rec_quotes {
-                    line += count(&data[start..pos], b'\n') as u64;
-                }
-                start = pos + 1;
-                fields = 0;
-                rec_quotes = false;
-                rec_high = false;
-            }
+        if h != 0 {
+            high.push(base as u32);
         }
-        rec_quotes |= qbits != 0;
-        rec_high |= hbits != 0;
+        newlines += n.count_ones() as usize;
+        let structural = (s | n) & !inside;
+        let mut nl = n & !inside;
+        let first = k as u32;
+        while nl != 0 {
+            let bit = nl.trailing_zeros();
+            nl &= nl - 1;
+            nl_idx.push(first + (structural & ((1u64 << bit) - 1)).count_ones());
+        }
+        if pos.len() < k + 65 {
+            pos.resize((2 * pos.len()).max(k + 65).max(1 << 16), 0);
+        }
+        let slots = &mut pos[k..k + 64];
+        let mut m = structural;
+        let mut j = 0;
+        while m != 0 {
+            slots[j] = (base + m.trailing_zeros() as usize) as u32;
+            j += 1;
+            m &= m - 1;
+        }
+        k += j;
         base += 64;
     }
-    if start < data.len() {
-        let end = data.len();
-        if fields < MAX_FIELDS {
-            ends[fields] = end as u32;
+    // Without quoted newlines, record k starts on line `line + k`.
+    let simple_lines = newlines == nl_idx.len();
+    let mut start = 0usize;
+    let mut first = 0usize;
+    let mut line = line;
+    // Blocks holding a byte >= 0x80, in order: a record is ASCII when none overlaps it.
+    let mut hi = high.iter().map(|&b| b as usize).peekable();
+    let mut ascii_between = |start: usize, end: usize| {
+        while hi.next_if(|&b| b + 64 <= start).is_some() {}
+        match hi.peek() {
+            Some(&b) if b < end => data[start..end].is_ascii(),
+            _ => true,
         }
-        fields += 1;
+    };
+    for &e in nl_idx.iter() {
+        let e = e as usize;
+        let end = pos[e] as usize;
+        let ends = &pos[first..=e];
         let rec = Record {
             data,
             start,
             end,
-            ends: &ends[..fields.min(MAX_FIELDS)],
-            fields,
+            ends,
+            fields: ends.len(),
             line,
-            ascii: !rec_high,
+            ascii: ascii_between(start, end),
+            unterminated: false,
+        };
+        if !on_record(&rec) {
+            return;
+        }
+        line += 1;
+        if !simple_lines {
+            line += count(&data[start..end], b'\n') as u64;
+        }
+        start = end + 1;
+        first = e + 1;
+    }
+    if start < data.len() {
+        pos[k] = data.len() as u32;
+        let ends = &pos[first..=k];
+        let rec = Record {
+            data,
+            start,
+            end: data.len(),
+            ends,
+            fields: ends.len(),
+            line,
+            ascii: ascii_between(start, data.len()),
             unterminated: carry != 0,
         };
         on_record(&rec);
@@ -321,7 +356,7 @@ mod tests {
     fn split(data: &[u8], sep: u8, quotes: bool) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut out = Vec::new();
         records(data, sep, quotes, 1, &mut |r| {
-            let f = (0..r.fields.min(MAX_FIELDS))
+            let f = (0..r.fields)
                 .map(|i| r.field(i).unwrap().to_vec())
                 .collect();
             out.push((r.line, f));

@@ -8,6 +8,7 @@ use crate::date::Date;
 use crate::decode::decode;
 use crate::fast;
 use crate::model::{Actor, Event, Format};
+use crate::store::{Line, RowInfo, decode_line, event_key, iso3_bytes};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -293,17 +294,9 @@ impl Ctx {
 /// A bad field: (field name, reason).
 type FieldError = (&'static str, String);
 
-/// Where a row's fields come from.
-#[derive(Clone, Copy)]
-enum Src<'a> {
-    Csv(&'a csv::ByteRecord),
-    /// A record of the chunked parser; `quotes`: fields may be quoted.
-    Raw(&'a fast::Record<'a>, bool),
-}
-
-/// Access to one record's fields with `NA`/blank handling and trimming.
+/// Access to one CSV record's fields with `NA`/blank handling and trimming.
 struct Row<'a> {
-    src: Src<'a>,
+    rec: &'a csv::ByteRecord,
     off: usize,
     /// Set when a field read was not UTF-8 (and was read as Windows-1252).
     recoded: Cell<bool>,
@@ -311,51 +304,57 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn s(&self, i: usize) -> Cow<'a, str> {
-        let i = i + self.off;
-        let (b, ascii) = match self.src {
-            Src::Csv(rec) => match rec.get(i) {
-                None => return Cow::Borrowed(""),
-                Some(b) => (b.trim_ascii(), false),
-            },
-            Src::Raw(rec, quotes) => match rec.field(i) {
-                None => return Cow::Borrowed(""),
-                Some(b) => {
-                    let b = b.trim_ascii();
-                    if quotes && b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' {
-                        let inner = &b[1..b.len() - 1];
-                        if inner.contains(&b'"') {
-                            // `""` inside a quoted field is one quote.
-                            let mut v = Vec::with_capacity(inner.len());
-                            let mut k = 0;
-                            while k < inner.len() {
-                                v.push(inner[k]);
-                                k += if inner[k] == b'"' && inner.get(k + 1) == Some(&b'"') {
-                                    2
-                                } else {
-                                    1
-                                };
-                            }
-                            let v = v.trim_ascii();
-                            if v == b"NA" {
-                                return Cow::Borrowed("");
-                            }
-                            let (s, re) = decode(v);
-                            if re {
-                                self.recoded.set(true);
-                            }
-                            return Cow::Owned(s.into_owned());
-                        }
-                        (inner.trim_ascii(), rec.ascii)
-                    } else {
-                        (b, rec.ascii)
-                    }
+        match self.rec.get(i + self.off) {
+            None => Cow::Borrowed(""),
+            Some(b) => {
+                let b = b.trim_ascii();
+                if b == b"NA" {
+                    return Cow::Borrowed("");
                 }
-            },
+                let (s, re) = decode(b);
+                if re {
+                    self.recoded.set(true);
+                }
+                s
+            }
+        }
+    }
+    fn opt(&self, i: Option<usize>) -> Cow<'a, str> {
+        i.map(|i| self.s(i)).unwrap_or(Cow::Borrowed(""))
+    }
+}
+
+/// The same over a record of the chunked parser ([`fast::records`]): quoted fields are
+/// unquoted (`""` is a quote); an ASCII record skips UTF-8 validation.
+struct RawRow<'a> {
+    rec: &'a fast::Record<'a>,
+    quotes: bool,
+    off: usize,
+    recoded: Cell<bool>,
+}
+
+impl<'a> RawRow<'a> {
+    #[inline(always)]
+    fn s(&self, i: usize) -> Cow<'a, str> {
+        let Some(mut b) = self.rec.field(i + self.off) else {
+            return Cow::Borrowed("");
         };
+        if let (Some(f), Some(l)) = (b.first(), b.last())
+            && (f.is_ascii_whitespace() || l.is_ascii_whitespace())
+        {
+            b = b.trim_ascii();
+        }
+        if self.quotes && b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' {
+            let inner = &b[1..b.len() - 1];
+            if inner.contains(&b'"') {
+                return self.unescape(inner);
+            }
+            b = inner.trim_ascii();
+        }
         if b == b"NA" {
             return Cow::Borrowed("");
         }
-        if ascii {
+        if self.rec.ascii {
             // SAFETY: the chunk scan saw no byte >= 0x80 in this record: ASCII is UTF-8.
             return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) });
         }
@@ -365,6 +364,31 @@ impl<'a> Row<'a> {
         }
         s
     }
+
+    /// A quoted field holding `""`: one quote each.
+    #[cold]
+    fn unescape(&self, inner: &[u8]) -> Cow<'a, str> {
+        let mut v = Vec::with_capacity(inner.len());
+        let mut k = 0;
+        while k < inner.len() {
+            v.push(inner[k]);
+            k += if inner[k] == b'"' && inner.get(k + 1) == Some(&b'"') {
+                2
+            } else {
+                1
+            };
+        }
+        let v = v.trim_ascii();
+        if v == b"NA" {
+            return Cow::Borrowed("");
+        }
+        let (s, re) = decode(v);
+        if re {
+            self.recoded.set(true);
+        }
+        Cow::Owned(s.into_owned())
+    }
+
     fn opt(&self, i: Option<usize>) -> Cow<'a, str> {
         i.map(|i| self.s(i)).unwrap_or(Cow::Borrowed(""))
     }
@@ -540,8 +564,16 @@ const GDELT2_COLS: GdeltCols = GdeltCols {
     ..GDELT1_COLS
 };
 
-/// Fill `ev` (reused across rows to spare allocations) from a GDELT row.
-fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Result<(), FieldError> {
+/// Normalise a GDELT row straight into its store line (appended to `line`) and the values
+/// ingest needs (`info`). Fields are checked in a fixed order, so a row with several bad
+/// fields always reports the same one.
+fn gdelt_line(
+    row: &RawRow,
+    c: &GdeltCols,
+    dataset: &str,
+    line: &mut Vec<u8>,
+    info: &mut RowInfo,
+) -> Result<(), FieldError> {
     let cb = codebooks();
     let id_s = row.s(c.id);
     let id = parse_id(&id_s, "GLOBALEVENTID")?;
@@ -579,45 +611,46 @@ fn gdelt_event(row: &Row, c: &GdeltCols, dataset: &str, ev: &mut Event) -> Resul
         "ActionGeo_Lat",
         "ActionGeo_Long",
     )?;
-    let set = |dst: &mut String, src: &str| {
-        dst.clear();
-        dst.push_str(src);
-    };
-    for (a, ix) in [(&mut ev.source, c.a1), (&mut ev.target, c.a2)] {
-        set(&mut a.code, &row.s(ix[0]));
-        set(&mut a.name, &row.s(ix[1]));
-        set(
-            &mut a.country,
-            cb.cameo_country_to_iso3(&row.s(ix[2])).unwrap_or(""),
-        );
-        set(&mut a.kind, &row.s(ix[3]));
+    let country = cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or("");
+    let mut l = Line::new(line);
+    l.text(dataset).text(&id).date(Some(date));
+    for ix in [c.a1, c.a2] {
+        l.text(&row.s(ix[0]))
+            .text(&row.s(ix[1]))
+            .text(cb.cameo_country_to_iso3(&row.s(ix[2])).unwrap_or(""))
+            .text(&row.s(ix[3]));
     }
     let name = row.s(c.geo_name);
-    if name.is_empty() {
-        set(&mut ev.location, &row.s(c.geo_fid));
+    let location = if name.is_empty() {
+        row.s(c.geo_fid)
     } else {
-        set(&mut ev.location, &name);
-    }
-    set(&mut ev.dataset, dataset);
-    set(&mut ev.id, &id);
-    set(&mut ev.cameo, cameo);
-    set(
-        &mut ev.country,
-        cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or(""),
-    );
-    set(&mut ev.admin1, &row.s(c.geo_adm1));
-    set(&mut ev.url, &row.opt(c.url));
-    ev.date = Some(date);
-    ev.root = root;
-    ev.quad = quad;
-    ev.goldstein = goldstein;
-    ev.mentions = mentions;
-    ev.sources = sources;
-    ev.lat = lat;
-    ev.lon = lon;
-    ev.fatalities_low = None;
-    ev.fatalities_best = None;
-    ev.fatalities_high = None;
+        name
+    };
+    l.text(cameo)
+        .uint(Some(root as u32).filter(|&r| r > 0))
+        .uint(Some(quad as u32).filter(|&q| q > 0))
+        .float(goldstein.map(|g| g as f64))
+        .uint(Some(mentions))
+        .uint(Some(sources))
+        .uint(None)
+        .uint(None)
+        .uint(None)
+        .text(country)
+        .text(&row.s(c.geo_adm1))
+        .float(lat)
+        .float(lon)
+        .text(&location)
+        .text(&row.opt(c.url))
+        .end();
+    *info = RowInfo {
+        key: event_key(dataset, &id),
+        date: Some(date),
+        quad,
+        goldstein,
+        mentions,
+        fatalities: 0,
+        country: iso3_bytes(country),
+    };
     Ok(())
 }
 
@@ -715,11 +748,12 @@ pub(crate) fn gdelt_chunk(
     data: &[u8],
     line: u64,
     ctx: &mut Ctx,
-    ev: &mut Event,
-    sink: &mut dyn FnMut(&Event),
+    sink: &mut dyn FnMut(&[u8], &RowInfo),
 ) -> Result<(), ReadError> {
     let mut stop = None;
     let format = plan.format;
+    let mut out = Vec::with_capacity(1024);
+    let mut info = RowInfo::default();
     fast::records(data, plan.sep, plan.quotes, line, &mut |rec| {
         let line = rec.line;
         if rec.fields == 1 && rec.bytes().trim_ascii().is_empty() {
@@ -763,12 +797,14 @@ pub(crate) fn gdelt_chunk(
                 Some(w) if rec.fields == w + 1 => 1,
                 _ => 0,
             };
-            let row = Row {
-                src: Src::Raw(rec, plan.quotes),
+            let row = RawRow {
+                rec,
+                quotes: plan.quotes,
                 off,
                 recoded: Cell::new(false),
             };
-            let res = gdelt_event(&row, &plan.cols, format.dataset(), ev);
+            out.clear();
+            let res = gdelt_line(&row, &plan.cols, format.dataset(), &mut out, &mut info);
             if row.recoded.get() {
                 ctx.recoded(line);
             }
@@ -777,7 +813,7 @@ pub(crate) fn gdelt_chunk(
         match res {
             Ok(()) => {
                 ctx.report.rows_ok += 1;
-                sink(ev);
+                sink(&out, &info);
                 true
             }
             Err((field, reason)) => match ctx.reject(line, field, reason) {
@@ -813,12 +849,12 @@ fn read_gdelt<R: Read>(
         .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
     let mut sp = fast::Splitter::new(stream, plan.quotes, line);
     let mut buf = Vec::new();
-    let mut ev = Event::default();
     while let Some(line) = sp
         .next_chunk(&mut buf)
         .map_err(|e| ReadError::Io(format!("{name}: {e}")))?
     {
-        gdelt_chunk(&plan, &buf, line, ctx, &mut ev, sink)?;
+        // The event as the store keeps it.
+        gdelt_chunk(&plan, &buf, line, ctx, &mut |l, _| sink(&decode_line(l)))?;
     }
     Ok(())
 }
@@ -1207,12 +1243,13 @@ fn read_headed<R: Read>(
             }
         };
         let row = Row {
-            src: Src::Csv(&rec),
+            rec: &rec,
             off,
             recoded: Cell::new(false),
         };
         let res = match &cols {
-            Cols::Gdelt(c) => gdelt_event(&row, c, format.dataset(), &mut ev),
+            // GDELT CSV goes through the chunked reader (`read_gdelt`).
+            Cols::Gdelt(_) => Err(("(row)", format!("{format} is not read here"))),
             Cols::Named(c) => named_event(&row, c, format).map(|e| ev = e),
         };
         if row.recoded.get() {

@@ -377,19 +377,21 @@ impl Shared<'_> {
 
 /// Store one event: de-duplicate within the run, append it to its month part, add it to the
 /// daily rollup.
+/// Store one event given as its store line and [`RowInfo`]: de-duplicate within the run,
+/// append the line to its month part, add it to the daily rollup. `Some(false)`: a
+/// duplicate; `None`: no date, not stored.
 fn put(
     sh: &Shared,
     tag: usize,
     out: &mut WorkerOut,
-    line: &mut Vec<u8>,
     file: usize,
-    ev: &Event,
+    line: &[u8],
+    info: &RowInfo,
 ) -> Result<Option<bool>, String> {
-    let Some(date) = ev.date else {
+    let Some(date) = info.date else {
         return Ok(None);
     };
-    let key = event_key(&ev.dataset, &ev.id);
-    if !sh.ids.insert(key) {
+    if !sh.ids.insert(info.key) {
         return Ok(Some(false));
     }
     let month = match out.last_month {
@@ -425,24 +427,16 @@ fn put(
             })
         }
     };
-    line.clear();
-    encode(ev, line);
     part.w.write(line)?;
-    part.keys.push(key);
+    part.keys.push(info.key);
     match part.files.last_mut() {
         Some((f, n)) if *f == file as u32 => *n += 1,
         _ => part.files.push((file as u32, 1)),
     }
-    let c = ev.country.as_bytes();
-    let ckey = (
-        if c.len() == 3 {
-            [c[0], c[1], c[2]]
-        } else {
-            [b' '; 3]
-        },
-        date.0,
-    );
-    part.rollup.entry(ckey).or_default().add(ev);
+    part.rollup
+        .entry((info.country, date.0))
+        .or_default()
+        .add(info);
     Ok(Some(true))
 }
 
@@ -450,7 +444,6 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
     let mut out = WorkerOut::default();
     let mut line = Vec::with_capacity(1024);
     let mut buf = Vec::new();
-    let mut ev = Event::default();
     loop {
         let work = sh.next(&mut buf, &mut out);
         let (idx, res, mut ctx) = match work {
@@ -466,11 +459,11 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
             }
             Work::Chunk(idx, plan, first_line, mut ctx) => {
                 let (mut stored, mut dups, mut err) = (0u64, 0u64, None);
-                let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &mut ev, &mut |e| {
+                let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &mut |l, info| {
                     if err.is_some() {
                         return;
                     }
-                    match put(sh, tag, &mut out, &mut line, idx, e) {
+                    match put(sh, tag, &mut out, idx, l, info) {
                         Ok(Some(true)) => stored += 1,
                         Ok(Some(false)) => dups += 1,
                         Ok(None) => {}
@@ -495,7 +488,9 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                     if err.is_some() {
                         return;
                     }
-                    match put(sh, tag, &mut out, &mut line, idx, e) {
+                    line.clear();
+                    encode(e, &mut line);
+                    match put(sh, tag, &mut out, idx, &line, &RowInfo::of(e)) {
                         Ok(Some(true)) => stored += 1,
                         Ok(Some(false)) => dups += 1,
                         Ok(None) => {}
@@ -558,7 +553,7 @@ pub struct Rollup {
 }
 
 impl Rollup {
-    fn add(&mut self, ev: &Event) {
+    fn add(&mut self, ev: &RowInfo) {
         self.events += 1;
         if (1..=4).contains(&ev.quad) {
             self.quad[ev.quad as usize - 1] += 1;
@@ -570,7 +565,42 @@ impl Rollup {
             self.goldstein_weighted_sum += g as f64 * w;
             self.mention_sum += w;
         }
-        self.fatalities += ev.fatalities_best.unwrap_or(0) as u64;
+        self.fatalities += ev.fatalities as u64;
+    }
+}
+
+/// What ingest needs of an event besides its store line: key, month, rollup values.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RowInfo {
+    pub key: u64,
+    pub date: Option<Date>,
+    pub quad: u8,
+    pub goldstein: Option<f32>,
+    pub mentions: u32,
+    pub fatalities: u32,
+    /// ISO3 of the location, blanks when none.
+    pub country: [u8; 3],
+}
+
+impl RowInfo {
+    pub fn of(ev: &Event) -> RowInfo {
+        RowInfo {
+            key: event_key(&ev.dataset, &ev.id),
+            date: ev.date,
+            quad: ev.quad,
+            goldstein: ev.goldstein,
+            mentions: ev.mentions,
+            fatalities: ev.fatalities_best.unwrap_or(0),
+            country: iso3_bytes(&ev.country),
+        }
+    }
+}
+
+/// An ISO3 code as three bytes (blanks when it is not three bytes long).
+pub fn iso3_bytes(c: &str) -> [u8; 3] {
+    match c.as_bytes() {
+        &[a, b, c] => [a, b, c],
+        _ => [b' '; 3],
     }
 }
 
@@ -1011,15 +1041,9 @@ impl Store {
                 if let Err(e) = out.write_all(&line) {
                     err = Some(e.to_string());
                 }
-                let ev = r.to_event();
-                if let Some(d) = ev.date {
-                    let c = ev.country.as_bytes();
-                    let ck = if c.len() == 3 {
-                        [c[0], c[1], c[2]]
-                    } else {
-                        [b' '; 3]
-                    };
-                    rollup.entry((ck, d.0)).or_default().add(&ev);
+                let info = RowInfo::of(&r.to_event());
+                if let Some(d) = info.date {
+                    rollup.entry((info.country, d.0)).or_default().add(&info);
                 }
                 kept += 1;
             })?;
@@ -1160,12 +1184,18 @@ impl MonthWriter {
     }
 }
 
+#[inline(always)]
 fn push_text(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
-    if b.iter().all(|&c| c >= b' ') {
+    if b.iter().fold(true, |ok, &c| ok & (c >= b' ')) {
         out.extend_from_slice(b);
         return;
     }
+    push_text_slow(out, b);
+}
+
+#[cold]
+fn push_text_slow(out: &mut Vec<u8>, b: &[u8]) {
     for &b in b {
         out.push(match b {
             b'\t' | b'\n' | b'\r' => b' ',
@@ -1240,64 +1270,99 @@ fn push_opt_f(out: &mut Vec<u8>, v: Option<f64>) {
     }
 }
 
+/// Writes one store line column by column (see [`COLUMNS`]): text has tabs and newlines
+/// turned into spaces, numbers are written exactly, a missing value is empty.
+pub struct Line<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl<'a> Line<'a> {
+    /// Start a line at the end of `out`.
+    pub fn new(out: &'a mut Vec<u8>) -> Line<'a> {
+        out.reserve(256);
+        Line { out, first: true }
+    }
+    #[inline]
+    fn sep(&mut self) {
+        if !self.first {
+            self.out.push(b'\t');
+        }
+        self.first = false;
+    }
+    #[inline]
+    pub fn text(&mut self, s: &str) -> &mut Self {
+        self.sep();
+        push_text(self.out, s);
+        self
+    }
+    pub fn date(&mut self, d: Option<Date>) -> &mut Self {
+        self.sep();
+        if let Some(d) = d {
+            let (y, m, dd) = d.ymd();
+            let y = y.clamp(0, 9999) as u32;
+            self.out.extend_from_slice(&[
+                b'0' + (y / 1000) as u8,
+                b'0' + (y / 100 % 10) as u8,
+                b'0' + (y / 10 % 10) as u8,
+                b'0' + (y % 10) as u8,
+                b'-',
+                b'0' + (m / 10) as u8,
+                b'0' + (m % 10) as u8,
+                b'-',
+                b'0' + (dd / 10) as u8,
+                b'0' + (dd % 10) as u8,
+            ]);
+        }
+        self
+    }
+    /// A count, empty when `None`.
+    pub fn uint(&mut self, v: Option<u32>) -> &mut Self {
+        self.sep();
+        push_opt_u(self.out, v);
+        self
+    }
+    pub fn float(&mut self, v: Option<f64>) -> &mut Self {
+        self.sep();
+        push_opt_f(self.out, v);
+        self
+    }
+    /// End the line.
+    pub fn end(&mut self) {
+        self.out.push(b'\n');
+    }
+}
+
 /// One event as a store line (tab-separated, newline-terminated).
 pub fn encode(ev: &Event, out: &mut Vec<u8>) {
-    let t = |out: &mut Vec<u8>| out.push(b'\t');
-    push_text(out, &ev.dataset);
-    t(out);
-    push_text(out, &ev.id);
-    t(out);
-    if let Some(d) = ev.date {
-        let (y, m, dd) = d.ymd();
-        let y = y.clamp(0, 9999) as u32;
-        out.extend_from_slice(&[
-            b'0' + (y / 1000) as u8,
-            b'0' + (y / 100 % 10) as u8,
-            b'0' + (y / 10 % 10) as u8,
-            b'0' + (y % 10) as u8,
-            b'-',
-            b'0' + (m / 10) as u8,
-            b'0' + (m % 10) as u8,
-            b'-',
-            b'0' + (dd / 10) as u8,
-            b'0' + (dd % 10) as u8,
-        ]);
-    }
+    let mut l = Line::new(out);
+    l.text(&ev.dataset).text(&ev.id).date(ev.date);
     for a in [&ev.source, &ev.target] {
-        for s in [&a.code, &a.name, &a.country, &a.kind] {
-            t(out);
-            push_text(out, s);
-        }
+        l.text(&a.code).text(&a.name).text(&a.country).text(&a.kind);
     }
-    t(out);
-    push_text(out, &ev.cameo);
-    t(out);
-    push_opt_u(out, (ev.root > 0).then_some(ev.root as u32));
-    t(out);
-    push_opt_u(out, (ev.quad > 0).then_some(ev.quad as u32));
-    t(out);
-    push_opt_f(out, ev.goldstein.map(|g| g as f64));
-    t(out);
-    push_u64(out, ev.mentions as u64);
-    t(out);
-    push_u64(out, ev.sources as u64);
-    for f in [ev.fatalities_low, ev.fatalities_best, ev.fatalities_high] {
-        t(out);
-        push_opt_u(out, f);
-    }
-    for s in [&ev.country, &ev.admin1] {
-        t(out);
-        push_text(out, s);
-    }
-    t(out);
-    push_opt_f(out, ev.lat);
-    t(out);
-    push_opt_f(out, ev.lon);
-    t(out);
-    push_text(out, &ev.location);
-    t(out);
-    push_text(out, &ev.url);
-    out.push(b'\n');
+    l.text(&ev.cameo)
+        .uint((ev.root > 0).then_some(ev.root as u32))
+        .uint((ev.quad > 0).then_some(ev.quad as u32))
+        .float(ev.goldstein.map(|g| g as f64))
+        .uint(Some(ev.mentions))
+        .uint(Some(ev.sources))
+        .uint(ev.fatalities_low)
+        .uint(ev.fatalities_best)
+        .uint(ev.fatalities_high)
+        .text(&ev.country)
+        .text(&ev.admin1)
+        .float(ev.lat)
+        .float(ev.lon)
+        .text(&ev.location)
+        .text(&ev.url)
+        .end();
+}
+
+/// An event back from its store line (as [`StoredRow::to_event`]).
+pub fn decode_line(line: &[u8]) -> Event {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let rec = csv::ByteRecord::from(line.split(|&b| b == b'\t').collect::<Vec<&[u8]>>());
+    StoredRow(&rec).to_event()
 }
 
 /// A stored row, borrowed from the reader's buffer.
