@@ -70,7 +70,10 @@ admin-token-owner = Acts as
 admin-token-submit = Issue token
 admin-token-created = New API token, shown only once:
 admin-audit = Tamper-evident record
-admin-audit-entries = { $count } entries in the record.
+admin-audit-entries = { $count ->
+    [one] One entry
+   *[other] { $count } entries
+} in the record.
 admin-audit-intact = The chain of entries is intact.
 admin-audit-broken = The chain is broken: { $reason }
 admin-bad-input = The account was not created: { $reason }
@@ -139,7 +142,10 @@ library-empty = No resolutions have been ingested yet. Load them with
 library-query = Words, a phrase or a symbol (A/RES/79/274)
 library-all-languages = All languages
 library-search = Search
-library-results = { $count } paragraphs found
+library-results = { $count ->
+    [one] One paragraph found
+   *[other] { $count } paragraphs found
+}
 chamber-my-processes = Processes you take part in
 chamber-none = You take part in no process yet.
 chamber-parties = Parties
@@ -227,3 +233,24 @@ library-cited-by-none = No document in the library cites it.
 chamber-merge = Merge into my wording
 chamber-merged-wording = Merged wording (for a merge)
 chamber-agenda = Agenda, one item a line
+track-good-offices = good offices
+track-mediation = mediation
+track-negotiation = negotiation
+track-special-envoy = special envoy
+track-informal-consultations = informal consultations
+track-peacebuilding = peacebuilding
+track-targeted-development = targeted development
+track-status-proposed = proposed
+track-status-active = active
+track-status-suspended = suspended
+track-status-concluded = concluded
+session-format-plenary = plenary
+session-format-proximity = proximity talks
+session-format-shuttle = shuttle diplomacy
+session-format-caucus = caucus: { $party }
+session-format-bilateral = bilateral with { $party }
+amendment-pending = pending
+amendment-accepted = accepted into version { $version }
+amendment-merged = merged into version { $version }
+amendment-rejected = rejected
+error-bad-request = The request could not be understood. Check the form and try again.

@@ -139,7 +139,11 @@ library-empty = Резолюции ещё не загружены. Загруз�
 library-query = Слова, фраза или условное обозначение (A/RES/79/274)
 library-all-languages = Все языки
 library-search = Искать
-library-results = Найдено абзацев: { $count }
+library-results = { $count ->
+    [one] Найден { $count } абзац
+    [few] Найдено { $count } абзаца
+   *[many] Найдено { $count } абзацев
+}
 chamber-my-processes = Процессы, в которых вы участвуете
 chamber-none = Вы пока не участвуете ни в одном процессе.
 chamber-parties = Стороны
@@ -227,3 +231,24 @@ library-cited-by-none = Ни один документ библиотеки на
 chamber-merge = Объединить с моей формулировкой
 chamber-merged-wording = Объединённая формулировка (для объединения)
 chamber-agenda = Повестка дня, по пункту в строке
+track-good-offices = добрые услуги
+track-mediation = посредничество
+track-negotiation = переговоры
+track-special-envoy = специальный посланник
+track-informal-consultations = неофициальные консультации
+track-peacebuilding = миростроительство
+track-targeted-development = адресное развитие
+track-status-proposed = предложено
+track-status-active = ведётся
+track-status-suspended = приостановлено
+track-status-concluded = завершено
+session-format-plenary = пленарное заседание
+session-format-proximity = непрямые переговоры
+session-format-shuttle = челночная дипломатия
+session-format-caucus = совещание стороны: { $party }
+session-format-bilateral = двусторонняя встреча: { $party }
+amendment-pending = на рассмотрении
+amendment-accepted = принято в версию { $version }
+amendment-merged = объединено в версию { $version }
+amendment-rejected = отклонено
+error-bad-request = Запрос не удалось обработать. Проверьте форму и повторите попытку.

@@ -150,7 +150,15 @@ impl Catalogue {
             {
                 let mut fluent_args = FluentArgs::new();
                 for (name, value) in args {
-                    fluent_args.set(*name, FluentValue::from(value.clone()));
+                    // A whole number travels as a number, so that plural selectors work.
+                    let number = value
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| n.to_string() == *value);
+                    match number {
+                        Some(n) => fluent_args.set(*name, FluentValue::from(n)),
+                        None => fluent_args.set(*name, FluentValue::from(value.clone())),
+                    }
                 }
                 let mut errors = vec![];
                 return bundle
@@ -388,5 +396,18 @@ mod tests {
         assert_eq!(Lang::negotiate("de-DE,ru;q=0.5,en;q=0.4"), Lang::Ru);
         assert_eq!(Lang::negotiate(""), Lang::En);
         assert_eq!(Lang::Ar.dir(), "rtl");
+    }
+
+    #[test]
+    fn whole_numbers_choose_plural_forms() {
+        let c = Catalogue::load();
+        let found = |lang, n: &str| c.tr(lang, "library-results", &[("count", n.to_string())]);
+        assert_eq!(found(Lang::En, "1"), "One paragraph found");
+        assert_eq!(found(Lang::En, "12"), "12 paragraphs found");
+        assert_eq!(found(Lang::Ru, "21"), "Найден 21 абзац");
+        assert_eq!(found(Lang::Ru, "3"), "Найдено 3 абзаца");
+        assert_eq!(found(Lang::Ru, "11"), "Найдено 11 абзацев");
+        // Not a canonical whole number: passed as text, so the default form.
+        assert_eq!(found(Lang::En, "01"), "01 paragraphs found");
     }
 }

@@ -329,7 +329,8 @@ pub async fn process_page(
                     "id": a.id.as_str(),
                     "by": a.proposer_label,
                     "explanation": a.explanation,
-                    "status": format!("{:?}", a.status),
+                    "status": amendment_status_code(&a.status),
+                    "version": amendment_version(&a.status),
                     "pending": matches!(a.status, chamber_mediation::text::AmendmentStatus::Pending),
                 }))
                 .collect();
@@ -728,7 +729,7 @@ pub async fn post_note(
                 &state,
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "error-not-found",
+                "error-bad-request",
             );
         }
     };
@@ -2020,4 +2021,24 @@ pub async fn agreement_akn(
         xml,
     )
         .into_response()
+}
+
+/// The catalogue key suffix of an amendment's status (`amendment-…`).
+fn amendment_status_code(status: &chamber_mediation::text::AmendmentStatus) -> &'static str {
+    use chamber_mediation::text::AmendmentStatus as S;
+    match status {
+        S::Pending => "pending",
+        S::Accepted { .. } => "accepted",
+        S::Merged { .. } => "merged",
+        S::Rejected => "rejected",
+    }
+}
+
+/// The version an accepted or merged amendment went into.
+fn amendment_version(status: &chamber_mediation::text::AmendmentStatus) -> Option<u32> {
+    use chamber_mediation::text::AmendmentStatus as S;
+    match status {
+        S::Accepted { version } | S::Merged { version } => Some(*version),
+        S::Pending | S::Rejected => None,
+    }
 }

@@ -128,7 +128,7 @@ pub async fn create(
             &state,
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "error-not-found",
+            "error-bad-request",
         );
     }
     match state
@@ -280,7 +280,7 @@ pub async fn vote(
             &state,
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "error-not-found",
+            "error-bad-request",
         );
     };
     match state
@@ -318,7 +318,7 @@ pub async fn submit_statement(
             &state,
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "error-not-found",
+            "error-bad-request",
         );
     }
     let organise = may_organise(&ctx);
@@ -361,7 +361,7 @@ pub async fn moderate(
                 &state,
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "error-not-found",
+                "error-bad-request",
             );
         }
     };

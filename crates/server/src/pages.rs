@@ -726,7 +726,7 @@ pub async fn admin_issue_token(
             &state,
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "error-not-found",
+            "error-bad-request",
         ),
         Err(e) => internal(&state, &ctx, e),
     }

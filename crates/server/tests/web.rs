@@ -1428,6 +1428,10 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
     // The mediator sees who proposed it, accepts it and issues a new version.
     let (_, mpage) = mediator.get(&format!("/chamber/{pid}")).await;
     assert!(mpage.contains("A fixed hour avoids disputes"));
+    assert!(
+        mpage.contains("A fixed hour avoids disputes (pending)"),
+        "an amendment's status is in words"
+    );
     let reloaded = chamber_server::chamber::load(&app.store, &keys, &pid)
         .await
         .unwrap()
@@ -1465,6 +1469,12 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
         versions_before + 1,
         "a new immutable version"
     );
+    let (_, mpage) = mediator.get(&format!("/chamber/{pid}")).await;
+    let accepted = format!(
+        "A fixed hour avoids disputes (accepted into version {})",
+        versions_before + 1
+    );
+    assert!(mpage.contains(&accepted), "the amendment names its version");
     assert_eq!(
         record.versions()[versions_before - 1].content_hash,
         current.content_hash,
@@ -2428,7 +2438,10 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
         StatusCode::SEE_OTHER
     );
     let (_, mpage) = med.get(&url).await;
-    assert!(mpage.contains("good_offices (active)"), "tracks shown");
+    assert!(
+        mpage.contains("good offices (active)"),
+        "tracks shown in words"
+    );
     assert!(
         mpage.contains("class=\"notice error clash\""),
         "the room clash is shown to the mediator: {mpage}"
