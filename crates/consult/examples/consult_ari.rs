@@ -38,6 +38,21 @@ fn main() {
         Ok("distal") => opts.group_init = chamber_consult::analysis::GroupInit::MostDistal,
         _ => {}
     }
+    if let Some(v) = std::env::var("K_MARGIN").ok().and_then(|v| v.parse().ok()) {
+        opts.k_margin = v;
+    }
+    if let Some(v) = std::env::var("MIN_FRAC").ok().and_then(|v| v.parse().ok()) {
+        opts.min_group_fraction = v;
+    }
+    if let Some(v) = env("PCA_ITERS") {
+        opts.pca_iters = v;
+    }
+    if let Some(v) = env("REFINE_ITERS") {
+        opts.refine_iters = v;
+    }
+    if let Some(v) = env("MAX_K") {
+        opts.max_k = v;
+    }
     if std::env::var("ASSIGN_ALL").as_deref() == Ok("0") {
         opts.assign_all = false;
     }
@@ -54,7 +69,12 @@ fn main() {
             let s: f64 = (0..10u64)
                 .map(|seed| {
                     let b = analyze(&eval::drop_votes(&export, 0.05, seed), &opts).unwrap();
-                    eval::ari_between(&a, &b)
+                    let r = eval::ari_between(&a, &b);
+                    if std::env::var("VERBOSE").is_ok() {
+                        let sizes: Vec<usize> = b.groups.iter().map(|g| g.members.len()).collect();
+                        eprintln!("  {name} seed {seed}: k={} sizes {sizes:?} ari {r:.3}", b.k);
+                    }
+                    r
                 })
                 .sum::<f64>()
                 / 10.0;

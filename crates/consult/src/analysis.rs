@@ -39,6 +39,11 @@ pub struct Options {
     pub k_margin: f64,
     /// How group k-means starts.
     pub group_init: GroupInit,
+    /// After the groups are chosen on the base clusters, this many k-means steps on the clustered
+    /// participants themselves, started from the group centres (0: membership stays at
+    /// base-cluster granularity, as in Pol.is). See the crate README: cold base clusters depend
+    /// on participant order, and membership through them is what made groups unstable.
+    pub refine_iters: usize,
 }
 
 /// Start of the group k-means.
@@ -68,6 +73,7 @@ impl Default for Options {
             group_init: GroupInit::Best,
             k_margin: 0.05,
             min_group_fraction: 0.03,
+            refine_iters: 20,
         }
     }
 }
@@ -364,17 +370,41 @@ pub fn analyze_warm(
         None => (0.0, Vec::new()),
     };
 
+    // Group membership in clustered-point indices: through the base clusters (Pol.is), then
+    // refined on the participants themselves (see `Options::refine_iters`).
+    let mut group_points: Vec<Vec<usize>> = group_clusters
+        .iter()
+        .map(|g| {
+            g.members
+                .iter()
+                .flat_map(|&b| base[b].members.iter().copied())
+                .collect()
+        })
+        .collect();
+    let mut group_centers: Vec<[f64; 2]> = group_clusters.iter().map(|g| g.center).collect();
+    if opts.refine_iters > 0 && group_clusters.len() >= 2 {
+        let k = group_clusters.len();
+        let refined = math::kmeans(
+            &in_pts,
+            None,
+            k,
+            opts.refine_iters,
+            Some(group_centers.clone()),
+        );
+        // Keep the refinement only when no group emptied (it then has the same k).
+        if refined.len() == k {
+            group_points = refined.iter().map(|c| c.members.clone()).collect();
+            group_centers = refined.iter().map(|c| c.center).collect();
+        }
+    }
+
     // Group membership in matrix-row indices.
     let mut row_group: Vec<Option<usize>> = vec![None; m.n_rows()];
     let mut group_rows: Vec<Vec<usize>> = Vec::new();
-    for (gid, g) in group_clusters.iter().enumerate() {
-        let mut rows = Vec::new();
-        for &b in &g.members {
-            for &p in &base[b].members {
-                let r = in_idx[p];
-                row_group[r] = Some(gid);
-                rows.push(r);
-            }
+    for (gid, pts) in group_points.iter().enumerate() {
+        let mut rows: Vec<usize> = pts.iter().map(|&p| in_idx[p]).collect();
+        for &r in &rows {
+            row_group[r] = Some(gid);
         }
         rows.sort_unstable();
         group_rows.push(rows);
@@ -387,12 +417,12 @@ pub fn analyze_warm(
         .map(|r| m.participants[r])
         .collect();
     let mut final_group = row_group.clone();
-    if opts.assign_all && !group_clusters.is_empty() {
+    if opts.assign_all && !group_centers.is_empty() {
         for r in 0..m.n_rows() {
             if final_group[r].is_none() {
                 let mut best = (f64::INFINITY, 0usize);
-                for (gid, g) in group_clusters.iter().enumerate() {
-                    let d = (proj[r][0] - g.center[0]).powi(2) + (proj[r][1] - g.center[1]).powi(2);
+                for (gid, c) in group_centers.iter().enumerate() {
+                    let d = (proj[r][0] - c[0]).powi(2) + (proj[r][1] - c[1]).powi(2);
                     if d < best.0 {
                         best = (d, gid);
                     }
@@ -407,13 +437,13 @@ pub fn analyze_warm(
     let consensus = repness::group_informed_consensus(m, &counts_per_group);
     let majority = repness::majority_consensus(m);
 
-    let groups = group_clusters
+    let groups = group_centers
         .iter()
         .enumerate()
-        .map(|(gid, g)| Group {
+        .map(|(gid, &center)| Group {
             id: gid,
             members: group_rows[gid].iter().map(|&r| m.participants[r]).collect(),
-            center: g.center,
+            center,
             repness: reps[gid].clone(),
         })
         .collect();

@@ -297,3 +297,72 @@ fn json_has_the_contract_fields() {
     assert!(v["pca"]["center"].is_array());
     assert_eq!(v["pca"]["projections"]["0"].as_array().unwrap().len(), 2);
 }
+
+/// 400 participants on a continuum between two blocs (so that the 100 base clusters hold several
+/// participants each and some straddle the gap): after the participant-level refinement every
+/// clustered participant sits in the group whose centre is nearest to them, and each centre is
+/// its members' mean position.
+#[test]
+fn groups_are_a_participant_level_kmeans_fixed_point() {
+    let mut votes = BTreeMap::new();
+    for p in 0..400u64 {
+        // Lean from -1 (bloc B) to +1 (bloc A), spread unevenly.
+        let lean = ((p * 37) % 400) as f64 / 200.0 - 1.0;
+        for t in 0..12u64 {
+            let h = chamber_consult::math::splitmix64(p * 1000 + t) % 1000;
+            let agree_prob = if t < 6 {
+                (1.0 + lean) / 2.0
+            } else {
+                (1.0 - lean) / 2.0
+            };
+            let v = if h.is_multiple_of(7) {
+                continue; // not voted
+            } else if (h as f64) / 1000.0 < agree_prob {
+                Vote::Agree
+            } else {
+                Vote::Disagree
+            };
+            votes.insert((p, t), v);
+        }
+    }
+    let e = Export {
+        comments: (0..12).map(|t| (t, comment(t, 1))).collect(),
+        votes,
+        source: VoteSource::Memory,
+    };
+    let a = analyze(&e, &Options::default()).unwrap();
+    assert!(a.k >= 2, "k = {}", a.k);
+    assert!(a.n_base_clusters == 100 && a.n_in_conv > 300);
+    let d2 = |p: [f64; 2], c: [f64; 2]| (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
+    for g in &a.groups {
+        let pts: Vec<[f64; 2]> = g.members.iter().map(|p| a.pca.projections[p]).collect();
+        let n = pts.len() as f64;
+        let mean = [
+            pts.iter().map(|p| p[0]).sum::<f64>() / n,
+            pts.iter().map(|p| p[1]).sum::<f64>() / n,
+        ];
+        assert!(d2(mean, g.center) < 1e-18, "centre is the members' mean");
+        for (p, xy) in g.members.iter().zip(&pts) {
+            let own = d2(*xy, g.center);
+            for other in &a.groups {
+                assert!(
+                    own <= d2(*xy, other.center) + 1e-12,
+                    "participant {p} is nearer to group {} than to its own {}",
+                    other.id,
+                    g.id
+                );
+            }
+        }
+    }
+    // Without the refinement membership goes through base clusters (Pol.is); still a partition.
+    let b = analyze(
+        &e,
+        &Options {
+            refine_iters: 0,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let total: usize = b.groups.iter().map(|g| g.members.len()).sum();
+    assert_eq!(total, b.n_in_conv);
+}
