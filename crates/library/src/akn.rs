@@ -544,6 +544,16 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
             .take()
             .map(|n| collapse(&n).trim_end_matches('.').to_string())
             .filter(|n| !n.is_empty());
+        // Some files print the number in the text instead of a <num> (`1 - تعلن …`).
+        if p.number.is_none()
+            && let Some(c) = crate::text::NUMBERED_RE.captures(&p.text)
+            && c["n"].chars().all(|ch| ch.is_ascii_digit())
+        {
+            let rest = c.name("t").or(c.name("u")).map_or("", |m| m.as_str());
+            let (n, rest) = (c["n"].to_string(), rest.trim().to_string());
+            p.number = Some(n);
+            p.text = rest;
+        }
         for s in &mut p.sub_items {
             s.label = collapse(&s.label);
             s.text = collapse(&s.text);

@@ -30,8 +30,10 @@ static RESNUM_RE: LazyLock<Regex> = LazyLock::new(|| {
 static SEPARATOR_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*_{5,}\s*$").expect("sep"));
 static FOOTNOTE_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?P<m>\d{1,3})[\t \u{3000}]+(?P<t>\S.*)$").expect("fn"));
-static NUMBERED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?P<n>\d{1,3}|[IVXLC]{1,7})(?:\.|[ \u{a0}]?-)(?:[\t \u{3000}]+(?P<t>.*)|\s*$)")
+/// A numbered paragraph or chapter heading: `12.`, `12 -` (Arabic), `IV.`, `四.` (Chinese
+/// chapters), `رابعا -` (Arabic chapters, an ordinal word).
+pub(crate) static NUMBERED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?P<n>\d{1,3}|[IVXLC]{1,7}|[一二三四五六七八九十]{1,3}|أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا)(?:\.|[ \u{a0}]?-)(?:[\t \u{3000}]+(?P<t>(?s:.*))|[\t \u{3000}]*\n(?P<u>(?s:.*))|\s*$)")
         .expect("num")
 });
 static SUBITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -623,7 +625,7 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
             last_was_preamble = false;
             doc.operative.push(OperativeParagraph {
                 number: Some(c["n"].to_string()),
-                text: clean(c.name("t").map_or("", |m| m.as_str()), lang),
+                text: clean(c.name("t").or(c.name("u")).map_or("", |m| m.as_str()), lang),
                 sub_items: Vec::new(),
                 part: part.clone(),
             });
@@ -650,6 +652,16 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
         if !t.chars().any(char::is_alphanumeric) {
             continue; // `* * *`
         }
+        // A number standing alone on its line heads the text that follows it (`20.` / text).
+        if state == State::Operative
+            && let Some(op) = doc.operative.last_mut()
+            && op.number.is_some()
+            && op.text.is_empty()
+            && op.sub_items.is_empty()
+        {
+            op.text = cleaned;
+            continue;
+        }
         let heading = !has_terminal_punct(t) && t.chars().count() < 250;
         if state == State::Preamble {
             if ends_like_preamble(t)
@@ -675,7 +687,9 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
                 .last()
                 .is_some_and(|p| p.text.trim_end().ends_with([':', '：']))
         {
-            // a section heading between operative paragraphs
+            // An unnumbered section title between operative paragraphs is not a paragraph
+            // (chapter headings with a number, `II.`, `二.`, `ثانيا -`, are: see NUMBERED_RE);
+            // after a colon it is the title of the text being introduced, and is one.
             continue;
         }
         last_was_preamble = false;
@@ -872,6 +886,44 @@ mod tests {
         assert_eq!(d.footnotes.len(), 2);
         assert_eq!(d.footnotes[0].text, "见A/1/2，附件。");
         assert_eq!(d.footnotes[1].anchor.as_deref(), Some("preamble 2"));
+    }
+
+    /// The same operative part laid out three ways gives the same paragraphs: a number on its own
+    /// line heads the text after it; chapters with a number (`II.`, `二.`, `ثانيا -`) are
+    /// paragraphs, an unnumbered section title after a full stop is not; a line break inside a
+    /// numbered paragraph keeps the rest of it.
+    #[test]
+    fn one_structure_whatever_the_layout() {
+        let head = "United Nations\nA/RES/1/2\nGeneral Assembly\n\n1/2.\n\n Title\n\nThe General Assembly,\n\nRecalling its resolution 50/80 A,\n\n";
+        let one_block = "1.\tDecides to:\n\n(a)\tfirst;\n\n(b)\tsecond.\n\nII.\tChapter two\n\n2.\tRequests more.\n\nBudget matters\n\n3.\tEnds\n more text.\n";
+        let bare = "1.\t\n\nDecides to:\n\na)\tfirst;\n\nb)\tsecond.\n\nII.\tChapter two\n\n2.\t\n\nRequests more.\n\nBudget matters\n\n3.\tEnds\n more text.\n";
+        for body in [one_block, bare] {
+            let d = parse_text(&format!("{head}{body}"), None).unwrap();
+            let nums: Vec<_> = d.operative.iter().map(|p| p.number.as_deref()).collect();
+            assert_eq!(
+                nums,
+                [Some("1"), Some("II"), Some("2"), Some("3")],
+                "{body}"
+            );
+            assert_eq!(d.operative[0].text, "Decides to:");
+            assert_eq!(d.operative[0].sub_items.len(), 2);
+            assert_eq!(d.operative[2].text, "Requests more.");
+            assert!(
+                d.operative[3].text.ends_with("more text."),
+                "{:?}",
+                d.operative[3]
+            );
+        }
+        for (chapter, n) in [("二.\t和平与安全", "二"), ("ثانيا - السلام والأمن", "ثانيا")]
+        {
+            let d = parse_text(
+                &format!("{head}1.\tDecides.\n\n{chapter}\n\n2.\tRequests.\n"),
+                None,
+            )
+            .unwrap();
+            let nums: Vec<_> = d.operative.iter().map(|p| p.number.as_deref()).collect();
+            assert_eq!(nums, [Some("1"), Some(n), Some("2")]);
+        }
     }
 
     #[test]
