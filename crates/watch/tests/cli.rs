@@ -101,6 +101,28 @@ fn contract_commands_parse_and_run() {
         run(parse(&["series", "--store", s, "--dyad", "RUS-GEO", "--by", "month"]).unwrap()),
         0
     );
+    // Admin1: the series and alerts of one region; `--admin1` goes alone.
+    assert_eq!(
+        run(parse(&["series", "--store", s, "--admin1", "GG00", "--json"]).unwrap()),
+        0
+    );
+    assert_eq!(
+        run(parse(&["alerts", "--store", s, "--admin1", "GG00", "--json"]).unwrap()),
+        0
+    );
+    assert_eq!(
+        run(parse(&[
+            "alerts",
+            "--store",
+            s,
+            "--admin1",
+            "GG00",
+            "--country",
+            "GEO"
+        ])
+        .unwrap()),
+        2
+    );
 
     let store_lib = chamber_watch::store::Store::new(&store);
     assert_eq!(store_lib.count().unwrap(), rows.len() as u64);

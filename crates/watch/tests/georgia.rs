@@ -192,3 +192,83 @@ fn rollups_agree_with_a_row_scan() {
     }
     let _ = std::fs::remove_dir_all(store.root());
 }
+
+#[test]
+fn admin1_series_and_alerts_on_georgia() {
+    use chamber_watch::alerts::admin1_alerts;
+    use chamber_watch::indicators::{Period, Scope, series};
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let store = temp_store("admin1");
+    let out = store.ingest(&georgia_files(&dir), None, false);
+    assert_eq!(out.total().stored, 105_438);
+    // Independent count of the stored rows per admin1 (GDELT ActionGeo_ADM1Code).
+    let events = store.events().unwrap();
+    let count = |code: &str| events.iter().filter(|e| e.admin1 == code).count() as u64;
+    // Every event located in Georgia carries a Georgian (FIPS GG…) admin1 code.
+    assert!(
+        events
+            .iter()
+            .filter(|e| e.country == "GEO")
+            .all(|e| e.admin1.starts_with("GG")),
+        "a GEO event outside a GG admin1 region"
+    );
+    let mut regions = 0;
+    for code in ["GG00", "GG02", "GG04"] {
+        let months = series(
+            &store,
+            &Scope::Admin1(code.into()),
+            Period::Month,
+            None,
+            None,
+        )
+        .unwrap();
+        let total: u64 = months.iter().map(|b| b.events).sum();
+        assert_eq!(total, count(code), "{code}");
+        assert!(total > 0 && total < 105_438, "{code}: {total}");
+        regions += 1;
+        // The region's share of all events never exceeds one.
+        assert!(months.iter().all(|b| b.volume_share() <= 1.0 + 1e-9));
+    }
+    assert_eq!(regions, 3);
+    // Daily: the 2012-11-22 one-place dump sits in GG00 (SOURCES.md: 2,611 at Tbilisi).
+    let days = series(
+        &store,
+        &Scope::Admin1("GG00".into()),
+        Period::Day,
+        None,
+        None,
+    )
+    .unwrap();
+    let dump = days
+        .iter()
+        .find(|b| b.start.unwrap().to_string() == "2012-11-22")
+        .expect("GG00 has events on 2012-11-22");
+    assert!(dump.events > 2_600, "{}", dump.events);
+
+    // Alerts per region: labelled with the region and its country; the artifact guard holds
+    // per region too (three dumps sit in GG00, the Abkhazia one in GG02).
+    let p = Params::default();
+    for (code, dumps) in [
+        ("GG00", &["2012-11-22", "2013-04-08", "2013-05-27"][..]),
+        ("GG02", &["2013-02-15"][..]),
+    ] {
+        let found = admin1_alerts(&store, code, None, None, &p).unwrap();
+        assert!(!found.is_empty(), "no alert at all for {code}");
+        for a in &found {
+            assert_eq!(a.admin1.as_deref(), Some(code));
+            assert_eq!(a.country.as_deref(), Some("GEO"));
+            assert!(a.dyad.is_none());
+            assert!(a.explanation.contains(code), "{}", a.explanation);
+            assert!(
+                !dumps.contains(&a.date.as_str()),
+                "{code}: alert on dump {}",
+                a.date
+            );
+        }
+        // `since` bounds the onsets.
+        let last = &found[found.len() - 1].date;
+        let later = admin1_alerts(&store, code, chamber_watch::Date::parse_iso(last), None, &p);
+        assert!(later.unwrap().iter().all(|a| &a.date >= last));
+    }
+    let _ = std::fs::remove_dir_all(store.root());
+}

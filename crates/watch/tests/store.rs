@@ -1,0 +1,145 @@
+//! The store across runs: incremental appends, store-wide de-duplication through the id
+//! index (also for parts written before the index existed), files cut into several chunks.
+
+use chamber_watch::indicators::{Period, ScopeKind, all_series, rollup_series};
+use chamber_watch::store::Store;
+use std::path::{Path, PathBuf};
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chamber-watch-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn georgia_monthly(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("individual_csvs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Rollups written on ingest equal a scan of the stored rows.
+fn assert_rollups_match(store: &Store) {
+    let scan = all_series(
+        store,
+        Period::Day,
+        None,
+        None,
+        &|_| true,
+        ScopeKind::Country,
+    )
+    .unwrap();
+    let roll = rollup_series(store, Period::Day, None, None)
+        .unwrap()
+        .expect("every part has its rollup");
+    assert_eq!(scan.len(), roll.len());
+    for (k, a) in &scan {
+        let b = &roll[k];
+        let key =
+            |x: &chamber_watch::indicators::Bucket| (x.start, x.events, x.quad, x.total_volume);
+        assert_eq!(
+            a.iter().map(key).collect::<Vec<_>>(),
+            b.iter().map(key).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn overlapping_runs_store_each_event_once() {
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let files = georgia_monthly(&dir);
+    let root = temp_dir("overlap");
+    let store = Store::new(root.join("store"));
+    // The first six months, then months 4–9: the second run overlaps by three files.
+    let first = store.ingest(&files[..6], None, false);
+    let n1 = store.count().unwrap();
+    assert_eq!(first.total().stored, n1);
+    let second = store.ingest(&files[3..9], None, false);
+    let n2 = store.count().unwrap();
+    assert_eq!(n1 + second.total().stored, n2);
+    assert!(second.total().duplicates > 0);
+    // The same as one run over the nine files.
+    let one = Store::new(root.join("one"));
+    let all = one.ingest(&files[..9], None, false);
+    assert_eq!(all.total().stored, n2);
+    let mut a: Vec<String> = store.events().unwrap().into_iter().map(|e| e.id).collect();
+    let mut b: Vec<String> = one.events().unwrap().into_iter().map(|e| e.id).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // Parts rewritten without their duplicates keep rollups that match their rows.
+    assert_rollups_match(&store);
+    // Without the id index files (a store written before they existed) nothing is stored
+    // twice either: the parts' rows are read instead.
+    let mut removed = 0;
+    for m in store.months() {
+        for part in store.parts(&m) {
+            let name = part.file_name().unwrap().to_str().unwrap();
+            let ids = part.with_file_name(name.replace("part-", "ids-").replace(".tsv", ".u64"));
+            std::fs::remove_file(ids).unwrap();
+            removed += 1;
+        }
+    }
+    assert!(removed > 0);
+    let again = store.ingest(&files[..9], None, false);
+    assert_eq!(again.total().stored, 0);
+    assert_eq!(store.count().unwrap(), n2);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_file_of_several_chunks_reads_like_one_stream() {
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let src = std::fs::read(dir.join("individual_csvs/june2011.csv")).unwrap();
+    let root = temp_dir("chunks");
+    // Six copies of June 2011 with fresh ids: over 9 MB, so more than one chunk.
+    let text = String::from_utf8_lossy(&src).into_owned();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let rows: Vec<&str> = lines.collect();
+    let mut out = header.clone();
+    out.push('\n');
+    let mut n = 0u64;
+    for copy in 0..6u64 {
+        for r in &rows {
+            let (id, rest) = r.split_once(',').unwrap();
+            let id: u64 = id.trim_matches('"').parse().unwrap();
+            out.push_str(&format!("{},{rest}\n", id + copy * 1_000_000_000));
+            n += 1;
+        }
+    }
+    // A bad row near the end (an unreadable date), after the first chunk.
+    let bad_line = n + 2; // header is line 1
+    let (_, rest) = rows[0].split_once(',').unwrap();
+    let (_, rest) = rest.split_once(',').unwrap();
+    out.push_str(&format!("99,\"2011-13-45\",{rest}\n"));
+    assert!(out.len() > chamber_watch::fast::CHUNK);
+    let file = root.join("big.csv");
+    std::fs::write(&file, &out).unwrap();
+
+    let store = Store::new(root.join("store"));
+    let got = store.ingest(std::slice::from_ref(&file), None, false);
+    let f = &got.files[0];
+    assert_eq!(f.report.rows_read, n + 1);
+    assert_eq!(f.report.rejected, 1);
+    assert_eq!(f.report.rejects[0].line, bad_line, "{:?}", f.report.rejects);
+    assert_eq!(f.report.rejects[0].field, "SQLDATE");
+    // The stream reader (one thread, no chunks) sees the same rows.
+    let mut streamed = 0u64;
+    let rep = chamber_watch::reader::read_path(&file, None, false, &mut |_| streamed += 1).unwrap();
+    assert_eq!(streamed, rep.rows_ok);
+    assert_eq!(rep.rows_read, f.report.rows_read);
+    assert_eq!(rep.rejects[0].line, bad_line);
+    // Each copy stores what June 2011 alone stores.
+    let alone = Store::new(root.join("alone"));
+    let june = alone.ingest(&[dir.join("individual_csvs/june2011.csv")], None, false);
+    assert!(june.total().stored > 5_000);
+    assert_eq!(got.total().stored, 6 * june.total().stored);
+    assert_eq!(store.count().unwrap(), 6 * june.total().stored);
+    assert_rollups_match(&store);
+    let _ = std::fs::remove_dir_all(&root);
+}
