@@ -92,6 +92,8 @@ struct Acc {
     symbol: String,
     cover_title: String,
     title: String,
+    /// The library catalogue's title (`<keyword refersTo="title" dictionary="DHL">`).
+    catalogue_title: String,
     conclusions: String,
     fn_texts: Vec<(String, String, Option<String>)>,
     links: Vec<Link>,
@@ -241,6 +243,11 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
                             && !v.is_empty()
                             && !acc.doc.subjects.contains(&v)
                         {
+                            if matches!(attr(e, "refersTo").as_deref(), Some("title" | "#title"))
+                                && acc.catalogue_title.is_empty()
+                            {
+                                acc.catalogue_title = v.clone();
+                            }
                             acc.doc.subjects.push(v);
                         }
                     }
@@ -494,6 +501,7 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
         symbol,
         cover_title,
         title,
+        catalogue_title,
         conclusions,
         fn_texts,
         links,
@@ -531,6 +539,12 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
         doc.adoption_date = crate::dates::first_date(&cover_title);
     }
     doc.title = collapse(&title);
+    if doc.title.is_empty() {
+        // Security Council resolutions have no title in the text (the cover names the number and
+        // the meeting); the Dag Hammarskjöld Library's catalogue title is the one people cite:
+        // `Security Council resolution 2725 (2024) [on extension of the mandate of …]`.
+        doc.title = catalogue_title;
+    }
     for (p, t) in doc.preamble.iter_mut().zip(preamble_text) {
         p.text = collapse(&t);
         if p.phrase.is_empty() {

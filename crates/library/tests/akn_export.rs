@@ -5,6 +5,8 @@ use chamber_library::{parse_akn, parse_file, to_akn};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 fn inputs(base: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for sub in [
@@ -12,27 +14,8 @@ fn inputs(base: &Path) -> Vec<PathBuf> {
         "unxml-ga/fixtures-derived",
         "unxml-sc/fixtures",
     ] {
-        let Ok(langs) = std::fs::read_dir(base.join(sub)) else {
-            continue;
-        };
-        let mut langs: Vec<PathBuf> = langs
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
-        langs.sort();
-        for l in langs {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&l)
-                .expect("dir")
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    let name = p.to_string_lossy();
-                    name.ends_with(".xml") || name.ends_with(".txt")
-                })
-                .collect();
-            files.sort();
-            out.extend(files);
+        for l in common::language_dirs(&base.join(sub)) {
+            out.extend(common::files_ending(&l, &[".xml", ".txt"]));
         }
     }
     out

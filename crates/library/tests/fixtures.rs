@@ -14,6 +14,8 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 fn gold_items<'a>(gold: &'a Value, key: &str) -> Vec<&'a Value> {
     let mut v: Vec<&Value> = gold[key]
         .as_array()
@@ -231,23 +233,10 @@ fn fixtures(base: &Path) -> Vec<(PathBuf, PathBuf, PathBuf)> {
     // (xml, txt, gold)
     let mut out = Vec::new();
     let derived = base.join("fixtures-derived");
-    let mut langs: Vec<_> = std::fs::read_dir(base.join("fixtures"))
-        .expect("fixtures dir")
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_dir())
-        .collect();
-    langs.sort_by_key(|e| e.path());
-    for l in langs {
-        let mut files: Vec<_> = std::fs::read_dir(l.path())
-            .expect("language dir")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-            .collect();
-        files.sort();
-        for xml in files {
+    for l in common::language_dirs(&base.join("fixtures")) {
+        let dir = derived.join(l.file_name().expect("language folder"));
+        for xml in common::files_ending(&l, &[".xml"]) {
             let stem = xml.file_stem().unwrap().to_string_lossy().into_owned();
-            let dir = derived.join(l.file_name());
             out.push((
                 xml.clone(),
                 dir.join(format!("{stem}.txt")),

@@ -3,7 +3,8 @@
 
 use chamber_library::search::{SearchIndex, SearchOptions};
 use chamber_library::{Document, parse_file, parse_text};
-use std::path::PathBuf;
+
+mod common;
 
 fn opts(lang: Option<&str>, limit: usize) -> SearchOptions {
     SearchOptions {
@@ -48,16 +49,9 @@ fn chinese_two_character_words_and_symbols() {
 fn fixtures_in_six_languages() {
     let dir = chamber_testkit::require_shared!("data/undocs/unxml-ga/fixtures");
     let mut docs: Vec<Document> = Vec::new();
-    let mut langs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    langs.sort();
-    for l in langs {
-        for e in std::fs::read_dir(l).unwrap().filter_map(Result::ok) {
-            docs.push(parse_file(&e.path(), None).unwrap());
+    for l in common::language_dirs(&dir) {
+        for f in common::files_ending(&l, &[".xml"]) {
+            docs.push(parse_file(&f, None).unwrap());
         }
     }
     assert_eq!(docs.len(), 77);
