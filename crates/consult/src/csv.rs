@@ -40,37 +40,46 @@ pub(crate) fn parse_with<'a>(
         fields: Vec::new(),
     };
     while pos < bytes.len() {
-        let end = bytes[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| pos + i);
-        let raw = &text[pos..end];
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if !raw.contains('"') {
-            if !raw.is_empty() {
-                // Split on the ASCII comma byte by byte (slicing at ASCII boundaries keeps UTF-8 valid).
-                rec.line = line;
-                rec.fields.clear();
-                let mut a = 0usize;
-                for (i, &b) in raw.as_bytes().iter().enumerate() {
-                    if b == b',' {
-                        rec.fields.push(Cow::Borrowed(&raw[a..i]));
-                        a = i + 1;
-                    }
+        // One pass over the line: split on the ASCII comma (slicing at ASCII boundaries keeps
+        // UTF-8 valid), stop at the newline, fall back to the quote-aware parser at a quote.
+        rec.fields.clear();
+        let mut a = pos;
+        let mut i = pos;
+        let mut quoted = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b',' => {
+                    rec.fields.push(Cow::Borrowed(&text[a..i]));
+                    a = i + 1;
                 }
-                rec.fields.push(Cow::Borrowed(&raw[a..]));
-                f(&rec)?;
+                b'\n' => break,
+                b'"' => {
+                    quoted = true;
+                    break;
+                }
+                _ => {}
             }
-            pos = end + 1;
-            line += 1;
+            i += 1;
+        }
+        if quoted {
+            let (fields, next, lines) = parse_quoted(path, text, pos, line)?;
+            rec.line = line;
+            rec.fields = fields;
+            f(&rec)?;
+            pos = next;
+            line += lines;
             continue;
         }
-        let (fields, next, lines) = parse_quoted(path, text, pos, line)?;
-        rec.line = line;
-        rec.fields = fields;
-        f(&rec)?;
-        pos = next;
-        line += lines;
+        let last = &text[a..i];
+        let last = last.strip_suffix('\r').unwrap_or(last);
+        // A blank line (nothing but an optional \r) is skipped.
+        if !(rec.fields.is_empty() && last.is_empty()) {
+            rec.line = line;
+            rec.fields.push(Cow::Borrowed(last));
+            f(&rec)?;
+        }
+        pos = i + 1;
+        line += 1;
     }
     Ok(())
 }

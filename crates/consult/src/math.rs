@@ -68,22 +68,27 @@ impl Centred {
     fn xtx_many(&self, vs: &[Vec<f64>], outs: &mut [Vec<f64>], dots: &mut [f64]) {
         if vs.len() == 2 {
             // The common case, unrolled.
-            let (v0, v1) = (&vs[0], &vs[1]);
-            let (o0, o1) = outs.split_at_mut(1);
-            let (o0, o1) = (&mut o0[0], &mut o1[0]);
-            o0.iter_mut().for_each(|o| *o = 0.0);
-            o1.iter_mut().for_each(|o| *o = 0.0);
+            // Both vectors interleaved, so that one lookup per vote serves both.
+            let v: Vec<[f64; 2]> = vs[0].iter().zip(&vs[1]).map(|(a, b)| [*a, *b]).collect();
+            let mut o: Vec<[f64; 2]> = vec![[0.0; 2]; v.len()];
             for w in self.row_ptr.windows(2) {
                 let (cols, vals) = (&self.cols[w[0]..w[1]], &self.vals[w[0]..w[1]]);
                 let (mut d0, mut d1) = (0.0, 0.0);
-                for (&j, &v) in cols.iter().zip(vals) {
-                    d0 += v * v0[j as usize];
-                    d1 += v * v1[j as usize];
+                for (&j, &x) in cols.iter().zip(vals) {
+                    let vj = v[j as usize];
+                    d0 += x * vj[0];
+                    d1 += x * vj[1];
                 }
-                for (&j, &v) in cols.iter().zip(vals) {
-                    o0[j as usize] += v * d0;
-                    o1[j as usize] += v * d1;
+                for (&j, &x) in cols.iter().zip(vals) {
+                    let oj = &mut o[j as usize];
+                    oj[0] += x * d0;
+                    oj[1] += x * d1;
                 }
+            }
+            let (o0, o1) = outs.split_at_mut(1);
+            for ((a, b), oj) in o0[0].iter_mut().zip(o1[0].iter_mut()).zip(&o) {
+                *a = oj[0];
+                *b = oj[1];
             }
             return;
         }
