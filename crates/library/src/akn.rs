@@ -651,13 +651,8 @@ mod tests {
         assert_eq!(d.operative[1].sub_items[0].label, "(a)");
         assert_eq!(d.footnotes.len(), 1);
         assert_eq!(d.footnotes[0].anchor.as_deref(), Some("preamble 1"));
-        let t: Vec<_> = d
-            .citations
-            .iter()
-            .map(|c| (c.target.as_str(), c.location.as_str()))
-            .collect();
         assert_eq!(
-            t,
+            crate::text::cited(&d),
             [
                 ("A/RES/50/80 A", "preamble 1"),
                 ("A/75/651-S/2020/1203", "footnote 1")

@@ -24,6 +24,21 @@ macro_rules! out_raw {
     }};
 }
 
+/// What `cites` and `cited-by` read.
+#[derive(Debug, clap::Args)]
+pub struct EdgeArgs {
+    /// Symbol, e.g. A/RES/79/274.
+    pub symbol: String,
+    /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
+    #[arg(long = "from", num_args = 1..)]
+    pub paths: Vec<PathBuf>,
+    /// Data folder holding the citation graph written by `ingest`.
+    #[arg(long, default_value = "chamber-data")]
+    pub data: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Library subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum LibraryCommand {
@@ -52,31 +67,9 @@ pub enum LibraryCommand {
         from: Vec<PathBuf>,
     },
     /// What a resolution cites (from --from files, or the graph stored by `ingest`).
-    Cites {
-        /// Symbol, e.g. A/RES/79/274.
-        symbol: String,
-        /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
-        #[arg(long = "from", num_args = 1..)]
-        paths: Vec<PathBuf>,
-        /// Data folder holding the citation graph written by `ingest`.
-        #[arg(long, default_value = "chamber-data")]
-        data: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Cites(EdgeArgs),
     /// What cites a resolution (from --from files, or the graph stored by `ingest`).
-    CitedBy {
-        /// Symbol, e.g. A/RES/69/285.
-        symbol: String,
-        /// Files or folders (.xml, .txt) to read instead of the graph stored by `ingest`.
-        #[arg(long = "from", num_args = 1..)]
-        paths: Vec<PathBuf>,
-        /// Data folder holding the citation graph written by `ingest`.
-        #[arg(long, default_value = "chamber-data")]
-        data: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    CitedBy(EdgeArgs),
     /// Index files, folders and .tar.xz archives of resolutions into the search index under DATA.
     #[cfg(feature = "search")]
     Ingest {
@@ -379,18 +372,8 @@ pub fn run(cmd: LibraryCommand) -> i32 {
                 Err(e) => report(&e),
             }
         }
-        LibraryCommand::Cites {
-            symbol,
-            paths,
-            data,
-            json,
-        } => edges_command(&symbol, &paths, &data, json, true),
-        LibraryCommand::CitedBy {
-            symbol,
-            paths,
-            data,
-            json,
-        } => edges_command(&symbol, &paths, &data, json, false),
+        LibraryCommand::Cites(args) => edges_command(&args, true),
+        LibraryCommand::CitedBy(args) => edges_command(&args, false),
         #[cfg(feature = "search")]
         LibraryCommand::Ingest { data, paths } => ingest(&data, &paths),
         #[cfg(feature = "search")]
@@ -572,7 +555,14 @@ fn ingest(data: &Path, paths: &[PathBuf]) -> i32 {
     if read == 0 { 2 } else { 0 }
 }
 
-fn edges_command(symbol: &str, paths: &[PathBuf], data: &Path, json: bool, outgoing: bool) -> i32 {
+fn edges_command(args: &EdgeArgs, outgoing: bool) -> i32 {
+    let EdgeArgs {
+        symbol,
+        paths,
+        data,
+        json,
+    } = args;
+    let (symbol, json) = (symbol.as_str(), *json);
     let g = match load_graph(paths, data) {
         Ok(g) => g,
         Err(code) => return code,
@@ -653,7 +643,7 @@ mod tests {
                 "--from",
                 "dir"
             ]),
-            LibraryCommand::CitedBy { .. }
+            LibraryCommand::CitedBy(_)
         ));
     }
 
@@ -707,12 +697,12 @@ mod tests {
             2
         );
         assert_eq!(
-            run(LibraryCommand::Cites {
+            run(LibraryCommand::Cites(EdgeArgs {
                 symbol: "A/RES/70/1".into(),
                 paths: vec![dir.clone()],
                 data: dir.join("data"),
                 json: true
-            }),
+            })),
             0
         );
         // export by symbol from a folder; an unknown symbol is bad input
@@ -729,12 +719,12 @@ mod tests {
         assert_eq!(by_symbol("A/RES/99/9", None), 2);
         // without --from the stored graph is needed: none yet
         assert_eq!(
-            run(LibraryCommand::CitedBy {
+            run(LibraryCommand::CitedBy(EdgeArgs {
                 symbol: "A/RES/69/285".into(),
                 paths: vec![],
                 data: dir.join("no-data"),
                 json: true
-            }),
+            })),
             2
         );
         std::fs::remove_dir_all(&dir).ok();

@@ -339,40 +339,24 @@ impl SearchIndex {
             },
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
-        if let Some(l) = &opts.lang {
+        // Filters: each one given must hold.
+        let subject = opts.subject.as_ref().map(|s| s.trim().to_uppercase());
+        let filters = [
+            (f.lang, opts.lang.as_deref()),
+            (f.organ, opts.organ.as_deref()),
+            (f.subject, subject.as_deref()),
+        ];
+        let terms = filters
+            .into_iter()
+            .filter_map(|(field, value)| value.map(|v| Term::from_field_text(field, v)))
+            .chain(
+                opts.session
+                    .map(|s| Term::from_field_u64(f.session, u64::from(s))),
+            );
+        for term in terms {
             clauses.push((
                 Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.lang, l),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(o) = &opts.organ {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.organ, o),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(s) = &opts.subject {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.subject, &s.trim().to_uppercase()),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(s) = opts.session {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.session, u64::from(s)),
-                    IndexRecordOption::Basic,
-                )),
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
         let q = BooleanQuery::new(clauses);

@@ -818,6 +818,15 @@ pub(crate) fn collect_citations(doc: &Document) -> Vec<Citation> {
     out
 }
 
+/// `(target, location)` of every citation, for tests.
+#[cfg(test)]
+pub(crate) fn cited(doc: &Document) -> Vec<(&str, &str)> {
+    doc.citations
+        .iter()
+        .map(|c| (c.target.as_str(), c.location.as_str()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -842,13 +851,8 @@ mod tests {
         assert_eq!(d.operative[0].sub_items.len(), 2);
         assert_eq!(d.footnotes.len(), 1);
         assert_eq!(d.footnotes[0].anchor.as_deref(), Some("preamble 1"));
-        let t: Vec<_> = d
-            .citations
-            .iter()
-            .map(|c| (c.target.as_str(), c.location.as_str()))
-            .collect();
         assert_eq!(
-            t,
+            cited(&d),
             [
                 ("A/RES/69/285", "preamble 1"),
                 ("A/DEC/62/557", "preamble 2"),

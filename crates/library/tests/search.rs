@@ -154,7 +154,7 @@ fn fixtures_in_six_languages() {
 
 #[test]
 fn cli_ingest_then_search() {
-    use chamber_library::cli::{LibraryCommand, run};
+    use chamber_library::cli::{EdgeArgs, LibraryCommand, run};
     let dir = std::env::temp_dir().join(format!("chamber-library-search-{}", std::process::id()));
     let docs = dir.join("docs");
     std::fs::create_dir_all(&docs).unwrap();
@@ -201,12 +201,12 @@ fn cli_ingest_then_search() {
     // ingest stores the citation graph; cites/cited-by read it without --from
     assert!(data.join("library/graph.json").exists());
     assert_eq!(
-        run(LibraryCommand::CitedBy {
+        run(LibraryCommand::CitedBy(EdgeArgs {
             symbol: "A/RES/50/80 A".into(),
             paths: vec![],
             data: data.clone(),
             json: true
-        }),
+        })),
         0
     );
     let g = chamber_library::CitationGraph::from_json(
