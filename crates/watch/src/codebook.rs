@@ -30,6 +30,33 @@ pub struct Codebooks {
     isonum: Map<u32, &'static str>,
     gw: Map<u32, &'static str>,
     names: Map<String, &'static str>,
+    /// CAMEO actor country codes of three capital letters → ISO3, by `letter index`.
+    cameo3: Vec<Option<&'static str>>,
+    /// FIPS codes of a capital letter and a capital letter or digit → ISO3.
+    fips2: Vec<Option<&'static str>>,
+}
+
+/// `AAA` → 0..17576.
+fn idx3(code: &[u8]) -> Option<usize> {
+    match code {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z', c @ b'A'..=b'Z'] => {
+            Some(((a - b'A') as usize * 26 + (b - b'A') as usize) * 26 + (c - b'A') as usize)
+        }
+        _ => None,
+    }
+}
+
+/// `AA`/`A1` → 0..936.
+fn idx2(code: &[u8]) -> Option<usize> {
+    let second = |b: u8| match b {
+        b'A'..=b'Z' => Some((b - b'A') as usize),
+        b'0'..=b'9' => Some(26 + (b - b'0') as usize),
+        _ => None,
+    };
+    match code {
+        [a @ b'A'..=b'Z', b] => Some((a - b'A') as usize * 36 + second(*b)?),
+        _ => None,
+    }
 }
 
 /// Lookups run once per field per row: a fast hasher for short keys.
@@ -90,14 +117,35 @@ pub fn codebooks() -> &'static Codebooks {
         }
         // Kosovo and the former Antilles are absent from ISO proper but used by the datasets.
         iso3.entry("ANT").or_insert("Netherlands Antilles");
-        Codebooks {
+        let mut cb = Codebooks {
             cameo,
             iso3,
             fips,
             isonum,
             gw,
             names,
+            cameo3: Vec::new(),
+            fips2: Vec::new(),
+        };
+        // Direct tables for the per-row lookups, filled from the maps (same answers).
+        let mut cameo3 = vec![None; 26 * 26 * 26];
+        for (i, slot) in cameo3.iter_mut().enumerate() {
+            let code = [
+                b'A' + (i / 676) as u8,
+                b'A' + (i / 26 % 26) as u8,
+                b'A' + (i % 26) as u8,
+            ];
+            *slot = cb.cameo_country_slow(std::str::from_utf8(&code).unwrap_or(""));
         }
+        let mut fips2 = vec![None; 26 * 36];
+        for (code, iso) in &cb.fips {
+            if let Some(i) = idx2(code.as_bytes()) {
+                fips2[i] = Some(*iso);
+            }
+        }
+        cb.cameo3 = cameo3;
+        cb.fips2 = fips2;
+        cb
     })
 }
 
@@ -124,6 +172,9 @@ impl Codebooks {
 
     /// FIPS 10-4 (GDELT geography) → ISO3.
     pub fn fips_to_iso3(&self, fips: &str) -> Option<&'static str> {
+        if let Some(i) = idx2(fips.as_bytes()) {
+            return self.fips2.get(i).copied().flatten();
+        }
         self.fips.get(fips).copied()
     }
 
@@ -144,6 +195,13 @@ impl Codebooks {
 
     /// A CAMEO actor country code (`"GEO"`, `"ROM"`, `"ZAR"`…) → ISO3 when it denotes a country.
     pub fn cameo_country_to_iso3(&self, code: &str) -> Option<&'static str> {
+        if let Some(i) = idx3(code.as_bytes()) {
+            return self.cameo3.get(i).copied().flatten();
+        }
+        self.cameo_country_slow(code)
+    }
+
+    fn cameo_country_slow(&self, code: &str) -> Option<&'static str> {
         let code = code.trim();
         let alias = match code {
             "ROM" => "ROU",

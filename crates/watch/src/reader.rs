@@ -596,24 +596,23 @@ fn gdelt_line(
             _ => return Err(("QuadClass", format!("not 1-4: {quad_s:?}"))),
         }
     };
-    let goldstein = match parse_f64(&row.s(c.gold), "GoldsteinScale")? {
+    let gold_s = row.s(c.gold);
+    let (goldstein, gold_s) = match parse_f64(&gold_s, "GoldsteinScale")? {
         Some(g) if !(-10.0..=10.0).contains(&g) => {
             return Err(("GoldsteinScale", format!("outside -10..10: {g}")));
         }
-        Some(g) => Some(g as f32),
-        None => cb.cameo(cameo).and_then(|e| e.goldstein),
+        Some(g) => (Some(g as f32), gold_s),
+        None => (cb.cameo(cameo).and_then(|e| e.goldstein), Cow::Borrowed("")),
     };
-    let mentions = parse_u32(&row.s(c.mentions), "NumMentions")?.unwrap_or(1);
-    let sources = parse_u32(&row.s(c.sources), "NumSources")?.unwrap_or(1);
-    let (lat, lon) = parse_lat_lon(
-        &row.s(c.geo_lat),
-        &row.s(c.geo_lon),
-        "ActionGeo_Lat",
-        "ActionGeo_Long",
-    )?;
+    let (mentions_s, sources_s) = (row.s(c.mentions), row.s(c.sources));
+    let mentions = parse_u32(&mentions_s, "NumMentions")?.unwrap_or(1);
+    let sources = parse_u32(&sources_s, "NumSources")?.unwrap_or(1);
+    let (lat_s, lon_s) = (row.s(c.geo_lat), row.s(c.geo_lon));
+    let (lat, lon) = parse_lat_lon(&lat_s, &lon_s, "ActionGeo_Lat", "ActionGeo_Long")?;
     let country = cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or("");
     let mut l = Line::new(line);
-    l.text(dataset).text(&id).date(Some(date));
+    // Numbers already written as the store writes them are copied, not re-formatted.
+    l.text(dataset).text(&id).date_compact(&date_s);
     for ix in [c.a1, c.a2] {
         l.text(&row.s(ix[0]))
             .text(&row.s(ix[1]))
@@ -629,16 +628,16 @@ fn gdelt_line(
     l.text(cameo)
         .uint(Some(root as u32).filter(|&r| r > 0))
         .uint(Some(quad as u32).filter(|&q| q > 0))
-        .float(goldstein.map(|g| g as f64))
-        .uint(Some(mentions))
-        .uint(Some(sources))
+        .float_text(goldstein.map(|g| g as f64), &gold_s)
+        .uint_text(Some(mentions), &mentions_s)
+        .uint_text(Some(sources), &sources_s)
         .uint(None)
         .uint(None)
         .uint(None)
         .text(country)
         .text(&row.s(c.geo_adm1))
-        .float(lat)
-        .float(lon)
+        .float_text(lat, &lat_s)
+        .float_text(lon, &lon_s)
         .text(&location)
         .text(&row.opt(c.url))
         .end();

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Store columns, in file order.
@@ -177,83 +177,44 @@ struct MonthWriter {
 /// Month files one worker keeps open at most.
 const MAX_OPEN: usize = 64;
 
-/// Open-addressing set of non-zero 64-bit keys (linear probing): one cache line per lookup.
-#[derive(Default)]
-struct KeyTable {
-    slots: Vec<u64>,
-    len: usize,
+/// The run's keys as a blocked Bloom filter: three bits in one 64-bit word per key, set with
+/// one atomic OR, so "seen before?" and "now seen" are a single step even when both workers
+/// meet the same key. About 12 bits per key: small enough to stay in cache.
+struct Seen {
+    words: Vec<AtomicU64>,
+    mask: usize,
 }
 
-impl KeyTable {
-    fn insert(&mut self, key: u64) -> bool {
-        let key = key.max(1); // 0 marks an empty slot
-        if (self.len + 1) * 8 > self.slots.len() * 7 {
-            self.grow((self.len + 1) * 2);
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = (key as usize) & mask;
-        loop {
-            match self.slots[i] {
-                0 => {
-                    self.slots[i] = key;
-                    self.len += 1;
-                    return true;
-                }
-                k if k == key => return false,
-                _ => i = (i + 1) & mask,
-            }
+impl Seen {
+    fn new(keys: usize) -> Seen {
+        let n = (keys.max(1) * 12 / 64).next_power_of_two().max(1 << 10);
+        Seen {
+            words: (0..n).map(|_| AtomicU64::new(0)).collect(),
+            mask: n - 1,
         }
     }
 
-    fn grow(&mut self, want: usize) {
-        let cap = (want * 8 / 7 + 1).next_power_of_two().max(1024);
-        if cap <= self.slots.len() {
-            return;
-        }
-        let old = std::mem::replace(&mut self.slots, vec![0; cap]);
-        self.len = 0;
-        for k in old.into_iter().filter(|&k| k != 0) {
-            self.insert(k);
-        }
+    /// False: the key is certainly new in this run (and is now recorded). True: it may have
+    /// been seen (a repeat, or a false positive to check exactly later).
+    #[inline]
+    fn check_insert(&self, key: u64) -> bool {
+        let mut h = key ^ (key >> 31);
+        h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^= h >> 29;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^= h >> 32;
+        let bits = (1u64 << (h >> 40 & 63)) | (1u64 << (h >> 46 & 63)) | (1u64 << (h >> 52 & 63));
+        let prev = self.words[h as usize & self.mask].fetch_or(bits, Ordering::Relaxed);
+        prev & bits == bits
     }
 }
 
-/// The store-wide id set, sharded so that ingest workers rarely wait on each other.
-struct IdSet {
-    shards: Vec<Padded>,
-}
-
-/// One shard on its own cache lines (no false sharing between workers).
-#[repr(align(128))]
-struct Padded(Mutex<KeyTable>);
-
-const ID_SHARDS: usize = 64;
-
-impl IdSet {
-    fn new() -> IdSet {
-        IdSet {
-            shards: (0..ID_SHARDS)
-                .map(|_| Padded(Mutex::new(KeyTable::default())))
-                .collect(),
-        }
-    }
-    fn shard(&self, h: u64) -> std::sync::MutexGuard<'_, KeyTable> {
-        self.shards[(h >> 58) as usize % ID_SHARDS]
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-    }
-    /// True when the id was not there yet.
-    fn insert(&self, h: u64) -> bool {
-        self.shard(h).insert(h)
-    }
-    fn reserve(&self, n: usize) {
-        for s in &self.shards {
-            let mut t = s.0.lock().unwrap_or_else(|e| e.into_inner());
-            let want = t.len + n / ID_SHARDS;
-            t.grow(want);
-        }
-    }
+/// A row the filter may have seen: kept aside and settled exactly after the run's reading.
+struct Held {
+    file: u32,
+    month: i32,
+    info: RowInfo,
+    line: Vec<u8>,
 }
 
 /// The de-duplication key of an event: one byte of dataset, then the native id itself when
@@ -295,6 +256,8 @@ struct MonthPart {
 #[derive(Default)]
 struct WorkerOut {
     months: HashMap<i32, MonthPart, FastBuild>,
+    /// Rows whose key the filter may have seen, in reading order.
+    held: Vec<Held>,
     files: HashMap<usize, (Ctx, FileOutcome), FastBuild>,
     error: Option<String>,
     /// The bad row that stopped a strict run.
@@ -328,7 +291,7 @@ struct Shared<'a> {
     run: &'a str,
     feed: Mutex<Feed>,
     abort: AtomicBool,
-    ids: IdSet,
+    seen: Seen,
 }
 
 impl Shared<'_> {
@@ -377,9 +340,9 @@ impl Shared<'_> {
 
 /// Store one event: de-duplicate within the run, append it to its month part, add it to the
 /// daily rollup.
-/// Store one event given as its store line and [`RowInfo`]: de-duplicate within the run,
-/// append the line to its month part, add it to the daily rollup. `Some(false)`: a
-/// duplicate; `None`: no date, not stored.
+/// Store one event given as its store line and [`RowInfo`]: append it to its month part
+/// and daily rollup when its key is new in this run; `Some(false)`: held for an exact check
+/// after reading (a repeat or a filter false positive); `None`: no date, not stored.
 fn put(
     sh: &Shared,
     tag: usize,
@@ -391,9 +354,6 @@ fn put(
     let Some(date) = info.date else {
         return Ok(None);
     };
-    if !sh.ids.insert(info.key) {
-        return Ok(Some(false));
-    }
     let month = match out.last_month {
         (d, m) if d == date.0 => m,
         _ => {
@@ -402,6 +362,110 @@ fn put(
             m
         }
     };
+    if sh.seen.check_insert(info.key) {
+        out.held.push(Held {
+            file: file as u32,
+            month,
+            info: *info,
+            line: line.to_vec(),
+        });
+        return Ok(Some(false));
+    }
+    append(sh, tag, out, month, file, line, info)?;
+    Ok(Some(true))
+}
+
+/// Settle the held rows exactly: a row whose key a stored row of this run has, or an
+/// earlier held row kept, is a duplicate; the others (filter false positives) are appended to
+/// a part of their month now.
+fn settle_held(
+    sh: &Shared,
+    mut held: Vec<Held>,
+    parts: &mut Vec<MonthPart>,
+    fos: &mut [FileOutcome],
+) -> Result<(), String> {
+    if held.is_empty() {
+        return Ok(());
+    }
+    held.sort_by_key(|h| h.file); // stable: reading order within each file and worker
+    let wanted: std::collections::HashSet<u64, FastBuild> =
+        held.iter().map(|h| h.info.key).collect();
+    let mut taken: std::collections::HashSet<u64, FastBuild> = std::collections::HashSet::default();
+    for p in parts.iter() {
+        for k in &p.keys {
+            if wanted.contains(k) {
+                taken.insert(*k);
+            }
+        }
+    }
+    // New rows go to the parts this run already has (reopened for appending), or to a
+    // part of their own.
+    let mut out = WorkerOut::default();
+    for (i, p) in std::mem::take(parts).into_iter().enumerate() {
+        let month = Date::parse_iso(&format!("{}-01", month_of(&p.w.final_path)))
+            .map(|d| d.0)
+            .unwrap_or(i32::MIN + i as i32);
+        match out.months.entry(month) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(p);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => parts.push(p),
+        }
+    }
+    let mut dirty = HashMap::<i32, Vec<u64>, FastBuild>::default();
+    for h in held {
+        let f = h.file as usize;
+        if !taken.insert(h.info.key) {
+            fos[f].duplicates += 1;
+            continue;
+        }
+        append(sh, 9, &mut out, h.month, f, &h.line, &h.info)?;
+        dirty.entry(h.month).or_default().push(h.info.key);
+        fos[f].stored += 1;
+    }
+    for (month, mut p) in out.months {
+        if let Some(mut new) = dirty.remove(&month) {
+            p.w.close()?;
+            // Merge the few new keys into the sorted ones.
+            new.sort_unstable();
+            let old = std::mem::take(&mut p.sorted);
+            let (mut i, mut j) = (0, 0);
+            p.sorted.reserve(old.len() + new.len());
+            while i < old.len() || j < new.len() {
+                if j == new.len() || (i < old.len() && old[i] <= new[j]) {
+                    p.sorted.push(old[i]);
+                    i += 1;
+                } else {
+                    p.sorted.push(new[j]);
+                    j += 1;
+                }
+            }
+        }
+        parts.push(p);
+    }
+    Ok(())
+}
+
+/// `YYYY-MM` of a part path (`…/month=YYYY-MM/part-….tsv`).
+fn month_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|d| d.file_name())
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix("month="))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Append a row to this worker's part of its month.
+fn append(
+    sh: &Shared,
+    tag: usize,
+    out: &mut WorkerOut,
+    month: i32,
+    file: usize,
+    line: &[u8],
+    info: &RowInfo,
+) -> Result<(), String> {
     // Bound open files: a file spanning decades touches hundreds of months.
     if out.months.get(&month).is_none_or(|p| p.w.out.is_none()) {
         if out.open >= MAX_OPEN {
@@ -433,11 +497,13 @@ fn put(
         Some((f, n)) if *f == file as u32 => *n += 1,
         _ => part.files.push((file as u32, 1)),
     }
-    part.rollup
-        .entry((info.country, date.0))
-        .or_default()
-        .add(info);
-    Ok(Some(true))
+    if let Some(d) = info.date {
+        part.rollup
+            .entry((info.country, d.0))
+            .or_default()
+            .add(info);
+    }
+    Ok(())
 }
 
 fn worker(sh: &Shared, tag: usize) -> WorkerOut {
@@ -458,14 +524,14 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                 continue;
             }
             Work::Chunk(idx, plan, first_line, mut ctx) => {
-                let (mut stored, mut dups, mut err) = (0u64, 0u64, None);
+                let (mut stored, mut err) = (0u64, None);
                 let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &mut |l, info| {
                     if err.is_some() {
                         return;
                     }
                     match put(sh, tag, &mut out, idx, l, info) {
                         Ok(Some(true)) => stored += 1,
-                        Ok(Some(false)) => dups += 1,
+                        Ok(Some(false)) => {} // settled later
                         Ok(None) => {}
                         Err(e) => err = Some(e),
                     }
@@ -476,14 +542,13 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                     .or_insert_with(|| (ctx.fresh(), FileOutcome::default()))
                     .1;
                 fo.stored += stored;
-                fo.duplicates += dups;
                 if let Some(e) = err {
                     out.error = Some(e);
                 }
                 (idx, res, ctx)
             }
             Work::Whole(idx) => {
-                let (mut stored, mut dups, mut err) = (0u64, 0u64, None);
+                let (mut stored, mut err) = (0u64, None);
                 let res = read_path(&sh.files[idx], sh.forced, sh.strict, &mut |e| {
                     if err.is_some() {
                         return;
@@ -492,7 +557,7 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                     encode(e, &mut line);
                     match put(sh, tag, &mut out, idx, &line, &RowInfo::of(e)) {
                         Ok(Some(true)) => stored += 1,
-                        Ok(Some(false)) => dups += 1,
+                        Ok(Some(false)) => {} // settled later
                         Ok(None) => {}
                         Err(e) => err = Some(e),
                     }
@@ -504,7 +569,6 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                     .entry(idx)
                     .or_insert_with(|| (Ctx::default_for(&sh.files[idx]), FileOutcome::default()));
                 entry.1.stored += stored;
-                entry.1.duplicates += dups;
                 if let Some(e) = err {
                     out.error = Some(e);
                 }
@@ -779,6 +843,12 @@ impl Store {
         let mut outcome = IngestOutcome::default();
         // Parts committed before this run (this run's files stay dot-files until the end).
         let existing: Vec<PathBuf> = self.months().iter().flat_map(|m| self.parts(m)).collect();
+        // The filter is sized for about one row per 250 input bytes.
+        let input_bytes: u64 = files
+            .iter()
+            .filter_map(|f| fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
         let sh = Shared {
             store: self,
             files,
@@ -790,15 +860,8 @@ impl Store {
                 current: None,
             }),
             abort: AtomicBool::new(false),
-            ids: IdSet::new(),
+            seen: Seen::new(((input_bytes / 250) as usize).clamp(1 << 16, 256 << 20)),
         };
-        // Room for the new ids up front (about one per 250 input bytes), to avoid rehashing.
-        let input_bytes: u64 = files
-            .iter()
-            .filter_map(|f| fs::metadata(f).ok())
-            .map(|m| m.len())
-            .sum();
-        sh.ids.reserve(((input_bytes / 250) as usize).min(64 << 20));
         let workers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
@@ -835,6 +898,7 @@ impl Store {
         let mut io_error = None;
         let mut parts: Vec<MonthPart> = Vec::new();
         let mut strict_reject: Option<crate::reader::Reject> = None;
+        let mut held: Vec<Held> = Vec::new();
         for o in outs {
             if let Some(r) = o.strict
                 && strict_reject
@@ -860,6 +924,7 @@ impl Store {
                 io_error = o.error;
             }
             parts.extend(o.months.into_values());
+            held.extend(o.held);
         }
         if let Some(r) = strict_reject {
             outcome.strict_failure = Some(format!(
@@ -883,6 +948,10 @@ impl Store {
             })
             .collect();
         let mut abort = outcome.strict_failure.is_some() || io_error.is_some();
+        if !abort && let Err(e) = settle_held(&sh, held, &mut parts, &mut fos) {
+            io_error = Some(e);
+            abort = true;
+        }
         if !abort && let Err(e) = self.drop_stored(&existing, &mut parts, &mut fos) {
             io_error = Some(e);
             abort = true;
@@ -1327,9 +1396,75 @@ impl<'a> Line<'a> {
         push_opt_f(self.out, v);
         self
     }
+    /// A number parsed from `text`: the text itself when it is already what
+    /// [`Line::float`] writes (saves formatting), else the value. For f32 values (Goldstein)
+    /// only below 16 in magnitude, where six decimals recover the text exactly.
+    #[inline]
+    pub fn float_text(&mut self, v: Option<f64>, text: &str) -> &mut Self {
+        if v.is_some() && canonical_decimal(text.as_bytes()) {
+            self.sep();
+            self.out.extend_from_slice(text.as_bytes());
+            self
+        } else {
+            self.float(v)
+        }
+    }
+    /// A count parsed from `text`, copied when already canonical.
+    #[inline]
+    pub fn uint_text(&mut self, v: Option<u32>, text: &str) -> &mut Self {
+        let t = text.as_bytes();
+        if v.is_some()
+            && !t.is_empty()
+            && t.len() <= 9
+            && t.iter().all(u8::is_ascii_digit)
+            && (t[0] != b'0' || t.len() == 1)
+        {
+            self.sep();
+            self.out.extend_from_slice(t);
+            self
+        } else {
+            self.uint(v)
+        }
+    }
+    /// A date known valid from its `YYYYMMDD` text.
+    #[inline]
+    pub fn date_compact(&mut self, d: &str) -> &mut Self {
+        match d.as_bytes() {
+            [y0, y1, y2, y3, m0, m1, d0, d1] => {
+                self.sep();
+                self.out
+                    .extend_from_slice(&[*y0, *y1, *y2, *y3, b'-', *m0, *m1, b'-', *d0, *d1]);
+                self
+            }
+            _ => self.date(Date::parse_compact(d)),
+        }
+    }
     /// End the line.
     pub fn end(&mut self) {
         self.out.push(b'\n');
+    }
+}
+
+/// Is this decimal text exactly what [`push_f64`] writes for its value? (`-`? then an
+/// integer part without leading zeros below 10^12, then at most six decimals without a
+/// trailing zero; not a negative zero.)
+fn canonical_decimal(t: &[u8]) -> bool {
+    let (neg, t) = match t.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, t),
+    };
+    let (int, frac) = match t.iter().position(|&b| b == b'.') {
+        Some(p) => (&t[..p], Some(&t[p + 1..])),
+        None => (t, None),
+    };
+    let digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+    if int.is_empty() || int.len() > 12 || !digits(int) || (int[0] == b'0' && int.len() > 1) {
+        return false;
+    }
+    match frac {
+        Some(f) if f.is_empty() || f.len() > 6 || !digits(f) || f[f.len() - 1] == b'0' => false,
+        Some(_) => true,
+        None => !neg || int != b"0",
     }
 }
 
@@ -1457,6 +1592,51 @@ mod tests {
             assert_eq!(t.insert(k), reference.insert(k.max(1)));
         }
         assert_eq!(t.len, reference.len());
+    }
+
+    #[test]
+    fn canonical_text_is_what_push_f64_writes() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for i in 0..100_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Texts of every shape: signs, leading/trailing zeros, 0–8 decimals.
+            let int = (x % 200) as i64 - 100;
+            let frac = format!("{:08}", (x >> 20) % 100_000_000);
+            let decimals = ((x >> 50) % 9) as usize;
+            let lead = if i % 7 == 0 { "0" } else { "" };
+            let t = if decimals == 0 {
+                format!("{lead}{int}")
+            } else {
+                format!("{lead}{int}.{}", &frac[..decimals])
+            };
+            let Ok(v) = t.parse::<f64>() else { continue };
+            let mut o = Vec::new();
+            push_f64(&mut o, v);
+            if canonical_decimal(t.as_bytes()) {
+                assert_eq!(o, t.as_bytes(), "{t}");
+                // f32 values (Goldstein) below 16 also round back to the text.
+                if v.abs() < 16.0 {
+                    let mut o32 = Vec::new();
+                    push_f64(&mut o32, v as f32 as f64);
+                    assert_eq!(o32, t.as_bytes(), "{t} as f32");
+                }
+            } else {
+                assert!(o != t.as_bytes(), "{t} is canonical");
+            }
+        }
+        for (t, ok) in [
+            ("41.725", true),
+            ("-0.5", true),
+            ("-0", false),
+            ("1.50", false),
+            (".5", false),
+            ("007", false),
+            ("3.", false),
+        ] {
+            assert_eq!(canonical_decimal(t.as_bytes()), ok, "{t}");
+        }
     }
 
     #[test]
