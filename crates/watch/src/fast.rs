@@ -257,10 +257,24 @@ fn masks(block: &[u8; 64], sep: u8) -> (u64, u64, u64, u64) {
     }
 }
 
+/// The arrays one chunk walk fills.
+struct Scratch {
+    /// Positions of separators and newlines outside quotes.
+    pos: Vec<u32>,
+    /// For each record-ending newline, its index in `pos`.
+    nl_idx: Vec<u32>,
+    /// Offsets of 64-byte blocks holding a byte >= 0x80.
+    high: Vec<u32>,
+}
+
 thread_local! {
     /// Structural positions and record ends of the chunk being walked (reused).
-    static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>, Vec<u32>)> = const {
-        std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new()))
+    static SCRATCH: std::cell::RefCell<Scratch> = const {
+        std::cell::RefCell::new(Scratch {
+            pos: Vec::new(),
+            nl_idx: Vec::new(),
+            high: Vec::new(),
+        })
     };
 }
 
@@ -278,9 +292,7 @@ pub fn records(
     on_record: &mut dyn FnMut(&Record) -> bool,
 ) {
     SCRATCH.with(|cell| {
-        let mut guard = cell.borrow_mut();
-        let (pos, nl_idx, high) = &mut *guard;
-        walk(data, sep, quotes, line, pos, nl_idx, high, on_record);
+        walk(data, sep, quotes, line, &mut cell.borrow_mut(), on_record);
     });
 }
 
@@ -289,11 +301,10 @@ fn walk(
     sep: u8,
     quotes: bool,
     line: u64,
-    pos: &mut Vec<u32>,
-    nl_idx: &mut Vec<u32>,
-    high: &mut Vec<u32>,
+    scratch: &mut Scratch,
     on_record: &mut dyn FnMut(&Record) -> bool,
 ) {
+    let Scratch { pos, nl_idx, high } = scratch;
     assert!(data.len() < u32::MAX as usize, "chunk too large");
     // `pos` keeps its length between chunks (no clearing, no refilling with zeros); `k`
     // counts the positions of this chunk.
