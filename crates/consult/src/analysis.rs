@@ -16,7 +16,8 @@ pub struct Options {
     pub max_k: usize,
     /// Number of base clusters (Pol.is: 100).
     pub base_k: usize,
-    /// Power-iteration steps per component (Pol.is: 100); stops earlier once converged.
+    /// Largest Krylov dimension of the Lanczos PCA (Pol.is: 100 power-iteration steps); stops
+    /// as soon as both components have converged (typically 15–30).
     pub pca_iters: usize,
     /// k-means steps for base clusters (Pol.is: 100).
     pub base_iters: usize,
