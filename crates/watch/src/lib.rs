@@ -1,10 +1,11 @@
 //! Chamber's early-warning engine ("watch").
 //!
-//! Architecture invariant: no HTTP, no SQL; memory bounded whatever the input size (readers
-//! stream one record at a time; the store writes month partitions as it goes).
+//! Architecture invariant: no HTTP, no SQL; memory bounded whatever the store size (readers
+//! stream, GDELT in chunks cut on record boundaries; the store writes month partitions as it
+//! goes and keeps its de-duplication ids on disk).
 //!
-//! Pipeline: [`reader`] (formats → [`model::Event`]) → [`store`] (open month-partitioned
-//! TSV layout, de-duplicated) → [`indicators`] (per country / dyad / admin1 series) →
+//! Pipeline: [`reader`] (formats → [`model::Event`]; GDELT through [`fast`]) → [`store`]
+//! (open month-partitioned TSV layout, de-duplicated) → [`indicators`] (per country / dyad / admin1 series) →
 //! [`detect`] (robust baseline, CUSUM, Bayesian online change-point, artifact guard) →
 //! [`backtest`]; [`cli`] is the `chamber watch` command the binary wires in.
 
