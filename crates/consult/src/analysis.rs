@@ -120,7 +120,8 @@ pub struct Analysis {
     pub n_votes: usize,
     /// Number of groups chosen.
     pub k: usize,
-    /// Silhouette of the chosen clustering (on base-cluster centres).
+    /// Silhouette of the chosen clustering (on base-cluster centres, before the refinement on
+    /// participants; see `Options::refine_iters`).
     pub silhouette: f64,
     pub k_scores: Vec<KScore>,
     pub n_base_clusters: usize,
