@@ -84,7 +84,7 @@ impl Default for Options {
 pub struct Group {
     pub id: usize,
     pub members: Vec<ParticipantId>,
-    /// Weighted centre in PCA space.
+    /// Centre in PCA space: the mean position of the members.
     pub center: [f64; 2],
     /// Representative statements (Pol.is repness), at most 5, agrees first.
     pub repness: Vec<RepComment>,
