@@ -573,10 +573,14 @@ fn gdelt_line(
     dataset: &str,
     line: &mut Vec<u8>,
     info: &mut RowInfo,
+    hint: &dyn Fn(u64),
 ) -> Result<(), FieldError> {
     let cb = codebooks();
     let id_s = row.s(c.id);
     let id = parse_id(&id_s, "GLOBALEVENTID")?;
+    let key = event_key(dataset, &id);
+    // Let the store fetch what it will look this key up in while the row is normalised.
+    (hint)(key);
     let date_s = row.s(c.date);
     let date = Date::parse_compact(&date_s)
         .ok_or_else(|| ("SQLDATE", format!("not a YYYYMMDD date: {date_s:?}")))?;
@@ -642,7 +646,7 @@ fn gdelt_line(
         .text(&row.opt(c.url))
         .end();
     *info = RowInfo {
-        key: event_key(dataset, &id),
+        key,
         date: Some(date),
         quad,
         goldstein,
@@ -747,6 +751,7 @@ pub(crate) fn gdelt_chunk(
     data: &[u8],
     line: u64,
     ctx: &mut Ctx,
+    hint: &dyn Fn(u64),
     sink: &mut dyn FnMut(&[u8], &RowInfo),
 ) -> Result<(), ReadError> {
     let mut stop = None;
@@ -803,7 +808,14 @@ pub(crate) fn gdelt_chunk(
                 recoded: Cell::new(false),
             };
             out.clear();
-            let res = gdelt_line(&row, &plan.cols, format.dataset(), &mut out, &mut info);
+            let res = gdelt_line(
+                &row,
+                &plan.cols,
+                format.dataset(),
+                &mut out,
+                &mut info,
+                hint,
+            );
             if row.recoded.get() {
                 ctx.recoded(line);
             }
@@ -853,7 +865,9 @@ fn read_gdelt<R: Read>(
         .map_err(|e| ReadError::Io(format!("{name}: {e}")))?
     {
         // The event as the store keeps it.
-        gdelt_chunk(&plan, &buf, line, ctx, &mut |l, _| sink(&decode_line(l)))?;
+        gdelt_chunk(&plan, &buf, line, ctx, &|_| {}, &mut |l, _| {
+            sink(&decode_line(l))
+        })?;
     }
     Ok(())
 }

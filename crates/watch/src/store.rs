@@ -194,18 +194,44 @@ impl Seen {
         }
     }
 
-    /// False: the key is certainly new in this run (and is now recorded). True: it may have
-    /// been seen (a repeat, or a false positive to check exactly later).
     #[inline]
-    fn check_insert(&self, key: u64) -> bool {
+    fn hash(key: u64) -> u64 {
         let mut h = key ^ (key >> 31);
         h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         h ^= h >> 29;
         h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        h ^= h >> 32;
+        h ^ (h >> 32)
+    }
+
+    /// False: the key is certainly new in this run (and is now recorded). True: it may have
+    /// been seen (a repeat, or a false positive to check exactly later).
+    #[inline]
+    fn check_insert(&self, key: u64) -> bool {
+        let h = Seen::hash(key);
         let bits = (1u64 << (h >> 40 & 63)) | (1u64 << (h >> 46 & 63)) | (1u64 << (h >> 52 & 63));
-        let prev = self.words[h as usize & self.mask].fetch_or(bits, Ordering::Relaxed);
-        prev & bits == bits
+        let word = &self.words[h as usize & self.mask];
+        // A key seen before needs no write.
+        if word.load(Ordering::Relaxed) & bits == bits {
+            return true;
+        }
+        word.fetch_or(bits, Ordering::Relaxed) & bits == bits
+    }
+
+    /// Start loading the word of a key that is about to be checked.
+    #[inline]
+    fn prefetch(&self, key: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let word = &self.words[Seen::hash(key) as usize & self.mask];
+            // SAFETY: a prefetch is only a hint; the address is that of a live element.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    word as *const AtomicU64 as *const i8,
+                )
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
     }
 }
 
@@ -525,7 +551,8 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
             }
             Work::Chunk(idx, plan, first_line, mut ctx) => {
                 let (mut stored, mut err) = (0u64, None);
-                let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &mut |l, info| {
+                let hint = |k| sh.seen.prefetch(k);
+                let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &hint, &mut |l, info| {
                     if err.is_some() {
                         return;
                     }
