@@ -182,6 +182,8 @@ pub struct Record<'a> {
     pub line: u64,
     /// Every byte is ASCII.
     pub ascii: bool,
+    /// ASCII, and no byte below 0x20 inside a field (no tab, CR or quoted newline to clean).
+    pub plain: bool,
     /// The record ends inside an open quote (the data ran out).
     pub unterminated: bool,
 }
@@ -218,42 +220,54 @@ fn prefix_xor(mut m: u64) -> u64 {
     m
 }
 
-/// Bit masks of one 64-byte block: (separator, newline, quote, non-ASCII).
+/// Bit masks of one 64-byte block: (separator, newline, quote, byte below 0x20 or from 0x80).
 #[inline]
 fn masks(block: &[u8; 64], sep: u8) -> (u64, u64, u64, u64) {
+    let (s, n, q, h, _) = masks5(block, sep);
+    (s, n, q, h)
+}
+
+/// [`masks`] and carriage returns.
+#[inline]
+fn masks5(block: &[u8; 64], sep: u8) -> (u64, u64, u64, u64, u64) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of the x86_64 baseline; the loads read 4 × 16 bytes of a
         // 64-byte array.
         unsafe {
-            let (vs, vn, vq) = (
+            let (vs, vn, vq, vc, vr) = (
                 _mm_set1_epi8(sep as i8),
                 _mm_set1_epi8(b'\n' as i8),
                 _mm_set1_epi8(b'"' as i8),
+                _mm_set1_epi8(0x20),
+                _mm_set1_epi8(b'\r' as i8),
             );
-            let (mut s, mut n, mut q, mut h) = (0u64, 0u64, 0u64, 0u64);
+            let (mut s, mut n, mut q, mut h, mut r) = (0u64, 0u64, 0u64, 0u64, 0u64);
             for k in 0..4 {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * k) as *const __m128i);
                 let sh = 16 * k as u32;
                 s |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs)) as u16 as u64) << sh;
                 n |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)) as u16 as u64) << sh;
                 q |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) as u16 as u64) << sh;
-                h |= (_mm_movemask_epi8(v) as u16 as u64) << sh;
+                // Signed compare: bytes from 0x80 are negative, so below 0x20 too.
+                h |= (_mm_movemask_epi8(_mm_cmplt_epi8(v, vc)) as u16 as u64) << sh;
+                r |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, vr)) as u16 as u64) << sh;
             }
-            (s, n, q, h)
+            (s, n, q, h, r)
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let (mut s, mut n, mut q, mut h) = (0u64, 0u64, 0u64, 0u64);
+        let (mut s, mut n, mut q, mut h, mut r) = (0u64, 0u64, 0u64, 0u64, 0u64);
         for (i, &b) in block.iter().enumerate() {
             s |= ((b == sep) as u64) << i;
             n |= ((b == b'\n') as u64) << i;
             q |= ((b == b'"') as u64) << i;
-            h |= ((b >= 0x80) as u64) << i;
+            h |= ((b >= 0x80 || b < 0x20) as u64) << i;
+            r |= ((b == b'\r') as u64) << i;
         }
-        (s, n, q, h)
+        (s, n, q, h, r)
     }
 }
 
@@ -263,7 +277,7 @@ struct Scratch {
     pos: Vec<u32>,
     /// For each record-ending newline, its index in `pos`.
     nl_idx: Vec<u32>,
-    /// Offsets of 64-byte blocks holding a byte >= 0x80.
+    /// Offsets of 64-byte blocks holding a byte from 0x80 or a control byte in a field.
     high: Vec<u32>,
 }
 
@@ -323,7 +337,7 @@ fn walk(
                 &pad
             }
         };
-        let (s, n, q, h) = masks(block, sep);
+        let (s, n, q, h, cr) = masks5(block, sep);
         let inside = if quotes {
             let inside = prefix_xor(q) ^ carry;
             carry = 0u64.wrapping_sub(inside >> 63);
@@ -331,11 +345,14 @@ fn walk(
         } else {
             0
         };
-        if h != 0 {
-            high.push(base as u32);
-        }
         newlines += n.count_ones() as usize;
         let structural = (s | n) & !inside;
+        // A byte from 0x80 (not ASCII) or a control byte inside a field (not plain); a CR
+        // just before a record's newline is the line end (trimmed), not field content.
+        let line_cr = cr & ((n & !inside) >> 1);
+        if h & !structural & !line_cr != 0 {
+            high.push(base as u32);
+        }
         let mut nl = n & !inside;
         let first = k as u32;
         while nl != 0 {
@@ -362,19 +379,26 @@ fn walk(
     let mut start = 0usize;
     let mut first = 0usize;
     let mut line = line;
-    // Blocks holding a byte >= 0x80, in order: a record is ASCII when none overlaps it.
+    // Blocks holding a byte from 0x80 or a control byte in a field, in order: a record that
+    // none overlaps is ASCII and plain; otherwise its bytes tell.
     let mut hi = high.iter().map(|&b| b as usize).peekable();
-    let mut ascii_between = |start: usize, end: usize| {
+    let mut ascii_between = |start: usize, end: usize| -> (bool, bool) {
         while hi.next_if(|&b| b + 64 <= start).is_some() {}
         match hi.peek() {
-            Some(&b) if b < end => data[start..end].is_ascii(),
-            _ => true,
+            Some(&b) if b < end => {
+                let bytes = &data[start..end];
+                let ascii = bytes.is_ascii();
+                let body = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+                (ascii, ascii && body.iter().all(|&b| b >= 0x20 || b == sep))
+            }
+            _ => (true, true),
         }
     };
     for &e in nl_idx.iter() {
         let e = e as usize;
         let end = pos[e] as usize;
         let ends = &pos[first..=e];
+        let (ascii, plain) = ascii_between(start, end);
         let rec = Record {
             data,
             start,
@@ -382,7 +406,8 @@ fn walk(
             ends,
             fields: ends.len(),
             line,
-            ascii: ascii_between(start, end),
+            ascii,
+            plain,
             unterminated: false,
         };
         if !on_record(&rec) {
@@ -398,6 +423,7 @@ fn walk(
     if start < data.len() {
         pos[k] = data.len() as u32;
         let ends = &pos[first..=k];
+        let (ascii, plain) = ascii_between(start, data.len());
         let rec = Record {
             data,
             start,
@@ -405,7 +431,8 @@ fn walk(
             ends,
             fields: ends.len(),
             line,
-            ascii: ascii_between(start, data.len()),
+            ascii,
+            plain,
             unterminated: carry != 0,
         };
         on_record(&rec);
@@ -502,10 +529,33 @@ mod tests {
     #[test]
     fn non_ascii_is_flagged_per_record() {
         let mut flags = Vec::new();
-        records(b"ab\ncaf\xe9\nz\n", b',', true, 1, &mut |r| {
-            flags.push(r.ascii);
+        let data = b"ab\ncaf\xe9\nz\n\"q\nr\",s\nt\tu\r\nv,w\n";
+        records(data, b',', true, 1, &mut |r| {
+            flags.push((r.ascii, r.plain));
             true
         });
-        assert_eq!(flags, [true, false, true]);
+        let want = [
+            (true, true),
+            (false, false),
+            (true, true),
+            (true, false), // a quoted newline
+            (true, false), // a tab and a CR
+            (true, true),
+        ];
+        assert_eq!(flags, want);
+        // CRLF line ends stay plain; a CR inside a field does not.
+        let mut flags = Vec::new();
+        records(b"a,b\r\nc\r,d\r\n", b',', true, 1, &mut |r| {
+            flags.push(r.plain);
+            true
+        });
+        assert_eq!(flags, [true, false]);
+        // In TSV the tab is the separator: still plain.
+        let mut flags = Vec::new();
+        records(b"a\tb\n", b'\t', false, 1, &mut |r| {
+            flags.push(r.plain);
+            true
+        });
+        assert_eq!(flags, [true]);
     }
 }

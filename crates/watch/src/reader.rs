@@ -616,12 +616,16 @@ fn gdelt_line(
     let country = cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or("");
     let mut l = Line::new(line);
     // Numbers already written as the store writes them are copied, not re-formatted.
-    l.text(dataset).text(&id).date_compact(&date_s);
+    // A plain record (no control byte in a field) needs no cleaning of its text.
+    let plain = row.rec.plain;
+    l.text_of(dataset, true)
+        .text_of(&id, true)
+        .date_compact(&date_s);
     for ix in [c.a1, c.a2] {
-        l.text(&row.s(ix[0]))
-            .text(&row.s(ix[1]))
-            .text(cb.cameo_country_to_iso3(&row.s(ix[2])).unwrap_or(""))
-            .text(&row.s(ix[3]));
+        l.text_of(&row.s(ix[0]), plain)
+            .text_of(&row.s(ix[1]), plain)
+            .text_of(cb.cameo_country_to_iso3(&row.s(ix[2])).unwrap_or(""), true)
+            .text_of(&row.s(ix[3]), plain);
     }
     let name = row.s(c.geo_name);
     let location = if name.is_empty() {
@@ -629,7 +633,7 @@ fn gdelt_line(
     } else {
         name
     };
-    l.text(cameo)
+    l.text_of(cameo, true)
         .uint(Some(root as u32).filter(|&r| r > 0))
         .uint(Some(quad as u32).filter(|&q| q > 0))
         .float_text(goldstein.map(|g| g as f64), &gold_s)
@@ -638,12 +642,12 @@ fn gdelt_line(
         .uint(None)
         .uint(None)
         .uint(None)
-        .text(country)
-        .text(&row.s(c.geo_adm1))
+        .text_of(country, true)
+        .text_of(&row.s(c.geo_adm1), plain)
         .float_text(lat, &lat_s)
         .float_text(lon, &lon_s)
-        .text(&location)
-        .text(&row.opt(c.url))
+        .text_of(&location, plain)
+        .text_of(&row.opt(c.url), plain)
         .end();
     *info = RowInfo {
         key,

@@ -1392,6 +1392,17 @@ impl<'a> Line<'a> {
         push_text(self.out, s);
         self
     }
+    /// Text, copied as is when known `plain` (no byte below 0x20).
+    #[inline]
+    pub fn text_of(&mut self, s: &str, plain: bool) -> &mut Self {
+        if !plain {
+            return self.text(s);
+        }
+        debug_assert!(s.bytes().all(|b| b >= b' '));
+        self.sep();
+        self.out.extend_from_slice(s.as_bytes());
+        self
+    }
     pub fn date(&mut self, d: Option<Date>) -> &mut Self {
         self.sep();
         if let Some(d) = d {
