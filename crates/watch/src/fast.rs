@@ -320,72 +320,25 @@ fn walk(
 ) {
     let Scratch { pos, nl_idx, high } = scratch;
     assert!(data.len() < u32::MAX as usize, "chunk too large");
-    // `pos` keeps its length between chunks (no clearing, no refilling with zeros); `k`
-    // counts the positions of this chunk.
-    let mut k = 0usize;
-    nl_idx.clear();
+    // Windows of 32 KiB: the index pass and the record pass run over bytes still in cache.
+    const WINDOW: usize = 32 << 10;
+    // `pos` keeps its length between windows and chunks (no refilling with zeros); `k`
+    // counts the positions in use, `first` is where the current record's fields start.
+    let (mut k, mut first) = (0usize, 0usize);
     high.clear();
+    let mut hcur = 0usize;
     let mut carry = 0u64; // all ones while inside quotes across blocks
-    let mut newlines = 0usize;
-    let mut base = 0usize;
-    while base < data.len() {
-        let mut pad = [0u8; 64];
-        let block: &[u8; 64] = match data.get(base..base + 64) {
-            Some(b) => b.try_into().expect("64 bytes"),
-            None => {
-                pad[..data.len() - base].copy_from_slice(&data[base..]);
-                &pad
-            }
-        };
-        let (s, n, q, h, cr) = masks5(block, sep);
-        let inside = if quotes {
-            let inside = prefix_xor(q) ^ carry;
-            carry = 0u64.wrapping_sub(inside >> 63);
-            inside
-        } else {
-            0
-        };
-        newlines += n.count_ones() as usize;
-        let structural = (s | n) & !inside;
-        // A byte from 0x80 (not ASCII) or a control byte inside a field (not plain); a CR
-        // just before a record's newline is the line end (trimmed), not field content.
-        let line_cr = cr & ((n & !inside) >> 1);
-        if h & !structural & !line_cr != 0 {
-            high.push(base as u32);
-        }
-        let mut nl = n & !inside;
-        let first = k as u32;
-        while nl != 0 {
-            let bit = nl.trailing_zeros();
-            nl &= nl - 1;
-            nl_idx.push(first + (structural & ((1u64 << bit) - 1)).count_ones());
-        }
-        if pos.len() < k + 65 {
-            pos.resize((2 * pos.len()).max(k + 65).max(1 << 16), 0);
-        }
-        let slots = &mut pos[k..k + 64];
-        let mut m = structural;
-        let mut j = 0;
-        while m != 0 {
-            slots[j] = (base + m.trailing_zeros() as usize) as u32;
-            j += 1;
-            m &= m - 1;
-        }
-        k += j;
-        base += 64;
-    }
-    // Without quoted newlines, record k starts on line `line + k`.
-    let simple_lines = newlines == nl_idx.len();
+    let (mut all_nl, mut record_nl) = (0usize, 0usize);
     let mut start = 0usize;
-    let mut first = 0usize;
     let mut line = line;
-    // Blocks holding a byte from 0x80 or a control byte in a field, in order: a record that
-    // none overlaps is ASCII and plain; otherwise its bytes tell.
-    let mut hi = high.iter().map(|&b| b as usize).peekable();
-    let mut ascii_between = |start: usize, end: usize| -> (bool, bool) {
-        while hi.next_if(|&b| b + 64 <= start).is_some() {}
-        match hi.peek() {
-            Some(&b) if b < end => {
+    let mut base = 0usize;
+    // A record that no flagged block overlaps is ASCII and plain; otherwise its bytes tell.
+    let flags = |high: &[u32], hcur: &mut usize, start: usize, end: usize| -> (bool, bool) {
+        while *hcur < high.len() && high[*hcur] as usize + 64 <= start {
+            *hcur += 1;
+        }
+        match high.get(*hcur) {
+            Some(&b) if (b as usize) < end => {
                 let bytes = &data[start..end];
                 let ascii = bytes.is_ascii();
                 let body = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -394,36 +347,95 @@ fn walk(
             _ => (true, true),
         }
     };
-    for &e in nl_idx.iter() {
-        let e = e as usize;
-        let end = pos[e] as usize;
-        let ends = &pos[first..=e];
-        let (ascii, plain) = ascii_between(start, end);
-        let rec = Record {
-            data,
-            start,
-            end,
-            ends,
-            fields: ends.len(),
-            line,
-            ascii,
-            plain,
-            unterminated: false,
-        };
-        if !on_record(&rec) {
-            return;
+    while base < data.len() {
+        let wend = (base + WINDOW).min(data.len());
+        nl_idx.clear();
+        while base < wend {
+            let mut pad = [0u8; 64];
+            let block: &[u8; 64] = match data.get(base..base + 64) {
+                Some(b) => b.try_into().expect("64 bytes"),
+                None => {
+                    pad[..data.len() - base].copy_from_slice(&data[base..]);
+                    &pad
+                }
+            };
+            let (s, n, q, h, cr) = masks5(block, sep);
+            let inside = if quotes {
+                let inside = prefix_xor(q) ^ carry;
+                carry = 0u64.wrapping_sub(inside >> 63);
+                inside
+            } else {
+                0
+            };
+            let structural = (s | n) & !inside;
+            let mut nl = n & !inside;
+            all_nl += n.count_ones() as usize;
+            record_nl += nl.count_ones() as usize;
+            // A byte from 0x80 (not ASCII) or a control byte inside a field (not plain); a
+            // CR just before a record's newline is the line end (trimmed), not field content.
+            if h & !structural & !(cr & (nl >> 1)) != 0 {
+                high.push(base as u32);
+            }
+            let at = k as u32;
+            while nl != 0 {
+                let bit = nl.trailing_zeros();
+                nl &= nl - 1;
+                nl_idx.push(at + (structural & ((1u64 << bit) - 1)).count_ones());
+            }
+            if pos.len() < k + 65 {
+                pos.resize((2 * pos.len()).max(k + 65).max(1 << 12), 0);
+            }
+            let slots = &mut pos[k..k + 64];
+            let mut m = structural;
+            let mut j = 0;
+            while m != 0 {
+                slots[j] = (base + m.trailing_zeros() as usize) as u32;
+                j += 1;
+                m &= m - 1;
+            }
+            k += j;
+            base += 64;
         }
-        line += 1;
-        if !simple_lines {
-            line += count(&data[start..end], b'\n') as u64;
+        // Until a quoted newline shows up, each record is one line.
+        let exact_lines = all_nl != record_nl;
+        for &e in nl_idx.iter() {
+            let e = e as usize;
+            let end = pos[e] as usize;
+            let ends = &pos[first..=e];
+            let (ascii, plain) = flags(high, &mut hcur, start, end);
+            let rec = Record {
+                data,
+                start,
+                end,
+                ends,
+                fields: ends.len(),
+                line,
+                ascii,
+                plain,
+                unterminated: false,
+            };
+            if !on_record(&rec) {
+                return;
+            }
+            line += 1;
+            if exact_lines {
+                line += count(&data[start..end], b'\n') as u64;
+            }
+            start = end + 1;
+            first = e + 1;
         }
-        start = end + 1;
-        first = e + 1;
+        // Keep only the positions of the record still open.
+        pos.copy_within(first..k, 0);
+        k -= first;
+        first = 0;
     }
     if start < data.len() {
+        if pos.len() < k + 1 {
+            pos.resize(k + 1, 0);
+        }
         pos[k] = data.len() as u32;
-        let ends = &pos[first..=k];
-        let (ascii, plain) = ascii_between(start, data.len());
+        let ends = &pos[..=k];
+        let (ascii, plain) = flags(high, &mut hcur, start, data.len());
         let rec = Record {
             data,
             start,
@@ -492,10 +504,12 @@ mod tests {
     #[test]
     fn chunks_end_on_record_boundaries_whatever_the_size() {
         let mut data = Vec::new();
-        for i in 0..500 {
-            data.extend_from_slice(format!("{i},\"multi\nline, {i}\",x\n").as_bytes());
+        // Enough rows that records cross the walk's 32 KiB windows, some lines with CR LF.
+        for i in 0..5000 {
+            let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+            data.extend_from_slice(format!("{i},\"multi\nline, {i}\",x{end}").as_bytes());
         }
-        for chunk in [1, 7, 64, 100, 1000, 1 << 20] {
+        for chunk in [1, 7, 64, 100, 1000, 40_000, 1 << 20] {
             let mut sp = Splitter::with_chunk(&data[..], true, 1, chunk);
             let mut buf = Vec::new();
             let mut rows = Vec::new();
@@ -506,7 +520,7 @@ mod tests {
                     true
                 });
             }
-            assert_eq!(rows.len(), 500, "chunk {chunk}");
+            assert_eq!(rows.len(), 5000, "chunk {chunk}");
             for (i, (line, first, n)) in rows.iter().enumerate() {
                 assert_eq!(*line, 2 * i as u64 + 1);
                 assert_eq!(first, i.to_string().as_bytes());
