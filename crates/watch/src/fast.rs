@@ -385,15 +385,13 @@ fn walk(
             if pos.len() < k + 65 {
                 pos.resize((2 * pos.len()).max(k + 65).max(1 << 12), 0);
             }
-            let slots = &mut pos[k..k + 64];
+            let count = structural.count_ones() as usize;
             let mut m = structural;
-            let mut j = 0;
-            while m != 0 {
-                slots[j] = (base + m.trailing_zeros() as usize) as u32;
-                j += 1;
+            for slot in &mut pos[k..k + count] {
+                *slot = (base + m.trailing_zeros() as usize) as u32;
                 m &= m - 1;
             }
-            k += j;
+            k += count;
             base += 64;
         }
         // Until a quoted newline shows up, each record is one line.

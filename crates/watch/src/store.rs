@@ -493,7 +493,8 @@ fn append(
     info: &RowInfo,
 ) -> Result<(), String> {
     // Bound open files: a file spanning decades touches hundreds of months.
-    if out.months.get(&month).is_none_or(|p| p.w.out.is_none()) {
+    let open = out.months.get(&month).is_some_and(|p| p.w.out.is_some());
+    if !open {
         if out.open >= MAX_OPEN {
             for p in out.months.values_mut() {
                 p.w.close()?;
