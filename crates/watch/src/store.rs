@@ -614,7 +614,13 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
             }
             Err(ReadError::Strict(r)) => {
                 sh.abort.store(true, Ordering::Relaxed);
-                entry.0.report.rejected += 1;
+                // The row that stopped the run is reported with the file.
+                let mut part = FileReport {
+                    rejected: 1,
+                    ..FileReport::default()
+                };
+                part.rejects.push(r.clone());
+                entry.0.merge(part);
                 if out
                     .strict
                     .as_ref()
