@@ -410,35 +410,57 @@ fn parse_u32(s: &str, field: &'static str) -> Result<Option<u32>, FieldError> {
 /// `[-+]?digits[.digits]` with a mantissa below 2^53: `m / 10^k` is then exactly what
 /// `str::parse` gives (one correctly rounded division, Clinger's fast path).
 fn fast_f64(s: &[u8]) -> Option<f64> {
+    fast_f64_canonical(s).map(|(v, _)| v)
+}
+
+/// [`fast_f64`], and whether the text is already what the store writes for the value
+/// (`store::Line::float`): no `+`, no leading zero, at most six decimals without a trailing
+/// zero, not a negative zero.
+fn fast_f64_canonical(s: &[u8]) -> Option<(f64, bool)> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
-    let (neg, digits) = match s.first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
+    let (neg, plus, digits) = match s.first()? {
+        b'-' => (true, false, &s[1..]),
+        b'+' => (false, true, &s[1..]),
+        _ => (false, false, s),
     };
     if digits.is_empty() || digits.len() > 19 {
         return None;
     }
-    let (mut m, mut frac, mut seen_dot, mut any) = (0u64, 0usize, false, false);
-    for &b in digits {
+    let (mut m, mut frac, mut dot) = (0u64, 0usize, None);
+    for (i, &b) in digits.iter().enumerate() {
         match b {
             b'0'..=b'9' => {
                 m = m * 10 + (b - b'0') as u64;
-                frac += seen_dot as usize;
-                any = true;
+                frac += dot.is_some() as usize;
             }
-            b'.' if !seen_dot => seen_dot = true,
+            b'.' if dot.is_none() => dot = Some(i),
             _ => return None,
         }
     }
-    if !any || m > 1 << 53 || frac > 22 {
+    let int_len = dot.unwrap_or(digits.len());
+    if int_len + frac == 0 || m > 1 << 53 || frac > 22 {
         return None;
     }
     let v = m as f64 / POW10[frac];
-    Some(if neg { -v } else { v })
+    let canonical = !plus
+        && (1..=12).contains(&int_len)
+        && (digits[0] != b'0' || int_len == 1)
+        && match dot {
+            Some(_) => (1..=6).contains(&frac) && digits[digits.len() - 1] != b'0',
+            None => !neg || m != 0,
+        };
+    Some((if neg { -v } else { v }, canonical))
+}
+
+/// [`parse_f64`] with [`fast_f64_canonical`]'s flag (false off the fast path).
+fn parse_f64_canonical(s: &str, field: &'static str) -> Result<Option<(f64, bool)>, FieldError> {
+    if let Some(vc) = fast_f64_canonical(s.as_bytes()) {
+        return Ok(Some(vc));
+    }
+    Ok(parse_f64(s, field)?.map(|v| (v, false)))
 }
 
 fn parse_f64(s: &str, field: &'static str) -> Result<Option<f64>, FieldError> {
@@ -460,15 +482,28 @@ fn parse_lat_lon(
     lat_name: &'static str,
     lon_name: &'static str,
 ) -> Result<(Option<f64>, Option<f64>), FieldError> {
-    let la = parse_f64(lat, lat_name)?;
-    let lo = parse_f64(lon, lon_name)?;
-    if la.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
+    let ((la, _), (lo, _)) = parse_lat_lon_canonical(lat, lon, lat_name, lon_name)?;
+    Ok((la, lo))
+}
+
+/// [`parse_lat_lon`] with each text's canonical flag (see [`fast_f64_canonical`]).
+#[allow(clippy::type_complexity)]
+fn parse_lat_lon_canonical(
+    lat: &str,
+    lon: &str,
+    lat_name: &'static str,
+    lon_name: &'static str,
+) -> Result<((Option<f64>, bool), (Option<f64>, bool)), FieldError> {
+    let la = parse_f64_canonical(lat, lat_name)?;
+    let lo = parse_f64_canonical(lon, lon_name)?;
+    if la.is_some_and(|(v, _)| !(-90.0..=90.0).contains(&v)) {
         return Err((lat_name, format!("latitude out of range: {lat}")));
     }
-    if lo.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+    if lo.is_some_and(|(v, _)| !(-180.0..=180.0).contains(&v)) {
         return Err((lon_name, format!("longitude out of range: {lon}")));
     }
-    Ok((la, lo))
+    let split = |x: Option<(f64, bool)>| (x.map(|(v, _)| v), x.is_some_and(|(_, c)| c));
+    Ok((split(la), split(lo)))
 }
 
 fn parse_id<'a>(s: &'a str, field: &'static str) -> Result<Cow<'a, str>, FieldError> {
@@ -601,18 +636,19 @@ fn gdelt_line(
         }
     };
     let gold_s = row.s(c.gold);
-    let (goldstein, gold_s) = match parse_f64(&gold_s, "GoldsteinScale")? {
-        Some(g) if !(-10.0..=10.0).contains(&g) => {
+    let (goldstein, gold_canonical) = match parse_f64_canonical(&gold_s, "GoldsteinScale")? {
+        Some((g, _)) if !(-10.0..=10.0).contains(&g) => {
             return Err(("GoldsteinScale", format!("outside -10..10: {g}")));
         }
-        Some(g) => (Some(g as f32), gold_s),
-        None => (cb.cameo(cameo).and_then(|e| e.goldstein), Cow::Borrowed("")),
+        Some((g, canonical)) => (Some(g as f32), canonical),
+        None => (cb.cameo(cameo).and_then(|e| e.goldstein), false),
     };
     let (mentions_s, sources_s) = (row.s(c.mentions), row.s(c.sources));
     let mentions = parse_u32(&mentions_s, "NumMentions")?.unwrap_or(1);
     let sources = parse_u32(&sources_s, "NumSources")?.unwrap_or(1);
     let (lat_s, lon_s) = (row.s(c.geo_lat), row.s(c.geo_lon));
-    let (lat, lon) = parse_lat_lon(&lat_s, &lon_s, "ActionGeo_Lat", "ActionGeo_Long")?;
+    let ((lat, lat_canonical), (lon, lon_canonical)) =
+        parse_lat_lon_canonical(&lat_s, &lon_s, "ActionGeo_Lat", "ActionGeo_Long")?;
     let country = cb.fips_to_iso3(&row.s(c.geo_cc)).unwrap_or("");
     let mut l = Line::new(line);
     // Numbers already written as the store writes them are copied, not re-formatted.
@@ -636,7 +672,7 @@ fn gdelt_line(
     l.text_of(cameo, true)
         .uint(Some(root as u32).filter(|&r| r > 0))
         .uint(Some(quad as u32).filter(|&q| q > 0))
-        .float_text(goldstein.map(|g| g as f64), &gold_s)
+        .float_known(goldstein.map(|g| g as f64), &gold_s, gold_canonical)
         .uint_text(Some(mentions), &mentions_s)
         .uint_text(Some(sources), &sources_s)
         .uint(None)
@@ -644,8 +680,8 @@ fn gdelt_line(
         .uint(None)
         .text_of(country, true)
         .text_of(&row.s(c.geo_adm1), plain)
-        .float_text(lat, &lat_s)
-        .float_text(lon, &lon_s)
+        .float_known(lat, &lat_s, lat_canonical)
+        .float_known(lon, &lon_s, lon_canonical)
         .text_of(&location, plain)
         .text_of(&row.opt(c.url), plain)
         .end();
@@ -1522,6 +1558,62 @@ mod tests {
             assert_eq!(fast_f64(bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(fast_f64(b"-77.0083"), Some(-77.0083));
+        // The canonical flag is the store's own rule: the text is what the store writes.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for i in 0..100_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = (x % 200) as i64 - 100;
+            let frac = format!("{:08}", (x >> 20) % 100_000_000);
+            let decimals = ((x >> 50) % 9) as usize;
+            let lead = if i % 7 == 0 { "0" } else { "" };
+            let t = if decimals == 0 {
+                format!("{lead}{int}")
+            } else {
+                format!("{lead}{int}.{}", &frac[..decimals])
+            };
+            let Some((v, canonical)) = fast_f64_canonical(t.as_bytes()) else {
+                continue;
+            };
+            let mut o = Vec::new();
+            crate::store::encode_float_for_test(&mut o, v);
+            assert_eq!(canonical, o == t.as_bytes(), "{t}");
+            // f32 values (Goldstein, within -10..10) written from a canonical text give it back.
+            if canonical && v.abs() < 16.0 {
+                let mut o32 = Vec::new();
+                crate::store::encode_float_for_test(&mut o32, v as f32 as f64);
+                assert_eq!(o32, t.as_bytes(), "{t} as f32");
+            }
+        }
+        for t in [
+            "41.725",
+            "-0.5",
+            "-0",
+            "0",
+            "1.50",
+            ".5",
+            "007",
+            "3.",
+            "+1",
+            "10",
+            "-10",
+            "0.000001",
+            "0.0000001",
+            "123456789012",
+            "1234567890123",
+            "1.2345678",
+        ] {
+            let mine = fast_f64_canonical(t.as_bytes()).is_some_and(|(_, c)| c);
+            let mut o = Vec::new();
+            crate::store::encode_float_for_test(&mut o, t.parse::<f64>().unwrap());
+            // Sound always (a text called canonical is what the store writes); complete below
+            // 10^12, where the store writes plain decimals.
+            assert!(!mine || o == t.as_bytes(), "{t}");
+            if t.trim_start_matches('-').split('.').next().unwrap().len() <= 12 {
+                assert_eq!(mine, o == t.as_bytes(), "{t}");
+            }
+        }
         assert_eq!(fast_f64(b"3."), Some(3.0));
     }
 }

@@ -1441,12 +1441,10 @@ impl<'a> Line<'a> {
         push_opt_f(self.out, v);
         self
     }
-    /// A number parsed from `text`: the text itself when it is already what
-    /// [`Line::float`] writes (saves formatting), else the value. For f32 values (Goldstein)
-    /// only below 16 in magnitude, where six decimals recover the text exactly.
+    /// A number whose `text` is known canonical (copied) or not (formatted from the value).
     #[inline]
-    pub fn float_text(&mut self, v: Option<f64>, text: &str) -> &mut Self {
-        if v.is_some() && canonical_decimal(text.as_bytes()) {
+    pub fn float_known(&mut self, v: Option<f64>, text: &str, canonical: bool) -> &mut Self {
+        if canonical && v.is_some() {
             self.sep();
             self.out.extend_from_slice(text.as_bytes());
             self
@@ -1490,27 +1488,10 @@ impl<'a> Line<'a> {
     }
 }
 
-/// Is this decimal text exactly what [`push_f64`] writes for its value? (`-`? then an
-/// integer part without leading zeros below 10^12, then at most six decimals without a
-/// trailing zero; not a negative zero.)
-fn canonical_decimal(t: &[u8]) -> bool {
-    let (neg, t) = match t.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, t),
-    };
-    let (int, frac) = match t.iter().position(|&b| b == b'.') {
-        Some(p) => (&t[..p], Some(&t[p + 1..])),
-        None => (t, None),
-    };
-    let digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
-    if int.is_empty() || int.len() > 12 || !digits(int) || (int[0] == b'0' && int.len() > 1) {
-        return false;
-    }
-    match frac {
-        Some(f) if f.is_empty() || f.len() > 6 || !digits(f) || f[f.len() - 1] == b'0' => false,
-        Some(_) => true,
-        None => !neg || int != b"0",
-    }
+/// [`push_f64`] for the reader's tests.
+#[cfg(test)]
+pub(crate) fn encode_float_for_test(out: &mut Vec<u8>, v: f64) {
+    push_f64(out, v)
 }
 
 /// One event as a store line (tab-separated, newline-terminated).
@@ -1646,51 +1627,6 @@ mod tests {
             .filter(|&k| seq.check_insert(k))
             .count();
         assert!(fp < 5_000, "{fp}");
-    }
-
-    #[test]
-    fn canonical_text_is_what_push_f64_writes() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        for i in 0..100_000u32 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            // Texts of every shape: signs, leading/trailing zeros, 0–8 decimals.
-            let int = (x % 200) as i64 - 100;
-            let frac = format!("{:08}", (x >> 20) % 100_000_000);
-            let decimals = ((x >> 50) % 9) as usize;
-            let lead = if i % 7 == 0 { "0" } else { "" };
-            let t = if decimals == 0 {
-                format!("{lead}{int}")
-            } else {
-                format!("{lead}{int}.{}", &frac[..decimals])
-            };
-            let Ok(v) = t.parse::<f64>() else { continue };
-            let mut o = Vec::new();
-            push_f64(&mut o, v);
-            if canonical_decimal(t.as_bytes()) {
-                assert_eq!(o, t.as_bytes(), "{t}");
-                // f32 values (Goldstein) below 16 also round back to the text.
-                if v.abs() < 16.0 {
-                    let mut o32 = Vec::new();
-                    push_f64(&mut o32, v as f32 as f64);
-                    assert_eq!(o32, t.as_bytes(), "{t} as f32");
-                }
-            } else {
-                assert!(o != t.as_bytes(), "{t} is canonical");
-            }
-        }
-        for (t, ok) in [
-            ("41.725", true),
-            ("-0.5", true),
-            ("-0", false),
-            ("1.50", false),
-            (".5", false),
-            ("007", false),
-            ("3.", false),
-        ] {
-            assert_eq!(canonical_decimal(t.as_bytes()), ok, "{t}");
-        }
     }
 
     #[test]
