@@ -60,3 +60,22 @@ macro_rules! require_shared {
         }
     };
 }
+
+/// The files in each of `dirs` (relative to `base`), all together, sorted by path.
+///
+/// Panics naming the folder when one cannot be read: a test's data must be there.
+pub fn sorted_files(base: &Path, dirs: &[&str]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| {
+            let dir = base.join(d);
+            std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+        })
+        .collect();
+    files.sort();
+    files
+}

@@ -12,17 +12,7 @@ fn temp_store(tag: &str) -> Store {
 }
 
 fn georgia_files(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ["individual_csvs", "interval_csv"]
-        .iter()
-        .flat_map(|d| {
-            std::fs::read_dir(dir.join(d))
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-        })
-        .collect();
-    files.sort();
-    files
+    chamber_testkit::sorted_files(dir, &["individual_csvs", "interval_csv"])
 }
 
 #[test]

@@ -13,13 +13,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 }
 
 fn georgia_monthly(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("individual_csvs"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    files
+    chamber_testkit::sorted_files(dir, &["individual_csvs"])
 }
 
 /// Rollups written on ingest equal a scan of the stored rows.
