@@ -198,6 +198,10 @@ impl Codebooks {
         if let Some(i) = idx3(code.as_bytes()) {
             return self.cameo3.get(i).copied().flatten();
         }
+        // Most actors have no country code: no ISO3 is empty.
+        if code.is_empty() {
+            return None;
+        }
         self.cameo_country_slow(code)
     }
 

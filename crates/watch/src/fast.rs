@@ -360,7 +360,10 @@ fn walk(
                 }
             };
             let (s, n, q, h, cr) = masks5(block, sep);
-            let inside = if quotes {
+            let inside = if quotes && q == 0 {
+                // No quote in the block: it lies wholly inside or outside quotes.
+                carry
+            } else if quotes {
                 let inside = prefix_xor(q) ^ carry;
                 carry = 0u64.wrapping_sub(inside >> 63);
                 inside

@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::decode::decode;
 use crate::fast;
 use crate::model::{Actor, Event, Format};
-use crate::store::{Line, RowInfo, decode_line, event_key, iso3_bytes};
+use crate::store::{Line, RowInfo, dataset_tag, decode_line, event_key_tagged, iso3_bytes};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -606,6 +606,7 @@ fn gdelt_line(
     row: &RawRow,
     c: &GdeltCols,
     dataset: &str,
+    tag: u64,
     line: &mut Vec<u8>,
     info: &mut RowInfo,
     hint: &dyn Fn(u64),
@@ -613,7 +614,7 @@ fn gdelt_line(
     let cb = codebooks();
     let id_s = row.s(c.id);
     let id = parse_id(&id_s, "GLOBALEVENTID")?;
-    let key = event_key(dataset, &id);
+    let key = event_key_tagged(tag, dataset, &id);
     // Let the store fetch what it will look this key up in while the row is normalised.
     (hint)(key);
     let date_s = row.s(c.date);
@@ -798,6 +799,8 @@ pub(crate) fn gdelt_chunk(
     let format = plan.format;
     let mut out = Vec::with_capacity(1024);
     let mut info = RowInfo::default();
+    let dataset = format.dataset();
+    let tag = dataset_tag(dataset);
     fast::records(data, plan.sep, plan.quotes, line, &mut |rec| {
         let line = rec.line;
         if rec.fields == 1 && rec.bytes().trim_ascii().is_empty() {
@@ -848,14 +851,7 @@ pub(crate) fn gdelt_chunk(
                 recoded: Cell::new(false),
             };
             out.clear();
-            let res = gdelt_line(
-                &row,
-                &plan.cols,
-                format.dataset(),
-                &mut out,
-                &mut info,
-                hint,
-            );
+            let res = gdelt_line(&row, &plan.cols, dataset, tag, &mut out, &mut info, hint);
             if row.recoded.get() {
                 ctx.recoded(line);
             }

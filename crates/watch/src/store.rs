@@ -247,7 +247,12 @@ struct Held {
 /// it is a number below 2^55 (GDELT, UCDP: exact), else a 55-bit hash of it with the top bit
 /// of the remaining 56 set.
 pub fn event_key(dataset: &str, id: &str) -> u64 {
-    let tag: u64 = match dataset {
+    event_key_tagged(dataset_tag(dataset), dataset, id)
+}
+
+/// The byte [`event_key`] gives a dataset.
+pub fn dataset_tag(dataset: &str) -> u64 {
+    match dataset {
         "gdelt1" => 1,
         "gdelt2" => 2,
         "icews" => 3,
@@ -255,7 +260,12 @@ pub fn event_key(dataset: &str, id: &str) -> u64 {
         "acled" => 5,
         "plover" => 6,
         _ => 7,
-    };
+    }
+}
+
+/// [`event_key`] with the dataset's tag ([`dataset_tag`]) already known.
+#[inline]
+pub fn event_key_tagged(tag: u64, dataset: &str, id: &str) -> u64 {
     let b = id.as_bytes();
     if !b.is_empty() && b.len() <= 16 && b.iter().all(u8::is_ascii_digit) {
         let v = b.iter().fold(0u64, |v, &d| v * 10 + (d - b'0') as u64);
@@ -1373,31 +1383,68 @@ fn push_opt_f(out: &mut Vec<u8>, v: Option<f64>) {
     }
 }
 
+/// Append `b` and a tab. Short values (most fields) are copied with a few unaligned
+/// loads and stores instead of a call to `memcpy`.
+#[inline(always)]
+fn push_field(out: &mut Vec<u8>, b: &[u8]) {
+    let n = b.len();
+    out.reserve(n + 1);
+    let len = out.len();
+    // SAFETY: `reserve` made room for `n + 1` bytes past `len`; every read lies inside `b`
+    // (the 8- and 4-byte copies overlap rather than read past its end), every write inside
+    // that room; `set_len` covers exactly the bytes written.
+    unsafe {
+        let src = b.as_ptr();
+        let dst = out.as_mut_ptr().add(len);
+        if (8..=16).contains(&n) {
+            let a = (src as *const u64).read_unaligned();
+            let z = (src.add(n - 8) as *const u64).read_unaligned();
+            (dst as *mut u64).write_unaligned(a);
+            (dst.add(n - 8) as *mut u64).write_unaligned(z);
+        } else if (4..8).contains(&n) {
+            let a = (src as *const u32).read_unaligned();
+            let z = (src.add(n - 4) as *const u32).read_unaligned();
+            (dst as *mut u32).write_unaligned(a);
+            (dst.add(n - 4) as *mut u32).write_unaligned(z);
+        } else if (1..4).contains(&n) {
+            *dst = *src;
+            *dst.add(n / 2) = *src.add(n / 2);
+            *dst.add(n - 1) = *src.add(n - 1);
+        } else if n > 16 {
+            std::ptr::copy_nonoverlapping(src, dst, n);
+        }
+        *dst.add(n) = b'\t';
+        out.set_len(len + n + 1);
+    }
+}
+
 /// Writes one store line column by column (see [`COLUMNS`]): text has tabs and newlines
 /// turned into spaces, numbers are written exactly, a missing value is empty.
+///
+/// Each column is written followed by a tab; [`Line::end`] turns the last tab into the
+/// newline.
 pub struct Line<'a> {
     out: &'a mut Vec<u8>,
-    first: bool,
+    /// Length of `out` before the line.
+    start: usize,
 }
 
 impl<'a> Line<'a> {
     /// Start a line at the end of `out`.
     pub fn new(out: &'a mut Vec<u8>) -> Line<'a> {
         out.reserve(256);
-        Line { out, first: true }
+        let start = out.len();
+        Line { out, start }
     }
-    #[inline]
-    fn sep(&mut self) {
-        if !self.first {
-            self.out.push(b'\t');
-        }
-        self.first = false;
+    #[inline(always)]
+    fn tab(&mut self) -> &mut Self {
+        self.out.push(b'\t');
+        self
     }
     #[inline]
     pub fn text(&mut self, s: &str) -> &mut Self {
-        self.sep();
         push_text(self.out, s);
-        self
+        self.tab()
     }
     /// Text, copied as is when known `plain` (no byte below 0x20).
     #[inline]
@@ -1406,12 +1453,10 @@ impl<'a> Line<'a> {
             return self.text(s);
         }
         debug_assert!(s.bytes().all(|b| b >= b' '));
-        self.sep();
-        self.out.extend_from_slice(s.as_bytes());
+        push_field(self.out, s.as_bytes());
         self
     }
     pub fn date(&mut self, d: Option<Date>) -> &mut Self {
-        self.sep();
         if let Some(d) = d {
             let (y, m, dd) = d.ymd();
             let y = y.clamp(0, 9999) as u32;
@@ -1428,25 +1473,30 @@ impl<'a> Line<'a> {
                 b'0' + (dd % 10) as u8,
             ]);
         }
-        self
+        self.tab()
     }
     /// A count, empty when `None`.
+    #[inline]
     pub fn uint(&mut self, v: Option<u32>) -> &mut Self {
-        self.sep();
-        push_opt_u(self.out, v);
+        match v {
+            // One digit (QuadClass, most counts) is the common case.
+            Some(v) if v < 10 => self.out.extend_from_slice(&[b'0' + v as u8, b'\t']),
+            _ => {
+                push_opt_u(self.out, v);
+                self.out.push(b'\t');
+            }
+        }
         self
     }
     pub fn float(&mut self, v: Option<f64>) -> &mut Self {
-        self.sep();
         push_opt_f(self.out, v);
-        self
+        self.tab()
     }
     /// A number whose `text` is known canonical (copied) or not (formatted from the value).
     #[inline]
     pub fn float_known(&mut self, v: Option<f64>, text: &str, canonical: bool) -> &mut Self {
         if canonical && v.is_some() {
-            self.sep();
-            self.out.extend_from_slice(text.as_bytes());
+            push_field(self.out, text.as_bytes());
             self
         } else {
             self.float(v)
@@ -1462,8 +1512,7 @@ impl<'a> Line<'a> {
             && t.iter().all(u8::is_ascii_digit)
             && (t[0] != b'0' || t.len() == 1)
         {
-            self.sep();
-            self.out.extend_from_slice(t);
+            push_field(self.out, t);
             self
         } else {
             self.uint(v)
@@ -1474,17 +1523,23 @@ impl<'a> Line<'a> {
     pub fn date_compact(&mut self, d: &str) -> &mut Self {
         match d.as_bytes() {
             [y0, y1, y2, y3, m0, m1, d0, d1] => {
-                self.sep();
-                self.out
-                    .extend_from_slice(&[*y0, *y1, *y2, *y3, b'-', *m0, *m1, b'-', *d0, *d1]);
+                self.out.extend_from_slice(&[
+                    *y0, *y1, *y2, *y3, b'-', *m0, *m1, b'-', *d0, *d1, b'\t',
+                ]);
                 self
             }
             _ => self.date(Date::parse_compact(d)),
         }
     }
-    /// End the line.
+    /// End the line: its last tab becomes the newline.
     pub fn end(&mut self) {
-        self.out.push(b'\n');
+        if self.out.len() > self.start {
+            let last = self.out.len() - 1;
+            debug_assert_eq!(self.out[last], b'\t');
+            self.out[last] = b'\n';
+        } else {
+            self.out.push(b'\n');
+        }
     }
 }
 
