@@ -42,8 +42,10 @@ impl Date {
         if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-        Date::from_ymd(n(0..4)? as i32, n(4..6)?, n(6..8)?)
+        // All eight are ASCII digits: the numbers are plain sums.
+        let n =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |v, &d| v * 10 + (d - b'0') as u32);
+        Date::from_ymd(n(0..4) as i32, n(4..6), n(6..8))
     }
 
     /// Parse `YYYY-MM-DD`, optionally followed by a time (`2013-12-13 00:00:00.000`, `T…`).

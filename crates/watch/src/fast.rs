@@ -190,7 +190,7 @@ pub struct Record<'a> {
 
 impl<'a> Record<'a> {
     /// Raw bytes of field `i` (quotes not yet removed).
-    #[inline]
+    #[inline(always)]
     pub fn field(&self, i: usize) -> Option<&'a [u8]> {
         if i >= self.ends.len() {
             return None;
@@ -359,7 +359,7 @@ fn walk(
                     &pad
                 }
             };
-            let (s, n, q, h, cr) = masks5(block, sep);
+            let (s, n, q, h) = masks(block, sep);
             let inside = if quotes && q == 0 {
                 // No quote in the block: it lies wholly inside or outside quotes.
                 carry
@@ -376,7 +376,10 @@ fn walk(
             record_nl += nl.count_ones() as usize;
             // A byte from 0x80 (not ASCII) or a control byte inside a field (not plain); a
             // CR just before a record's newline is the line end (trimmed), not field content.
-            if h & !structural & !(cr & (nl >> 1)) != 0 {
+            // Most blocks have no such byte but the record-ending newlines: the CR mask is
+            // only built for the others.
+            let odd = h & !structural;
+            if odd != 0 && odd & !(masks5(block, sep).4 & (nl >> 1)) != 0 {
                 high.push(base as u32);
             }
             let at = k as u32;
@@ -390,9 +393,17 @@ fn walk(
             }
             let count = structural.count_ones() as usize;
             let mut m = structural;
-            for slot in &mut pos[k..k + count] {
-                *slot = (base + m.trailing_zeros() as usize) as u32;
-                m &= m - 1;
+            // Eight positions per step (one branch per eight bits): `pos` has 65 free slots
+            // past `k`, and the slots written past `k + count` are overwritten later.
+            let b32 = base as u32;
+            let slots = &mut pos[k..k + 64];
+            let mut at = 0usize;
+            while m != 0 {
+                for slot in &mut slots[at..at + 8] {
+                    *slot = b32.wrapping_add(m.trailing_zeros());
+                    m &= m.wrapping_sub(1);
+                }
+                at += 8;
             }
             k += count;
             base += 64;

@@ -407,6 +407,24 @@ fn parse_u32(s: &str, field: &'static str) -> Result<Option<u32>, FieldError> {
     }
 }
 
+/// A count written as the store writes it (1–9 digits, no leading zero): its value.
+#[inline]
+fn canonical_count(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 9 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut v = 0u32;
+    for &d in b {
+        let x = d.wrapping_sub(b'0');
+        if x > 9 {
+            return None;
+        }
+        v = v * 10 + x as u32;
+    }
+    Some(v)
+}
+
 /// `[-+]?digits[.digits]` with a mantissa below 2^53: `m / 10^k` is then exactly what
 /// `str::parse` gives (one correctly rounded division, Clinger's fast path).
 fn fast_f64(s: &[u8]) -> Option<f64> {
@@ -645,8 +663,15 @@ fn gdelt_line(
         None => (cb.cameo(cameo).and_then(|e| e.goldstein), false),
     };
     let (mentions_s, sources_s) = (row.s(c.mentions), row.s(c.sources));
-    let mentions = parse_u32(&mentions_s, "NumMentions")?.unwrap_or(1);
-    let sources = parse_u32(&sources_s, "NumSources")?.unwrap_or(1);
+    let (mentions_c, sources_c) = (canonical_count(&mentions_s), canonical_count(&sources_s));
+    let mentions = match mentions_c {
+        Some(v) => v,
+        None => parse_u32(&mentions_s, "NumMentions")?.unwrap_or(1),
+    };
+    let sources = match sources_c {
+        Some(v) => v,
+        None => parse_u32(&sources_s, "NumSources")?.unwrap_or(1),
+    };
     let (lat_s, lon_s) = (row.s(c.geo_lat), row.s(c.geo_lon));
     let ((lat, lat_canonical), (lon, lon_canonical)) =
         parse_lat_lon_canonical(&lat_s, &lon_s, "ActionGeo_Lat", "ActionGeo_Long")?;
@@ -674,8 +699,8 @@ fn gdelt_line(
         .uint(Some(root as u32).filter(|&r| r > 0))
         .uint(Some(quad as u32).filter(|&q| q > 0))
         .float_known(goldstein.map(|g| g as f64), &gold_s, gold_canonical)
-        .uint_text(Some(mentions), &mentions_s)
-        .uint_text(Some(sources), &sources_s)
+        .count_known(mentions, &mentions_s, mentions_c.is_some())
+        .count_known(sources, &sources_s, sources_c.is_some())
         .uint(None)
         .uint(None)
         .uint(None)
@@ -1526,6 +1551,39 @@ fn read_json<R: Read>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_counts_are_what_the_store_writes() {
+        for t in [
+            "",
+            "0",
+            "00",
+            "01",
+            "7",
+            "10",
+            "123456789",
+            "1234567890",
+            "4294967295",
+            "-1",
+            "+1",
+            "1.0",
+            "1 ",
+            "a",
+            "99999999",
+        ] {
+            let c = canonical_count(t);
+            if let Some(v) = c {
+                assert_eq!(Some(v), t.parse::<u32>().ok(), "{t}");
+            }
+            // The line written from the flag is the one the general writer gives.
+            if let Ok(Some(v)) = parse_u32(t, "n") {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                Line::new(&mut a).count_known(v, t, c.is_some()).end();
+                Line::new(&mut b).uint_text(Some(v), t).end();
+                assert_eq!(a, b, "{t}");
+            }
+        }
+    }
 
     #[test]
     fn fast_numbers_agree_with_std() {

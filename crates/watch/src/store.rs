@@ -1447,7 +1447,7 @@ impl<'a> Line<'a> {
         self.tab()
     }
     /// Text, copied as is when known `plain` (no byte below 0x20).
-    #[inline]
+    #[inline(always)]
     pub fn text_of(&mut self, s: &str, plain: bool) -> &mut Self {
         if !plain {
             return self.text(s);
@@ -1516,6 +1516,16 @@ impl<'a> Line<'a> {
             self
         } else {
             self.uint(v)
+        }
+    }
+    /// A count whose `text` is known canonical (copied) or not (written from the value).
+    #[inline]
+    pub fn count_known(&mut self, v: u32, text: &str, canonical: bool) -> &mut Self {
+        if canonical {
+            push_field(self.out, text.as_bytes());
+            self
+        } else {
+            self.uint(Some(v))
         }
     }
     /// A date known valid from its `YYYYMMDD` text.
@@ -1682,6 +1692,37 @@ mod tests {
             .filter(|&k| seq.check_insert(k))
             .count();
         assert!(fp < 5_000, "{fp}");
+    }
+
+    #[test]
+    fn fields_are_copied_whole_whatever_their_length() {
+        let src: Vec<u8> = (0..64u8).map(|i| b'a' + i % 26).collect();
+        for n in 0..=40 {
+            for off in [0, 1, 7] {
+                let b = &src[off..off + n];
+                let mut o = b"x".to_vec();
+                push_field(&mut o, b);
+                let mut want = b"x".to_vec();
+                want.extend_from_slice(b);
+                want.push(b'\t');
+                assert_eq!(o, want, "{n} {off}");
+            }
+        }
+        // A line's last tab becomes its newline; a line without columns is a newline.
+        let mut o = Vec::new();
+        Line::new(&mut o).text_of("a", true).uint(None).end();
+        assert_eq!(o, b"a\t\n");
+        let mut o = b"z".to_vec();
+        Line::new(&mut o).end();
+        assert_eq!(o, b"z\n");
+        let mut o = Vec::new();
+        Line::new(&mut o)
+            .count_known(7, "07", false)
+            .count_known(12, "12", true)
+            .uint(Some(3))
+            .uint(Some(1234))
+            .end();
+        assert_eq!(o, b"7\t12\t3\t1234\n");
     }
 
     #[test]
