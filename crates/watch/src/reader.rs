@@ -331,6 +331,8 @@ struct RawRow<'a> {
     quotes: bool,
     off: usize,
     recoded: Cell<bool>,
+    /// The last compact date read in the chunk: its 8 bytes (little-endian) and value.
+    dates: &'a Cell<(u64, Date)>,
 }
 
 impl<'a> RawRow<'a> {
@@ -447,18 +449,32 @@ fn fast_f64_canonical(s: &[u8]) -> Option<(f64, bool)> {
     if digits.is_empty() || digits.len() > 19 {
         return None;
     }
-    let (mut m, mut frac, mut dot) = (0u64, 0usize, None);
-    for (i, &b) in digits.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => {
-                m = m * 10 + (b - b'0') as u64;
-                frac += dot.is_some() as usize;
-            }
-            b'.' if dot.is_none() => dot = Some(i),
-            _ => return None,
+    // Integer digits, then (after one dot) fraction digits; anything else is not a number.
+    let (mut m, mut i, n) = (0u64, 0usize, digits.len());
+    while i < n {
+        let d = digits[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
         }
+        m = m * 10 + d as u64;
+        i += 1;
     }
-    let int_len = dot.unwrap_or(digits.len());
+    let int_len = i;
+    let (dot, frac) = if i < n {
+        if digits[i] != b'.' {
+            return None;
+        }
+        for &b in &digits[i + 1..] {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            m = m * 10 + d as u64;
+        }
+        (Some(i), n - i - 1)
+    } else {
+        (None, 0)
+    };
     if int_len + frac == 0 || m > 1 << 53 || frac > 22 {
         return None;
     }
@@ -636,8 +652,24 @@ fn gdelt_line(
     // Let the store fetch what it will look this key up in while the row is normalised.
     (hint)(key);
     let date_s = row.s(c.date);
-    let date = Date::parse_compact(&date_s)
-        .ok_or_else(|| ("SQLDATE", format!("not a YYYYMMDD date: {date_s:?}")))?;
+    // Rows come in date order mostly: the last date read is kept with its 8 bytes.
+    let date = match <[u8; 8]>::try_from(date_s.as_bytes()) {
+        Ok(b8) => {
+            let k = u64::from_le_bytes(b8);
+            match row.dates.get() {
+                (ck, d) if ck == k => Some(d),
+                _ => {
+                    let d = Date::parse_compact(&date_s);
+                    if let Some(d) = d {
+                        row.dates.set((k, d));
+                    }
+                    d
+                }
+            }
+        }
+        Err(_) => Date::parse_compact(&date_s),
+    }
+    .ok_or_else(|| ("SQLDATE", format!("not a YYYYMMDD date: {date_s:?}")))?;
     let code_s = row.s(c.code);
     let (cameo, root) = parse_cameo(&code_s, &row.s(c.root))?;
     if cameo.is_empty() {
@@ -826,6 +858,8 @@ pub(crate) fn gdelt_chunk(
     let mut info = RowInfo::default();
     let dataset = format.dataset();
     let tag = dataset_tag(dataset);
+    // No text holds eight 0xFF bytes (not UTF-8): the cache starts empty.
+    let dates = Cell::new((u64::MAX, Date(0)));
     fast::records(data, plan.sep, plan.quotes, line, &mut |rec| {
         let line = rec.line;
         if rec.fields == 1 && rec.bytes().trim_ascii().is_empty() {
@@ -874,6 +908,7 @@ pub(crate) fn gdelt_chunk(
                 quotes: plan.quotes,
                 off,
                 recoded: Cell::new(false),
+                dates: &dates,
             };
             out.clear();
             let res = gdelt_line(&row, &plan.cols, dataset, tag, &mut out, &mut info, hint);

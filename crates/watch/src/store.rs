@@ -502,6 +502,12 @@ fn append(
     line: &[u8],
     info: &RowInfo,
 ) -> Result<(), String> {
+    // The month's part is open (most rows): one lookup.
+    if let Some(part) = out.months.get_mut(&month)
+        && part.w.out.is_some()
+    {
+        return add_row(part, file, line, info);
+    }
     // Bound open files: a file spanning decades touches hundreds of months.
     let open = out.months.get(&month).is_some_and(|p| p.w.out.is_some());
     if !open {
@@ -528,6 +534,12 @@ fn append(
             })
         }
     };
+    add_row(part, file, line, info)
+}
+
+/// Write a row to an open month part and add it to the part's keys, files and rollup.
+#[inline]
+fn add_row(part: &mut MonthPart, file: usize, line: &[u8], info: &RowInfo) -> Result<(), String> {
     part.w.write(line)?;
     part.keys.push(info.key);
     match part.files.last_mut() {
