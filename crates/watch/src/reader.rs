@@ -338,9 +338,40 @@ struct RawRow<'a> {
 impl<'a> RawRow<'a> {
     #[inline(always)]
     fn s(&self, i: usize) -> Cow<'a, str> {
-        let Some(mut b) = self.rec.field(i + self.off) else {
+        let Some(b) = self.rec.field(i + self.off) else {
             return Cow::Borrowed("");
         };
+        match (b.first(), b.last()) {
+            // Most fields: nothing to trim or unquote (ASCII whitespace is below 0x21, the
+            // quote is 0x22).
+            (Some(&f), Some(&l)) if f > b'"' && l > b'"' => {
+                if b == b"NA" {
+                    return Cow::Borrowed("");
+                }
+                self.text(b)
+            }
+            (None, _) => Cow::Borrowed(""),
+            _ => self.s_slow(b),
+        }
+    }
+
+    /// A field's text once trimmed and unquoted.
+    #[inline(always)]
+    fn text(&self, b: &'a [u8]) -> Cow<'a, str> {
+        if self.rec.ascii {
+            // SAFETY: the chunk scan saw no byte >= 0x80 in this record: ASCII is UTF-8.
+            return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) });
+        }
+        let (s, re) = decode(b);
+        if re {
+            self.recoded.set(true);
+        }
+        s
+    }
+
+    /// [`RawRow::s`] for a field that starts or ends with whitespace or a quote.
+    #[inline(never)]
+    fn s_slow(&self, mut b: &'a [u8]) -> Cow<'a, str> {
         if let (Some(f), Some(l)) = (b.first(), b.last())
             && (f.is_ascii_whitespace() || l.is_ascii_whitespace())
         {
@@ -356,15 +387,7 @@ impl<'a> RawRow<'a> {
         if b == b"NA" {
             return Cow::Borrowed("");
         }
-        if self.rec.ascii {
-            // SAFETY: the chunk scan saw no byte >= 0x80 in this record: ASCII is UTF-8.
-            return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) });
-        }
-        let (s, re) = decode(b);
-        if re {
-            self.recoded.set(true);
-        }
-        s
+        self.text(b)
     }
 
     /// A quoted field holding `""`: one quote each.
