@@ -306,10 +306,38 @@ pub fn records(
     on_record: &mut dyn FnMut(&Record) -> bool,
 ) {
     SCRATCH.with(|cell| {
-        walk(data, sep, quotes, line, &mut cell.borrow_mut(), on_record);
+        let scratch = &mut *cell.borrow_mut();
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt")
+            && std::arch::is_x86_feature_detected!("bmi1")
+        {
+            // SAFETY: this CPU has the features `walk_x86` is compiled for.
+            unsafe { walk_x86(data, sep, quotes, line, scratch, on_record) };
+            return;
+        }
+        walk(data, sep, quotes, line, scratch, on_record);
     });
 }
 
+/// [`walk`] compiled with POPCNT and BMI1 (bit counts and lowest-bit steps in one
+/// instruction each, instead of the baseline's instruction sequences).
+///
+/// # Safety
+/// The CPU must support `popcnt` and `bmi1`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt,bmi1")]
+unsafe fn walk_x86(
+    data: &[u8],
+    sep: u8,
+    quotes: bool,
+    line: u64,
+    scratch: &mut Scratch,
+    on_record: &mut dyn FnMut(&Record) -> bool,
+) {
+    walk(data, sep, quotes, line, scratch, on_record)
+}
+
+#[inline(always)]
 fn walk(
     data: &[u8],
     sep: u8,
@@ -539,6 +567,46 @@ mod tests {
                 assert_eq!(*n, 3);
             }
         }
+    }
+
+    #[test]
+    fn the_baseline_walk_agrees_with_the_dispatched_one() {
+        let mut data = Vec::new();
+        for i in 0..3000 {
+            let end = if i % 5 == 0 { "\r\n" } else { "\n" };
+            let q = if i % 7 == 0 { "\"a\nb\"\"c\"" } else { "plain" };
+            data.extend_from_slice(format!("{i},{q},caf\u{e9}\t{i}{end}").as_bytes());
+        }
+        data.extend_from_slice(b"tail,\"open");
+        let collect = |baseline: bool| {
+            let mut out = Vec::new();
+            let mut f = |r: &Record| {
+                out.push((
+                    r.line,
+                    r.start,
+                    r.end,
+                    r.ends.to_vec(),
+                    r.ascii,
+                    r.plain,
+                    r.unterminated,
+                ));
+                true
+            };
+            if baseline {
+                let mut scratch = Scratch {
+                    pos: Vec::new(),
+                    nl_idx: Vec::new(),
+                    high: Vec::new(),
+                };
+                walk(&data, b',', true, 1, &mut scratch, &mut f);
+            } else {
+                records(&data, b',', true, 1, &mut f);
+            }
+            out
+        };
+        let a = collect(true);
+        assert_eq!(a.len(), 3001);
+        assert_eq!(a, collect(false));
     }
 
     #[test]
