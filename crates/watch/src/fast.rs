@@ -308,6 +308,15 @@ pub fn records(
     SCRATCH.with(|cell| {
         let scratch = &mut *cell.borrow_mut();
         #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+            && std::arch::is_x86_feature_detected!("bmi1")
+        {
+            // SAFETY: this CPU has the features `walk_avx2` is compiled for.
+            unsafe { walk_avx2(data, sep, quotes, line, scratch, on_record) };
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("popcnt")
             && std::arch::is_x86_feature_detected!("bmi1")
         {
@@ -315,7 +324,7 @@ pub fn records(
             unsafe { walk_x86(data, sep, quotes, line, scratch, on_record) };
             return;
         }
-        walk(data, sep, quotes, line, scratch, on_record);
+        walk::<false>(data, sep, quotes, line, scratch, on_record);
     });
 }
 
@@ -334,11 +343,71 @@ unsafe fn walk_x86(
     scratch: &mut Scratch,
     on_record: &mut dyn FnMut(&Record) -> bool,
 ) {
-    walk(data, sep, quotes, line, scratch, on_record)
+    walk::<false>(data, sep, quotes, line, scratch, on_record)
+}
+
+/// [`walk_x86`] with the block masks built from two 32-byte AVX2 registers.
+///
+/// # Safety
+/// The CPU must support `avx2`, `popcnt` and `bmi1`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt,bmi1")]
+unsafe fn walk_avx2(
+    data: &[u8],
+    sep: u8,
+    quotes: bool,
+    line: u64,
+    scratch: &mut Scratch,
+    on_record: &mut dyn FnMut(&Record) -> bool,
+) {
+    walk::<true>(data, sep, quotes, line, scratch, on_record)
+}
+
+/// [`masks`] with AVX2.
+///
+/// # Safety
+/// The CPU must support `avx2`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn masks_avx2(block: &[u8; 64], sep: u8) -> (u64, u64, u64, u64) {
+    use std::arch::x86_64::*;
+    // SAFETY: the two loads read the 64 bytes of the array.
+    unsafe {
+        let lo = _mm256_loadu_si256(block.as_ptr() as *const __m256i);
+        let hi = _mm256_loadu_si256(block.as_ptr().add(32) as *const __m256i);
+        let (vs, vn, vq, vc) = (
+            _mm256_set1_epi8(sep as i8),
+            _mm256_set1_epi8(b'\n' as i8),
+            _mm256_set1_epi8(b'"' as i8),
+            _mm256_set1_epi8(0x20),
+        );
+        let s = (_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, vs)) as u32 as u64)
+            | (_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, vs)) as u32 as u64) << 32;
+        let n = (_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, vn)) as u32 as u64)
+            | (_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, vn)) as u32 as u64) << 32;
+        let q = (_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, vq)) as u32 as u64)
+            | (_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, vq)) as u32 as u64) << 32;
+        // Signed compare: bytes from 0x80 are negative, so below 0x20 too.
+        let h = (_mm256_movemask_epi8(_mm256_cmpgt_epi8(vc, lo)) as u32 as u64)
+            | (_mm256_movemask_epi8(_mm256_cmpgt_epi8(vc, hi)) as u32 as u64) << 32;
+        (s, n, q, h)
+    }
+}
+
+/// The block masks, with AVX2 when `AVX2` (only set by [`walk_avx2`]).
+#[inline(always)]
+fn block_masks<const AVX2: bool>(block: &[u8; 64], sep: u8) -> (u64, u64, u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    if AVX2 {
+        // SAFETY: `walk::<true>` runs only inside `walk_avx2`, called when the CPU has AVX2.
+        return unsafe { masks_avx2(block, sep) };
+    }
+    masks(block, sep)
 }
 
 #[inline(always)]
-fn walk(
+fn walk<const AVX2: bool>(
     data: &[u8],
     sep: u8,
     quotes: bool,
@@ -387,7 +456,7 @@ fn walk(
                     &pad
                 }
             };
-            let (s, n, q, h) = masks(block, sep);
+            let (s, n, q, h) = block_masks::<AVX2>(block, sep);
             let inside = if quotes && q == 0 {
                 // No quote in the block: it lies wholly inside or outside quotes.
                 carry
@@ -598,7 +667,7 @@ mod tests {
                     nl_idx: Vec::new(),
                     high: Vec::new(),
                 };
-                walk(&data, b',', true, 1, &mut scratch, &mut f);
+                walk::<false>(&data, b',', true, 1, &mut scratch, &mut f);
             } else {
                 records(&data, b',', true, 1, &mut f);
             }
