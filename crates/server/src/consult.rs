@@ -3,7 +3,7 @@
 
 use crate::SharedState;
 use crate::auth::{self, Ctx};
-use crate::render::{error_page, page};
+use crate::render::{error_page, internal_error, page};
 use axum::Json;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -35,13 +35,7 @@ fn participant_cookie(id: &str) -> String {
 }
 
 fn internal(state: &SharedState, ctx: &Ctx, e: StoreError) -> Response {
-    tracing::error!("consult store error: {e}");
-    error_page(
-        state,
-        ctx,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "error-internal",
-    )
+    internal_error(state, ctx, "consult store", e)
 }
 
 fn may_organise(ctx: &Ctx) -> bool {

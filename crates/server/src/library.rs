@@ -3,7 +3,7 @@
 
 use crate::SharedState;
 use crate::auth::Ctx;
-use crate::render::{error_page, page};
+use crate::render::{error_page, internal_error, page};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -88,24 +88,8 @@ pub async fn page_handler(
     .await;
     let hits = match searched {
         Ok(Ok(hits)) => hits,
-        Ok(Err(e)) => {
-            tracing::error!("library search failed: {e}");
-            return error_page(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            );
-        }
-        Err(e) => {
-            tracing::error!("library search task failed: {e}");
-            return error_page(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            );
-        }
+        Ok(Err(e)) => return internal_error(&state, &ctx, "library search", e),
+        Err(e) => return internal_error(&state, &ctx, "library search task", e),
     };
     context["hits"] = Value::Array(
         hits.iter()
@@ -222,15 +206,7 @@ pub async fn document(
     match loaded {
         Ok(Some(context)) => page(&state, &ctx, StatusCode::OK, "library_doc.html", context),
         Ok(None) => error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found"),
-        Err(e) => {
-            tracing::error!("library document task failed: {e}");
-            error_page(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            )
-        }
+        Err(e) => internal_error(&state, &ctx, "library document task", e),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::SharedState;
 use crate::auth::{self, Ctx};
-use crate::render::{error_page, page};
+use crate::render::{error_page, internal_error, page};
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -37,13 +37,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 fn internal(state: &SharedState, ctx: &Ctx, e: StoreError) -> Response {
-    tracing::error!("store error: {e}");
-    error_page(
-        state,
-        ctx,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "error-internal",
-    )
+    internal_error(state, ctx, "store", e)
 }
 
 fn tr(state: &SharedState, ctx: &Ctx, key: &str) -> String {

@@ -161,6 +161,23 @@ pub fn page(
     }
 }
 
+/// The "could not complete" page for something that failed inside the server; what failed is
+/// logged (never shown).
+pub fn internal_error(
+    state: &SharedState,
+    ctx: &Ctx,
+    what: &str,
+    error: impl std::fmt::Display,
+) -> Response {
+    tracing::error!("{what} failed: {error}");
+    error_page(
+        state,
+        ctx,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error-internal",
+    )
+}
+
 /// An error page in the caller's language.
 pub fn error_page(
     state: &SharedState,

@@ -3,7 +3,7 @@
 
 use crate::SharedState;
 use crate::auth::Ctx;
-use crate::render::{error_page, page};
+use crate::render::{error_page, internal_error, page};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -157,24 +157,8 @@ pub async fn page_handler(
     .await;
     let (chart_value, alert_list, empty) = match computed {
         Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
-            tracing::error!("watch computation failed: {e}");
-            return error_page(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            );
-        }
-        Err(e) => {
-            tracing::error!("watch task failed: {e}");
-            return error_page(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            );
-        }
+        Ok(Err(e)) => return internal_error(&state, &ctx, "watch computation", e),
+        Err(e) => return internal_error(&state, &ctx, "watch task", e),
     };
     page(
         &state,
