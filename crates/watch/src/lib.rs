@@ -19,6 +19,7 @@ pub mod detect;
 pub mod fast;
 pub mod indicators;
 pub mod model;
+pub mod parquet;
 pub mod reader;
 pub mod store;
 

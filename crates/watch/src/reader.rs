@@ -774,6 +774,7 @@ fn gdelt_line(
         mentions,
         fatalities: 0,
         country: iso3_bytes(country),
+        pos: 0,
     };
     Ok(())
 }
@@ -943,6 +944,7 @@ pub(crate) fn gdelt_chunk(
         match res {
             Ok(()) => {
                 ctx.report.rows_ok += 1;
+                info.pos = line;
                 sink(&out, &info);
                 true
             }

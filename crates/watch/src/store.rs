@@ -170,12 +170,12 @@ fn key_hash(dataset: &[u8], id: &[u8]) -> u64 {
 struct MonthWriter {
     tmp: PathBuf,
     final_path: PathBuf,
-    out: Option<BufWriter<File>>,
-    rows: u64,
+    out: crate::parquet::PartWriter,
 }
 
-/// Month files one worker keeps open at most.
-const MAX_OPEN: usize = 64;
+/// Month files one worker keeps open at most (each buffers up to
+/// [`crate::parquet::ROW_GROUP_BYTES`]).
+const MAX_OPEN: usize = 32;
 
 /// The run's keys as a blocked Bloom filter: three bits in one 64-bit word per key, set with
 /// one atomic OR, so "seen before?" and "now seen" are a single step even when both workers
@@ -285,6 +285,10 @@ struct MonthPart {
     sorted: Vec<u64>,
     /// Source file of the rows, run-length encoded: (file index, rows).
     files: Vec<(u32, u32)>,
+    /// Position of each row in its file ([`RowInfo::pos`]), in row order.
+    pos: Vec<u64>,
+    /// Rows (indexes) replaced by an earlier copy of their id: left out when committing.
+    replaced: Vec<u32>,
     rollup: MonthRollup,
 }
 
@@ -411,9 +415,11 @@ fn put(
     Ok(Some(true))
 }
 
-/// Settle the held rows exactly: a row whose key a stored row of this run has, or an
-/// earlier held row kept, is a duplicate; the others (filter false positives) are appended to
-/// a part of their month now.
+/// Settle the held rows exactly. Of the copies of one id in this run, the first in (file,
+/// position) order is kept whichever worker read it first: a held row that comes before the
+/// stored copy replaces it (the stored row is marked and left out when the part is
+/// committed); a held row after it is a duplicate; a held row whose id nothing stored has
+/// (a filter false positive) is appended to a part of its month now.
 fn settle_held(
     sh: &Shared,
     mut held: Vec<Held>,
@@ -423,15 +429,55 @@ fn settle_held(
     if held.is_empty() {
         return Ok(());
     }
-    held.sort_by_key(|h| h.file); // stable: reading order within each file and worker
+    // Reading order: file, then position in the file.
+    held.sort_by_key(|h| (h.file, h.info.pos));
     let wanted: std::collections::HashSet<u64, FastBuild> =
         held.iter().map(|h| h.info.key).collect();
-    let mut taken: std::collections::HashSet<u64, FastBuild> = std::collections::HashSet::default();
-    for p in parts.iter() {
-        for k in &p.keys {
+    /// Where the kept copy of an id is: (file, position) and, when stored in a part,
+    /// (part, row).
+    type Kept = ((u32, u64), Option<(usize, u32)>);
+    let mut kept: HashMap<u64, Kept, FastBuild> = HashMap::default();
+    for (pi, p) in parts.iter().enumerate() {
+        let mut files = p
+            .files
+            .iter()
+            .flat_map(|&(f, n)| std::iter::repeat_n(f, n as usize));
+        for (row, (k, pos)) in p.keys.iter().zip(&p.pos).enumerate() {
+            let f = files.next().unwrap_or(0);
             if wanted.contains(k) {
-                taken.insert(*k);
+                kept.insert(*k, ((f, *pos), Some((pi, row as u32))));
             }
+        }
+    }
+    // Rows replaced by an earlier held copy: (part, row, key).
+    let mut replaced: Vec<(usize, u32, u64)> = Vec::new();
+    let mut append_now: Vec<Held> = Vec::new();
+    for h in held {
+        let f = h.file as usize;
+        let at = (h.file, h.info.pos);
+        match kept.get(&h.info.key) {
+            Some((first, _)) if *first <= at => {
+                fos[f].duplicates += 1;
+                continue;
+            }
+            Some((first, Some((pi, row)))) => {
+                // This copy comes first: it replaces the stored one.
+                let was = first.0 as usize;
+                fos[was].stored -= 1;
+                fos[was].duplicates += 1;
+                replaced.push((*pi, *row, h.info.key));
+            }
+            _ => {}
+        }
+        kept.insert(h.info.key, (at, None));
+        fos[f].stored += 1;
+        append_now.push(h);
+    }
+    for (pi, row, key) in replaced {
+        let p = &mut parts[pi];
+        p.replaced.push(row);
+        if let Ok(i) = p.sorted.binary_search(&key) {
+            p.sorted.remove(i);
         }
     }
     // New rows go to the parts this run already has (reopened for appending), or to a
@@ -449,15 +495,9 @@ fn settle_held(
         }
     }
     let mut dirty = HashMap::<i32, Vec<u64>, FastBuild>::default();
-    for h in held {
-        let f = h.file as usize;
-        if !taken.insert(h.info.key) {
-            fos[f].duplicates += 1;
-            continue;
-        }
-        append(sh, 9, &mut out, h.month, f, &h.line, &h.info)?;
+    for h in append_now {
+        append(sh, 9, &mut out, h.month, h.file as usize, &h.line, &h.info)?;
         dirty.entry(h.month).or_default().push(h.info.key);
-        fos[f].stored += 1;
     }
     for (month, mut p) in out.months {
         if let Some(mut new) = dirty.remove(&month) {
@@ -504,12 +544,12 @@ fn append(
 ) -> Result<(), String> {
     // The month's part is open (most rows): one lookup.
     if let Some(part) = out.months.get_mut(&month)
-        && part.w.out.is_some()
+        && part.w.out.is_open()
     {
         return add_row(part, file, line, info);
     }
     // Bound open files: a file spanning decades touches hundreds of months.
-    let open = out.months.get(&month).is_some_and(|p| p.w.out.is_some());
+    let open = out.months.get(&month).is_some_and(|p| p.w.out.is_open());
     if !open {
         if out.open >= MAX_OPEN {
             for p in out.months.values_mut() {
@@ -530,6 +570,8 @@ fn append(
                 keys: Vec::new(),
                 sorted: Vec::new(),
                 files: Vec::new(),
+                pos: Vec::new(),
+                replaced: Vec::new(),
                 rollup: MonthRollup::default(),
             })
         }
@@ -542,6 +584,7 @@ fn append(
 fn add_row(part: &mut MonthPart, file: usize, line: &[u8], info: &RowInfo) -> Result<(), String> {
     part.w.write(line)?;
     part.keys.push(info.key);
+    part.pos.push(info.pos);
     match part.files.last_mut() {
         Some((f, n)) if *f == file as u32 => *n += 1,
         _ => part.files.push((file as u32, 1)),
@@ -598,14 +641,19 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                 (idx, res, ctx)
             }
             Work::Whole(idx) => {
-                let (mut stored, mut err) = (0u64, None);
+                let (mut stored, mut err, mut row) = (0u64, None, 0u64);
                 let res = read_path(&sh.files[idx], sh.forced, sh.strict, &mut |e| {
                     if err.is_some() {
                         return;
                     }
                     line.clear();
                     encode(e, &mut line);
-                    match put(sh, tag, &mut out, idx, &line, &RowInfo::of(e)) {
+                    row += 1;
+                    let info = RowInfo {
+                        pos: row,
+                        ..RowInfo::of(e)
+                    };
+                    match put(sh, tag, &mut out, idx, &line, &info) {
                         Ok(Some(true)) => stored += 1,
                         Ok(Some(false)) => {} // settled later
                         Ok(None) => {}
@@ -700,6 +748,9 @@ pub struct RowInfo {
     pub fatalities: u32,
     /// ISO3 of the location, blanks when none.
     pub country: [u8; 3],
+    /// Where the row is in its file (line, or row number): of two rows with one id, the
+    /// earlier in (file, position) order is the one stored.
+    pub pos: u64,
 }
 
 impl RowInfo {
@@ -712,6 +763,7 @@ impl RowInfo {
             mentions: ev.mentions,
             fatalities: ev.fatalities_best.unwrap_or(0),
             country: iso3_bytes(&ev.country),
+            pos: 0,
         }
     }
 }
@@ -740,10 +792,20 @@ pub const ROLLUP_COLUMNS: [&str; 12] = [
     "fatalities",
 ];
 
-/// The id index beside a part: `part-X.tsv` → `ids-X.u64`.
+/// The id index beside a part: `part-X.parquet` (or `.tsv`) → `ids-X.u64`.
 fn ids_path_of(part: &Path) -> PathBuf {
+    side_path(part, "ids-", ".u64")
+}
+
+/// A file beside a part: `part-X.parquet` (or `part-X.tsv`) → `<prefix>X<ext>`.
+fn side_path(part: &Path, prefix: &str, ext: &str) -> PathBuf {
     let n = part.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    part.with_file_name(n.replacen("part-", "ids-", 1).replace(".tsv", ".u64"))
+    let stem = n.strip_prefix("part-").unwrap_or(n);
+    let stem = stem
+        .strip_suffix(".parquet")
+        .or_else(|| stem.strip_suffix(".tsv"))
+        .unwrap_or(stem);
+    part.with_file_name(format!("{prefix}{stem}{ext}"))
 }
 
 /// Sorted keys, little-endian u64 each.
@@ -865,9 +927,9 @@ impl Store {
             .flatten()
             .map(|e| e.path())
             .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("part-") && n.ends_with(".tsv"))
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with("part-") && (n.ends_with(".parquet") || n.ends_with(".tsv"))
+                })
             })
             .collect();
         v.sort();
@@ -1008,6 +1070,13 @@ impl Store {
             io_error = Some(e);
             abort = true;
         }
+        // Every part gets its footer: from here on each is a complete Parquet file.
+        for p in &mut parts {
+            if let Err(e) = p.w.out.finish() {
+                io_error.get_or_insert(e);
+                abort = true;
+            }
+        }
         if !abort && let Err(e) = self.drop_stored(&existing, &mut parts, &mut fos) {
             io_error = Some(e);
             abort = true;
@@ -1021,13 +1090,13 @@ impl Store {
             let w = &p.w;
             let name = |path: &Path, from: &str, to: &str, ext: &str| {
                 let n = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                path.with_file_name(n.replacen(from, to, 1).replace(".tsv", ext))
+                path.with_file_name(n.replacen(from, to, 1).replace(".parquet", ext))
             };
             let rollup_tmp = name(&w.tmp, ".part-", ".rollup-", ".tsv");
             let rollup_final = name(&w.final_path, "part-", "rollup-", ".tsv");
             let ids_tmp = name(&w.tmp, ".part-", ".ids-", ".u64");
             let ids_final = name(&w.final_path, "part-", "ids-", ".u64");
-            let keep = !abort && w.rows > 0 && !p.sorted.is_empty();
+            let keep = !abort && w.out.rows() > 0 && !p.sorted.is_empty();
             // Commit order: index and rollup first, the part last (the part is what
             // readers list, so a crash in between leaves only ignorable side files).
             let committed = keep
@@ -1117,18 +1186,21 @@ impl Store {
             }
         }
         for ((p, d), _) in parts.iter_mut().zip(dups).zip(0..) {
-            if d.is_empty() {
+            if d.is_empty() && p.replaced.is_empty() {
                 continue;
             }
+            let replaced: std::collections::HashSet<u32, FastBuild> =
+                p.replaced.iter().copied().collect();
             let gone: std::collections::HashSet<u64, FastBuild> = d.into_iter().collect();
             // Which input file each dropped row came from.
             let mut rle = p
                 .files
                 .iter()
                 .flat_map(|&(f, n)| std::iter::repeat_n(f, n as usize));
-            for k in &p.keys {
+            for (row, k) in p.keys.iter().enumerate() {
                 let f = rle.next().unwrap_or(0) as usize;
-                if gone.contains(k) {
+                // A replaced row was counted as a duplicate when it was replaced.
+                if gone.contains(k) && !replaced.contains(&(row as u32)) {
                     fos[f].stored -= 1;
                     fos[f].duplicates += 1;
                 }
@@ -1140,46 +1212,41 @@ impl Store {
             // Rewrite the part without the dropped rows, and its rollup.
             let src = p.w.tmp.clone();
             let dst = src.with_extension("tmp2");
-            let mut out =
-                BufWriter::new(File::create(&dst).map_err(|e| format!("{}: {e}", dst.display()))?);
-            let mut head = COLUMNS.join("\t");
-            head.push('\n');
-            out.write_all(head.as_bytes()).map_err(|e| e.to_string())?;
+            let _ = fs::remove_file(&dst);
+            let mut out = crate::parquet::PartWriter::new(dst.clone());
             let mut rollup = MonthRollup::default();
             let mut row = 0usize;
-            let mut kept = 0u64;
             let mut err = None;
+            let mut line = Vec::new();
             scan_file(&src, &mut |r| {
                 let k = p.keys.get(row).copied().unwrap_or(0);
+                let was_replaced = replaced.contains(&(row as u32));
                 row += 1;
-                if gone.contains(&k) {
+                if was_replaced || gone.contains(&k) || err.is_some() {
                     return;
                 }
-                let mut line = Vec::new();
+                line.clear();
                 for (i, f) in r.0.iter().enumerate() {
                     if i > 0 {
                         line.push(b'\t');
                     }
                     line.extend_from_slice(f);
                 }
-                line.push(b'\n');
-                if let Err(e) = out.write_all(&line) {
-                    err = Some(e.to_string());
+                if let Err(e) = out.push_line(&line) {
+                    err = Some(e);
                 }
                 let info = RowInfo::of(&r.to_event());
                 if let Some(d) = info.date {
                     rollup.entry((info.country, d.0)).or_default().add(&info);
                 }
-                kept += 1;
             })?;
             if let Some(e) = err {
                 return Err(e);
             }
-            out.flush().map_err(|e| e.to_string())?;
-            drop(out);
+            out.finish()?;
             fs::rename(&dst, &src).map_err(|e| format!("{}: {e}", src.display()))?;
             p.rollup = rollup;
-            p.w.rows = kept;
+            p.w.out = out;
         }
         Ok(())
     }
@@ -1188,11 +1255,11 @@ impl Store {
         let key = month.month_key();
         let dir = self.events_dir().join(format!("month={key}"));
         fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let tmp = dir.join(format!(".part-{run}.parquet.tmp"));
         Ok(MonthWriter {
-            tmp: dir.join(format!(".part-{run}.tsv.tmp")),
-            final_path: dir.join(format!("part-{run}.tsv")),
-            out: None,
-            rows: 0,
+            out: crate::parquet::PartWriter::new(tmp.clone()),
+            tmp,
+            final_path: dir.join(format!("part-{run}.parquet")),
         })
     }
 
@@ -1228,8 +1295,7 @@ impl Store {
         let mut files = Vec::new();
         for m in &months {
             for part in self.parts(m) {
-                let name = part.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                let roll = part.with_file_name(name.replacen("part-", "rollup-", 1));
+                let roll = side_path(&part, "rollup-", ".tsv");
                 if !roll.exists() {
                     return Ok(None);
                 }
@@ -1280,32 +1346,11 @@ impl Store {
 
 impl MonthWriter {
     fn write(&mut self, line: &[u8]) -> Result<(), String> {
-        if self.out.is_none() {
-            let fresh = !self.tmp.exists();
-            let f = fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&self.tmp)
-                .map_err(|e| format!("{}: {e}", self.tmp.display()))?;
-            let mut w = BufWriter::with_capacity(1 << 17, f);
-            if fresh {
-                let mut head = COLUMNS.join("\t");
-                head.push('\n');
-                w.write_all(head.as_bytes()).map_err(|e| e.to_string())?;
-            }
-            self.out = Some(w);
-        }
-        let out = self.out.as_mut().expect("opened above");
-        out.write_all(line).map_err(|e| e.to_string())?;
-        self.rows += 1;
-        Ok(())
+        self.out.push_line(line)
     }
 
     fn close(&mut self) -> Result<(), String> {
-        if let Some(mut w) = self.out.take() {
-            w.flush().map_err(|e| e.to_string())?;
-        }
-        Ok(())
+        self.out.close()
     }
 }
 
@@ -1661,7 +1706,13 @@ impl StoredRow<'_> {
     }
 }
 
+/// Visit the rows of a part: Parquet, or the tab-separated parts of stores written before
+/// version 0.2.
 fn scan_file(path: &Path, f: &mut dyn FnMut(&StoredRow)) -> Result<(), String> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.contains(".parquet") {
+        return crate::parquet::scan(path, &mut |r| f(&StoredRow(r)));
+    }
     let file = File::open(path).map_err(|e| e.to_string())?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b'\t')

@@ -73,7 +73,8 @@ fn overlapping_runs_store_each_event_once() {
     for m in store.months() {
         for part in store.parts(&m) {
             let name = part.file_name().unwrap().to_str().unwrap();
-            let ids = part.with_file_name(name.replace("part-", "ids-").replace(".tsv", ".u64"));
+            let ids =
+                part.with_file_name(name.replace("part-", "ids-").replace(".parquet", ".u64"));
             std::fs::remove_file(ids).unwrap();
             removed += 1;
         }
@@ -135,5 +136,68 @@ fn a_file_of_several_chunks_reads_like_one_stream() {
     assert_eq!(got.total().stored, 6 * june.total().stored);
     assert_eq!(store.count().unwrap(), 6 * june.total().stored);
     assert_rollups_match(&store);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Of two copies of one id in a run, the first in file order is stored, whichever worker
+/// reads it first. The copies straddle a chunk boundary: the second worker starts on the
+/// later copy's chunk and usually meets it first, so the replacement path is the one taken.
+#[test]
+fn the_first_copy_of_an_id_in_file_order_is_kept() {
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let src = std::fs::read(dir.join("individual_csvs/june2011.csv")).unwrap();
+    let text = String::from_utf8_lossy(&src).into_owned();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let rows: Vec<&str> = lines.collect();
+    let mut out = header.clone();
+    out.push('\n');
+    let mut chunk_end_row = None;
+    let mut n = 0u64;
+    for copy in 0..8u64 {
+        for r in &rows {
+            let (id, rest) = r.split_once(',').unwrap();
+            let id: u64 = id.trim_matches('"').parse().unwrap();
+            out.push_str(&format!("{},{rest}\n", id + copy * 1_000_000_000));
+            n += 1;
+            if chunk_end_row.is_none() && out.len() > chamber_watch::fast::CHUNK - 4096 {
+                chunk_end_row = Some((id + copy * 1_000_000_000, rest.to_string()));
+            }
+        }
+    }
+    let (dup_id, first_rest) = chunk_end_row.unwrap();
+    // The later copy: early in the second chunk, another date (July) and other content.
+    let at = out[chamber_watch::fast::CHUNK + 4096..].find('\n').unwrap()
+        + chamber_watch::fast::CHUNK
+        + 4097;
+    let (_, other) = rows[7].split_once(',').unwrap();
+    let (_, other) = other.split_once(',').unwrap();
+    out.insert_str(at, &format!("{dup_id},20110704,{other}\n"));
+    let d = first_rest.split(',').next().unwrap().trim_matches('"');
+    assert!(d.starts_with("201106"), "{d}");
+    let first_date = format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..8]);
+
+    let root = temp_dir("first-copy");
+    let file = root.join("dup.csv");
+    std::fs::write(&file, &out).unwrap();
+    for run in 0..3 {
+        let store = Store::new(root.join(format!("store{run}")));
+        let got = store.ingest(std::slice::from_ref(&file), None, false);
+        let t = got.total();
+        assert_eq!(t.rows_read, n + 1);
+        assert_eq!(t.duplicates, 1, "{t:?}");
+        assert_eq!(t.stored, n);
+        assert_eq!(store.count().unwrap(), n);
+        let kept: Vec<_> = store
+            .events()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.id == dup_id.to_string())
+            .collect();
+        assert_eq!(kept.len(), 1, "run {run}");
+        assert_eq!(kept[0].date.unwrap().to_string(), first_date, "run {run}");
+        assert!(store.parts("2011-07").is_empty(), "run {run}");
+        assert_rollups_match(&store);
+    }
     let _ = std::fs::remove_dir_all(&root);
 }
