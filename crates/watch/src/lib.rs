@@ -5,7 +5,7 @@
 //! goes and keeps its de-duplication ids on disk).
 //!
 //! Pipeline: [`reader`] (formats → [`model::Event`]; GDELT through [`fast`]) → [`store`]
-//! (open month-partitioned TSV layout, de-duplicated) → [`indicators`] (per country / dyad / admin1 series) →
+//! (month-partitioned Parquet through [`parquet`], de-duplicated) → [`indicators`] (per country / dyad / admin1 series) →
 //! [`detect`] (robust baseline, CUSUM, Bayesian online change-point, artifact guard) →
 //! [`backtest`]; [`cli`] is the `chamber watch` command the binary wires in.
 

@@ -79,7 +79,7 @@ pub const SCHEMA: [(&str, Kind); 26] = [
 ];
 
 /// Buffered bytes after which a row group is written.
-pub const ROW_GROUP_BYTES: usize = 4 << 20;
+pub const ROW_GROUP_BYTES: usize = 512 << 10;
 
 const MAGIC: &[u8; 4] = b"PAR1";
 
@@ -187,7 +187,7 @@ impl Thrift {
 // ---------------------------------------------------------------------------------------
 // The writer.
 
-/// One column's buffered values.
+/// One column's page being encoded (reused from column to column).
 #[derive(Default)]
 struct ColumnBuf {
     /// `PLAIN`-encoded non-null values.
@@ -225,9 +225,14 @@ pub struct PartWriter {
     /// Bytes in the file so far.
     len: u64,
     groups: Vec<GroupMeta>,
-    cols: Vec<ColumnBuf>,
+    /// The buffered rows' lines, back to back (tabs kept, no newlines)…
+    text: Vec<u8>,
+    /// …and where each field ends in `text` (its tab, or the line's end):
+    /// [`SCHEMA`]`.len()` entries a row.
+    ends: Vec<u32>,
+    /// The page being encoded.
+    page: ColumnBuf,
     rows: u32,
-    buffered: usize,
     finished: bool,
 }
 
@@ -239,9 +244,10 @@ impl PartWriter {
             out: None,
             len: 0,
             groups: Vec::new(),
-            cols: (0..SCHEMA.len()).map(|_| ColumnBuf::default()).collect(),
+            text: Vec::new(),
+            ends: Vec::new(),
+            page: ColumnBuf::default(),
             rows: 0,
-            buffered: 0,
             finished: false,
         }
     }
@@ -256,38 +262,85 @@ impl PartWriter {
     }
 
     /// Add one store line (tab-separated fields in [`SCHEMA`] order, newline optional).
+    /// The line is kept as it is until its row group is written; then each column is
+    /// encoded in one pass over the buffered rows.
     pub fn push_line(&mut self, line: &[u8]) -> Result<(), String> {
         debug_assert!(!self.finished, "rows added after the footer");
         let line = line.strip_suffix(b"\n").unwrap_or(line);
-        let row = self.rows;
-        let mut fields = line.split(|&b| b == b'\t');
-        for (i, (name, kind)) in SCHEMA.iter().enumerate() {
-            let Some(f) = fields.next() else {
-                return Err(format!("store line has too few fields (no {name})"));
+        let mut tabs = [0usize; 32];
+        let found = tab_positions(line, &mut tabs);
+        let want = SCHEMA.len() - 1;
+        if found != want {
+            return Err(format!(
+                "store line has {} fields, not {}",
+                found + 1,
+                SCHEMA.len()
+            ));
+        }
+        // The line as it is (one copy); each field ends at its tab, the last at the line's end.
+        let base = self.text.len() as u32;
+        self.text.extend_from_slice(line);
+        self.ends
+            .extend(tabs[..want].iter().map(|&t| base + t as u32));
+        self.ends.push(self.text.len() as u32);
+        self.rows += 1;
+        if self.text.len() + self.ends.len() * 4 >= ROW_GROUP_BYTES {
+            self.write_group()?;
+        }
+        Ok(())
+    }
+
+    /// Encode column `i` of the buffered rows into `self.page`.
+    fn encode_column(&mut self, i: usize) -> Result<(), String> {
+        let (name, kind) = SCHEMA[i];
+        let n = SCHEMA.len();
+        let rows = self.rows as usize;
+        let page = &mut self.page;
+        page.values.clear();
+        page.defs.clear();
+        page.present = 0;
+        let text = &self.text;
+        let ends = &self.ends;
+        // Field i of row r: after the previous field's tab (or where the row starts: the
+        // previous row's end) up to its own end.
+        let field = |r: usize| {
+            let at = r * n + i;
+            let start = match (i, at) {
+                (_, 0) => 0,
+                (0, _) => ends[at - 1] as usize,
+                _ => ends[at - 1] as usize + 1,
             };
-            let c = &mut self.cols[i];
-            match kind {
-                Kind::Text => {
-                    c.values.extend_from_slice(&(f.len() as u32).to_le_bytes());
-                    c.values.extend_from_slice(f);
+            &text[start..ends[at] as usize]
+        };
+        match kind {
+            Kind::Text => {
+                for r in 0..rows {
+                    push_byte_array(&mut page.values, field(r));
                 }
-                Kind::Date => {
-                    let d = std::str::from_utf8(f)
-                        .ok()
-                        .and_then(crate::date::Date::parse_iso)
-                        .ok_or_else(|| format!("store line has a bad {name}"))?;
-                    if row == 0 || d.0 < c.min {
-                        c.min = d.0;
-                    }
-                    if row == 0 || d.0 > c.max {
-                        c.max = d.0;
-                    }
-                    c.values.extend_from_slice(&d.0.to_le_bytes());
+            }
+            Kind::Date => {
+                let mut last: (&[u8], i32) = (b"", 0);
+                page.min = i32::MAX;
+                page.max = i32::MIN;
+                for r in 0..rows {
+                    let f = field(r);
+                    let d = if f == last.0 {
+                        last.1
+                    } else {
+                        let d = parse_date(f)
+                            .ok_or_else(|| format!("store line has a bad {name}: {}", show(f)))?;
+                        last = (f, d);
+                        d
+                    };
+                    page.min = page.min.min(d);
+                    page.max = page.max.max(d);
+                    page.values.extend_from_slice(&d.to_le_bytes());
                 }
-                Kind::Int32 | Kind::Int64 | Kind::Double => {
-                    if row % 8 == 0 {
-                        c.defs.push(0);
-                    }
+            }
+            Kind::Int32 | Kind::Int64 | Kind::Double => {
+                page.defs.resize(rows.div_ceil(8), 0);
+                for r in 0..rows {
+                    let f = field(r);
                     if f.is_empty() {
                         continue;
                     }
@@ -296,32 +349,23 @@ impl PartWriter {
                         Kind::Int32 => {
                             let v = parse_int(f).ok_or_else(bad)?;
                             let v = i32::try_from(v).map_err(|_| bad())?;
-                            c.values.extend_from_slice(&v.to_le_bytes());
+                            page.values.extend_from_slice(&v.to_le_bytes());
                         }
                         Kind::Int64 => {
                             let v = parse_int(f).ok_or_else(bad)?;
-                            c.values.extend_from_slice(&v.to_le_bytes());
+                            page.values.extend_from_slice(&v.to_le_bytes());
                         }
                         _ => {
-                            let v: f64 = std::str::from_utf8(f)
-                                .ok()
-                                .and_then(|s| s.parse().ok())
+                            let v = crate::reader::fast_f64(f)
+                                .or_else(|| std::str::from_utf8(f).ok()?.parse().ok())
                                 .ok_or_else(bad)?;
-                            c.values.extend_from_slice(&v.to_le_bytes());
+                            page.values.extend_from_slice(&v.to_le_bytes());
                         }
                     }
-                    *c.defs.last_mut().expect("pushed above") |= 1 << (row % 8);
-                    c.present += 1;
+                    page.defs[r / 8] |= 1 << (r % 8);
+                    page.present += 1;
                 }
             }
-        }
-        if fields.next().is_some() {
-            return Err("store line has too many fields".into());
-        }
-        self.buffered += line.len() + 64;
-        self.rows += 1;
-        if self.buffered >= ROW_GROUP_BYTES {
-            self.write_group()?;
         }
         Ok(())
     }
@@ -351,11 +395,12 @@ impl PartWriter {
         let rows = self.rows;
         self.open()?;
         let mut len = self.len;
-        let mut cols = std::mem::take(&mut self.cols);
-        let out = self.out.as_mut().expect("opened above");
-        let mut chunks = Vec::with_capacity(cols.len());
-        for (c, (_, kind)) in cols.iter_mut().zip(SCHEMA.iter()) {
-            let mut levels = Vec::new();
+        let mut chunks = Vec::with_capacity(SCHEMA.len());
+        let mut levels = Vec::new();
+        for (i, (_, kind)) in SCHEMA.iter().enumerate() {
+            self.encode_column(i)?;
+            let c = &self.page;
+            levels.clear();
             if kind.optional() {
                 encode_levels(&c.defs, rows, c.present, &mut levels);
             }
@@ -372,6 +417,7 @@ impl PartWriter {
                 .end();
             h.out.push(0);
             let io = |e: std::io::Error| e.to_string();
+            let out = self.out.as_mut().expect("opened above");
             out.write_all(&h.out).map_err(io)?;
             if !levels.is_empty() {
                 out.write_all(&(levels.len() as u32).to_le_bytes())
@@ -387,16 +433,15 @@ impl PartWriter {
                 min_max: (*kind == Kind::Date).then_some((c.min, c.max)),
             });
             len += size;
-            *c = ColumnBuf::default();
         }
-        self.cols = cols;
         self.len = len;
         self.groups.push(GroupMeta {
             rows: rows as u64,
             chunks,
         });
         self.rows = 0;
-        self.buffered = 0;
+        self.text.clear();
+        self.ends.clear();
         Ok(())
     }
 
@@ -409,9 +454,123 @@ impl PartWriter {
         Ok(())
     }
 
-    /// Whether the file is open now.
+    /// Whether the writer holds resources: buffered rows or an open file (until
+    /// [`PartWriter::close`]).
     pub fn is_open(&self) -> bool {
-        self.out.is_some()
+        self.out.is_some() || self.rows > 0
+    }
+
+    /// Visit every row written so far (the buffered rows are written first), as its store
+    /// fields, in order. Works before the footer is written.
+    pub fn for_each_row(&mut self, f: &mut dyn FnMut(&csv::ByteRecord)) -> Result<(), String> {
+        self.close()?;
+        if self.groups.is_empty() {
+            return Ok(());
+        }
+        let mut rec = csv::ByteRecord::new();
+        for g in &self.groups {
+            let data = self.group_bytes(g)?;
+            let cols = decode_group(&data, g)?;
+            emit_rows(&cols, g.rows as usize, &mut rec, f);
+        }
+        Ok(())
+    }
+
+    /// Leave out the given rows (indexes in write order, as [`PartWriter::for_each_row`]
+    /// visits them). Only the row groups holding them are rewritten: each is decoded, its
+    /// other rows written again as a new group at the end of the file, and the footer will
+    /// point at the new group (the old bytes stay in the file, unreferenced). Rows keep their
+    /// order except that the rewritten groups' rows move to the end.
+    /// Each dropped row is given to `dropped`.
+    pub fn drop_rows(
+        &mut self,
+        rows: &[u32],
+        dropped: &mut dyn FnMut(&csv::ByteRecord),
+    ) -> Result<(), String> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.close()?;
+        let mut drop: Vec<u64> = rows.iter().map(|&r| r as u64).collect();
+        drop.sort_unstable();
+        drop.dedup();
+        // Which groups hold them.
+        let mut affected: Vec<(usize, Vec<usize>)> = Vec::new();
+        let (mut start, mut i) = (0u64, 0usize);
+        for (gi, g) in self.groups.iter().enumerate() {
+            let mut local = Vec::new();
+            while i < drop.len() && drop[i] < start + g.rows {
+                local.push((drop[i] - start) as usize);
+                i += 1;
+            }
+            if !local.is_empty() {
+                affected.push((gi, local));
+            }
+            start += g.rows;
+        }
+        if affected.is_empty() {
+            return Ok(());
+        }
+        let mut rec = csv::ByteRecord::new();
+        let mut line = Vec::new();
+        let mut err = None;
+        for (gi, local) in &affected {
+            let g = &self.groups[*gi];
+            let data = self.group_bytes(g)?;
+            let cols = decode_group(&data, g)?;
+            let mut row = 0usize;
+            let mut kept = Vec::new();
+            emit_rows(&cols, g.rows as usize, &mut rec, &mut |r| {
+                if local.binary_search(&row).is_ok() {
+                    dropped(r);
+                } else {
+                    line.clear();
+                    for (k, f) in r.iter().enumerate() {
+                        if k > 0 {
+                            line.push(b'\t');
+                        }
+                        line.extend_from_slice(f);
+                    }
+                    kept.push(line.clone());
+                }
+                row += 1;
+            });
+            for l in kept {
+                if let Err(e) = self.push_line(&l) {
+                    err.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = err {
+            return Err(e);
+        }
+        // The new groups (written by `close`) replace the old ones.
+        self.close()?;
+        for (gi, _) in affected.iter().rev() {
+            self.groups.remove(*gi);
+        }
+        Ok(())
+    }
+
+    /// The bytes of one written row group (its column chunks are contiguous).
+    fn group_bytes(&self, g: &GroupMeta) -> Result<Vec<u8>, String> {
+        use std::os::unix::fs::FileExt;
+        let (Some(first), Some(last)) = (g.chunks.first(), g.chunks.last()) else {
+            return Ok(Vec::new());
+        };
+        let mut buf = vec![0u8; (last.offset + last.size - first.offset) as usize];
+        File::open(&self.path)
+            .and_then(|f| f.read_exact_at(&mut buf, first.offset))
+            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        Ok(buf)
+    }
+
+    /// Move the (closed) file to `path`.
+    pub fn rename_to(&mut self, path: PathBuf) -> Result<(), String> {
+        self.close()?;
+        fs::rename(&self.path, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+        self.path = path;
+        Ok(())
     }
 
     /// Write the buffered rows and the footer: the file is complete.
@@ -496,6 +655,43 @@ impl PartWriter {
     }
 }
 
+/// A `PLAIN` byte array: length, then the bytes. Short values (most fields) are copied with
+/// a few unaligned loads and stores rather than a call to `memcpy`.
+#[inline(always)]
+fn push_byte_array(out: &mut Vec<u8>, b: &[u8]) {
+    let n = b.len();
+    out.reserve(n + 4);
+    out.extend_from_slice(&(n as u32).to_le_bytes());
+    if n > 16 {
+        out.extend_from_slice(b);
+        return;
+    }
+    let len = out.len();
+    // SAFETY: `reserve` made room for `n` more bytes past `len`; every read lies inside `b`
+    // (the 8- and 4-byte copies overlap rather than read past its end), every write inside
+    // that room; `set_len` covers exactly the bytes written.
+    unsafe {
+        let src = b.as_ptr();
+        let dst = out.as_mut_ptr().add(len);
+        if n >= 8 {
+            let a = (src as *const u64).read_unaligned();
+            let z = (src.add(n - 8) as *const u64).read_unaligned();
+            (dst as *mut u64).write_unaligned(a);
+            (dst.add(n - 8) as *mut u64).write_unaligned(z);
+        } else if n >= 4 {
+            let a = (src as *const u32).read_unaligned();
+            let z = (src.add(n - 4) as *const u32).read_unaligned();
+            (dst as *mut u32).write_unaligned(a);
+            (dst.add(n - 4) as *mut u32).write_unaligned(z);
+        } else if n > 0 {
+            *dst = *src;
+            *dst.add(n / 2) = *src.add(n / 2);
+            *dst.add(n - 1) = *src.add(n - 1);
+        }
+        out.set_len(len + n);
+    }
+}
+
 /// Definition levels (bit width 1) in the RLE/bit-packed hybrid: one RLE run when every
 /// value is present (or none is), else one bit-packed run.
 fn encode_levels(bits: &[u8], rows: u32, present: u32, out: &mut Vec<u8>) {
@@ -509,6 +705,58 @@ fn encode_levels(bits: &[u8], rows: u32, present: u32, out: &mut Vec<u8>) {
         t.out.extend_from_slice(&bits[..groups]);
     }
     out.extend_from_slice(&t.out);
+}
+
+/// Where the tabs of `line` are (the first 32 go to `out`); returns how many there are.
+/// Eight bytes at a time: a byte equal to a tab is found exactly with no carry between bytes.
+#[inline]
+fn tab_positions(line: &[u8], out: &mut [usize; 32]) -> usize {
+    const TABS: u64 = 0x0909_0909_0909_0909;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    let mut words = line.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes")) ^ TABS;
+        // High bit of each byte set unless the byte is zero (a tab before the XOR).
+        let nonzero = ((x & LOW7) + LOW7) | x;
+        let mut m = !nonzero & HIGH;
+        while m != 0 {
+            if n < out.len() {
+                out[n] = at + m.trailing_zeros() as usize / 8;
+            }
+            n += 1;
+            m &= m - 1;
+        }
+        at += 8;
+    }
+    for (j, &b) in words.remainder().iter().enumerate() {
+        if b == b'\t' {
+            if n < out.len() {
+                out[n] = at + j;
+            }
+            n += 1;
+        }
+    }
+    n
+}
+
+/// `YYYY-MM-DD` as days since 1970-01-01.
+fn parse_date(f: &[u8]) -> Option<i32> {
+    match f {
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => {
+            let n = |ds: &[u8]| {
+                ds.iter().try_fold(0u32, |v, &d| {
+                    let x = d.wrapping_sub(b'0');
+                    (x <= 9).then_some(v * 10 + x as u32)
+                })
+            };
+            let y = n(&[*y0, *y1, *y2, *y3])?;
+            crate::date::Date::from_ymd(y as i32, n(&[*m0, *m1])?, n(&[*d0, *d1])?).map(|d| d.0)
+        }
+        _ => None,
+    }
 }
 
 fn parse_int(f: &[u8]) -> Option<i64> {
@@ -731,7 +979,6 @@ pub fn scan_bytes(data: &[u8], f: &mut dyn FnMut(&csv::ByteRecord)) -> Result<()
         index.push(pos);
     }
     let mut rec = csv::ByteRecord::new();
-    let mut num = Vec::with_capacity(24);
     for (g, group) in meta.list(4).iter().enumerate() {
         let rows = group.int(3).unwrap_or(0).max(0) as usize;
         let chunks = group.list(1);
@@ -744,52 +991,73 @@ pub fn scan_bytes(data: &[u8], f: &mut dyn FnMut(&csv::ByteRecord)) -> Result<()
             if cm.int(4).unwrap_or(0) != 0 {
                 return Err(format!("column {name}: compressed pages are not read"));
             }
-            let col = read_chunk(data, cm, *kind, rows)
+            let at = cm.int(9).ok_or("no data page offset")?.max(0) as usize;
+            let col = read_chunk(data, at, *kind, rows)
                 .map_err(|e| format!("row group {g}, column {name}: {e}"))?;
             cols.push(col);
         }
-        for r in 0..rows {
-            rec.clear();
-            for c in &cols {
-                num.clear();
-                match c {
-                    Column::Text(v) => rec.push_field(v[r]),
-                    Column::Date(v) => {
-                        let mut l = crate::store::Line::new(&mut num);
-                        l.date(Some(crate::date::Date(v[r])));
-                        num.pop();
-                        rec.push_field(&num);
-                    }
-                    Column::Int(v) => {
-                        if let Some(x) = v[r] {
-                            let _ = write!(num, "{x}");
-                        }
-                        rec.push_field(&num);
-                    }
-                    Column::Double(v) => {
-                        if let Some(x) = v[r] {
-                            let mut l = crate::store::Line::new(&mut num);
-                            l.float(Some(x));
-                            num.pop();
-                        }
-                        rec.push_field(&num);
-                    }
-                }
-            }
-            f(&rec);
-        }
+        emit_rows(&cols, rows, &mut rec, f);
     }
     Ok(())
 }
 
-/// Decode one column chunk (version 1 data pages, `PLAIN`, uncompressed).
-fn read_chunk<'a>(
-    data: &'a [u8],
-    cm: &Value,
-    kind: Kind,
+/// Give each row of decoded columns to `f` as its store fields.
+fn emit_rows(
+    cols: &[Column],
     rows: usize,
-) -> Result<Column<'a>, String> {
-    let mut pos = cm.int(9).ok_or("no data page offset")? as usize;
+    rec: &mut csv::ByteRecord,
+    f: &mut dyn FnMut(&csv::ByteRecord),
+) {
+    let mut num = Vec::with_capacity(24);
+    for r in 0..rows {
+        rec.clear();
+        for c in cols {
+            num.clear();
+            match c {
+                Column::Text(v) => rec.push_field(v[r]),
+                Column::Date(v) => {
+                    let mut l = crate::store::Line::new(&mut num);
+                    l.date(Some(crate::date::Date(v[r])));
+                    num.pop();
+                    rec.push_field(&num);
+                }
+                Column::Int(v) => {
+                    if let Some(x) = v[r] {
+                        let _ = write!(num, "{x}");
+                    }
+                    rec.push_field(&num);
+                }
+                Column::Double(v) => {
+                    if let Some(x) = v[r] {
+                        let mut l = crate::store::Line::new(&mut num);
+                        l.float(Some(x));
+                        num.pop();
+                    }
+                    rec.push_field(&num);
+                }
+            }
+        }
+        f(rec);
+    }
+}
+
+/// Decode the columns of a row group this writer wrote.
+/// `data` holds the group's bytes ([`PartWriter::group_bytes`]).
+fn decode_group<'a>(data: &'a [u8], g: &GroupMeta) -> Result<Vec<Column<'a>>, String> {
+    let base = g.chunks.first().map_or(0, |c| c.offset);
+    g.chunks
+        .iter()
+        .zip(SCHEMA.iter())
+        .map(|(c, (name, kind))| {
+            read_chunk(data, (c.offset - base) as usize, *kind, g.rows as usize)
+                .map_err(|e| format!("column {name}: {e}"))
+        })
+        .collect()
+}
+
+/// Decode one column chunk (version 1 data pages, `PLAIN`, uncompressed).
+fn read_chunk(data: &[u8], at: usize, kind: Kind, rows: usize) -> Result<Column<'_>, String> {
+    let mut pos = at;
     let mut col = match kind {
         Kind::Text => Column::Text(Vec::with_capacity(rows)),
         Kind::Date => Column::Date(Vec::with_capacity(rows)),
@@ -931,6 +1199,65 @@ mod tests {
     }
 
     #[test]
+    fn tabs_are_found_exactly() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..200 {
+            let line: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Tabs, their neighbours (8, 10), zero, high bytes and text.
+                    [b'\t', 8, 10, 0, 0x89, 0xff, b'a', b'\t'][(x % 8) as usize]
+                })
+                .collect();
+            let want: Vec<usize> = (0..len).filter(|&i| line[i] == b'\t').collect();
+            let mut out = [0usize; 32];
+            let n = tab_positions(&line, &mut out);
+            assert_eq!(n, want.len());
+            assert_eq!(&out[..n.min(32)], &want[..n.min(32)]);
+        }
+    }
+
+    #[test]
+    fn dropped_rows_leave_the_part_and_the_rest_stay() {
+        let dir = std::env::temp_dir().join(format!("chamber-pq-drop-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.parquet.tmp");
+        let _ = fs::remove_file(&path);
+        let mut w = PartWriter::new(path.clone());
+        for i in 0..40_000u32 {
+            w.push_line(&line(i, i % 2 == 0)).unwrap();
+        }
+        let groups = w.groups.len();
+        assert!(groups >= 2);
+        let mut gone = Vec::new();
+        w.drop_rows(&[5, 7, 39_999], &mut |r| {
+            gone.push(String::from_utf8_lossy(&r[1]).into_owned())
+        })
+        .unwrap();
+        assert_eq!(gone, ["5", "7", "39999"]);
+        let mut ids = Vec::new();
+        w.for_each_row(&mut |r| ids.push(String::from_utf8_lossy(&r[1]).into_owned()))
+            .unwrap();
+        assert_eq!(ids.len(), 39_997);
+        for gone in ["5", "7", "39999"] {
+            assert!(!ids.iter().any(|i| i == gone), "{gone}");
+        }
+        let moved = dir.join("p.parquet");
+        w.rename_to(moved.clone()).unwrap();
+        w.finish().unwrap();
+        let mut n = 0;
+        scan(&moved, &mut |r| {
+            assert!(r[1] != *b"7");
+            n += 1;
+        })
+        .unwrap();
+        assert_eq!(n, 39_997);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn levels_round_trip() {
         for pattern in [
             vec![true; 13],
@@ -950,16 +1277,26 @@ mod tests {
 
     #[test]
     fn bad_lines_and_files_are_errors() {
-        let mut w = PartWriter::new(std::env::temp_dir().join("never-written.parquet"));
-        assert!(w.push_line(b"gdelt1\t1\n").unwrap_err().contains("too few"));
+        let mut w = PartWriter::new(
+            std::env::temp_dir().join(format!("chamber-pq-bad-{}.parquet", std::process::id())),
+        );
+        assert!(
+            w.push_line(b"gdelt1\t1\n")
+                .unwrap_err()
+                .contains("2 fields")
+        );
         let mut l = line(1, true);
         l.pop();
         l.extend_from_slice(b"\textra\n");
-        assert!(w.push_line(&l).unwrap_err().contains("too many"));
+        assert!(w.push_line(&l).unwrap_err().contains("27 fields"));
         let mut bad = line(1, true);
         let s = String::from_utf8(bad.clone()).unwrap().replace("-7.5", "x");
         bad = s.into_bytes();
-        assert!(w.push_line(&bad).unwrap_err().contains("goldstein"));
+        w.push_line(&bad).unwrap();
+        // Numbers are read when the row group is encoded.
+        let err = w.close().unwrap_err();
+        assert!(err.contains("goldstein"), "{err}");
+        let _ = fs::remove_file(w.path());
         assert!(scan_bytes(b"hello", &mut |_| {}).is_err());
         let mut junk = b"PAR1".to_vec();
         junk.extend_from_slice(&[0xff; 40]);

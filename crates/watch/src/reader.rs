@@ -452,7 +452,7 @@ fn canonical_count(s: &str) -> Option<u32> {
 
 /// `[-+]?digits[.digits]` with a mantissa below 2^53: `m / 10^k` is then exactly what
 /// `str::parse` gives (one correctly rounded division, Clinger's fast path).
-fn fast_f64(s: &[u8]) -> Option<f64> {
+pub(crate) fn fast_f64(s: &[u8]) -> Option<f64> {
     fast_f64_canonical(s).map(|(v, _)| v)
 }
 

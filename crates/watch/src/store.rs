@@ -1,6 +1,7 @@
-//! The open store: `<store>/events/month=YYYY-MM/part-<run>.tsv`, one tab-separated file per
-//! ingest run and month, with a header row naming the [`COLUMNS`]. Any tool (DuckDB, pandas,
-//! awk) reads it. Ingest is append-only and de-duplicated by (dataset, source-native id): a
+//! The open store: `<store>/events/month=YYYY-MM/part-<run>.parquet`, one Parquet file per
+//! ingest run and month with the [`COLUMNS`] typed as in [`crate::parquet::SCHEMA`]. Any
+//! Parquet reader (DuckDB, Arrow, pandas) opens it; parts of stores written before 0.2 are
+//! tab-separated (`part-<run>.tsv`) and still read. Ingest is append-only and de-duplicated by (dataset, source-native id): a
 //! part file is written under a dot-name and renamed into place only when the run succeeds,
 //! so nothing stored before is ever rewritten or lost, and re-ingesting a file adds nothing.
 
@@ -243,6 +244,22 @@ struct Held {
     line: Vec<u8>,
 }
 
+/// A hash of a store line's bytes (eight at a time): tells whether two copies of one id
+/// hold the same event.
+#[inline]
+fn line_hash(line: &[u8]) -> u64 {
+    let mut h = 0x243F_6A88_85A3_08D3u64 ^ line.len() as u64;
+    let mut words = line.chunks_exact(8);
+    for w in &mut words {
+        let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    for &b in words.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    h ^ (h >> 29)
+}
+
 /// The de-duplication key of an event: one byte of dataset, then the native id itself when
 /// it is a number below 2^55 (GDELT, UCDP: exact), else a 55-bit hash of it with the top bit
 /// of the remaining 56 set.
@@ -287,6 +304,8 @@ struct MonthPart {
     files: Vec<(u32, u32)>,
     /// Position of each row in its file ([`RowInfo::pos`]), in row order.
     pos: Vec<u64>,
+    /// A hash of each row's content ([`line_hash`]), in row order.
+    hash: Vec<u64>,
     /// Rows (indexes) replaced by an earlier copy of their id: left out when committing.
     replaced: Vec<u32>,
     rollup: MonthRollup,
@@ -433,9 +452,9 @@ fn settle_held(
     held.sort_by_key(|h| (h.file, h.info.pos));
     let wanted: std::collections::HashSet<u64, FastBuild> =
         held.iter().map(|h| h.info.key).collect();
-    /// Where the kept copy of an id is: (file, position) and, when stored in a part,
-    /// (part, row).
-    type Kept = ((u32, u64), Option<(usize, u32)>);
+    /// Where the kept copy of an id is: (file, position), its content hash and, when stored
+    /// in a part, (part, row).
+    type Kept = ((u32, u64), u64, Option<(usize, u32)>);
     let mut kept: HashMap<u64, Kept, FastBuild> = HashMap::default();
     for (pi, p) in parts.iter().enumerate() {
         let mut files = p
@@ -445,7 +464,7 @@ fn settle_held(
         for (row, (k, pos)) in p.keys.iter().zip(&p.pos).enumerate() {
             let f = files.next().unwrap_or(0);
             if wanted.contains(k) {
-                kept.insert(*k, ((f, *pos), Some((pi, row as u32))));
+                kept.insert(*k, ((f, *pos), p.hash[row], Some((pi, row as u32))));
             }
         }
     }
@@ -455,21 +474,29 @@ fn settle_held(
     for h in held {
         let f = h.file as usize;
         let at = (h.file, h.info.pos);
-        match kept.get(&h.info.key) {
-            Some((first, _)) if *first <= at => {
+        let hash = line_hash(&h.line);
+        match kept.get_mut(&h.info.key) {
+            Some((first, _, _)) if *first <= at => {
                 fos[f].duplicates += 1;
                 continue;
             }
-            Some((first, Some((pi, row)))) => {
-                // This copy comes first: it replaces the stored one.
+            Some((first, stored_hash, Some((pi, row)))) => {
+                // This copy comes first. The stored copy counts as its file's duplicate;
+                // when the two differ, this one replaces it in the store.
                 let was = first.0 as usize;
                 fos[was].stored -= 1;
                 fos[was].duplicates += 1;
+                fos[f].stored += 1;
+                if *stored_hash == hash {
+                    *first = at;
+                    continue;
+                }
                 replaced.push((*pi, *row, h.info.key));
+                fos[f].stored -= 1; // counted again below
             }
             _ => {}
         }
-        kept.insert(h.info.key, (at, None));
+        kept.insert(h.info.key, (at, hash, None));
         fos[f].stored += 1;
         append_now.push(h);
     }
@@ -571,6 +598,7 @@ fn append(
                 sorted: Vec::new(),
                 files: Vec::new(),
                 pos: Vec::new(),
+                hash: Vec::new(),
                 replaced: Vec::new(),
                 rollup: MonthRollup::default(),
             })
@@ -585,6 +613,7 @@ fn add_row(part: &mut MonthPart, file: usize, line: &[u8], info: &RowInfo) -> Re
     part.w.write(line)?;
     part.keys.push(info.key);
     part.pos.push(info.pos);
+    part.hash.push(line_hash(line));
     match part.files.last_mut() {
         Some((f, n)) if *f == file as u32 => *n += 1,
         _ => part.files.push((file as u32, 1)),
@@ -721,6 +750,22 @@ pub struct Rollup {
 }
 
 impl Rollup {
+    /// Take back what [`Rollup::add`] added for a row.
+    fn remove(&mut self, ev: &RowInfo) {
+        self.events -= 1;
+        if (1..=4).contains(&ev.quad) {
+            self.quad[ev.quad as usize - 1] -= 1;
+        }
+        if let Some(g) = ev.goldstein {
+            let w = (ev.mentions as f64).max(1.0);
+            self.goldstein_sum -= g as f64;
+            self.goldstein_n -= 1;
+            self.goldstein_weighted_sum -= g as f64 * w;
+            self.mention_sum -= w;
+        }
+        self.fatalities -= ev.fatalities as u64;
+    }
+
     fn add(&mut self, ev: &RowInfo) {
         self.events += 1;
         if (1..=4).contains(&ev.quad) {
@@ -1070,13 +1115,6 @@ impl Store {
             io_error = Some(e);
             abort = true;
         }
-        // Every part gets its footer: from here on each is a complete Parquet file.
-        for p in &mut parts {
-            if let Err(e) = p.w.out.finish() {
-                io_error.get_or_insert(e);
-                abort = true;
-            }
-        }
         if !abort && let Err(e) = self.drop_stored(&existing, &mut parts, &mut fos) {
             io_error = Some(e);
             abort = true;
@@ -1086,8 +1124,8 @@ impl Store {
                 "store write failed: {e}; nothing from this run was stored"
             ));
         }
-        for p in parts {
-            let w = &p.w;
+        for mut p in parts {
+            let w = &mut p.w;
             let name = |path: &Path, from: &str, to: &str, ext: &str| {
                 let n = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 path.with_file_name(n.replacen(from, to, 1).replace(".parquet", ext))
@@ -1100,6 +1138,7 @@ impl Store {
             // Commit order: index and rollup first, the part last (the part is what
             // readers list, so a crash in between leaves only ignorable side files).
             let committed = keep
+                && w.out.finish().is_ok()
                 && write_rollup(&rollup_tmp, Some(&p.rollup)).is_ok()
                 && write_ids(&ids_tmp, &p.sorted).is_ok()
                 && fs::rename(&ids_tmp, &ids_final).is_ok()
@@ -1189,6 +1228,23 @@ impl Store {
             if d.is_empty() && p.replaced.is_empty() {
                 continue;
             }
+            if d.is_empty() {
+                // Only rows replaced by an earlier copy: rewrite just their row groups.
+                let rollup = &mut p.rollup;
+                p.w.out.drop_rows(&p.replaced, &mut |r| {
+                    let info = RowInfo::of(&StoredRow(r).to_event());
+                    if let Some(d) = info.date {
+                        let key = (info.country, d.0);
+                        if let Some(x) = rollup.get_mut(&key) {
+                            x.remove(&info);
+                            if x.events == 0 {
+                                rollup.remove(&key);
+                            }
+                        }
+                    }
+                })?;
+                continue;
+            }
             let replaced: std::collections::HashSet<u32, FastBuild> =
                 p.replaced.iter().copied().collect();
             let gone: std::collections::HashSet<u64, FastBuild> = d.into_iter().collect();
@@ -1213,20 +1269,21 @@ impl Store {
             let src = p.w.tmp.clone();
             let dst = src.with_extension("tmp2");
             let _ = fs::remove_file(&dst);
-            let mut out = crate::parquet::PartWriter::new(dst.clone());
+            let mut out = crate::parquet::PartWriter::new(dst);
             let mut rollup = MonthRollup::default();
             let mut row = 0usize;
             let mut err = None;
             let mut line = Vec::new();
-            scan_file(&src, &mut |r| {
-                let k = p.keys.get(row).copied().unwrap_or(0);
+            let keys = &p.keys;
+            p.w.out.for_each_row(&mut |r| {
+                let k = keys.get(row).copied().unwrap_or(0);
                 let was_replaced = replaced.contains(&(row as u32));
                 row += 1;
                 if was_replaced || gone.contains(&k) || err.is_some() {
                     return;
                 }
                 line.clear();
-                for (i, f) in r.0.iter().enumerate() {
+                for (i, f) in r.iter().enumerate() {
                     if i > 0 {
                         line.push(b'\t');
                     }
@@ -1235,7 +1292,7 @@ impl Store {
                 if let Err(e) = out.push_line(&line) {
                     err = Some(e);
                 }
-                let info = RowInfo::of(&r.to_event());
+                let info = RowInfo::of(&StoredRow(r).to_event());
                 if let Some(d) = info.date {
                     rollup.entry((info.country, d.0)).or_default().add(&info);
                 }
@@ -1243,8 +1300,7 @@ impl Store {
             if let Some(e) = err {
                 return Err(e);
             }
-            out.finish()?;
-            fs::rename(&dst, &src).map_err(|e| format!("{}: {e}", src.display()))?;
+            out.rename_to(src)?;
             p.rollup = rollup;
             p.w.out = out;
         }
