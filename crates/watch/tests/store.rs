@@ -213,3 +213,56 @@ fn the_first_copy_of_an_id_in_file_order_is_kept() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A store written before 0.2 has tab-separated parts without id indexes: they are still
+/// read, and their events still count as stored when the same file comes again.
+#[test]
+fn tab_separated_parts_of_older_stores_are_still_read() {
+    let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
+    let june = dir.join("individual_csvs/june2011.csv");
+    let root = temp_dir("legacy");
+    let fresh = Store::new(root.join("fresh"));
+    let n = fresh
+        .ingest(std::slice::from_ref(&june), None, false)
+        .total()
+        .stored;
+    assert!(n > 5_000);
+    // The same events as an old-style store: one TSV part per month, header row, no index.
+    let old = Store::new(root.join("old"));
+    let mut by_month: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+    for e in fresh.events().unwrap() {
+        let month = e.date.unwrap().to_string()[..7].to_string();
+        let part = by_month.entry(month).or_insert_with(|| {
+            let mut h = chamber_watch::store::COLUMNS.join("\t").into_bytes();
+            h.push(b'\n');
+            h
+        });
+        chamber_watch::store::encode(&e, part);
+    }
+    for (month, text) in &by_month {
+        let d = old.root().join(format!("events/month={month}"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("part-legacy.tsv"), text).unwrap();
+    }
+    assert_eq!(old.count().unwrap(), n);
+    let mut a: Vec<String> = old
+        .events()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{e:?}"))
+        .collect();
+    let mut b: Vec<String> = fresh
+        .events()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{e:?}"))
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    let again = old.ingest(&[june], None, false);
+    assert_eq!(again.total().stored, 0);
+    assert_eq!(again.total().duplicates, n);
+    assert_eq!(old.count().unwrap(), n);
+    let _ = std::fs::remove_dir_all(&root);
+}
