@@ -225,10 +225,9 @@ pub struct PartWriter {
     /// Bytes in the file so far.
     len: u64,
     groups: Vec<GroupMeta>,
-    /// The buffered rows' lines, back to back (tabs kept, no newlines)…
+    /// The buffered rows' lines, each followed by a tab, after a first tab…
     text: Vec<u8>,
-    /// …and where each field ends in `text` (its tab, or the line's end):
-    /// [`SCHEMA`]`.len()` entries a row.
+    /// …and where the tabs are: the first, then [`SCHEMA`]`.len()` a row (each field's end).
     ends: Vec<u32>,
     /// The page being encoded.
     page: ColumnBuf,
@@ -277,12 +276,18 @@ impl PartWriter {
                 SCHEMA.len()
             ));
         }
-        // The line as it is (one copy); each field ends at its tab, the last at the line's end.
+        // The line as it is (one copy) and a tab after it: field k of the buffer (row by row)
+        // lies between the tabs `ends[k]` and `ends[k + 1]`.
+        if self.ends.is_empty() {
+            self.text.push(b'\t');
+            self.ends.push(0);
+        }
         let base = self.text.len() as u32;
         self.text.extend_from_slice(line);
+        self.text.push(b'\t');
         self.ends
             .extend(tabs[..want].iter().map(|&t| base + t as u32));
-        self.ends.push(self.text.len() as u32);
+        self.ends.push(self.text.len() as u32 - 1);
         self.rows += 1;
         if self.text.len() + self.ends.len() * 4 >= ROW_GROUP_BYTES {
             self.write_group()?;
@@ -301,19 +306,14 @@ impl PartWriter {
         page.present = 0;
         let text = &self.text;
         let ends = &self.ends;
-        // Field i of row r: after the previous field's tab (or where the row starts: the
-        // previous row's end) up to its own end.
+        // Field i of row r: between the tab before it and its own.
         let field = |r: usize| {
             let at = r * n + i;
-            let start = match (i, at) {
-                (_, 0) => 0,
-                (0, _) => ends[at - 1] as usize,
-                _ => ends[at - 1] as usize + 1,
-            };
-            &text[start..ends[at] as usize]
+            &text[ends[at] as usize + 1..ends[at + 1] as usize]
         };
         match kind {
             Kind::Text => {
+                page.values.reserve(text.len() + 4 * rows);
                 for r in 0..rows {
                     push_byte_array(&mut page.values, field(r));
                 }
@@ -338,6 +338,7 @@ impl PartWriter {
                 }
             }
             Kind::Int32 | Kind::Int64 | Kind::Double => {
+                page.values.reserve(8 * rows);
                 page.defs.resize(rows.div_ceil(8), 0);
                 for r in 0..rows {
                     let f = field(r);
