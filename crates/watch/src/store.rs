@@ -302,10 +302,9 @@ struct MonthPart {
     sorted: Vec<u64>,
     /// Source file of the rows, run-length encoded: (file index, rows).
     files: Vec<(u32, u32)>,
-    /// Position of each row in its file ([`RowInfo::pos`]), in row order.
-    pos: Vec<u64>,
-    /// A hash of each row's content ([`line_hash`]), in row order.
-    hash: Vec<u64>,
+    /// Each row's position in its file (low 32 bits, saturated) and a 32-bit hash of its
+    /// content ([`line_hash`], high bits), in row order: 8 bytes a row.
+    pos_hash: Vec<u64>,
     /// Rows (indexes) replaced by an earlier copy of their id: left out when committing.
     replaced: Vec<u32>,
     rollup: MonthRollup,
@@ -449,7 +448,7 @@ fn settle_held(
         return Ok(());
     }
     // Reading order: file, then position in the file.
-    held.sort_by_key(|h| (h.file, h.info.pos));
+    held.sort_by_key(|h| (h.file, h.info.pos.min(u32::MAX as u64)));
     let wanted: std::collections::HashSet<u64, FastBuild> =
         held.iter().map(|h| h.info.key).collect();
     /// Where the kept copy of an id is: (file, position), its content hash and, when stored
@@ -461,10 +460,11 @@ fn settle_held(
             .files
             .iter()
             .flat_map(|&(f, n)| std::iter::repeat_n(f, n as usize));
-        for (row, (k, pos)) in p.keys.iter().zip(&p.pos).enumerate() {
+        for (row, (k, ph)) in p.keys.iter().zip(&p.pos_hash).enumerate() {
             let f = files.next().unwrap_or(0);
             if wanted.contains(k) {
-                kept.insert(*k, ((f, *pos), p.hash[row], Some((pi, row as u32))));
+                let (pos, hash) = (ph & 0xffff_ffff, ph >> 32);
+                kept.insert(*k, ((f, pos), hash, Some((pi, row as u32))));
             }
         }
     }
@@ -473,8 +473,8 @@ fn settle_held(
     let mut append_now: Vec<Held> = Vec::new();
     for h in held {
         let f = h.file as usize;
-        let at = (h.file, h.info.pos);
-        let hash = line_hash(&h.line);
+        let at = (h.file, h.info.pos.min(u32::MAX as u64));
+        let hash = line_hash(&h.line) >> 32;
         match kept.get_mut(&h.info.key) {
             Some((first, _, _)) if *first <= at => {
                 fos[f].duplicates += 1;
@@ -597,8 +597,7 @@ fn append(
                 keys: Vec::new(),
                 sorted: Vec::new(),
                 files: Vec::new(),
-                pos: Vec::new(),
-                hash: Vec::new(),
+                pos_hash: Vec::new(),
                 replaced: Vec::new(),
                 rollup: MonthRollup::default(),
             })
@@ -612,8 +611,8 @@ fn append(
 fn add_row(part: &mut MonthPart, file: usize, line: &[u8], info: &RowInfo) -> Result<(), String> {
     part.w.write(line)?;
     part.keys.push(info.key);
-    part.pos.push(info.pos);
-    part.hash.push(line_hash(line));
+    part.pos_hash
+        .push(line_hash(line) & !0xffff_ffff | info.pos.min(u32::MAX as u64));
     match part.files.last_mut() {
         Some((f, n)) if *f == file as u32 => *n += 1,
         _ => part.files.push((file as u32, 1)),
