@@ -264,7 +264,6 @@ impl PartWriter {
     /// The line is kept as it is until its row group is written; then each column is
     /// encoded in one pass over the buffered rows.
     pub fn push_line(&mut self, line: &[u8]) -> Result<(), String> {
-        debug_assert!(!self.finished, "rows added after the footer");
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let mut tabs = [0usize; 32];
         let found = tab_positions(line, &mut tabs);
@@ -276,6 +275,24 @@ impl PartWriter {
                 SCHEMA.len()
             ));
         }
+        self.keep(line, tabs[..want].iter().map(|&t| t as u32))
+    }
+
+    /// [`PartWriter::push_line`] for a line whose field ends are known (as
+    /// [`crate::store::Line::end`] gives them).
+    pub fn push_line_at(&mut self, line: &[u8], ends: &[u16; 26]) -> Result<(), String> {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        debug_assert_eq!(ends[25] as usize, line.len());
+        debug_assert!(
+            ends[..25]
+                .iter()
+                .all(|&e| line.get(e as usize) == Some(&b'\t'))
+        );
+        self.keep(line, ends[..25].iter().map(|&t| t as u32))
+    }
+
+    fn keep(&mut self, line: &[u8], tabs: impl Iterator<Item = u32>) -> Result<(), String> {
+        debug_assert!(!self.finished, "rows added after the footer");
         // The line as it is (one copy) and a tab after it: field k of the buffer (row by row)
         // lies between the tabs `ends[k]` and `ends[k + 1]`.
         if self.ends.is_empty() {
@@ -285,8 +302,7 @@ impl PartWriter {
         let base = self.text.len() as u32;
         self.text.extend_from_slice(line);
         self.text.push(b'\t');
-        self.ends
-            .extend(tabs[..want].iter().map(|&t| base + t as u32));
+        self.ends.extend(tabs.map(|t| base + t));
         self.ends.push(self.text.len() as u32 - 1);
         self.rows += 1;
         if self.text.len() + self.ends.len() * 4 >= ROW_GROUP_BYTES {

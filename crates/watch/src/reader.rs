@@ -764,8 +764,8 @@ fn gdelt_line(
         .float_known(lat, &lat_s, lat_canonical)
         .float_known(lon, &lon_s, lon_canonical)
         .text_of(&location, plain)
-        .text_of(&row.opt(c.url), plain)
-        .end();
+        .text_of(&row.opt(c.url), plain);
+    let ends = l.end();
     *info = RowInfo {
         key,
         date: Some(date),
@@ -775,6 +775,7 @@ fn gdelt_line(
         fatalities: 0,
         country: iso3_bytes(country),
         pos: 0,
+        ends,
     };
     Ok(())
 }

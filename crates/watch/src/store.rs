@@ -609,7 +609,7 @@ fn append(
 /// Write a row to an open month part and add it to the part's keys, files and rollup.
 #[inline]
 fn add_row(part: &mut MonthPart, file: usize, line: &[u8], info: &RowInfo) -> Result<(), String> {
-    part.w.write(line)?;
+    part.w.write(line, info.ends.as_ref())?;
     part.keys.push(info.key);
     part.pos_hash
         .push(line_hash(line) & !0xffff_ffff | info.pos.min(u32::MAX as u64));
@@ -675,10 +675,11 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                         return;
                     }
                     line.clear();
-                    encode(e, &mut line);
+                    let ends = encode(e, &mut line);
                     row += 1;
                     let info = RowInfo {
                         pos: row,
+                        ends,
                         ..RowInfo::of(e)
                     };
                     match put(sh, tag, &mut out, idx, &line, &info) {
@@ -795,6 +796,8 @@ pub struct RowInfo {
     /// Where the row is in its file (line, or row number): of two rows with one id, the
     /// earlier in (file, position) order is the one stored.
     pub pos: u64,
+    /// Where the store line's fields end ([`Line::end`]), when known.
+    pub ends: Option<[u16; 26]>,
 }
 
 impl RowInfo {
@@ -808,6 +811,7 @@ impl RowInfo {
             fatalities: ev.fatalities_best.unwrap_or(0),
             country: iso3_bytes(&ev.country),
             pos: 0,
+            ends: None,
         }
     }
 }
@@ -1400,8 +1404,11 @@ impl Store {
 }
 
 impl MonthWriter {
-    fn write(&mut self, line: &[u8]) -> Result<(), String> {
-        self.out.push_line(line)
+    fn write(&mut self, line: &[u8], ends: Option<&[u16; 26]>) -> Result<(), String> {
+        match ends {
+            Some(e) => self.out.push_line_at(line, e),
+            None => self.out.push_line(line),
+        }
     }
 
     fn close(&mut self) -> Result<(), String> {
@@ -1539,6 +1546,12 @@ pub struct Line<'a> {
     out: &'a mut Vec<u8>,
     /// Length of `out` before the line.
     start: usize,
+    /// Where each field's tab is, from the line's start (see [`Line::end`]); slots past 26
+    /// are scratch.
+    ends: [u16; 32],
+    /// Fields written; unless 26, or when the line is 64 KiB or longer, the ends are not
+    /// given.
+    n: usize,
 }
 
 impl<'a> Line<'a> {
@@ -1546,14 +1559,27 @@ impl<'a> Line<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> Line<'a> {
         out.reserve(256);
         let start = out.len();
-        Line { out, start }
+        Line {
+            out,
+            start,
+            ends: [0; 32],
+            n: 0,
+        }
     }
     #[inline(always)]
     fn tab(&mut self) -> &mut Self {
         self.out.push(b'\t');
+        self.mark()
+    }
+    /// Note where the field just written ends (its tab is the last byte).
+    #[inline(always)]
+    fn mark(&mut self) -> &mut Self {
+        // Truncation is harmless: `end` gives no ends for a line of 64 KiB or more.
+        self.ends[self.n & 31] = (self.out.len() - 1 - self.start) as u16;
+        self.n += 1;
         self
     }
-    #[inline]
+    #[inline(always)]
     pub fn text(&mut self, s: &str) -> &mut Self {
         push_text(self.out, s);
         self.tab()
@@ -1566,7 +1592,7 @@ impl<'a> Line<'a> {
         }
         debug_assert!(s.bytes().all(|b| b >= b' '));
         push_field(self.out, s.as_bytes());
-        self
+        self.mark()
     }
     pub fn date(&mut self, d: Option<Date>) -> &mut Self {
         if let Some(d) = d {
@@ -1588,7 +1614,7 @@ impl<'a> Line<'a> {
         self.tab()
     }
     /// A count, empty when `None`.
-    #[inline]
+    #[inline(always)]
     pub fn uint(&mut self, v: Option<u32>) -> &mut Self {
         match v {
             // One digit (QuadClass, most counts) is the common case.
@@ -1598,24 +1624,24 @@ impl<'a> Line<'a> {
                 self.out.push(b'\t');
             }
         }
-        self
+        self.mark()
     }
     pub fn float(&mut self, v: Option<f64>) -> &mut Self {
         push_opt_f(self.out, v);
         self.tab()
     }
     /// A number whose `text` is known canonical (copied) or not (formatted from the value).
-    #[inline]
+    #[inline(always)]
     pub fn float_known(&mut self, v: Option<f64>, text: &str, canonical: bool) -> &mut Self {
         if canonical && v.is_some() {
             push_field(self.out, text.as_bytes());
-            self
+            self.mark()
         } else {
             self.float(v)
         }
     }
     /// A count parsed from `text`, copied when already canonical.
-    #[inline]
+    #[inline(always)]
     pub fn uint_text(&mut self, v: Option<u32>, text: &str) -> &mut Self {
         let t = text.as_bytes();
         if v.is_some()
@@ -1625,36 +1651,38 @@ impl<'a> Line<'a> {
             && (t[0] != b'0' || t.len() == 1)
         {
             push_field(self.out, t);
-            self
+            self.mark()
         } else {
             self.uint(v)
         }
     }
     /// A count whose `text` is known canonical (copied) or not (written from the value).
-    #[inline]
+    #[inline(always)]
     pub fn count_known(&mut self, v: u32, text: &str, canonical: bool) -> &mut Self {
         if canonical {
             push_field(self.out, text.as_bytes());
-            self
+            self.mark()
         } else {
             self.uint(Some(v))
         }
     }
     /// A date known valid from its `YYYYMMDD` text.
-    #[inline]
+    #[inline(always)]
     pub fn date_compact(&mut self, d: &str) -> &mut Self {
         match d.as_bytes() {
             [y0, y1, y2, y3, m0, m1, d0, d1] => {
                 self.out.extend_from_slice(&[
                     *y0, *y1, *y2, *y3, b'-', *m0, *m1, b'-', *d0, *d1, b'\t',
                 ]);
-                self
+                self.mark()
             }
             _ => self.date(Date::parse_compact(d)),
         }
     }
-    /// End the line: its last tab becomes the newline.
-    pub fn end(&mut self) {
+    /// End the line: its last tab becomes the newline. Gives where each of the 26 fields
+    /// ends (its tab; the newline for the last) when the line has exactly 26 fields and is
+    /// shorter than 64 KiB, which spares the store finding them again.
+    pub fn end(&mut self) -> Option<[u16; 26]> {
         if self.out.len() > self.start {
             let last = self.out.len() - 1;
             debug_assert_eq!(self.out[last], b'\t');
@@ -1662,6 +1690,10 @@ impl<'a> Line<'a> {
         } else {
             self.out.push(b'\n');
         }
+        let short = self.out.len() - self.start <= u16::MAX as usize;
+        let mut ends = [0u16; 26];
+        ends.copy_from_slice(&self.ends[..26]);
+        (self.n == 26 && short).then_some(ends)
     }
 }
 
@@ -1671,8 +1703,9 @@ pub(crate) fn encode_float_for_test(out: &mut Vec<u8>, v: f64) {
     push_f64(out, v)
 }
 
-/// One event as a store line (tab-separated, newline-terminated).
-pub fn encode(ev: &Event, out: &mut Vec<u8>) {
+/// One event as a store line (tab-separated, newline-terminated); where its fields end (see
+/// [`Line::end`]).
+pub fn encode(ev: &Event, out: &mut Vec<u8>) -> Option<[u16; 26]> {
     let mut l = Line::new(out);
     l.text(&ev.dataset).text(&ev.id).date(ev.date);
     for a in [&ev.source, &ev.target] {
@@ -1693,7 +1726,7 @@ pub fn encode(ev: &Event, out: &mut Vec<u8>) {
         .float(ev.lon)
         .text(&ev.location)
         .text(&ev.url)
-        .end();
+        .end()
 }
 
 /// An event back from its store line (as [`StoredRow::to_event`]).
@@ -1860,6 +1893,38 @@ mod tests {
         let mut o = Vec::new();
         push_u64(&mut o, 1_234_567_890);
         assert_eq!(o, b"1234567890");
+    }
+
+    #[test]
+    fn a_line_knows_where_its_fields_end() {
+        let ev = Event {
+            dataset: "gdelt1".into(),
+            id: "42".into(),
+            date: Date::from_ymd(2012, 9, 18),
+            cameo: "0211".into(),
+            root: 2,
+            quad: 1,
+            goldstein: Some(-2.5),
+            lat: Some(41.7),
+            url: "http://example.org/a".into(),
+            ..Event::default()
+        };
+        let mut out = b"earlier line\n".to_vec();
+        let start = out.len();
+        let ends = encode(&ev, &mut out).expect("26 fields");
+        let line = &out[start..out.len() - 1];
+        let tabs: Vec<u16> = (0..line.len())
+            .filter(|&i| line[i] == b'\t')
+            .map(|i| i as u16)
+            .collect();
+        assert_eq!(&ends[..25], &tabs[..]);
+        assert_eq!(ends[25] as usize, line.len());
+        // A line of 64 KiB or more gives no ends (they would not fit in 16 bits).
+        let long = Event {
+            url: "x".repeat(70_000),
+            ..ev
+        };
+        assert!(encode(&long, &mut Vec::new()).is_none());
     }
 
     #[test]
