@@ -16,6 +16,33 @@ fn georgia_monthly(dir: &Path) -> Vec<PathBuf> {
     chamber_testkit::sorted_files(dir, &["individual_csvs"])
 }
 
+/// June 2011's rows copied `copies` times with fresh ids (id + copy × 10⁹), after its header
+/// row; `each(text so far, id, rest of the row)` sees every row written. Gives the text, the
+/// original rows and the number of rows written.
+fn june_copies(
+    dir: &Path,
+    copies: u64,
+    mut each: impl FnMut(&str, u64, &str),
+) -> (String, Vec<String>, u64) {
+    let src = std::fs::read(dir.join("individual_csvs/june2011.csv")).unwrap();
+    let text = String::from_utf8_lossy(&src).into_owned();
+    let mut lines = text.lines();
+    let mut out = lines.next().unwrap().to_string();
+    out.push('\n');
+    let rows: Vec<String> = lines.map(str::to_string).collect();
+    let mut n = 0u64;
+    for copy in 0..copies {
+        for r in &rows {
+            let (id, rest) = r.split_once(',').unwrap();
+            let id = id.trim_matches('"').parse::<u64>().unwrap() + copy * 1_000_000_000;
+            out.push_str(&format!("{id},{rest}\n"));
+            n += 1;
+            each(&out, id, rest);
+        }
+    }
+    (out, rows, n)
+}
+
 /// Rollups written on ingest equal a scan of the stored rows.
 fn assert_rollups_match(store: &Store) {
     let scan = all_series(
@@ -101,24 +128,9 @@ fn overlapping_runs_store_each_event_once() {
 #[test]
 fn a_file_of_several_chunks_reads_like_one_stream() {
     let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
-    let src = std::fs::read(dir.join("individual_csvs/june2011.csv")).unwrap();
     let root = temp_dir("chunks");
     // Six copies of June 2011 with fresh ids: over 9 MB, so more than one chunk.
-    let text = String::from_utf8_lossy(&src).into_owned();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap().to_string();
-    let rows: Vec<&str> = lines.collect();
-    let mut out = header.clone();
-    out.push('\n');
-    let mut n = 0u64;
-    for copy in 0..6u64 {
-        for r in &rows {
-            let (id, rest) = r.split_once(',').unwrap();
-            let id: u64 = id.trim_matches('"').parse().unwrap();
-            out.push_str(&format!("{},{rest}\n", id + copy * 1_000_000_000));
-            n += 1;
-        }
-    }
+    let (mut out, rows, n) = june_copies(&dir, 6, |_, _, _| {});
     // A bad row near the end (an unreadable date), after the first chunk.
     let bad_line = n + 2; // header is line 1
     let (_, rest) = rows[0].split_once(',').unwrap();
@@ -157,26 +169,12 @@ fn a_file_of_several_chunks_reads_like_one_stream() {
 #[test]
 fn the_first_copy_of_an_id_in_file_order_is_kept() {
     let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia");
-    let src = std::fs::read(dir.join("individual_csvs/june2011.csv")).unwrap();
-    let text = String::from_utf8_lossy(&src).into_owned();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap().to_string();
-    let rows: Vec<&str> = lines.collect();
-    let mut out = header.clone();
-    out.push('\n');
     let mut chunk_end_row = None;
-    let mut n = 0u64;
-    for copy in 0..8u64 {
-        for r in &rows {
-            let (id, rest) = r.split_once(',').unwrap();
-            let id: u64 = id.trim_matches('"').parse().unwrap();
-            out.push_str(&format!("{},{rest}\n", id + copy * 1_000_000_000));
-            n += 1;
-            if chunk_end_row.is_none() && out.len() > chamber_watch::fast::CHUNK - 4096 {
-                chunk_end_row = Some((id + copy * 1_000_000_000, rest.to_string()));
-            }
+    let (mut out, rows, n) = june_copies(&dir, 8, |out, id, rest| {
+        if chunk_end_row.is_none() && out.len() > chamber_watch::fast::CHUNK - 4096 {
+            chunk_end_row = Some((id, rest.to_string()));
         }
-    }
+    });
     let (dup_id, first_rest) = chunk_end_row.unwrap();
     // The later copy: early in the second chunk, another date (July) and other content.
     let at = out[chamber_watch::fast::CHUNK + 4096..].find('\n').unwrap()
