@@ -1,9 +1,10 @@
 //! The open store: `<store>/events/month=YYYY-MM/part-<run>.parquet`, one Parquet file per
 //! ingest run and month with the [`COLUMNS`] typed as in [`crate::parquet::SCHEMA`]. Any
 //! Parquet reader (DuckDB, Arrow, pandas) opens it; parts of stores written before 0.2 are
-//! tab-separated (`part-<run>.tsv`) and still read. Ingest is append-only and de-duplicated by (dataset, source-native id): a
-//! part file is written under a dot-name and renamed into place only when the run succeeds,
-//! so nothing stored before is ever rewritten or lost, and re-ingesting a file adds nothing.
+//! tab-separated (`part-<run>.tsv`) and still read. Ingest is append-only and de-duplicated
+//! by (dataset, source-native id), keeping the copy first in (file, line) order: a part file
+//! is written under a dot-name and renamed into place only when the run succeeds, so nothing
+//! stored before is ever rewritten or lost, and re-ingesting a file adds nothing.
 
 use crate::date::Date;
 use crate::model::{Actor, Event, Format};
