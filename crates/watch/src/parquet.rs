@@ -672,40 +672,19 @@ impl PartWriter {
     }
 }
 
-/// A `PLAIN` byte array: length, then the bytes. Short values (most fields) are copied with
-/// a few unaligned loads and stores rather than a call to `memcpy`.
+/// A `PLAIN` byte array: length, then the bytes.
 #[inline(always)]
 fn push_byte_array(out: &mut Vec<u8>, b: &[u8]) {
     let n = b.len();
     out.reserve(n + 4);
-    out.extend_from_slice(&(n as u32).to_le_bytes());
-    if n > 16 {
-        out.extend_from_slice(b);
-        return;
-    }
     let len = out.len();
-    // SAFETY: `reserve` made room for `n` more bytes past `len`; every read lies inside `b`
-    // (the 8- and 4-byte copies overlap rather than read past its end), every write inside
-    // that room; `set_len` covers exactly the bytes written.
+    // SAFETY: `reserve` made room for `n + 4` bytes past `len`: the length takes 4 of them,
+    // `copy_short` the other `n`; `set_len` covers exactly the bytes written.
     unsafe {
-        let src = b.as_ptr();
         let dst = out.as_mut_ptr().add(len);
-        if n >= 8 {
-            let a = (src as *const u64).read_unaligned();
-            let z = (src.add(n - 8) as *const u64).read_unaligned();
-            (dst as *mut u64).write_unaligned(a);
-            (dst.add(n - 8) as *mut u64).write_unaligned(z);
-        } else if n >= 4 {
-            let a = (src as *const u32).read_unaligned();
-            let z = (src.add(n - 4) as *const u32).read_unaligned();
-            (dst as *mut u32).write_unaligned(a);
-            (dst.add(n - 4) as *mut u32).write_unaligned(z);
-        } else if n > 0 {
-            *dst = *src;
-            *dst.add(n / 2) = *src.add(n / 2);
-            *dst.add(n - 1) = *src.add(n - 1);
-        }
-        out.set_len(len + n);
+        (dst as *mut [u8; 4]).write_unaligned((n as u32).to_le_bytes());
+        crate::store::copy_short(dst.add(4), b);
+        out.set_len(len + n + 4);
     }
 }
 

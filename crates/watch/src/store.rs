@@ -1503,19 +1503,34 @@ fn push_opt_f(out: &mut Vec<u8>, v: Option<f64>) {
     }
 }
 
-/// Append `b` and a tab. Short values (most fields) are copied with a few unaligned
-/// loads and stores instead of a call to `memcpy`.
+/// Append `b` and a tab (the copy as in [`copy_short`]).
 #[inline(always)]
 fn push_field(out: &mut Vec<u8>, b: &[u8]) {
     let n = b.len();
     out.reserve(n + 1);
     let len = out.len();
-    // SAFETY: `reserve` made room for `n + 1` bytes past `len`; every read lies inside `b`
-    // (the 8- and 4-byte copies overlap rather than read past its end), every write inside
-    // that room; `set_len` covers exactly the bytes written.
+    // SAFETY: `reserve` made room for `n + 1` bytes past `len`: `copy_short` writes `n` of
+    // them, the tab the last; `set_len` covers exactly the bytes written.
     unsafe {
-        let src = b.as_ptr();
         let dst = out.as_mut_ptr().add(len);
+        copy_short(dst, b);
+        *dst.add(n) = b'\t';
+        out.set_len(len + n + 1);
+    }
+}
+
+/// Copy `b` to `dst`. Short values (most fields) are copied with a few unaligned loads and
+/// stores instead of a call to `memcpy`.
+///
+/// # Safety
+/// `dst` must be valid for writing `b.len()` bytes and must not overlap `b`.
+#[inline(always)]
+pub(crate) unsafe fn copy_short(dst: *mut u8, b: &[u8]) {
+    let n = b.len();
+    let src = b.as_ptr();
+    // SAFETY: every read lies inside `b` (the 8- and 4-byte copies overlap rather than read
+    // past its end); every write lies inside the `n` bytes the caller vouches for.
+    unsafe {
         if (8..=16).contains(&n) {
             let a = (src as *const u64).read_unaligned();
             let z = (src.add(n - 8) as *const u64).read_unaligned();
@@ -1533,8 +1548,6 @@ fn push_field(out: &mut Vec<u8>, b: &[u8]) {
         } else if n > 16 {
             std::ptr::copy_nonoverlapping(src, dst, n);
         }
-        *dst.add(n) = b'\t';
-        out.set_len(len + n + 1);
     }
 }
 
