@@ -84,17 +84,43 @@ impl Lang {
         best.map(|(_, l)| l).unwrap_or(Lang::En)
     }
 
-    fn source(self) -> &'static str {
-        match self {
-            Lang::Ar => include_str!("../locales/ar.ftl"),
-            Lang::Zh => include_str!("../locales/zh.ftl"),
-            Lang::En => include_str!("../locales/en.ftl"),
-            Lang::Fr => include_str!("../locales/fr.ftl"),
-            Lang::Ru => include_str!("../locales/ru.ftl"),
-            Lang::Es => include_str!("../locales/es.ftl"),
-        }
+    /// This language's catalogue, one Fluent source per area (see [`AREAS`]).
+    fn sources(self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        let index = Lang::ALL
+            .iter()
+            .position(|l| *l == self)
+            .expect("every language is in ALL");
+        AREAS.iter().map(move |(area, files)| (*area, files[index]))
     }
 }
+
+/// One catalogue file per area and language: `locales/<area>/<lang>.ftl`, in [`Lang::ALL`]'s
+/// order. Each capability keeps its messages in its own area, so capabilities never edit
+/// each other's files; a key is defined in one area only (a test checks).
+macro_rules! area {
+    ($name:literal) => {
+        (
+            $name,
+            [
+                include_str!(concat!("../locales/", $name, "/ar.ftl")),
+                include_str!(concat!("../locales/", $name, "/zh.ftl")),
+                include_str!(concat!("../locales/", $name, "/en.ftl")),
+                include_str!(concat!("../locales/", $name, "/fr.ftl")),
+                include_str!(concat!("../locales/", $name, "/ru.ftl")),
+                include_str!(concat!("../locales/", $name, "/es.ftl")),
+            ],
+        )
+    };
+}
+
+/// Every area of the catalogue.
+pub const AREAS: &[(&str, [&str; 6])] = &[
+    area!("platform"),
+    area!("mediation"),
+    area!("watch"),
+    area!("consult"),
+    area!("library"),
+];
 
 /// The loaded catalogue: one Fluent bundle a language. Cheap to share (`Sync`).
 pub struct Catalogue {
@@ -113,22 +139,35 @@ impl Catalogue {
     pub fn load() -> Catalogue {
         let bundles = Lang::ALL
             .into_iter()
-            .map(|lang| (lang, Self::bundle_from(lang, lang.source())))
+            .map(|lang| (lang, Self::bundle_from(lang)))
             .collect();
         Catalogue { bundles }
     }
 
-    fn bundle_from(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
-        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
-            panic!("locales/{}.ftl is malformed: {errors:?}", lang.code())
-        });
+    fn bundle_from(lang: Lang) -> FluentBundle<FluentResource> {
+        Self::bundle_of(lang, lang.sources())
+    }
+
+    fn bundle_of<'a>(
+        lang: Lang,
+        sources: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> FluentBundle<FluentResource> {
         let id: LanguageIdentifier = lang.code().parse().expect("valid language code");
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // No Unicode isolation marks: text goes into HTML where `dir` handles direction.
         bundle.set_use_isolating(false);
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|e| panic!("locales/{}.ftl: {e:?}", lang.code()));
+        for (area, source) in sources {
+            let resource =
+                FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
+                    panic!(
+                        "locales/{area}/{}.ftl is malformed: {errors:?}",
+                        lang.code()
+                    )
+                });
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|e| panic!("locales/{area}/{}.ftl: {e:?}", lang.code()));
+        }
         bundle
     }
 
@@ -176,21 +215,33 @@ impl Catalogue {
 
     /// Every message id a language defines.
     pub fn keys(lang: Lang) -> BTreeSet<String> {
-        lang.source()
-            .lines()
-            .filter_map(|line| {
-                let (id, _) = line.split_once(" =")?;
-                let id = id.trim();
-                (!id.is_empty() && !line.starts_with([' ', '#'])).then(|| id.to_string())
-            })
+        lang.sources()
+            .flat_map(|(_, source)| message_ids(source))
             .collect()
     }
+}
+
+/// The message ids a Fluent source defines, in order.
+fn message_ids(source: &str) -> impl Iterator<Item = String> + '_ {
+    source.lines().filter_map(|line| {
+        let (id, _) = line.split_once(" =")?;
+        let id = id.trim();
+        (!id.is_empty() && !line.starts_with([' ', '#', '-'])).then(|| id.to_string())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// A language's whole catalogue as one Fluent source.
+    fn whole_source(lang: Lang) -> String {
+        lang.sources()
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 
     #[test]
     fn every_language_defines_every_english_message() {
@@ -200,6 +251,28 @@ mod tests {
         for lang in Lang::ALL {
             let missing: Vec<_> = english.iter().filter(|k| !catalogue.has(lang, k)).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn each_message_lives_in_one_area_and_every_language_keeps_it_there() {
+        let mut home: BTreeMap<String, &str> = BTreeMap::new();
+        for (area, files) in AREAS {
+            let english: BTreeSet<String> = message_ids(files[2]).collect();
+            for id in &english {
+                if let Some(other) = home.insert(id.clone(), area) {
+                    panic!("{id} is defined in both {other} and {area}");
+                }
+            }
+            for (lang, source) in Lang::ALL.iter().zip(files.iter()) {
+                let here: BTreeSet<String> = message_ids(source).collect();
+                assert_eq!(
+                    here,
+                    english,
+                    "locales/{area}/{}.ftl has other messages than locales/{area}/en.ftl",
+                    lang.code()
+                );
+            }
         }
     }
 
@@ -240,7 +313,10 @@ mod tests {
         let mut partial = Catalogue::load();
         for (lang, bundle) in &mut partial.bundles {
             if *lang == Lang::Fr {
-                *bundle = Catalogue::bundle_from(Lang::Fr, "nav-login = Se connecter\n");
+                *bundle = Catalogue::bundle_of(
+                    Lang::Fr,
+                    [("test", "nav-login = Se connecter\n")].into_iter(),
+                );
             }
         }
         assert_eq!(partial.tr(Lang::Fr, "nav-login", &[]), "Se connecter");
@@ -331,13 +407,14 @@ mod tests {
 
     #[test]
     fn every_translation_uses_the_english_variables() {
-        let english = variables_by_message(Lang::En.source());
+        let english = variables_by_message(&whole_source(Lang::En));
         assert!(
             english.values().filter(|v| !v.is_empty()).count() > 20,
             "the English catalogue has suspiciously few variables"
         );
         for lang in Lang::ALL {
-            let mismatches = variable_mismatches(&english, &variables_by_message(lang.source()));
+            let mismatches =
+                variable_mismatches(&english, &variables_by_message(&whole_source(lang)));
             assert!(mismatches.is_empty(), "{}: {mismatches:#?}", lang.code());
         }
     }
@@ -371,7 +448,7 @@ mod tests {
     #[test]
     fn every_message_formats_without_errors() {
         let catalogue = Catalogue::load();
-        let english = variables_by_message(Lang::En.source());
+        let english = variables_by_message(&whole_source(Lang::En));
         for lang in Lang::ALL {
             let bundle = catalogue.bundle(lang);
             for (id, variables) in &english {

@@ -291,7 +291,7 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
-        for (version, description, sql) in migrations::MIGRATIONS {
+        for (version, description, sql) in migrations::all() {
             let mut tx = self.pool.begin().await?;
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM chamber_migrations WHERE version = $1")

@@ -3,7 +3,20 @@
 //! Only portable SQL here: TEXT, BIGINT, PRIMARY KEY, UNIQUE, REFERENCES. Times are stored as
 //! UTC RFC 3339 text (`2026-11-26T17:25:06Z`), which sorts as it reads.
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+/// One migration: its version, what it does, and its SQL (statements separated by `;`).
+pub type Migration = (i64, &'static str, &'static str);
+
+/// Every migration in version order. Each capability keeps its schema in its own list, in its
+/// own range of versions, so capabilities never edit each other's migrations:
+/// platform and mediation 1–99, corridors 100–199, conferences 200–299, consult 300–399.
+pub fn all() -> Vec<&'static Migration> {
+    let mut all: Vec<&'static Migration> = PLATFORM.iter().collect();
+    all.sort_by_key(|m| m.0);
+    all
+}
+
+/// Accounts, the audit chain, consultations and mediation records.
+pub const PLATFORM: &[Migration] = &[
     (
         1,
         "accounts, sessions, tokens, invitations and the audit chain",
@@ -126,3 +139,14 @@ CREATE INDEX mediation_records_process ON mediation_records(process_id)
 "#,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_are_unique_and_ordered() {
+        let all = super::all();
+        for pair in all.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "migration {} twice", pair[1].0);
+        }
+    }
+}

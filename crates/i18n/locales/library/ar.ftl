@@ -1,0 +1,14 @@
+library-empty = لم تُستورد أي قرارات بعد. يُرجى تحميلها باستخدام الأمر
+library-query = كلمات أو عبارة أو رمز وثيقة (A/RES/79/274)
+library-all-languages = جميع اللغات
+library-search = بحث
+library-results = عدد الفقرات التي عُثر عليها: { $count }
+library-session = الدورة { $session }
+library-agenda = البند { $items } من جدول الأعمال
+library-adopted = اعتُمد في { $date }
+library-footnotes = الحواشي
+library-cites = الوثائق المستشهد بها
+library-external = غير موجود في المكتبة
+library-compare = مقارنة جنبًا إلى جنب مع
+library-cited-by = الوثائق التي تستشهد به
+library-cited-by-none = لا توجد في المكتبة وثيقة تستشهد به.

@@ -1,0 +1,14 @@
+library-empty = Todavía no se ha importado ninguna resolución. Cárguelas con el comando
+library-query = Palabras, frase o signatura (A/RES/79/274)
+library-all-languages = Todos los idiomas
+library-search = Buscar
+library-results = Párrafos encontrados: { $count }
+library-session = { $session }º período de sesiones
+library-agenda = tema del programa: { $items }
+library-adopted = aprobada el { $date }
+library-footnotes = Notas de pie de página
+library-cites = Documentos citados
+library-external = no figura en la biblioteca
+library-compare = en paralelo con
+library-cited-by = Citado por
+library-cited-by-none = Ningún documento de la biblioteca hace referencia a este.

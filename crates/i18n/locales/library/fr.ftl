@@ -1,0 +1,14 @@
+library-empty = Aucune résolution n’a encore été importée. Chargez-les avec la commande
+library-query = Mots, expression ou cote (A/RES/79/274)
+library-all-languages = Toutes les langues
+library-search = Rechercher
+library-results = Paragraphes trouvés : { $count }
+library-session = { $session }e session
+library-agenda = point de l’ordre du jour : { $items }
+library-adopted = adoptée le { $date }
+library-footnotes = Notes de bas de page
+library-cites = Documents cités
+library-external = absent de la bibliothèque
+library-compare = en regard de
+library-cited-by = Cité par
+library-cited-by-none = Aucun document de la bibliothèque n’y fait référence.

@@ -1,0 +1,14 @@
+library-empty = 尚未导入任何决议。请用以下命令导入：
+library-query = 词语、短语或文号（A/RES/79/274）
+library-all-languages = 所有语文
+library-search = 检索
+library-results = 找到 { $count } 个段落
+library-session = 第 { $session } 届会议
+library-agenda = 议程项目 { $items }
+library-adopted = { $date } 通过
+library-footnotes = 脚注
+library-cites = 引用
+library-external = 不在文献库中
+library-compare = 对照
+library-cited-by = 被以下文件引用
+library-cited-by-none = 文献库中没有引用此文件的文件。
