@@ -24,6 +24,8 @@ struct Key {
 /// The operator's keys: the first seals, all are tried (by key id) to open.
 pub struct Keyring {
     keys: Vec<Key>,
+    /// Keys the blind index ([`Keyring::blind`]), derived from the sealing key.
+    index: [u8; 32],
 }
 
 impl std::fmt::Debug for Keyring {
@@ -64,11 +66,15 @@ fn parse_key(bytes: &[u8]) -> Result<[u8; 32]> {
 impl Keyring {
     /// A keyring of one key.
     pub fn from_bytes(key: [u8; 32]) -> Keyring {
+        let mut h = Sha256::new();
+        h.update(b"chamber-blind-index-key");
+        h.update(key);
         Keyring {
             keys: vec![Key {
                 id: key_id(&key),
                 cipher: XChaCha20Poly1305::new((&key).into()),
             }],
+            index: h.finalize().into(),
         }
     }
 
@@ -115,6 +121,20 @@ impl Keyring {
     pub fn with_retired(mut self, retired: Keyring) -> Keyring {
         self.keys.extend(retired.keys);
         self
+    }
+
+    /// A blind index tag: HMAC-SHA-256 of the parts under a key derived from the sealing key,
+    /// as hex. The store can match records by tag (a space, a member) without learning which
+    /// space or person a tag stands for; without the key, tags cannot be linked to names.
+    pub fn blind(&self, parts: &[&str]) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.index).expect("HMAC takes any key length");
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// The id byte of the sealing key.

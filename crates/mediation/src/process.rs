@@ -73,6 +73,62 @@ impl ProcessRole {
             _ => None,
         }
     }
+
+    /// The role an account may hold in a process, from what a form or program asked for
+    /// (`mediator`, `special_envoy`, `observer`, `delegate` with its party). Mediators and
+    /// envoys must hold a mediator's account, delegates a party delegate's account; anyone
+    /// may observe.
+    pub fn for_account(
+        requested: &str,
+        party: Option<&str>,
+        account: chamber_core::Role,
+    ) -> Result<ProcessRole> {
+        use chamber_core::Role;
+        let fits = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(crate::error::invalid(
+                    "role",
+                    format!("{requested:?} does not fit an account whose role is {account}"),
+                ))
+            }
+        };
+        match requested.trim() {
+            "mediator" => fits(account == Role::Mediator).map(|_| ProcessRole::Mediator),
+            "special_envoy" => fits(account == Role::Mediator).map(|_| ProcessRole::SpecialEnvoy),
+            "observer" => Ok(ProcessRole::Observer),
+            "delegate" => {
+                fits(account == Role::Delegate)?;
+                let party = party
+                    .filter(|p| !p.trim().is_empty())
+                    .ok_or_else(|| crate::error::invalid("party", "choose the delegate's party"))?;
+                let party = PartyId::parse(party.trim())
+                    .map_err(|_| crate::error::invalid("party", "choose the delegate's party"))?;
+                Ok(ProcessRole::Delegate { party })
+            }
+            other => Err(crate::error::invalid(
+                "role",
+                format!("unknown role {other:?} (mediator, special_envoy, observer, delegate)"),
+            )),
+        }
+    }
+}
+
+/// A party delegate belongs to one party of one process: `elsewhere` are the other processes
+/// in which the person is already a delegate (the caller answers that from its index).
+pub fn check_one_process_per_delegate(
+    role: &ProcessRole,
+    this: &ProcessId,
+    elsewhere: &[ProcessId],
+) -> Result<()> {
+    if matches!(role, ProcessRole::Delegate { .. }) && elsewhere.iter().any(|p| p != this) {
+        return Err(invalid(
+            "username",
+            "already a party delegate in another process",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -138,6 +138,16 @@ impl Session {
         })
     }
 
+    /// Invites everyone in the process who may read the session's space.
+    pub fn invite_readers(&mut self, process: &Process) {
+        self.participants = process
+            .participants()
+            .iter()
+            .map(|p| p.person.clone())
+            .filter(|p| permissions::may_read(process, &self.space, p))
+            .collect();
+    }
+
     pub fn set_minutes(&mut self, minutes: &str) -> Result<()> {
         self.minutes = Some(clean_text("minutes", minutes, 200_000)?);
         Ok(())

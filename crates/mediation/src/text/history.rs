@@ -384,6 +384,34 @@ impl TextRecord {
         Ok(())
     }
 
+    /// The edits that carry out the mediator's merges: each merged amendment's paragraph gets
+    /// the mediator's own wording (`wordings`, by amendment id).
+    pub fn merge_edits(
+        &self,
+        decisions: &[Decision],
+        wordings: &std::collections::HashMap<AmendmentId, String>,
+    ) -> Result<Vec<Operation>> {
+        let current = &self.current().text;
+        let mut edits = Vec::new();
+        for d in decisions.iter().filter(|d| d.outcome == Outcome::Merge) {
+            let wording = wordings
+                .get(&d.amendment)
+                .ok_or_else(|| invalid("wording", "a merge needs the mediator's wording"))?;
+            let amendment = self
+                .amendments
+                .iter()
+                .find(|a| a.id == d.amendment)
+                .ok_or(Error::NotFound)?;
+            let paragraph = amendment
+                .operations
+                .iter()
+                .find_map(|o| o.paragraph().cloned())
+                .ok_or(Error::NotFound)?;
+            edits.push(super::replace_wording(current, &paragraph, wording)?);
+        }
+        Ok(edits)
+    }
+
     /// The amendments the viewer may see, with attribution as the process's mode allows.
     pub fn amendments_for(&self, process: &Process, viewer: &PersonId) -> Vec<AmendmentView> {
         if self.same_process(process).is_err() {

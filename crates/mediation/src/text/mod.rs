@@ -20,7 +20,7 @@ pub mod render;
 pub use history::{
     Amendment, AmendmentStatus, AmendmentView, Decision, Outcome, TextRecord, Version,
 };
-pub use ops::Operation;
+pub use ops::{Operation, agree_as_it_stands, replace_wording};
 
 use crate::error::{Result, clean_line, invalid};
 use crate::ids::ParagraphId;
@@ -271,6 +271,27 @@ impl NegotiatingText {
     }
 
     /// SHA-256 over the canonical JSON of the text (field order fixed by the types, no maps).
+    /// A first draft from plain lines: one paragraph a non-empty line, every paragraph
+    /// bracketed until agreed.
+    pub fn from_lines<R: CryptoRng + RngCore + ?Sized>(
+        rng: &mut R,
+        title: &str,
+        preamble: &str,
+        operative: &str,
+    ) -> Result<NegotiatingText> {
+        let mut text = NegotiatingText::new(title)?;
+        let paragraphs = |rng: &mut R, s: &str| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Paragraph::new(rng, ParagraphStatus::Bracketed, Wording::plain(l)))
+                .collect::<Vec<_>>()
+        };
+        text.preamble = paragraphs(rng, preamble);
+        text.operative = paragraphs(rng, operative);
+        Ok(text)
+    }
+
     pub fn content_hash(&self) -> String {
         let json = serde_json::to_vec(self).expect("text serialises");
         hex::encode(Sha256::digest(&json))
