@@ -21,6 +21,8 @@ pub mod indicators;
 pub mod model;
 pub mod parquet;
 pub mod reader;
+pub mod series;
+pub mod stats;
 pub mod store;
 
 pub use date::Date;
