@@ -6,7 +6,9 @@
 
 pub mod account;
 pub mod audit;
+pub mod lang;
 pub mod permissions;
 
 pub use account::{AccountError, DisplayName, Password, Role, Username};
 pub use audit::{AuditDraft, AuditEntry, ChainBreak, GENESIS_HASH};
+pub use lang::Lang;

@@ -12,86 +12,14 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::collections::BTreeSet;
 use unic_langid::LanguageIdentifier;
 
-/// The six official UN languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    Ar,
-    Zh,
-    En,
-    Fr,
-    Ru,
-    Es,
-}
+/// The six official UN languages: the platform's one language type, from `chamber-core`.
+pub use chamber_core::Lang;
 
-impl Lang {
-    /// In the UN's order (Arabic, Chinese, English, French, Russian, Spanish).
-    pub const ALL: [Lang; 6] = [Lang::Ar, Lang::Zh, Lang::En, Lang::Fr, Lang::Ru, Lang::Es];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ar => "ar",
-            Lang::Zh => "zh",
-            Lang::En => "en",
-            Lang::Fr => "fr",
-            Lang::Ru => "ru",
-            Lang::Es => "es",
-        }
-    }
-
-    /// The language's name in itself, for the language switcher.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::Ar => "العربية",
-            Lang::Zh => "中文",
-            Lang::En => "English",
-            Lang::Fr => "Français",
-            Lang::Ru => "Русский",
-            Lang::Es => "Español",
-        }
-    }
-
-    /// Text direction for the `dir` attribute.
-    pub fn dir(self) -> &'static str {
-        if self == Lang::Ar { "rtl" } else { "ltr" }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code
-            .trim()
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        Lang::ALL.into_iter().find(|l| l.code() == primary)
-    }
-
-    /// The best language from an HTTP `Accept-Language` header (quality values honoured).
-    pub fn negotiate(accept_language: &str) -> Lang {
-        let mut best: Option<(f32, Lang)> = None;
-        for part in accept_language.split(',') {
-            let mut pieces = part.split(';');
-            let tag = pieces.next().unwrap_or("").trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if let Some(lang) = Lang::from_code(tag)
-                && best.is_none_or(|(bq, _)| q > bq)
-            {
-                best = Some((q, lang));
-            }
-        }
-        best.map(|(_, l)| l).unwrap_or(Lang::En)
-    }
-
-    /// This language's catalogue, one Fluent source per area (see [`AREAS`]).
-    fn sources(self) -> impl Iterator<Item = (&'static str, &'static str)> {
-        let index = Lang::ALL
-            .iter()
-            .position(|l| *l == self)
-            .expect("every language is in ALL");
-        AREAS.iter().map(move |(area, files)| (*area, files[index]))
-    }
+/// A language's catalogue, one Fluent source per area (see [`AREAS`]).
+fn sources(lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
+    AREAS
+        .iter()
+        .map(move |(area, files)| (*area, files[lang.index()]))
 }
 
 /// One catalogue file per area and language: `locales/<area>/<lang>.ftl`, in [`Lang::ALL`]'s
@@ -145,7 +73,7 @@ impl Catalogue {
     }
 
     fn bundle_from(lang: Lang) -> FluentBundle<FluentResource> {
-        Self::bundle_of(lang, lang.sources())
+        Self::bundle_of(lang, sources(lang))
     }
 
     fn bundle_of<'a>(
@@ -215,7 +143,7 @@ impl Catalogue {
 
     /// Every message id a language defines.
     pub fn keys(lang: Lang) -> BTreeSet<String> {
-        lang.sources()
+        sources(lang)
             .flat_map(|(_, source)| message_ids(source))
             .collect()
     }
@@ -237,10 +165,7 @@ mod tests {
 
     /// A language's whole catalogue as one Fluent source.
     fn whole_source(lang: Lang) -> String {
-        lang.sources()
-            .map(|(_, s)| s)
-            .collect::<Vec<_>>()
-            .join("\n")
+        sources(lang).map(|(_, s)| s).collect::<Vec<_>>().join("\n")
     }
 
     #[test]
@@ -465,14 +390,6 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{}/{id} is empty", lang.code());
             }
         }
-    }
-
-    #[test]
-    fn negotiates_accept_language() {
-        assert_eq!(Lang::negotiate("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
-        assert_eq!(Lang::negotiate("de-DE,ru;q=0.5,en;q=0.4"), Lang::Ru);
-        assert_eq!(Lang::negotiate(""), Lang::En);
-        assert_eq!(Lang::Ar.dir(), "rtl");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::citations::{self, DOC_RE};
 use crate::error::{ParseError, line_col};
-use crate::lang::Lang;
+use crate::lang::{self, Lang};
 use crate::model::*;
 use crate::text::{collect_citations, session_of};
 use quick_xml::Reader;
@@ -509,8 +509,8 @@ pub fn parse_akn(xml: &str) -> Result<Document, ParseError> {
     let lang = language
         .as_deref()
         .and_then(Lang::from_code)
-        .unwrap_or_else(|| Lang::detect(xml));
-    doc.language = lang.code().to_string();
+        .or_else(|| lang::detect(xml));
+    doc.language = lang::code_or_und(lang).to_string();
     doc.symbol = collapse(&symbol);
     doc.organ = Organ::from_symbol(&doc.symbol);
     if doc.session.is_none() {

@@ -1,7 +1,7 @@
 //! Akoma Ntoso 3.0 export with AKN4UN FRBR identifiers.
 
 use crate::citations::base_symbol;
-use crate::lang::Lang;
+use crate::lang::{self, Lang};
 use crate::model::*;
 use quick_xml::escape::escape;
 use std::fmt::Write;
@@ -51,9 +51,7 @@ pub fn frbr_ids(doc: &Document) -> FrbrIds {
         .clone()
         .or_else(|| doc.distribution_date.clone())
         .unwrap_or_else(|| "0001-01-01".into());
-    let lang = Lang::from_code(&doc.language)
-        .map(|l| l.iso639_2().to_string())
-        .unwrap_or_else(|| "und".into());
+    let lang = lang::iso639_2_or_und(Lang::from_code(&doc.language));
     let base = format!(
         "/akn/un/statement/deliberation/{}/{}/{}",
         doc.organ.akn_code(),
@@ -68,7 +66,7 @@ pub fn frbr_ids(doc: &Document) -> FrbrIds {
         manifestation_this: format!("{base}/{lang}@/!main.xml"),
         manifestation_uri: format!("{base}/{lang}@.xml"),
         work_date: date,
-        language: lang,
+        language: lang.to_string(),
     }
 }
 

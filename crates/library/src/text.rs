@@ -4,7 +4,7 @@
 use crate::citations::{self, DOC_RE};
 use crate::dates;
 use crate::error::ParseError;
-use crate::lang::{Lang, is_cjk};
+use crate::lang::{self, Lang, is_cjk};
 use crate::model::*;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -134,9 +134,13 @@ fn tidy_cjk(s: &str) -> String {
     out
 }
 
-fn clean(s: &str, lang: Lang) -> String {
+fn clean(s: &str, lang: Option<Lang>) -> String {
     let s = s.trim().replace('\t', " ");
-    let s = if lang == Lang::Zh { tidy_cjk(&s) } else { s };
+    let s = if lang == Some(Lang::Zh) {
+        tidy_cjk(&s)
+    } else {
+        s
+    };
     s.split(' ')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -149,11 +153,12 @@ fn looks_like_pdf(text: &str) -> bool {
         .any(|l| BARCODE_RE.is_match(l) || JOB_RE.is_match(l))
 }
 
-/// The opening phrase of a preambular paragraph.
-pub fn preamble_phrase(text: &str, lang: Lang) -> String {
+/// The opening phrase of a preambular paragraph (`lang`: the text's language, `None` when it is
+/// none of the six).
+pub fn preamble_phrase(text: &str, lang: Option<Lang>) -> String {
     let t = text.trim();
     match lang {
-        Lang::Zh => {
+        Some(Lang::Zh) => {
             const PHRASES: &[&str] = &[
                 "回顾",
                 "重申",
@@ -208,7 +213,7 @@ pub fn preamble_phrase(text: &str, lang: Lang) -> String {
                 None => format!("{prefix}{}", rest.chars().take(2).collect::<String>()),
             }
         }
-        Lang::Ar => {
+        Some(Lang::Ar) => {
             let words: Vec<&str> = t.split_whitespace().collect();
             let mut n = 1;
             if words.first().is_some_and(|w| *w == "إذ" || *w == "وإذ") {
@@ -294,8 +299,8 @@ pub fn parse_text(input: &str, lang: Option<Lang>) -> Result<Document, ParseErro
     } else {
         SourceFormat::PlainText
     });
-    let lang = lang.unwrap_or_else(|| Lang::detect(&input));
-    doc.language = lang.code().to_string();
+    let lang = lang.or_else(|| lang::detect(&input));
+    doc.language = lang::code_or_und(lang).to_string();
 
     // Lines without page furniture; remember page breaks.
     let raw: Vec<&str> = input.split(['\n', '\u{c}']).collect();
