@@ -1,4 +1,6 @@
-//! AKN4UN (Akoma Ntoso for the UN) XML reader.
+//! AKN4UN (Akoma Ntoso for the UN) XML reader; [`frbr`], the FRBR identification writer.
+
+pub mod frbr;
 
 use crate::citations::{self, DOC_RE};
 use crate::error::{ParseError, line_col};

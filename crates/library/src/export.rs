@@ -1,5 +1,6 @@
 //! Akoma Ntoso 3.0 export with AKN4UN FRBR identifiers.
 
+use crate::akn::frbr::{Expression, FrbrAuthor, FrbrDate, Identification, Manifestation, Work};
 use crate::citations::base_symbol;
 use crate::lang::{self, Lang};
 use crate::model::*;
@@ -58,6 +59,11 @@ pub fn frbr_ids(doc: &Document) -> FrbrIds {
         date,
         work_number(&doc.symbol)
     );
+    ids_under(&base, date, lang)
+}
+
+/// The AKN4UN IRIs of a work whose IRI is `base` (without the closing `/`).
+fn ids_under(base: &str, work_date: String, lang: &str) -> FrbrIds {
     FrbrIds {
         work_this: format!("{base}/!main/"),
         work_uri: format!("{base}/"),
@@ -65,8 +71,46 @@ pub fn frbr_ids(doc: &Document) -> FrbrIds {
         expression_uri: format!("{base}/{lang}@/"),
         manifestation_this: format!("{base}/{lang}@/!main.xml"),
         manifestation_uri: format!("{base}/{lang}@.xml"),
-        work_date: date,
+        work_date,
         language: lang.to_string(),
+    }
+}
+
+/// The FRBR identification of a resolution (or of one of its annexes) issued by `organ`
+/// (`#ga`), published on `pub_date`, marked up by Chamber.
+fn identification(
+    ids: &FrbrIds,
+    organ: &str,
+    number: Option<&str>,
+    pub_date: &str,
+    lang: Option<Lang>,
+) -> Identification {
+    Identification {
+        source: "#chamber".into(),
+        work: Work {
+            this: ids.work_this.clone(),
+            uri: ids.work_uri.clone(),
+            date: FrbrDate::new(&ids.work_date, "adoption"),
+            author: FrbrAuthor::new(organ, "#author"),
+            country: "un".into(),
+            subtype: None,
+            number: number.map(str::to_string),
+            name: None,
+        },
+        expression: Expression {
+            this: ids.expression_this.clone(),
+            uri: ids.expression_uri.clone(),
+            date: FrbrDate::new(pub_date, "publication"),
+            author: FrbrAuthor::new(organ, "#issuer"),
+            version_number: None,
+            language: lang,
+        },
+        manifestation: Manifestation {
+            this: ids.manifestation_this.clone(),
+            uri: ids.manifestation_uri.clone(),
+            date: FrbrDate::new(pub_date, "markup"),
+            author: FrbrAuthor::new("#chamber", "#editor"),
+        },
     }
 }
 
@@ -174,73 +218,15 @@ pub fn to_akn(doc: &Document) -> String {
     );
     let _ = writeln!(x, "  <statement name=\"resolution\">");
     let _ = writeln!(x, "    <meta>");
-    let _ = writeln!(x, "      <identification source=\"#chamber\">");
-    let _ = writeln!(x, "        <FRBRWork>");
-    let _ = writeln!(x, "          <FRBRthis value=\"{}\"/>", esc(&ids.work_this));
-    let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.work_uri));
-    let _ = writeln!(
-        x,
-        "          <FRBRdate date=\"{}\" name=\"adoption\"/>",
-        ids.work_date
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRauthor href=\"#{}\" as=\"#author\"/>",
-        organ.0
-    );
-    let _ = writeln!(x, "          <FRBRcountry value=\"un\"/>");
-    if !doc.symbol.is_empty() {
-        let _ = writeln!(x, "          <FRBRnumber value=\"{}\"/>", esc(&doc.symbol));
-    }
-    let _ = writeln!(x, "        </FRBRWork>");
-    let _ = writeln!(x, "        <FRBRExpression>");
-    let _ = writeln!(
-        x,
-        "          <FRBRthis value=\"{}\"/>",
-        esc(&ids.expression_this)
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRuri value=\"{}\"/>",
-        esc(&ids.expression_uri)
-    );
     let pub_date = doc
         .distribution_date
         .clone()
         .filter(|d| is_iso_date(d))
         .unwrap_or_else(|| ids.work_date.clone());
-    let _ = writeln!(
-        x,
-        "          <FRBRdate date=\"{pub_date}\" name=\"publication\"/>"
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRauthor href=\"#{}\" as=\"#issuer\"/>",
-        organ.0
-    );
-    let _ = writeln!(x, "          <FRBRlanguage language=\"{}\"/>", ids.language);
-    let _ = writeln!(x, "        </FRBRExpression>");
-    let _ = writeln!(x, "        <FRBRManifestation>");
-    let _ = writeln!(
-        x,
-        "          <FRBRthis value=\"{}\"/>",
-        esc(&ids.manifestation_this)
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRuri value=\"{}\"/>",
-        esc(&ids.manifestation_uri)
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRdate date=\"{pub_date}\" name=\"markup\"/>"
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>"
-    );
-    let _ = writeln!(x, "        </FRBRManifestation>");
-    let _ = writeln!(x, "      </identification>");
+    let organ_ref = format!("#{}", organ.0);
+    let lang = Lang::from_code(&doc.language);
+    let number = Some(doc.symbol.as_str()).filter(|s| !s.is_empty());
+    identification(&ids, &organ_ref, number, &pub_date, lang).write(&mut x, 6);
     if !doc.subjects.is_empty() {
         let _ = writeln!(x, "      <classification source=\"#chamber\">");
         for s in &doc.subjects {
@@ -432,25 +418,12 @@ pub fn to_akn(doc: &Document) -> String {
             let _ = writeln!(x, "      <attachment eId=\"att_{}\">", i + 1);
             let _ = writeln!(x, "        <doc name=\"annex\">");
             let _ = writeln!(x, "          <meta>");
-            let _ = writeln!(x, "            <identification source=\"#chamber\">");
-            let base = format!("{}annex_{}/", ids.work_uri, i + 1);
-            let _ = writeln!(
-                x,
-                "              <FRBRWork><FRBRthis value=\"{base}!main/\"/><FRBRuri value=\"{base}\"/><FRBRdate date=\"{}\" name=\"adoption\"/><FRBRauthor href=\"#{}\"/><FRBRcountry value=\"un\"/></FRBRWork>",
-                ids.work_date, organ.0
+            let annex_ids = ids_under(
+                &format!("{}annex_{}", ids.work_uri, i + 1),
+                ids.work_date.clone(),
+                &ids.language,
             );
-            let _ = writeln!(
-                x,
-                "              <FRBRExpression><FRBRthis value=\"{base}{l}@!main/\"/><FRBRuri value=\"{base}{l}@/\"/><FRBRdate date=\"{pub_date}\" name=\"publication\"/><FRBRauthor href=\"#{}\"/><FRBRlanguage language=\"{l}\"/></FRBRExpression>",
-                organ.0,
-                l = ids.language
-            );
-            let _ = writeln!(
-                x,
-                "              <FRBRManifestation><FRBRthis value=\"{base}{l}@/!main.xml\"/><FRBRuri value=\"{base}{l}@.xml\"/><FRBRdate date=\"{pub_date}\" name=\"markup\"/><FRBRauthor href=\"#chamber\"/></FRBRManifestation>",
-                l = ids.language
-            );
-            let _ = writeln!(x, "            </identification>");
+            identification(&annex_ids, &organ_ref, None, &pub_date, lang).write(&mut x, 12);
             let _ = writeln!(x, "          </meta>");
             let _ = writeln!(x, "          <mainBody>");
             if !a.title.is_empty() {
@@ -501,6 +474,40 @@ mod tests {
         );
         assert_eq!(work_number("A/RES/79/258 B"), "79-258B");
         assert_eq!(work_number("S/RES/2725 (2024)"), "2725-2024");
+    }
+
+    #[test]
+    fn resolution_and_annex_share_the_frbr_writer() {
+        let d = Document {
+            symbol: "S/RES/2725 (2024)".into(),
+            organ: Organ::SecurityCouncil,
+            language: "fr".into(),
+            adoption_date: Some("2024-03-01".into()),
+            distribution_date: Some("2024-03-04".into()),
+            annexes: vec![Annex {
+                title: "Annexe".into(),
+                paragraphs: vec!["Texte.".into()],
+            }],
+            ..Document::default()
+        };
+        let xml = to_akn(&d);
+        let base = "/akn/un/statement/deliberation/unsc/2024-03-01/2725-2024";
+        for line in [
+            "      <identification source=\"#chamber\">".to_string(),
+            format!("          <FRBRthis value=\"{base}/!main/\"/>"),
+            "          <FRBRauthor href=\"#sc\" as=\"#author\"/>".to_string(),
+            "          <FRBRnumber value=\"S/RES/2725 (2024)\"/>".to_string(),
+            "          <FRBRdate date=\"2024-03-04\" name=\"publication\"/>".to_string(),
+            format!("          <FRBRuri value=\"{base}/fra@.xml\"/>"),
+            format!("                <FRBRthis value=\"{base}/annex_1/!main/\"/>"),
+            format!("                <FRBRthis value=\"{base}/annex_1/fra@!main/\"/>"),
+            format!("                <FRBRuri value=\"{base}/annex_1/fra@.xml\"/>"),
+        ] {
+            assert!(xml.lines().any(|l| l == line), "{line} not in\n{xml}");
+        }
+        assert_eq!(xml.matches("<FRBRlanguage language=\"fra\"/>").count(), 2);
+        // The annex is no work of its own number.
+        assert_eq!(xml.matches("<FRBRnumber ").count(), 1);
     }
 
     #[test]

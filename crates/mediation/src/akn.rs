@@ -4,11 +4,16 @@
 //! TLCConcept (`#agreedAdReferendum`, `#bracketed`, `#deleted`); bracketed spans are
 //! `<inline name="bracketed">[…]</inline>`; alternatives are `<inline name="alternative">`
 //! labels, one `<p>` per alternative. Valid against the OASIS `akomantoso30.xsd` (tested with
-//! xmllint).
+//! xmllint). The FRBR identification block is written by the library's
+//! `chamber_library::akn::frbr`, the one writer of it in Chamber.
 
 use crate::agreement::Agreement;
 use crate::process::Process;
 use crate::text::{NegotiatingText, Paragraph, ParagraphStatus, Version, Wording, sub_item_letter};
+use chamber_library::akn::frbr::{
+    Expression, FrbrAuthor, FrbrDate, Identification, Manifestation, Work,
+};
+use chamber_library::lang::{Lang, iso639_2_or_und};
 use quick_xml::escape::escape;
 use std::fmt::Write;
 
@@ -66,13 +71,50 @@ fn body(p: &Paragraph) -> String {
         .collect()
 }
 
+/// What identifies one export: the work (a process's text, or its agreement), the expression
+/// (one version in one language) and the dates.
 struct Ids {
     work: String,
     expression: String,
+    /// The work's date (the date in its IRI) and what happened on it.
+    work_date: FrbrDate,
+    /// The expression's (and manifestation's) date.
     date: String,
-    lang: String,
+    lang: Option<Lang>,
     version: Option<u32>,
     subtype: &'static str,
+}
+
+/// The FRBR identification, by the shared writer: work `…/!main`, expression
+/// `<work>/<lang>@<version>`, manifestation `<expression>.akn`; Chamber is author and editor.
+fn identification(process: &Process, ids: &Ids) -> Identification {
+    Identification {
+        source: "#chamber".into(),
+        work: Work {
+            this: format!("{}/!main", ids.work),
+            uri: ids.work.clone(),
+            date: ids.work_date.clone(),
+            author: FrbrAuthor::new("#chamber", "#author"),
+            country: "un".into(),
+            subtype: Some(ids.subtype.into()),
+            number: Some(process.id().to_string()),
+            name: Some(process.title().to_string()),
+        },
+        expression: Expression {
+            this: format!("{}/!main", ids.expression),
+            uri: ids.expression.clone(),
+            date: FrbrDate::new(&ids.date, "issued"),
+            author: FrbrAuthor::new("#chamber", "#editor"),
+            version_number: ids.version,
+            language: ids.lang,
+        },
+        manifestation: Manifestation {
+            this: format!("{}/!main.xml", ids.expression),
+            uri: format!("{}.akn", ids.expression),
+            date: FrbrDate::new(&ids.date, "markup"),
+            author: FrbrAuthor::new("#chamber", "#editor"),
+        },
+    }
 }
 
 fn header(x: &mut String, process: &Process, ids: &Ids) {
@@ -83,79 +125,7 @@ fn header(x: &mut String, process: &Process, ids: &Ids) {
     );
     let _ = writeln!(x, "  <doc name=\"{}\">", ids.subtype);
     let _ = writeln!(x, "    <meta>");
-    let _ = writeln!(x, "      <identification source=\"#chamber\">");
-    let _ = writeln!(x, "        <FRBRWork>");
-    let _ = writeln!(
-        x,
-        "          <FRBRthis value=\"{}/!main\"/>",
-        esc(&ids.work)
-    );
-    let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.work));
-    let _ = writeln!(
-        x,
-        "          <FRBRdate date=\"{}\" name=\"opened\"/>",
-        ids.date
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRauthor href=\"#chamber\" as=\"#author\"/>"
-    );
-    let _ = writeln!(x, "          <FRBRcountry value=\"un\"/>");
-    let _ = writeln!(x, "          <FRBRsubtype value=\"{}\"/>", ids.subtype);
-    let _ = writeln!(x, "          <FRBRnumber value=\"{}\"/>", process.id());
-    let _ = writeln!(
-        x,
-        "          <FRBRname value=\"{}\"/>",
-        esc(process.title())
-    );
-    let _ = writeln!(x, "        </FRBRWork>");
-    let _ = writeln!(x, "        <FRBRExpression>");
-    let _ = writeln!(
-        x,
-        "          <FRBRthis value=\"{}/!main\"/>",
-        esc(&ids.expression)
-    );
-    let _ = writeln!(x, "          <FRBRuri value=\"{}\"/>", esc(&ids.expression));
-    let _ = writeln!(
-        x,
-        "          <FRBRdate date=\"{}\" name=\"issued\"/>",
-        ids.date
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>"
-    );
-    if let Some(v) = ids.version {
-        let _ = writeln!(x, "          <FRBRversionNumber value=\"{v}\"/>");
-    }
-    let _ = writeln!(
-        x,
-        "          <FRBRlanguage language=\"{}\"/>",
-        esc(&ids.lang)
-    );
-    let _ = writeln!(x, "        </FRBRExpression>");
-    let _ = writeln!(x, "        <FRBRManifestation>");
-    let _ = writeln!(
-        x,
-        "          <FRBRthis value=\"{}/!main.xml\"/>",
-        esc(&ids.expression)
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRuri value=\"{}.akn\"/>",
-        esc(&ids.expression)
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRdate date=\"{}\" name=\"markup\"/>",
-        ids.date
-    );
-    let _ = writeln!(
-        x,
-        "          <FRBRauthor href=\"#chamber\" as=\"#editor\"/>"
-    );
-    let _ = writeln!(x, "        </FRBRManifestation>");
-    let _ = writeln!(x, "      </identification>");
+    identification(process, ids).write(x, 6);
     let _ = writeln!(x, "      <references source=\"#chamber\">");
     let _ = writeln!(
         x,
@@ -259,18 +229,18 @@ fn date_of(t: crate::Timestamp) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// A version of the negotiating text. `lang`: ISO 639-2 code of the text ("eng", "fra", …).
-pub fn negotiating_text(process: &Process, version: &Version, lang: &str) -> String {
-    let work = format!(
-        "/akn/un/doc/negotiatingText/{}/{}",
-        date_of(process.opened_at()),
-        process.id()
-    );
+/// A version of the negotiating text in `lang`: a [`Lang`], or a code [`Lang::from_code`] reads
+/// (`"eng"`, `"fr"`); anything else is written as undetermined (`und`).
+pub fn negotiating_text(process: &Process, version: &Version, lang: impl TryInto<Lang>) -> String {
+    let lang = lang.try_into().ok();
+    let opened = date_of(process.opened_at());
+    let work = format!("/akn/un/doc/negotiatingText/{opened}/{}", process.id());
     let ids = Ids {
-        expression: format!("{work}/{lang}@v{}", version.number),
+        expression: format!("{work}/{}@v{}", iso639_2_or_und(lang), version.number),
         work,
+        work_date: FrbrDate::new(opened, "opened"),
         date: date_of(version.issued_at),
-        lang: lang.to_string(),
+        lang,
         version: Some(version.number),
         subtype: "negotiatingText",
     };
@@ -288,15 +258,17 @@ pub fn negotiating_text(process: &Process, version: &Version, lang: &str) -> Str
     x
 }
 
-/// The adopted agreement.
-pub fn agreement(process: &Process, agreement: &Agreement, lang: &str) -> String {
+/// The adopted agreement in `lang` (as for [`negotiating_text`]).
+pub fn agreement(process: &Process, agreement: &Agreement, lang: impl TryInto<Lang>) -> String {
+    let lang = lang.try_into().ok();
     let date = date_of(agreement.adopted_at);
     let work = format!("/akn/un/doc/agreement/{date}/{}", agreement.id);
     let ids = Ids {
-        expression: format!("{work}/{lang}@{date}"),
+        expression: format!("{work}/{}@{date}", iso639_2_or_und(lang)),
         work,
+        work_date: FrbrDate::new(&date, "adopted"),
         date: date.clone(),
-        lang: lang.to_string(),
+        lang,
         version: Some(agreement.version),
         subtype: "agreement",
     };
@@ -312,4 +284,39 @@ pub fn agreement(process: &Process, agreement: &Agreement, lang: &str) -> String
     let _ = writeln!(x, "  </doc>");
     let _ = writeln!(x, "</akomaNtoso>");
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use time::macros::datetime;
+
+    #[test]
+    fn identification_names_the_language_version_and_dates() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let d = crate::demo::build(&mut rng, datetime!(2026-03-01 08:00 UTC)).unwrap();
+        let v2 = d.record.version(2).unwrap();
+        let issued = date_of(v2.issued_at);
+        let work = format!("/akn/un/doc/negotiatingText/2026-03-01/{}", d.process.id());
+        let xml = negotiating_text(&d.process, v2, Lang::Fr);
+        for line in [
+            "      <identification source=\"#chamber\">".to_string(),
+            format!("          <FRBRthis value=\"{work}/!main\"/>"),
+            "          <FRBRdate date=\"2026-03-01\" name=\"opened\"/>".to_string(),
+            "          <FRBRsubtype value=\"negotiatingText\"/>".to_string(),
+            format!("          <FRBRuri value=\"{work}/fra@v2\"/>"),
+            format!("          <FRBRdate date=\"{issued}\" name=\"issued\"/>"),
+            "          <FRBRversionNumber value=\"2\"/>".to_string(),
+            "          <FRBRlanguage language=\"fra\"/>".to_string(),
+            format!("          <FRBRuri value=\"{work}/fra@v2.akn\"/>"),
+        ] {
+            assert!(xml.lines().any(|l| l == line), "{line} not in\n{xml}");
+        }
+        // A code reads as the same language; one that is none of the six is `und`.
+        assert_eq!(negotiating_text(&d.process, v2, "fra"), xml);
+        let unknown = negotiating_text(&d.process, v2, "deu");
+        assert!(unknown.contains("<FRBRlanguage language=\"und\"/>"));
+        assert!(unknown.contains(&format!("{work}/und@v2\"")));
+    }
 }
