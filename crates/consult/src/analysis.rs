@@ -262,8 +262,8 @@ pub fn analyze_warm(
     let max_k = opts.max_k.min(2 + base.len() / 12);
     let total_w: f64 = base_w.iter().sum();
     let mut k_scores: Vec<KScore> = Vec::new();
-    let mut best: Option<(f64, Vec<Cluster>)> = None;
-    let mut clusterings: BTreeMap<usize, (f64, Vec<Cluster>)> = BTreeMap::new();
+    let mut best: Option<Clustering> = None;
+    let mut clusterings: BTreeMap<usize, Clustering> = BTreeMap::new();
     let ks = match opts.fixed_k {
         Some(k) => k..=k,
         None => 2..=max_k,
@@ -300,7 +300,7 @@ pub fn analyze_warm(
         let warm_first = warm.is_some_and(|w| w.groups.contains_key(&k));
         // Keep full clusterings without tiny groups; among those the lowest within-group sum of squares.
         let min_size = (opts.min_group_fraction * total_w).max(1.0);
-        let mut g: Option<(f64, Vec<Cluster>)> = None;
+        let mut g: Option<(f64, Vec<Cluster>)> = None; // (inertia, groups)
         for c in candidates {
             if c.len() < k {
                 continue;
@@ -324,15 +324,24 @@ pub fn analyze_warm(
         if g.len() < k {
             continue;
         }
-        let s = math::silhouette(&base_pts, &g);
-        k_scores.push(KScore { k, silhouette: s });
-        if best.as_ref().is_none_or(|(bs, _)| s > *bs + opts.k_margin) {
-            best = Some((s, g.clone()));
+        let scored = Clustering {
+            silhouette: math::silhouette(&base_pts, &g),
+            groups: g,
+        };
+        k_scores.push(KScore {
+            k,
+            silhouette: scored.silhouette,
+        });
+        if best
+            .as_ref()
+            .is_none_or(|b| scored.silhouette > b.silhouette + opts.k_margin)
+        {
+            best = Some(scored.clone());
         }
-        clusterings.insert(k, (s, g));
+        clusterings.insert(k, scored);
     }
     // The k-smoother (warm updates only): keep the established k until another wins K_BUFFER times.
-    let this_k = best.as_ref().map(|(_, g)| g.len());
+    let this_k = best.as_ref().map(|b| b.groups.len());
     let (last_k, last_k_count, smoothed_k) = match warm {
         Some(w) if opts.fixed_k.is_none() => {
             let count = if this_k.is_some() && this_k == w.last_k {
@@ -355,21 +364,24 @@ pub fn analyze_warm(
     {
         best = Some(c.clone());
     }
-    let (silhouette, group_clusters) = match best {
+    let Clustering {
+        silhouette,
+        groups: group_clusters,
+    } = match best {
         Some(b) => b,
-        None if !base.is_empty() => {
+        None if !base.is_empty() => Clustering {
             // Fewer than two distinct positions: one group holding everyone clustered.
-            let all: Vec<usize> = (0..base.len()).collect();
-            (
-                0.0,
-                vec![Cluster {
-                    id: 0,
-                    members: all,
-                    center: weighted_center(&base_pts, &base_w),
-                }],
-            )
-        }
-        None => (0.0, Vec::new()),
+            silhouette: 0.0,
+            groups: vec![Cluster {
+                id: 0,
+                members: (0..base.len()).collect(),
+                center: weighted_center(&base_pts, &base_w),
+            }],
+        },
+        None => Clustering {
+            silhouette: 0.0,
+            groups: Vec::new(),
+        },
     };
 
     // Group membership in clustered-point indices: through the base clusters (Pol.is), then
@@ -484,7 +496,7 @@ pub fn analyze_warm(
         base: (0..base.len()).map(|b| pids_of(&[b])).collect(),
         groups: clusterings
             .iter()
-            .map(|(&k, (_, g))| (k, g.iter().map(|c| pids_of(&c.members)).collect()))
+            .map(|(&k, c)| (k, c.groups.iter().map(|g| pids_of(&g.members)).collect()))
             .collect(),
         last_k,
         last_k_count,
@@ -513,6 +525,13 @@ pub fn analyze_warm(
         },
     };
     Ok((analysis, next))
+}
+
+/// A group clustering of the base clusters for one k, with its silhouette.
+#[derive(Clone, Debug)]
+struct Clustering {
+    silhouette: f64,
+    groups: Vec<Cluster>,
 }
 
 fn weighted_center(points: &[[f64; 2]], w: &[f64]) -> [f64; 2] {

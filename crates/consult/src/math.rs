@@ -3,7 +3,7 @@
 //!
 //! Everything runs on one thread in a fixed order, so identical input gives bit-identical output.
 
-use crate::matrix::VoteMatrix;
+use crate::matrix::{MatrixVote, VoteMatrix};
 
 /// Two principal components and the column centre (mean of the observed votes per statement).
 #[derive(Clone, Debug)]
@@ -17,7 +17,11 @@ pub fn column_means(m: &VoteMatrix) -> Vec<f64> {
     let mut sum = vec![0.0f64; m.n_cols()];
     let mut cnt = vec![0usize; m.n_cols()];
     for row in &m.rows {
-        for &(j, v) in row {
+        for &MatrixVote {
+            column: j,
+            value: v,
+        } in row
+        {
             sum[j as usize] += v as f64;
             cnt[j as usize] += 1;
         }
@@ -49,7 +53,11 @@ impl Centred {
         let mut vals = Vec::with_capacity(m.nnz());
         row_ptr.push(0);
         for row in &m.rows {
-            for &(j, v) in row {
+            for &MatrixVote {
+                column: j,
+                value: v,
+            } in row
+            {
                 if !m.moderated_out[j as usize] {
                     cols.push(j);
                     vals.push(v as f64 - center[j as usize]);
@@ -306,7 +314,11 @@ pub fn project(m: &VoteMatrix, pca: &Pca) -> Vec<[f64; 2]> {
         .map(|row| {
             let (mut p1, mut p2) = (0.0, 0.0);
             let mut n_votes = n_mod;
-            for &(j, v) in row {
+            for &MatrixVote {
+                column: j,
+                value: v,
+            } in row
+            {
                 if m.moderated_out[j as usize] {
                     continue;
                 }
@@ -352,8 +364,8 @@ fn first_distinct(points: &[[f64; 2]], k: usize) -> Vec<[f64; 2]> {
 }
 
 /// Initial centres by Pol.is's `clean-start-clusters` growth from a single cluster: start from
-/// the (weighted) mean and repeatedly open a cluster at the most distal point (the point farthest
-/// from its nearest centre; first one on ties) until there are `k`.
+/// the (weighted) mean and repeatedly open a cluster at the most distal point, recentring with
+/// one assignment step after each split, until there are `k`.
 pub fn most_distal_init(points: &[[f64; 2]], weights: Option<&[f64]>, k: usize) -> Vec<[f64; 2]> {
     if points.is_empty() || k == 0 {
         return Vec::new();
@@ -364,51 +376,85 @@ pub fn most_distal_init(points: &[[f64; 2]], weights: Option<&[f64]>, k: usize) 
         (0..points.len()).map(|i| w(i) * points[i][0]).sum::<f64>() / sw,
         (0..points.len()).map(|i| w(i) * points[i][1]).sum::<f64>() / sw,
     ];
-    let mut centers = vec![mean];
+    grow_most_distal(points, vec![mean], k, Some(&w))
+}
+
+/// Pol.is's "most distal" growth, the one routine behind both [`most_distal_init`] and
+/// [`clean_start`]: while there are fewer than `k` centres, open one at the point farthest from
+/// its nearest centre (the first such point on ties; stop when every point sits on a centre).
+/// With `recentre` (the points' weights), each split is followed by one weighted assignment step
+/// that moves every centre to the mean of the points nearest to it, as `clean-start-clusters`
+/// does for a cold start.
+fn grow_most_distal(
+    points: &[[f64; 2]],
+    mut centers: Vec<[f64; 2]>,
+    k: usize,
+    recentre: Option<&dyn Fn(usize) -> f64>,
+) -> Vec<[f64; 2]> {
     while centers.len() < k {
-        let mut best = (0.0f64, usize::MAX);
+        let mut farthest: Option<(f64, usize)> = None;
         for (i, p) in points.iter().enumerate() {
             let d = centers
                 .iter()
-                .map(|c| dist(*p, *c))
+                .map(|c| dist2(*p, *c))
                 .fold(f64::INFINITY, f64::min);
-            if d > best.0 {
-                best = (d, i);
+            if d > farthest.map_or(0.0, |f| f.0) {
+                farthest = Some((d, i));
             }
         }
-        if best.1 == usize::MAX {
-            break;
+        let Some((_, i)) = farthest else { break };
+        centers.push(points[i]);
+        if let Some(w) = recentre {
+            centers = assignment_step(points, w, &centers);
         }
-        centers.push(points[best.1]);
-        // Recentre with one assignment step, as clean-start-clusters does between splits.
-        let mut sums = vec![[0.0f64; 3]; centers.len()];
-        for (i, p) in points.iter().enumerate() {
-            let mut bc = 0;
-            let mut bd = f64::INFINITY;
-            for (c, cc) in centers.iter().enumerate() {
-                let d = dist(*p, *cc);
-                if d < bd {
-                    bd = d;
-                    bc = c;
-                }
-            }
-            sums[bc][0] += w(i) * p[0];
-            sums[bc][1] += w(i) * p[1];
-            sums[bc][2] += w(i);
-        }
-        centers = sums
-            .iter()
-            .zip(&centers)
-            .map(|(s, c)| {
-                if s[2] > 0.0 {
-                    [s[0] / s[2], s[1] / s[2]]
-                } else {
-                    *c
-                }
-            })
-            .collect();
     }
     centers
+}
+
+/// One weighted k-means assignment step: each centre moves to the weighted mean of the points
+/// nearest to it (first centre on ties); a centre no point is nearest to stays where it is.
+fn assignment_step(
+    points: &[[f64; 2]],
+    w: &dyn Fn(usize) -> f64,
+    centers: &[[f64; 2]],
+) -> Vec<[f64; 2]> {
+    let mut sums = vec![WeightedSum::default(); centers.len()];
+    for (i, p) in points.iter().enumerate() {
+        let mut nearest = 0;
+        let mut bd = f64::INFINITY;
+        for (c, cc) in centers.iter().enumerate() {
+            let d = dist(*p, *cc);
+            if d < bd {
+                bd = d;
+                nearest = c;
+            }
+        }
+        sums[nearest].add(*p, w(i));
+    }
+    sums.iter()
+        .zip(centers)
+        .map(|(s, c)| s.mean().unwrap_or(*c))
+        .collect()
+}
+
+/// Running weighted sum of points, for a mean.
+#[derive(Clone, Copy, Debug, Default)]
+struct WeightedSum {
+    x: f64,
+    y: f64,
+    weight: f64,
+}
+
+impl WeightedSum {
+    fn add(&mut self, p: [f64; 2], w: f64) {
+        self.x += w * p[0];
+        self.y += w * p[1];
+        self.weight += w;
+    }
+
+    fn mean(&self) -> Option<[f64; 2]> {
+        (self.weight > 0.0).then(|| [self.x / self.weight, self.y / self.weight])
+    }
 }
 
 fn same_clustering(a: &[[f64; 2]], b: &[[f64; 2]]) -> bool {
@@ -495,24 +541,7 @@ pub fn clean_start(points: &[[f64; 2]], prev: Vec<[f64; 2]>, k: usize) -> Vec<[f
     let mut distinct: Vec<[f64; 2]> = points.to_vec();
     distinct.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
     distinct.dedup();
-    let possible = k.min(distinct.len());
-    while centers.len() < possible {
-        let mut best = (0.0f64, usize::MAX);
-        for (i, p) in points.iter().enumerate() {
-            let d = centers
-                .iter()
-                .map(|c| dist2(*p, *c))
-                .fold(f64::INFINITY, f64::min);
-            if d > best.0 {
-                best = (d, i);
-            }
-        }
-        if best.1 == usize::MAX {
-            break;
-        }
-        centers.push(points[best.1]);
-    }
-    centers
+    grow_most_distal(points, centers, k.min(distinct.len()), None)
 }
 
 /// Exact nearest-centre search (lowest index on ties, as a plain scan would give), pruned by
@@ -636,7 +665,7 @@ mod tests {
     #[test]
     fn lanczos_pca_matches_converged_power_iteration() {
         let n_cols = 9usize;
-        let rows: Vec<Vec<(u32, i8)>> = (0..40u64)
+        let rows: Vec<Vec<MatrixVote>> = (0..40u64)
             .map(|p| {
                 (0..n_cols as u64)
                     .filter(|t| !splitmix64(p * 31 + t).is_multiple_of(4))
@@ -647,7 +676,10 @@ mod tests {
                             1 => -lean,
                             _ => lean * if t < 4 { 1 } else { -1 },
                         };
-                        (t as u32, v as i8)
+                        MatrixVote {
+                            column: t as u32,
+                            value: v as i8,
+                        }
                     })
                     .collect()
             })
@@ -666,8 +698,11 @@ mod tests {
         for row in &m.rows {
             let x: Vec<(usize, f64)> = row
                 .iter()
-                .filter(|(j, _)| !m.moderated_out[*j as usize])
-                .map(|&(j, v)| (j as usize, v as f64 - pca.center[j as usize]))
+                .filter(|v| !m.moderated_out[v.column as usize])
+                .map(|v| {
+                    let j = v.column as usize;
+                    (j, v.value as f64 - pca.center[j])
+                })
                 .collect();
             for &(i, a) in &x {
                 for &(j, b) in &x {

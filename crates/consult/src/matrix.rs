@@ -2,7 +2,16 @@
 
 use crate::polis::{CommentId, Export, ParticipantId};
 
-/// Participants × statements, stored sparsely (one sorted row of `(column, vote)` per participant).
+/// One participant's vote in the matrix: the statement's column and the vote's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatrixVote {
+    pub column: u32,
+    /// `+1` agree, `-1` disagree, `0` pass.
+    pub value: i8,
+}
+
+/// Participants × statements, stored sparsely (one row of [`MatrixVote`]s per participant,
+/// sorted by column).
 ///
 /// Rows are participants in increasing id order (Pol.is ids grow with arrival), columns are the
 /// statements that received at least one vote, in increasing id order. Votes are `+1` agree,
@@ -13,7 +22,7 @@ pub struct VoteMatrix {
     pub comments: Vec<CommentId>,
     /// Per column: moderated out (excluded from the math, like Pol.is's `mod-out`).
     pub moderated_out: Vec<bool>,
-    pub rows: Vec<Vec<(u32, i8)>>,
+    pub rows: Vec<Vec<MatrixVote>>,
 }
 
 impl VoteMatrix {
@@ -50,7 +59,7 @@ impl VoteMatrix {
             })
             .collect();
         let mut participants = Vec::new();
-        let mut rows: Vec<Vec<(u32, i8)>> = Vec::new();
+        let mut rows: Vec<Vec<MatrixVote>> = Vec::new();
         // BTreeMap iteration is sorted by (pid, tid): rows come out grouped and sorted.
         for (&(pid, tid), vote) in &export.votes {
             if participants.last() != Some(&pid) {
@@ -64,9 +73,10 @@ impl VoteMatrix {
                     .binary_search(&tid)
                     .expect("every voted comment is a column") as u32
             };
-            rows.last_mut()
-                .expect("row pushed above")
-                .push((j, vote.value()));
+            rows.last_mut().expect("row pushed above").push(MatrixVote {
+                column: j,
+                value: vote.value(),
+            });
         }
         VoteMatrix {
             participants,
@@ -125,7 +135,8 @@ mod tests {
             assert_eq!(m.comments, vec![3, big]);
             assert_eq!(m.moderated_out, vec![false, true]);
             assert_eq!(m.participants, vec![1, 2]);
-            assert_eq!(m.rows, vec![vec![(0, 0)], vec![(0, -1), (1, 1)]]);
+            let v = |column, value| MatrixVote { column, value };
+            assert_eq!(m.rows, vec![vec![v(0, 0)], vec![v(0, -1), v(1, 1)]]);
             assert_eq!(m.nnz(), 3);
         }
     }

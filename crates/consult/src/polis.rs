@@ -284,14 +284,19 @@ pub fn read_votes_csv(
     path: &Path,
     comments: &BTreeMap<CommentId, Comment>,
 ) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
-    let mut latest: BTreeMap<(ParticipantId, CommentId), (i64, Vote)> = BTreeMap::new();
-    read_votes_with(path, comments, |ts, pid, tid, vote| {
-        let entry = latest.entry((pid, tid)).or_insert((ts, vote));
-        if ts >= entry.0 {
-            *entry = (ts, vote);
+    /// A vote and when it was cast.
+    struct Cast {
+        timestamp: i64,
+        vote: Vote,
+    }
+    let mut latest: BTreeMap<(ParticipantId, CommentId), Cast> = BTreeMap::new();
+    read_votes_with(path, comments, |timestamp, pid, tid, vote| {
+        let entry = latest.entry((pid, tid)).or_insert(Cast { timestamp, vote });
+        if timestamp >= entry.timestamp {
+            *entry = Cast { timestamp, vote };
         }
     })?;
-    Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
+    Ok(latest.into_iter().map(|(k, c)| (k, c.vote)).collect())
 }
 
 fn read_votes_with(
@@ -360,10 +365,15 @@ pub fn read_participants_votes(
     path: &Path,
     comments: &BTreeMap<CommentId, Comment>,
 ) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
+    /// A header field whose name is a statement's id.
+    struct StatementColumn {
+        field: usize,
+        comment: CommentId,
+    }
     struct Cols<'a> {
         h: Header<'a>,
         pid: usize,
-        cols: Vec<(usize, CommentId)>,
+        cols: Vec<StatementColumn>,
     }
     let mut pids = std::collections::BTreeSet::new();
     let mut votes = Vec::new();
@@ -372,7 +382,7 @@ pub fn read_participants_votes(
         |rec| {
             let h = Header::new(path, rec);
             let pid = h.require("participant")?;
-            let mut cols: Vec<(usize, CommentId)> = Vec::new();
+            let mut cols: Vec<StatementColumn> = Vec::new();
             let mut seen = std::collections::BTreeSet::new();
             for (i, name) in h.names.iter().enumerate() {
                 if let Ok(tid) = name.parse::<u64>() {
@@ -385,7 +395,10 @@ pub fn read_participants_votes(
                         ));
                     }
                     check_known(comments, path, rec.line, name, tid)?;
-                    cols.push((i, tid));
+                    cols.push(StatementColumn {
+                        field: i,
+                        comment: tid,
+                    });
                 }
             }
             Ok(Cols { h, pid, cols })
@@ -401,7 +414,11 @@ pub fn read_participants_votes(
                     format!("duplicate participant {pid}"),
                 ));
             }
-            for &(i, tid) in &c.cols {
+            for &StatementColumn {
+                field: i,
+                comment: tid,
+            } in &c.cols
+            {
                 let raw: &str = &rec.fields[i];
                 if raw.is_empty() || raw.trim().is_empty() {
                     continue;
@@ -490,12 +507,18 @@ pub fn write_export(
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut agrees: BTreeMap<CommentId, (u64, u64)> = BTreeMap::new();
+    /// Agrees and disagrees on one statement, as `comments.csv` lists them.
+    #[derive(Clone, Copy, Default)]
+    struct Tally {
+        agrees: u64,
+        disagrees: u64,
+    }
+    let mut tallies: BTreeMap<CommentId, Tally> = BTreeMap::new();
     for (&(_, tid), v) in &export.votes {
-        let e = agrees.entry(tid).or_default();
+        let e = tallies.entry(tid).or_default();
         match v {
-            Vote::Agree => e.0 += 1,
-            Vote::Disagree => e.1 += 1,
+            Vote::Agree => e.agrees += 1,
+            Vote::Disagree => e.disagrees += 1,
             Vote::Pass => {}
         }
     }
@@ -503,11 +526,13 @@ pub fn write_export(
         "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,is-meta,comment-body\n",
     );
     for cm in export.comments.values() {
-        let (a, d) = agrees.get(&cm.id).copied().unwrap_or_default();
+        let t = tallies.get(&cm.id).copied().unwrap_or_default();
         c += &format!(
-            ",,{},{},{a},{d},{},{},{}\n",
+            ",,{},{},{},{},{},{},{}\n",
             cm.id,
             cm.author.map(|x| x.to_string()).unwrap_or_default(),
+            t.agrees,
+            t.disagrees,
             cm.moderated,
             cm.is_meta,
             quote(&cm.body)

@@ -47,10 +47,10 @@ pub fn group_counts(m: &VoteMatrix, group_rows: &[Vec<usize>]) -> Vec<Vec<Counts
         .map(|rows| {
             let mut c = vec![Counts::default(); m.n_cols()];
             for &r in rows {
-                for &(j, v) in &m.rows[r] {
-                    let e = &mut c[j as usize];
+                for v in &m.rows[r] {
+                    let e = &mut c[v.column as usize];
                     e.ns += 1;
-                    match v {
+                    match v.value {
                         1 => e.na += 1,
                         -1 => e.nd += 1,
                         _ => {}
