@@ -60,7 +60,7 @@ fn idx2(code: &[u8]) -> Option<usize> {
 }
 
 /// Lookups run once per field per row: a fast hasher for short keys.
-type Map<K, V> = HashMap<K, V, crate::store::FastBuild>;
+type Map<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()

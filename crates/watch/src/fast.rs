@@ -266,6 +266,36 @@ impl<'a> Record<'a> {
     pub fn bytes(&self) -> &'a [u8] {
         &self.data[self.start..self.end]
     }
+
+    /// Part of this record's line (a field, trimmed or unquoted) as text, without checking
+    /// it again when the record is ASCII; `None` when the record is not, or `b` is not part
+    /// of its line.
+    #[inline(always)]
+    pub fn ascii_text(&self, b: &'a [u8]) -> Option<&'a str> {
+        let line = self.bytes().as_ptr_range();
+        let part = b.as_ptr_range();
+        if !self.ascii || part.start < line.start || part.end > line.end {
+            return None;
+        }
+        debug_assert!(b.is_ascii());
+        // SAFETY: the chunk scan saw no byte >= 0x80 in this record's line, and `b` lies
+        // inside it: ASCII, which is UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(b) })
+    }
+}
+
+/// Start loading `x` into the cache (a hint; nothing happens off x86_64).
+#[inline(always)]
+pub fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; the address is that of a live value.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            x as *const T as *const i8,
+        )
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 #[inline]

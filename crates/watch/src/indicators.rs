@@ -7,6 +7,7 @@
 //! either direction.
 
 use crate::date::Date;
+pub use crate::rollup::{Bucket, HeavyHitters, url_host};
 use crate::store::{Store, StoredRow, col};
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -83,160 +84,6 @@ impl FromStr for Scope {
             )),
         }
     }
-}
-
-/// Misra–Gries heavy-hitter sketch: bounded memory, finds any item above 1/(K+1) of the count.
-#[derive(Clone, Debug, Default)]
-pub struct HeavyHitters {
-    items: Vec<(u64, u32)>,
-    names: HashMap<u64, String>,
-    pub total: u32,
-}
-
-const HH_K: usize = 8;
-
-impl HeavyHitters {
-    pub fn add(&mut self, key: &[u8]) {
-        self.total += 1;
-        let h = fnv(key);
-        if let Some(e) = self.items.iter_mut().find(|e| e.0 == h) {
-            e.1 += 1;
-            return;
-        }
-        if self.items.len() < HH_K {
-            self.items.push((h, 1));
-            self.names
-                .insert(h, String::from_utf8_lossy(key).into_owned());
-            return;
-        }
-        for e in &mut self.items {
-            e.1 -= 1;
-        }
-        self.items.retain(|e| e.1 > 0);
-        let live: Vec<u64> = self.items.iter().map(|e| e.0).collect();
-        self.names.retain(|k, _| live.contains(k));
-    }
-
-    /// The heaviest item and its (lower-bound) share of all items added.
-    pub fn top(&self) -> Option<(&str, f64)> {
-        let (h, n) = self.items.iter().max_by_key(|e| e.1)?;
-        Some((
-            self.names.get(h)?.as_str(),
-            *n as f64 / self.total.max(1) as f64,
-        ))
-    }
-}
-
-fn fnv(b: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &x in b {
-        h ^= x as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// Host of a URL (`http://www.bbc.co.uk/x` → `www.bbc.co.uk`); the whole text otherwise.
-pub fn url_host(u: &[u8]) -> &[u8] {
-    let rest = u
-        .windows(3)
-        .position(|w| w == b"://")
-        .map(|i| &u[i + 3..])
-        .unwrap_or(u);
-    let end = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
-    &rest[..end]
-}
-
-/// Aggregates of one scope in one period.
-#[derive(Clone, Debug, Default)]
-pub struct Bucket {
-    pub start: Option<Date>,
-    pub events: u64,
-    /// Events per QuadClass 1–4 (index 0 = QuadClass 1).
-    pub quad: [u64; 4],
-    pub goldstein_sum: f64,
-    pub goldstein_n: u64,
-    pub goldstein_weighted_sum: f64,
-    pub mention_sum: f64,
-    pub fatalities: u64,
-    /// All stored events in the period (every scope): the coverage denominator.
-    pub total_volume: u64,
-    pub locations: HeavyHitters,
-    pub sources: HeavyHitters,
-}
-
-impl Bucket {
-    pub fn add(&mut self, r: &StoredRow) {
-        self.events += 1;
-        let q = r.quad();
-        if q > 0 {
-            self.quad[q as usize - 1] += 1;
-        }
-        if let Some(g) = r.f64(col::GOLDSTEIN) {
-            let m = r.f64(col::MENTIONS).unwrap_or(1.0).max(1.0);
-            self.goldstein_sum += g;
-            self.goldstein_n += 1;
-            self.goldstein_weighted_sum += g * m;
-            self.mention_sum += m;
-        }
-        self.fatalities += r.u64(col::FAT_BEST).unwrap_or(0);
-        let loc = r.get(col::LOCATION);
-        if !loc.is_empty() {
-            self.locations.add(loc);
-        }
-        let url = r.get(col::URL);
-        if !url.is_empty() {
-            self.sources.add(url_host(url));
-        }
-    }
-
-    /// Material conflict (QuadClass 4) share of the scope's events.
-    pub fn material_conflict_share(&self) -> f64 {
-        self.quad[3] as f64 / self.events.max(1) as f64
-    }
-    /// Conflict (QuadClass 3 + 4) share.
-    pub fn conflict_share(&self) -> f64 {
-        (self.quad[2] + self.quad[3]) as f64 / self.events.max(1) as f64
-    }
-    pub fn goldstein_mean(&self) -> Option<f64> {
-        (self.goldstein_n > 0).then(|| self.goldstein_sum / self.goldstein_n as f64)
-    }
-    pub fn goldstein_mention_weighted(&self) -> Option<f64> {
-        (self.mention_sum > 0.0).then(|| self.goldstein_weighted_sum / self.mention_sum)
-    }
-    /// The scope's share of all stored events in the period.
-    pub fn volume_share(&self) -> f64 {
-        self.events as f64 / self.total_volume.max(1) as f64
-    }
-
-    /// JSON view used by `chamber watch series`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let top = |h: &HeavyHitters| {
-            h.top()
-                .map(|(n, s)| serde_json::json!({"name": n, "share": round(s)}))
-        };
-        serde_json::json!({
-            "date": self.start.map(|d| d.to_string()),
-            "events": self.events,
-            "verbal_cooperation": self.quad[0],
-            "material_cooperation": self.quad[1],
-            "verbal_conflict": self.quad[2],
-            "material_conflict": self.quad[3],
-            "conflict_share": round(self.conflict_share()),
-            "material_conflict_share": round(self.material_conflict_share()),
-            "goldstein_mean": self.goldstein_mean().map(round),
-            "goldstein_sum": round(self.goldstein_sum),
-            "goldstein_mention_weighted": self.goldstein_mention_weighted().map(round),
-            "fatalities": self.fatalities,
-            "volume_share": round(self.volume_share()),
-            "top_location": top(&self.locations),
-            "top_source": top(&self.sources),
-        })
-    }
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 /// A series: buckets in date order (periods without events are absent).
@@ -385,15 +232,7 @@ pub fn rollup_series(
             .entry(start)
             .or_default();
         b.start = Some(start);
-        b.events += r.events;
-        for i in 0..4 {
-            b.quad[i] += r.quad[i];
-        }
-        b.goldstein_sum += r.goldstein_sum;
-        b.goldstein_n += r.goldstein_n;
-        b.goldstein_weighted_sum += r.goldstein_weighted_sum;
-        b.mention_sum += r.mention_sum;
-        b.fatalities += r.fatalities;
+        b.add_sums(r);
     })?;
     if found.is_none() {
         return Ok(None);
@@ -417,21 +256,6 @@ pub fn rollup_series(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn heavy_hitters_find_a_dominant_item() {
-        let mut h = HeavyHitters::default();
-        for i in 0..1000 {
-            if i % 10 < 9 {
-                h.add(b"Tbilisi");
-            } else {
-                h.add(format!("place{i}").as_bytes());
-            }
-        }
-        let (name, share) = h.top().unwrap();
-        assert_eq!(name, "Tbilisi");
-        assert!(share > 0.8, "{share}");
-    }
 
     #[test]
     fn scopes_parse() {

@@ -4,8 +4,9 @@
 //! stream, GDELT in chunks cut on record boundaries; the store writes month partitions as it
 //! goes and keeps its de-duplication ids on disk).
 //!
-//! Pipeline: [`reader`] (formats → [`model::Event`]; GDELT through [`fast`]) → [`store`]
-//! (month-partitioned Parquet through [`parquet`], de-duplicated) → [`indicators`] (per country / dyad / admin1 series) →
+//! Pipeline: [`reader`] (formats → typed rows of [`rowcodec`]; GDELT through [`fast`]) →
+//! [`store`] (month-partitioned Parquet through [`parquet`], de-duplicated, daily
+//! [`rollup`]s) → [`indicators`] (per country / dyad / admin1 series) →
 //! [`detect`] (robust baseline, CUSUM, Bayesian online change-point, artifact guard) →
 //! [`backtest`]; [`cli`] is the `chamber watch` command the binary wires in.
 
@@ -21,6 +22,8 @@ pub mod indicators;
 pub mod model;
 pub mod parquet;
 pub mod reader;
+pub mod rollup;
+pub mod rowcodec;
 pub mod series;
 pub mod stats;
 pub mod store;

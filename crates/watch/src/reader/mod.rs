@@ -1,0 +1,309 @@
+//! Streaming readers: one record in memory at a time, whatever the input size.
+//!
+//! Each reader turns rows into [`Event`]s and bad rows into [`Reject`]s (file, line, field,
+//! reason). The format is detected from the first 64 KiB unless forced.
+
+//!
+//! - `gdelt.rs`: GDELT 1.0/2.0 TSV and CSV through the chunked splitter ([`crate::fast`]),
+//!   each row normalised straight into its typed store row ([`crate::rowcodec::Row`]).
+//! - `headed.rs`: the headed CSV/TSV datasets (ICEWS, UCDP GED, ACLED).
+//! - `json.rs`: PLOVER/POLECAT JSON records.
+//! - `numbers.rs`: number, id and CAMEO code parsing shared by the readers.
+
+mod gdelt;
+mod headed;
+mod json;
+mod numbers;
+
+pub(crate) use gdelt::{GdeltPlan, gdelt_chunk};
+
+use crate::fast;
+use crate::model::{Event, Format};
+use gdelt::{gdelt_plan, read_gdelt};
+use headed::read_headed;
+use json::read_json;
+use std::fmt;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+
+/// A rejected row: where, which field, why.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
+    }
+}
+
+/// What reading one file gave.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub format: String,
+    /// Data rows seen (header and HXL/documentation rows excluded).
+    pub rows_read: u64,
+    /// Rows turned into events.
+    pub rows_ok: u64,
+    pub rejected: u64,
+    /// Header, HXL tag and documentation rows skipped.
+    pub skipped: u64,
+    /// Rows that were not valid UTF-8 and were read as Windows-1252.
+    pub recoded: u64,
+    pub first_recoded_line: Option<u64>,
+    /// The first rejects (at most [`MAX_REPORTED`]).
+    pub rejects: Vec<Reject>,
+}
+
+/// How many rejects a report keeps in full (all are counted).
+pub const MAX_REPORTED: usize = 50;
+
+/// A file that could not be read at all.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(String),
+    /// The file has no data.
+    Empty(String),
+    /// The format could not be detected, or the header does not match the forced format.
+    Format(String),
+    /// Strict mode: the first bad row.
+    Strict(Reject),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(m) | ReadError::Empty(m) | ReadError::Format(m) => f.write_str(m),
+            ReadError::Strict(r) => write!(f, "{r} (strict mode)"),
+        }
+    }
+}
+
+/// Guess the format from the first bytes of a file.
+pub fn detect(head: &[u8]) -> Option<Format> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first_non_ws = head.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first_non_ws == b'[' || *first_non_ws == b'{' {
+        return Some(Format::Plover);
+    }
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+    let line = line.trim_end_matches('\r');
+    if line.contains("globaleventid") && line.contains(',') {
+        return Some(Format::Gdelt1Csv);
+    }
+    if line.contains("event id") && line.contains("event date") {
+        return Some(Format::Icews);
+    }
+    if line.contains("event_id_cnty") {
+        return Some(Format::Acled);
+    }
+    if line.contains("type_of_violence") || (line.starts_with("id,") && line.contains("date_start"))
+    {
+        return Some(Format::Ucdp);
+    }
+    match line.matches('\t').count() + 1 {
+        57 | 58 => Some(Format::Gdelt1),
+        61 => Some(Format::Gdelt2),
+        _ => None,
+    }
+}
+
+/// Read a file from disk.
+pub fn read_path(
+    path: &Path,
+    forced: Option<Format>,
+    strict: bool,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<FileReport, ReadError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    read_from(&name, file, forced, strict, sink)
+}
+
+/// The first 64 KiB of a stream and its format (forced or detected).
+fn read_head<R: Read>(
+    name: &str,
+    input: &mut R,
+    forced: Option<Format>,
+) -> Result<(Vec<u8>, Format), ReadError> {
+    let mut head = Vec::with_capacity(1 << 16);
+    input
+        .take(1 << 16)
+        .read_to_end(&mut head)
+        .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty(format!(
+            "{name}: empty file, nothing to ingest"
+        )));
+    }
+    match forced.or_else(|| detect(&head)) {
+        Some(f) => Ok((head, f)),
+        None => Err(ReadError::Format(format!(
+            "{name}: cannot tell the format from the first line; pass --format"
+        ))),
+    }
+}
+
+/// A GDELT file opened for chunked reading: its plan, a splitter positioned on the first
+/// row, and the empty report (header already counted).
+pub(crate) type GdeltSplitter = fast::Splitter<io::Chain<io::Cursor<Vec<u8>>, std::fs::File>>;
+
+/// Open a file for chunked reading when it is GDELT (TSV or CSV); `Ok(None)` for the other
+/// formats, which are read whole by [`read_path`].
+pub(crate) fn open_gdelt(
+    path: &Path,
+    forced: Option<Format>,
+    strict: bool,
+) -> Result<Option<(GdeltPlan, GdeltSplitter, Ctx)>, ReadError> {
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    let (mut head, format) = read_head(&name, &mut file, forced)?;
+    if !matches!(format, Format::Gdelt1 | Format::Gdelt2 | Format::Gdelt1Csv) {
+        return Ok(None);
+    }
+    let (plan, start, line) = gdelt_plan(&name, format, &head)?;
+    let mut ctx = Ctx {
+        report: FileReport {
+            file: name,
+            format: format.name().to_string(),
+            ..FileReport::default()
+        },
+        strict,
+    };
+    if format == Format::Gdelt1Csv {
+        ctx.report.skipped += 1;
+    }
+    head.drain(..start);
+    let sp = fast::Splitter::new(io::Cursor::new(head).chain(file), plan.quotes, line);
+    Ok(Some((plan, sp, ctx)))
+}
+
+/// Read any byte stream (used by tests and fuzzing as well as files).
+pub fn read_from<R: Read>(
+    name: &str,
+    mut input: R,
+    forced: Option<Format>,
+    strict: bool,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<FileReport, ReadError> {
+    let (head, format) = read_head(name, &mut input, forced)?;
+    let mut ctx = Ctx {
+        report: FileReport {
+            file: name.to_string(),
+            format: format.name().to_string(),
+            ..FileReport::default()
+        },
+        strict,
+    };
+    if matches!(format, Format::Gdelt1 | Format::Gdelt2 | Format::Gdelt1Csv) {
+        read_gdelt(head, input, format, &mut ctx, sink)?;
+        return Ok(ctx.report);
+    }
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut stream = io::Cursor::new(head).chain(input);
+    if bom > 0 {
+        let mut skip = [0u8; 3];
+        stream
+            .read_exact(&mut skip)
+            .map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
+    }
+    match format {
+        Format::Plover => read_json(BufReader::with_capacity(1 << 16, stream), &mut ctx, sink)?,
+        _ => read_headed(stream, format, &mut ctx, sink)?,
+    }
+    Ok(ctx.report)
+}
+
+pub(crate) struct Ctx {
+    pub(crate) report: FileReport,
+    pub(crate) strict: bool,
+}
+
+impl Ctx {
+    /// An empty context for a part of the file `report` describes.
+    pub(crate) fn fresh(&self) -> Ctx {
+        Ctx {
+            report: FileReport {
+                file: self.report.file.clone(),
+                format: self.report.format.clone(),
+                ..FileReport::default()
+            },
+            strict: self.strict,
+        }
+    }
+
+    /// An empty context naming a file.
+    pub(crate) fn default_for(path: &Path) -> Ctx {
+        Ctx {
+            report: FileReport {
+                file: path.display().to_string(),
+                ..FileReport::default()
+            },
+            strict: false,
+        }
+    }
+
+    /// Add the counts and first rejects of a part of the same file.
+    pub(crate) fn merge(&mut self, part: FileReport) {
+        let r = &mut self.report;
+        if r.format.is_empty() {
+            r.format = part.format;
+        }
+        r.rows_read += part.rows_read;
+        r.rows_ok += part.rows_ok;
+        r.rejected += part.rejected;
+        r.skipped += part.skipped;
+        r.recoded += part.recoded;
+        r.first_recoded_line = match (r.first_recoded_line, part.first_recoded_line) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        r.rejects.extend(part.rejects);
+        r.rejects.sort_by_key(|x| x.line);
+        r.rejects.truncate(MAX_REPORTED);
+    }
+
+    pub(crate) fn reject(
+        &mut self,
+        line: u64,
+        field: &str,
+        reason: String,
+    ) -> Result<(), ReadError> {
+        let r = Reject {
+            file: self.report.file.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        };
+        self.report.rejected += 1;
+        if self.strict {
+            return Err(ReadError::Strict(r));
+        }
+        if self.report.rejects.len() < MAX_REPORTED {
+            self.report.rejects.push(r);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn recoded(&mut self, line: u64) {
+        self.report.recoded += 1;
+        self.report.first_recoded_line.get_or_insert(line);
+    }
+}
+
+/// A bad field: (field name, reason).
+pub(crate) type FieldError = (&'static str, String);
