@@ -1,0 +1,50 @@
+//! Chamber's corridors capability, pure core (issue 16): a joint coordination centre for
+//! humanitarian and transit corridors, on the model of the Black Sea Grain Initiative's Joint
+//! Coordination Centre and of humanitarian notification systems.
+//!
+//! A [`Corridor`](corridor::Corridor) has parties, a route with a safety radius, ports or
+//! crossing points, an inspection area, rules and a recorded status. Operators register
+//! movements ([`registration`]; IMO check digits, late registrations flagged by rule); a party
+//! proposes each day's [`plan`] and every party's representative approves it by the deadline;
+//! joint teams with one inspector per party sign each [`inspection`] result; position reports
+//! are checked against the route ([`monitoring`]); organisations notify movements and sites and
+//! the parties acknowledge ([`notification`]). The published record ([`voyages`], read from
+//! the JCC's own spreadsheet by [`jcc`]) feeds the [`report`], its SVG [`charts`] and the CSV
+//! export with HXL hashtags ([`hxl`]).
+//!
+//! Architecture invariant: no HTTP, no SQL, no network; the only I/O is reading and writing
+//! spreadsheets given as bytes or paths. Every access decision is made in [`permissions`]:
+//! listings take the viewer and filter, and another operator's registration answers
+//! [`Error::NotFound`] exactly like one that does not exist. Ids are 128-bit random hex.
+
+pub mod corridor;
+pub mod error;
+pub mod geo;
+pub mod ids;
+pub mod inspection;
+pub mod monitoring;
+pub mod notification;
+pub mod permissions;
+mod person;
+pub mod plan;
+pub mod registration;
+pub mod vessel;
+
+pub use corridor::{Corridor, CorridorStatus};
+pub use error::{Error, Result};
+pub use person::Person;
+
+/// Timestamps are UTC `OffsetDateTime`s serialised as RFC 3339.
+pub type Timestamp = time::OffsetDateTime;
+
+/// `2022-08-02T13:00:00Z`.
+pub fn rfc3339(t: Timestamp) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// The calendar day in UTC.
+pub fn utc_date(t: Timestamp) -> time::Date {
+    t.to_offset(time::UtcOffset::UTC).date()
+}
