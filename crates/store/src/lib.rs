@@ -8,6 +8,7 @@
 //!   Argon2id hashes (passwords, hashed by the caller).
 //! - Queries are portable SQL with `$n` placeholders, each used once and in order.
 
+pub mod conferences;
 pub mod consult;
 pub mod mediation;
 mod migrations;

@@ -10,7 +10,10 @@ pub type Migration = (i64, &'static str, &'static str);
 /// own range of versions, so capabilities never edit each other's migrations:
 /// platform and mediation 1–99, corridors 100–199, conferences 200–299, consult 300–399.
 pub fn all() -> Vec<&'static Migration> {
-    let mut all: Vec<&'static Migration> = PLATFORM.iter().collect();
+    let mut all: Vec<&'static Migration> = PLATFORM
+        .iter()
+        .chain(crate::conferences::MIGRATIONS)
+        .collect();
     all.sort_by_key(|m| m.0);
     all
 }
