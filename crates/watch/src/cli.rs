@@ -108,9 +108,19 @@ pub struct SeriesArgs {
 pub struct BacktestArgs {
     #[arg(long, default_value = DEFAULT_STORE)]
     pub store: PathBuf,
-    /// TOML file of [[episode]] (and optional [[quiet]]) entries.
+    /// Episodes: a TOML file of [[episode]] (and [[quiet]]) entries checked against the
+    /// store's alerts, or an `episodes.csv` of labelled onsets, escalations and quiet windows
+    /// checked with the count detectors on the monthly deaths of each row's dataset folder.
     #[arg(long)]
     pub episodes: PathBuf,
+    /// Folder holding the dataset folders an `episodes.csv` names (default: the folder
+    /// above the one holding the file).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// With an `episodes.csv`: choose the count detectors' settings on the tuning half (odd
+    /// data rows) and print the ranking.
+    #[arg(long)]
+    pub tune: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -383,6 +393,12 @@ fn run_series(a: SeriesArgs) -> CmdResult {
 }
 
 fn run_backtest(a: BacktestArgs) -> CmdResult {
+    if a.episodes
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+    {
+        return run_episode_backtest(a);
+    }
     let text = std::fs::read_to_string(&a.episodes)
         .map_err(|e| (2, format!("{}: {e}", a.episodes.display())))?;
     let file = parse_episodes(&text).map_err(|e| (2, format!("{}: {e}", a.episodes.display())))?;
@@ -426,6 +442,151 @@ fn run_backtest(a: BacktestArgs) -> CmdResult {
             "{d}: {} alerts, {} true, precision {:.2}, recall {:.2}, {:.1} false alarms/year",
             m.alerts, m.true_alerts, m.precision, m.recall, m.false_alarms_per_year
         );
+    }
+    Ok(0)
+}
+
+fn run_episode_backtest(a: BacktestArgs) -> CmdResult {
+    use crate::counts::CountParams;
+    use crate::episodes::{
+        Sources, Status, backtest_episodes, panel_alert_rate, read_episodes, tune,
+    };
+    let eps = read_episodes(&a.episodes).map_err(|e| (2, e.to_string()))?;
+    let data = match &a.data {
+        Some(d) => d.clone(),
+        None => a
+            .episodes
+            .canonicalize()
+            .ok()
+            .and_then(|p| Some(p.parent()?.parent()?.to_path_buf()))
+            .ok_or_else(|| {
+                (
+                    2,
+                    "cannot find the data folder; pass --data DIR".to_string(),
+                )
+            })?,
+    };
+    if !data.is_dir() {
+        return Err((2, format!("no data folder at {}", data.display())));
+    }
+    let mut sources = Sources::new(&data);
+    if a.tune {
+        let trials = tune(&eps, &mut sources);
+        if a.json {
+            return print_json(&trials.iter().take(20).collect::<Vec<_>>());
+        }
+        println!(
+            "rank | window | tail bits | min count | min ratio | bocpd | caught | late | false alarms | alerts"
+        );
+        for (i, t) in trials.iter().take(20).enumerate() {
+            let p = &t.params;
+            println!(
+                "{} | {} | {} | {} | {} | {} | {} | {} | {} | {}",
+                i + 1,
+                p.window,
+                p.tail_bits,
+                p.min_count,
+                p.min_ratio,
+                p.bocpd_threshold,
+                t.tuning.caught,
+                t.tuning.late,
+                t.tuning.false_alarms,
+                t.alerts_on_tuning_countries
+            );
+        }
+        let chosen = &trials[0].params;
+        println!(
+            "chosen: {}",
+            if *chosen == CountParams::default() {
+                "the defaults"
+            } else {
+                "differs from the defaults"
+            }
+        );
+        return Ok(0);
+    }
+    let p = CountParams::default();
+    let rep = backtest_episodes(&eps, &mut sources, &p);
+    let panel_rate = sources
+        .panel("views_cm_fatalities")
+        .ok()
+        .map(|panel| panel_alert_rate(panel, &p));
+    if a.json {
+        let mut v = serde_json::to_value(&rep).map_err(|e| (1, e.to_string()))?;
+        if let Some((n, rate)) = panel_rate {
+            v["panel_alerts"] = n.into();
+            v["panel_alerts_per_country_year"] = ((rate * 1000.0).round() / 1000.0).into();
+        }
+        return print_json(&v);
+    }
+    println!(
+        "line | half | dataset | country | onset | kind | result | alert month | lead (days) | detectors | bits"
+    );
+    for r in &rep.episodes {
+        let result = match r.status {
+            Status::Caught => "caught".to_string(),
+            Status::Late => "late".to_string(),
+            Status::Missed => "missed".to_string(),
+            Status::Quiet => format!("quiet, no alert in {} months", r.months),
+            Status::FalseAlarm => {
+                format!("{} false alarm(s) in {} months", r.false_alarms, r.months)
+            }
+            Status::NotVisible => "not visible in the data".to_string(),
+            Status::YearlyOnly => "yearly numbers only".to_string(),
+            Status::NoData => format!("no data: {}", r.reason.as_deref().unwrap_or("")),
+        };
+        println!(
+            "{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {}",
+            r.line,
+            match r.half {
+                crate::episodes::Half::Tuning => "tuning",
+                crate::episodes::Half::HeldOut => "held-out",
+            },
+            r.dataset,
+            r.country,
+            r.onset,
+            match r.kind {
+                crate::episodes::Kind::Onset => "onset",
+                crate::episodes::Kind::Escalation => "escalation",
+                crate::episodes::Kind::Quiet => "quiet",
+            },
+            result,
+            r.alert_month.as_deref().unwrap_or("-"),
+            r.lead_days.map(|d| d.to_string()).unwrap_or("-".into()),
+            r.detectors.join(","),
+            r.severity_bits
+                .map(|b| format!("{b:.1}"))
+                .unwrap_or("-".into()),
+        );
+        for m in &r.value_mismatches {
+            println!("  episodes.csv quotes {m} (read)");
+        }
+    }
+    for (name, t) in [
+        ("tuning half", &rep.tuning),
+        ("held-out half", &rep.held_out),
+        ("all rows", &rep.all),
+    ] {
+        println!(
+            "{name}: {} of {} visible onsets/escalations caught (recall {:.2}), {} late, {} missed; median lead {} days; {} false alarms in {} quiet windows ({:.2} country-years: {:.2} per country-year); {} not visible, {} yearly only",
+            t.caught,
+            t.events,
+            t.recall,
+            t.late,
+            t.missed,
+            t.median_lead_days
+                .map(|d| format!("{d:.0}"))
+                .unwrap_or("-".into()),
+            t.false_alarms,
+            t.quiet_windows,
+            t.quiet_country_years,
+            t.false_alarms_per_country_year,
+            t.not_visible,
+            t.yearly_only
+        );
+    }
+    if let Some((n, rate)) = panel_rate {
+        println!("whole VIEWS panel (unlabelled): {n} alerts, {rate:.3} per country-year");
     }
     Ok(0)
 }
