@@ -12,8 +12,12 @@
 //! - Confidential mediation records are sealed before they reach the store and opened only when
 //!   the request shows them (see [`mediation`]).
 
+pub mod accounts;
+pub mod consult;
 pub mod data_dir;
+pub mod demo;
 pub mod error;
+pub mod mediation;
 
 pub use data_dir::DataDir;
 pub use error::AppError;

@@ -5,15 +5,13 @@
 //! bad configuration (unreachable database, unwritable data directory, port in use).
 
 mod config;
-mod consult_import;
 
 use chamber_core::{DisplayName, Password, Role, Username};
-use chamber_store::{InvitationKind, Store};
+use chamber_store::Store;
 use clap::{Args, Parser, Subcommand};
 use config::{Config, StoreArgs};
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -290,37 +288,27 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Serve(args) => serve(args).await,
         Command::Consult(ConsultCommands::Import { store, dir, title }) => {
             let config = Config::resolve(&store).map_err(bad_input)?;
-            let export =
-                chamber_consult::read_export(&dir).map_err(|e| bad_input(e.to_string()))?;
             let store = open_store(&config).await?;
-            let title = title.unwrap_or_else(|| {
-                dir.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "Imported consultation".into())
-            });
-            let (imported, statements, participants, votes) = consult_import::from_export(&export);
-            let c = store
-                .import_consultation(
-                    &format!("cli:{}", whoami()),
-                    &chamber_store::consult::ImportedConsultation {
-                        title: &title,
-                        description: &format!("Imported from {}", dir.display()),
-                        statements: &statements,
-                        participants,
-                        votes: &votes,
-                    },
-                )
-                .await
-                .map_err(|e| failure(e.to_string()))?;
+            let imported =
+                chamber_app::consult::import_folder(&store, &actor(), &dir, title.as_deref())
+                    .await
+                    .map_err(app_error)?;
             store.close().await;
+            let skipped = if imported.skipped_votes > 0 {
+                format!(
+                    " ({} votes on unknown statements skipped)",
+                    imported.skipped_votes
+                )
+            } else {
+                String::new()
+            };
             println!(
-                "imported {} as consultation {}: {} statements, {} participants, {} votes{}",
+                "imported {} as consultation {}: {} statements, {} participants, {} votes{skipped}",
                 dir.display(),
-                c.id,
-                statements.len(),
-                participants,
-                votes.len(),
-                imported
+                imported.consultation,
+                imported.statements,
+                imported.participants,
+                imported.votes,
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -331,33 +319,33 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         }) => {
             let config = Config::resolve(&store).map_err(bad_input)?;
             let keys = load_keyring(&key, &config)?;
-            let store = open_store(&config).await?;
-            let actor = format!("cli:{}", whoami());
-            let (process, accounts) = chamber_server::chamber::seed_demo(&store, &keys, &actor)
+            let store = std::sync::Arc::new(open_store(&config).await?);
+            let actor = actor();
+            let mediation = chamber_app::mediation::Mediation::new(
+                store.clone(),
+                Some(std::sync::Arc::new(keys)),
+            );
+            let seeded = chamber_app::demo::seed(&store, &mediation, &actor)
                 .await
-                .map_err(failure)?;
+                .map_err(app_error)?;
             let base = public_url
                 .or(config.public_url.clone())
                 .unwrap_or_else(|| format!("http://{}", config.listen));
-            println!("demonstration process {process} stored (sealed)");
-            for (username, role) in accounts {
+            println!("demonstration process {} stored (sealed)", seeded.process);
+            for account in seeded.accounts {
                 let (user, _) = store
-                    .login_lookup(&username)
+                    .login_lookup(&account.username)
                     .await
                     .map_err(|e| failure(e.to_string()))?
-                    .ok_or_else(|| failure(format!("account {username} vanished")))?;
-                let secret = store
-                    .create_invitation(
-                        &actor,
-                        InvitationKind::Invite,
-                        Some(&user.id),
-                        chamber_server::pages::INVITATION_VALIDITY,
-                    )
+                    .ok_or_else(|| failure(format!("account {} vanished", account.username)))?;
+                let secret = chamber_app::accounts::invite(&store, &actor, &user)
                     .await
-                    .map_err(|e| failure(e.to_string()))?;
+                    .map_err(app_error)?;
                 println!(
-                    "  {username} ({role}): {}/invite?token={secret}",
-                    base.trim_end_matches('/')
+                    "  {} ({}): {}",
+                    account.username,
+                    account.role,
+                    chamber_app::accounts::link(&base, "/invite", &secret)
                 );
             }
             store.close().await;
@@ -366,32 +354,19 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Consult(ConsultCommands::Export { store, id, dir }) => {
             let config = Config::resolve(&store).map_err(bad_input)?;
             let store = open_store(&config).await?;
-            if store
-                .consultation(&id)
+            let export = chamber_app::consult::export(&store, &id)
                 .await
-                .map_err(|e| failure(e.to_string()))?
-                .is_none()
-            {
-                return Err(bad_input(format!("no consultation with id {id}")));
-            }
-            let statements = store
-                .statements(&id)
-                .await
-                .map_err(|e| failure(e.to_string()))?;
-            let votes = store
-                .current_votes(&id)
-                .await
-                .map_err(|e| failure(e.to_string()))?;
+                .map_err(app_error)?
+                .ok_or_else(|| bad_input(format!("no consultation with id {id}")))?;
             store.close().await;
-            let export = chamber_server::consult::to_export(&statements, &votes);
             std::fs::create_dir_all(&dir)
                 .map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
             chamber_consult::polis::write_export(&dir, &export, None)
                 .map_err(|e| failure(e.to_string()))?;
             println!(
                 "wrote {} statements and {} votes to {}",
-                statements.len(),
-                votes.len(),
+                export.comments.len(),
+                export.votes.len(),
                 dir.display()
             );
             Ok(ExitCode::SUCCESS)
@@ -428,32 +403,24 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 None
             };
             let store = open_store(&config).await?;
-            let hash = match password {
-                Some(p) => Some(chamber_server::auth::hash_password(p).await),
-                None => None,
-            };
-            let actor = format!("cli:{}", whoami());
-            let user = store
-                .create_user(&actor, &username, display.as_str(), role, hash.as_deref())
-                .await
-                .map_err(|e| bad_input(e.to_string()))?;
+            let (user, invitation) = chamber_app::accounts::create_account(
+                &store,
+                &actor(),
+                &username,
+                &display,
+                role,
+                password,
+            )
+            .await
+            .map_err(app_error)?;
             println!("created {} ({}) id {}", user.username, user.role, user.id);
-            if hash.is_none() {
-                let secret = store
-                    .create_invitation(
-                        &actor,
-                        InvitationKind::Invite,
-                        Some(&user.id),
-                        chamber_server::pages::INVITATION_VALIDITY,
-                    )
-                    .await
-                    .map_err(|e| failure(e.to_string()))?;
+            if let Some(secret) = invitation {
                 let base = public_url
                     .or(config.public_url.clone())
                     .unwrap_or_else(|| format!("http://{}", config.listen));
                 println!(
-                    "one-time link to set the password (valid 7 days): {}/invite?token={secret}",
-                    base.trim_end_matches('/')
+                    "one-time link to set the password (valid 7 days): {}",
+                    chamber_app::accounts::link(&base, "/invite", &secret)
                 );
             }
             store.close().await;
@@ -544,6 +511,20 @@ fn whoami() -> String {
     std::env::var("USER").unwrap_or_else(|_| "operator".into())
 }
 
+/// Who the audit record names for a command run at the machine.
+fn actor() -> String {
+    format!("cli:{}", whoami())
+}
+
+/// An application error as the command line reports it: bad input exits 2, the rest 1.
+fn app_error(e: chamber_app::AppError) -> Fatal {
+    match e {
+        chamber_app::AppError::Invalid(m) => bad_input(m),
+        chamber_app::AppError::NotFound => bad_input("not found"),
+        other => failure(other.to_string()),
+    }
+}
+
 async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
     let mut config = Config::resolve(&args.store).map_err(bad_input)?;
     if let Some(listen) = args.listen {
@@ -569,22 +550,13 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
         .clone()
         .unwrap_or_else(|| format!("http://{shown_host}"));
     let base = base.trim_end_matches('/').to_string();
-    let users = store
-        .user_count()
+    if let Some(secret) = chamber_app::accounts::first_administrator_link(&store)
         .await
-        .map_err(|e| failure(e.to_string()))?;
-    if users == 0 {
-        let secret = store
-            .create_invitation(
-                "system",
-                InvitationKind::Setup,
-                None,
-                Duration::from_secs(24 * 3600),
-            )
-            .await
-            .map_err(|e| failure(e.to_string()))?;
+        .map_err(app_error)?
+    {
         println!(
-            "No accounts yet. Create the first administrator with this one-time link (valid 24 hours):\n  {base}/setup?token={secret}\nor run: chamber admin create-user --role admin --username NAME"
+            "No accounts yet. Create the first administrator with this one-time link (valid 24 hours):\n  {}\nor run: chamber admin create-user --role admin --username NAME",
+            chamber_app::accounts::link(&base, "/setup", &secret)
         );
     }
     println!(
@@ -593,15 +565,22 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, Fatal> {
         store.display_url()
     );
     let _ = std::io::stdout().flush();
-    let keyring = load_keyring(&args.key, &config)?;
+    let keyring = std::sync::Arc::new(load_keyring(&args.key, &config)?);
+    let store = std::sync::Arc::new(store);
+    let upgraded = chamber_app::mediation::Mediation::new(store.clone(), Some(keyring.clone()))
+        .upgrade()
+        .await
+        .map_err(app_error)?;
+    if upgraded > 0 {
+        println!("re-stored {upgraded} mediation records under blind scopes");
+    }
     let state = chamber_server::AppState::with_keyring(
-        std::sync::Arc::new(store),
+        store,
         chamber_server::ServerConfig {
             public_url: config.public_url.clone(),
-            watch_store: Some(config.data.join("watch")),
-            library_index: Some(config.data.join("library").join("index")),
+            data: Some(chamber_app::DataDir::new(&config.data)),
         },
-        Some(std::sync::Arc::new(keyring)),
+        Some(keyring),
     );
     chamber_server::serve(listener, state)
         .await

@@ -10,19 +10,16 @@
 // Handlers return `Result<_, Response>` to stop early with a ready page; boxing would only add noise.
 #![allow(clippy::result_large_err)]
 
-pub mod api;
-pub mod auth;
-pub mod chamber;
 pub mod consult;
+pub mod error;
 pub mod library;
-pub mod metrics;
-pub mod pages;
-pub mod render;
-pub mod security;
+pub mod mediation;
+pub mod platform;
 pub mod watch;
 
+pub use platform::{api, auth, metrics, pages, render, security};
+
 use axum::Router;
-use axum::routing::{get, post};
 use chamber_i18n::Catalogue;
 use chamber_store::Store;
 use std::net::SocketAddr;
@@ -34,10 +31,9 @@ pub struct ServerConfig {
     /// The address people use to reach Chamber (`https://chamber.example`); links printed for
     /// them start with it. Cookies are marked `Secure` when it starts with `https://`.
     pub public_url: Option<String>,
-    /// The watch (early-warning) event store the Watch page reads.
-    pub watch_store: Option<std::path::PathBuf>,
-    /// The library's search index (built by `chamber library ingest`).
-    pub library_index: Option<std::path::PathBuf>,
+    /// The data directory: the Watch event store, the library's index and documents. `None`
+    /// shows those capabilities as empty.
+    pub data: Option<chamber_app::DataDir>,
 }
 
 impl ServerConfig {
@@ -57,10 +53,9 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     pub config: ServerConfig,
     pub consult_maps: consult::MapCache,
-    /// Seals and opens mediation records; `None` when no key file was configured.
-    pub keyring: Option<Arc<chamber_mediation::confidential::Keyring>>,
-    /// One writer at a time changes a negotiating text (load, change, seal, store).
-    pub mediation_write: tokio::sync::Mutex<()>,
+    /// The mediation chamber's use cases (sealed with the operator's key; without a key no
+    /// process exists for anyone).
+    pub mediation: chamber_app::mediation::Mediation,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -77,8 +72,7 @@ impl AppState {
     ) -> SharedState {
         let catalogue = Arc::new(Catalogue::load());
         Arc::new(AppState {
-            keyring,
-            mediation_write: tokio::sync::Mutex::new(()),
+            mediation: chamber_app::mediation::Mediation::new(store.clone(), keyring),
             templates: render::environment(catalogue.clone()),
             store,
             catalogue,
@@ -90,101 +84,15 @@ impl AppState {
     }
 }
 
-/// The whole application.
+/// The whole application: the platform and each capability's routes, behind the security,
+/// metrics and CSRF layers.
 pub fn router(state: SharedState) -> Router {
     Router::new()
-        .route("/", get(pages::dashboard))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/setup", get(pages::setup_form).post(pages::setup))
-        .route("/invite", get(pages::invite_form).post(pages::invite))
-        .route(
-            "/account/password",
-            get(pages::password_form).post(pages::change_password),
-        )
-        .route("/admin", get(pages::admin))
-        .route("/admin/users", post(pages::admin_create_user))
-        .route("/admin/tokens", post(pages::admin_issue_token))
-        .route("/lang/{code}", get(pages::switch_language))
-        .route("/watch", get(watch::page_handler))
-        .route("/chamber", get(chamber::list).post(chamber::open_by_hand))
-        .route("/chamber/open", post(chamber::open_from_alert))
-        .route("/chamber/{id}", get(chamber::process_page))
-        .route("/chamber/{id}/akn", get(chamber::akn))
-        .route("/chamber/{id}/print", get(chamber::print))
-        .route("/chamber/{id}/diff", get(chamber::diff))
-        .route("/chamber/{id}/calendar.ics", get(chamber::calendar))
-        .route("/chamber/{id}/notes", post(chamber::post_note))
-        .route("/chamber/{id}/amendments", post(chamber::propose_wording))
-        .route("/chamber/{id}/versions", post(chamber::issue_version))
-        .route("/chamber/{id}/agree", post(chamber::agree_paragraph))
-        .route("/chamber/{id}/parties", post(chamber::add_party))
-        .route("/chamber/{id}/participants", post(chamber::add_participant))
-        .route("/chamber/{id}/tracks", post(chamber::set_track))
-        .route("/chamber/{id}/text", post(chamber::start_text))
-        .route("/chamber/{id}/rooms", post(chamber::add_room))
-        .route("/chamber/{id}/sessions", post(chamber::plan_session))
-        .route("/chamber/{id}/attribution", post(chamber::set_attribution))
-        .route("/chamber/{id}/minutes", post(chamber::set_minutes))
-        .route("/chamber/{id}/commitments", post(chamber::set_commitment))
-        .route("/chamber/{id}/agreement.akn", get(chamber::agreement_akn))
-        .route("/chamber/{id}/adopt", post(chamber::adopt))
-        .route("/chamber/{id}/scores", post(chamber::score))
-        .route("/consult", get(consult::list).post(consult::create))
-        .route("/consult/{id}", get(consult::participate))
-        .route("/consult/{id}/vote", post(consult::vote))
-        .route("/consult/{id}/statements", post(consult::submit_statement))
-        .route("/consult/{id}/moderate", post(consult::moderate))
-        .route("/consult/{id}/map", get(consult::map))
-        .route("/c/{token}", get(consult::join))
-        .route("/api/v1/consult", post(consult::api_create))
-        .route("/api/v1/consult/join", post(consult::api_join))
-        .route("/api/v1/consult/{id}/votes", post(consult::api_vote))
-        .route("/api/v1/consult/{id}/analysis", get(consult::api_analysis))
-        .route("/library", get(library::page_handler))
-        .route("/library/doc", get(library::document))
-        .route("/static/chamber.css", get(pages::stylesheet))
-        .route("/health", get(pages::health))
-        .route("/metrics", get(metrics::render))
-        .route("/api/v1/me", get(api::me))
-        .route("/api/v1/users", get(api::list_users).post(api::create_user))
-        .route("/api/v1/audit", get(api::audit_status))
-        .route(
-            "/api/v1/chamber",
-            get(chamber::api_list).post(chamber::open_by_hand),
-        )
-        .route("/api/v1/chamber/{id}/parties", post(chamber::add_party))
-        .route(
-            "/api/v1/chamber/{id}/participants",
-            post(chamber::add_participant),
-        )
-        .route("/api/v1/chamber/{id}/tracks", post(chamber::set_track))
-        .route("/api/v1/chamber/{id}/text", post(chamber::start_text))
-        .route("/api/v1/chamber/{id}/rooms", post(chamber::add_room))
-        .route("/api/v1/chamber/{id}/sessions", post(chamber::plan_session))
-        .route(
-            "/api/v1/chamber/{id}/attribution",
-            post(chamber::set_attribution),
-        )
-        .route("/api/v1/chamber/{id}/minutes", post(chamber::set_minutes))
-        .route("/api/v1/chamber/{id}/notes", post(chamber::post_note))
-        .route(
-            "/api/v1/chamber/{id}/commitments",
-            post(chamber::set_commitment),
-        )
-        .route("/api/v1/chamber/{id}/scores", post(chamber::score))
-        .route("/api/v1/chamber/{id}", get(chamber::api_process))
-        .route("/api/v1/chamber/{id}/versions", post(chamber::api_issue))
-        .route(
-            "/api/v1/chamber/{id}/versions/{n}",
-            get(chamber::api_version),
-        )
-        .route("/api/v1/chamber/{id}/diff", get(chamber::api_diff))
-        .route(
-            "/api/v1/chamber/{id}/amendments",
-            post(chamber::api_propose),
-        )
-        .route("/api/openapi.json", get(api::openapi))
+        .merge(platform::routes())
+        .merge(mediation::routes())
+        .merge(consult::routes())
+        .merge(watch::routes())
+        .merge(library::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(security::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(

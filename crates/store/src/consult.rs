@@ -64,16 +64,33 @@ fn consultation_from_row(row: &sqlx::any::AnyRow) -> Result<Consultation, StoreE
     })
 }
 
+/// A statement brought in from elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportedStatement {
+    pub number: i64,
+    pub body: String,
+    /// The participant number of its author, when known.
+    pub author: Option<i64>,
+    /// 1 accepted, 0 awaiting moderation, -1 rejected.
+    pub moderation: i64,
+}
+
+/// One participant's current vote on one statement (+1 agree, -1 disagree, 0 pass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CurrentVote {
+    pub participant: i64,
+    pub statement: i64,
+    pub vote: i64,
+}
+
 /// A whole consultation brought in from elsewhere (a Pol.is export).
 pub struct ImportedConsultation<'a> {
     pub title: &'a str,
     pub description: &'a str,
-    /// (number, body, author participant, moderation)
-    pub statements: &'a [(i64, String, Option<i64>, i64)],
+    pub statements: &'a [ImportedStatement],
     /// Participant numbers 0..participants exist (anonymous, no link secret).
     pub participants: i64,
-    /// (participant, statement, vote) current votes.
-    pub votes: &'a [(i64, i64, i64)],
+    pub votes: &'a [CurrentVote],
 }
 
 impl Store {
@@ -138,13 +155,13 @@ impl Store {
                 ));
             }
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (number, body, author, moderation) in chunk {
+            for st in chunk {
                 q = q
                     .bind(&c.id)
-                    .bind(*number)
-                    .bind(body.clone())
-                    .bind(*author)
-                    .bind(*moderation)
+                    .bind(st.number)
+                    .bind(st.body.clone())
+                    .bind(st.author)
+                    .bind(st.moderation)
                     .bind(c.created_at.clone());
             }
             q.execute(tx.conn()).await?;
@@ -188,12 +205,16 @@ impl Store {
                     sql.push_str(&format!("({})", params.join(", ")));
                 }
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (i, (p, s, v)) in chunk.iter().enumerate() {
+                for (i, v) in chunk.iter().enumerate() {
                     q = q.bind(&c.id);
                     if with_seq {
                         q = q.bind((chunk_index * 100 + i + 1) as i64);
                     }
-                    q = q.bind(*p).bind(*s).bind(*v).bind(c.created_at.clone());
+                    q = q
+                        .bind(v.participant)
+                        .bind(v.statement)
+                        .bind(v.vote)
+                        .bind(c.created_at.clone());
                 }
                 q.execute(tx.conn()).await?;
             }
@@ -522,10 +543,7 @@ impl Store {
     }
 
     /// Every current vote: (participant, statement, vote).
-    pub async fn current_votes(
-        &self,
-        consultation: &str,
-    ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    pub async fn current_votes(&self, consultation: &str) -> Result<Vec<CurrentVote>, StoreError> {
         let rows = sqlx::query(
             "SELECT participant, statement, vote FROM consultation_votes \
              WHERE consultation_id = $1 ORDER BY participant, statement",
@@ -534,7 +552,13 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .map(|r| {
+                Ok(CurrentVote {
+                    participant: r.try_get(0)?,
+                    statement: r.try_get(1)?,
+                    vote: r.try_get(2)?,
+                })
+            })
             .collect()
     }
 

@@ -12,6 +12,7 @@ pub type Migration = (i64, &'static str, &'static str);
 pub fn all() -> Vec<&'static Migration> {
     let mut all: Vec<&'static Migration> = PLATFORM
         .iter()
+        .chain(crate::mediation::MIGRATIONS)
         .chain(crate::conferences::MIGRATIONS)
         .collect();
     all.sort_by_key(|m| m.0);

@@ -407,7 +407,13 @@ async fn consultations_keep_one_current_vote_and_the_whole_history() {
             Err(StoreError::NotFound(_))
         ));
         assert_eq!(
-            store.current_votes(&c.id).await.unwrap(),
+            store
+                .current_votes(&c.id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|v| (v.participant, v.statement, v.vote))
+                .collect::<Vec<_>>(),
             vec![(p_anon, s0, -1), (p_anon, s1, 0)]
         );
         let history: Vec<_> = store

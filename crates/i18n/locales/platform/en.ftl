@@ -86,6 +86,7 @@ error-title = Something went wrong
 error-forbidden = You do not have access to this page.
 error-not-found = This page does not exist.
 error-csrf = The form expired or did not come from this site. Reload the page and try again.
+error-too-many = Too many requests. Wait a moment and try again.
 error-internal = The server could not complete the request. It has been logged.
 footer-text = Chamber { $version }. Runs offline on neutral ground; every change is on the record.
 error-bad-request = The request could not be understood. Check the form and try again.

@@ -83,6 +83,7 @@ error-title = Se ha producido un error
 error-forbidden = No tiene acceso a esta página.
 error-not-found = Esta página no existe.
 error-csrf = El formulario ha caducado o no procede de este sitio. Vuelva a cargar la página e inténtelo de nuevo.
+error-too-many = Demasiadas solicitudes. Espere un momento y vuelva a intentarlo.
 error-internal = El servidor no pudo completar la solicitud. El incidente ha quedado registrado.
 footer-text = Chamber { $version }. Funciona sin conexión, en terreno neutral; todo cambio queda registrado.
 error-bad-request = No se pudo procesar la solicitud. Revise el formulario e inténtelo de nuevo.

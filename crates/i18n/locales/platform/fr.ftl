@@ -83,6 +83,7 @@ error-title = Une erreur s’est produite
 error-forbidden = Vous n’avez pas accès à cette page.
 error-not-found = Cette page n’existe pas.
 error-csrf = Le formulaire a expiré ou ne provient pas de ce site. Veuillez recharger la page et réessayer.
+error-too-many = Trop de requêtes. Patientez un instant puis réessayez.
 error-internal = Le serveur n’a pas pu traiter la demande. L’incident a été consigné.
 footer-text = Chamber { $version }. Fonctionne hors ligne, en terrain neutre ; chaque modification est consignée.
 error-bad-request = La demande n’a pas pu être comprise. Vérifiez le formulaire et réessayez.

@@ -83,6 +83,7 @@ error-title = 出现问题
 error-forbidden = 您无权访问此页面。
 error-not-found = 此页面不存在。
 error-csrf = 表单已过期或并非来自本站。请刷新页面后重试。
+error-too-many = 请求过多。请稍候再试。
 error-internal = 服务器无法完成请求，已记录此错误。
 footer-text = 调解室 { $version }。在中立之地离线运行；每项更改均有记录。
 error-bad-request = 无法处理该请求。请检查表单后重试。

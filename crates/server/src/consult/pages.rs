@@ -8,14 +8,13 @@ use axum::Json;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chamber_consult::polis::VoteSource;
-use chamber_consult::{Comment, Export, Options, Vote};
+use chamber_consult::Options;
 use chamber_core::permissions;
 use chamber_store::StoreError;
-use chamber_store::consult::{Consultation, Statement, vote_value};
+use chamber_store::consult::{Consultation, CurrentVote, Statement, vote_value};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// A computed opinion map with what it reflects: vote-history length and statement count.
@@ -94,7 +93,7 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Response {
             &state,
             &ctx,
             StatusCode::OK,
-            "consult_list.html",
+            "consult/list.html",
             json!({"consultations": list, "may_organise": may_organise(&ctx)}),
         ),
         Err(e) => internal(&state, &ctx, e),
@@ -206,7 +205,7 @@ async fn vote_page(
         state,
         &ctx,
         StatusCode::OK,
-        "consult_vote.html",
+        "consult/vote.html",
         json!({
             "consultation": {"id": c.id, "title": c.title, "description": c.description},
             "statement": next,
@@ -395,48 +394,15 @@ pub async fn opinion_map(state: &SharedState, c: &Consultation) -> Result<Arc<Va
 
 /// The store's rows as the Pol.is layout `chamber-consult` reads (statement numbers as comment
 /// ids, participant numbers as voter ids).
-pub fn to_export(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Export {
-    let comments: BTreeMap<u64, Comment> = statements
-        .iter()
-        .map(|s| {
-            (
-                s.number as u64,
-                Comment {
-                    id: s.number as u64,
-                    author: s.author.map(|a| a as u64),
-                    moderated: s.moderation.clamp(-1, 1) as i8,
-                    is_meta: false,
-                    body: s.body.clone(),
-                },
-            )
-        })
-        .collect();
-    let votes: BTreeMap<(u64, u64), Vote> = votes
-        .iter()
-        .map(|(p, s, v)| {
-            let vote = match v {
-                1 => Vote::Agree,
-                -1 => Vote::Disagree,
-                _ => Vote::Pass,
-            };
-            ((*p as u64, *s as u64), vote)
-        })
-        .collect();
-    Export {
-        comments,
-        votes,
-        source: VoteSource::Memory,
-    }
-}
-
-fn map_view(statements: &[Statement], votes: &[(i64, i64, i64)]) -> Value {
-    let participants: std::collections::BTreeSet<i64> = votes.iter().map(|v| v.0).collect();
+fn map_view(statements: &[Statement], votes: &[CurrentVote]) -> Value {
+    let participants: std::collections::BTreeSet<i64> =
+        votes.iter().map(|v| v.participant).collect();
     let counts = json!({
         "n_participants": participants.len(),
         "n_votes": votes.len(),
         "n_statements": statements.iter().filter(|s| s.moderation > 0).count(),
     });
-    let export = to_export(statements, votes);
+    let export = chamber_app::consult::export_from_rows(statements, votes);
     let analysis = match chamber_consult::analyze(&export, &Options::default()) {
         Ok(a) if !a.groups.is_empty() => a,
         _ => {
@@ -532,7 +498,7 @@ pub async fn map(
     };
     let mut context = (*view).clone();
     context["consultation"] = json!({"id": c.id, "title": c.title});
-    page(&state, &ctx, StatusCode::OK, "consult_map.html", context)
+    page(&state, &ctx, StatusCode::OK, "consult/map.html", context)
 }
 
 // ------------------------------------------------------------------ JSON API

@@ -65,14 +65,14 @@ pub async fn page_handler(
     }
     let query = q.q.trim().to_string();
     let lang = chamber_i18n::Lang::from_code(&q.lang).map(|l| l.code().to_string());
-    let index_dir = state.config.library_index.clone();
+    let index_dir = state.config.data.as_ref().map(|d| d.library().index());
     let mut context = json!({"q": query, "lang_filter": lang.clone().unwrap_or_default()});
     let Some(dir) = index_dir.filter(|d| d.is_dir()) else {
         context["empty"] = json!(true);
-        return page(&state, &ctx, StatusCode::OK, "library.html", context);
+        return page(&state, &ctx, StatusCode::OK, "library/search.html", context);
     };
     if query.is_empty() {
-        return page(&state, &ctx, StatusCode::OK, "library.html", context);
+        return page(&state, &ctx, StatusCode::OK, "library/search.html", context);
     }
     let searched = tokio::task::spawn_blocking(move || {
         let index = SearchIndex::open_or_create(&dir)?;
@@ -105,7 +105,7 @@ pub async fn page_handler(
             .collect(),
     );
     context["searched"] = json!(true);
-    page(&state, &ctx, StatusCode::OK, "library.html", context)
+    page(&state, &ctx, StatusCode::OK, "library/search.html", context)
 }
 
 #[derive(Deserialize, Default)]
@@ -156,14 +156,7 @@ pub async fn document(
     if ctx.user.is_none() {
         return Redirect::to("/login").into_response();
     }
-    let Some(data) = state
-        .config
-        .library_index
-        .as_ref()
-        .and_then(|i| i.parent())
-        .and_then(|l| l.parent())
-        .map(|d| d.to_path_buf())
-    else {
+    let Some(data) = state.config.data.as_ref().map(|d| d.root().to_path_buf()) else {
         return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
     };
     let symbol = q.symbol.trim().to_string();
@@ -183,7 +176,7 @@ pub async fn document(
         let other = pick(&q.compare)
             .filter(|c| *c != main_lang)
             .and_then(|c| chamber_library::docstore::load_document(&data, &symbol, &c));
-        let graph = std::fs::read_to_string(data.join("library").join("graph.json"))
+        let graph = std::fs::read_to_string(chamber_app::DataDir::new(&data).library().graph())
             .ok()
             .and_then(|t| chamber_library::CitationGraph::from_json(&t).ok())
             .unwrap_or_default();
@@ -204,7 +197,13 @@ pub async fn document(
     })
     .await;
     match loaded {
-        Ok(Some(context)) => page(&state, &ctx, StatusCode::OK, "library_doc.html", context),
+        Ok(Some(context)) => page(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            "library/document.html",
+            context,
+        ),
         Ok(None) => error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found"),
         Err(e) => internal_error(&state, &ctx, "library document task", e),
     }

@@ -4,7 +4,6 @@ use crate::SharedState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
-use chamber_core::Password;
 use chamber_i18n::Lang;
 use chamber_store::User;
 use std::convert::Infallible;
@@ -134,39 +133,4 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -
         text.push_str("; Secure");
     }
     HeaderValue::from_str(&text).expect("cookie values are URL-safe base64 or language codes")
-}
-
-/// Hash a password with Argon2id (OWASP parameters: 19 MiB, 2 passes), off the async threads.
-pub async fn hash_password(password: Password) -> String {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
-        let salt = SaltString::generate(&mut OsRng);
-        argon2::Argon2::default()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .expect("Argon2id hashing with default parameters cannot fail")
-            .to_string()
-    })
-    .await
-    .expect("hashing task")
-}
-
-/// Check a password against a stored PHC string. Unknown accounts are checked against a dummy
-/// hash so that timing does not reveal which usernames exist.
-pub async fn verify_password(stored: Option<String>, attempt: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
-                             vVr2HqxqAuIGlGvZ0kUkAgwZwWgStvZ4EN7TSm4O0tk";
-        let real = stored.is_some();
-        let text = stored.unwrap_or_else(|| DUMMY.to_string());
-        let Ok(parsed) = PasswordHash::new(&text) else {
-            return false;
-        };
-        let ok = argon2::Argon2::default()
-            .verify_password(attempt.as_bytes(), &parsed)
-            .is_ok();
-        ok && real
-    })
-    .await
-    .unwrap_or(false)
 }

@@ -18,7 +18,6 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 /// How long an administrator's invitation link stays valid.
-pub const INVITATION_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The client's address, for rate limiting.
 pub struct ClientAddr(pub String);
@@ -229,7 +228,7 @@ pub async fn login(
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
     };
-    let ok = auth::verify_password(hash, form.password).await;
+    let ok = chamber_app::accounts::verify_password(hash, form.password).await;
     let Some(user) = user.filter(|_| ok) else {
         state.limiter.record_failure(&form.username, &addr);
         state.metrics.login_failed();
@@ -368,7 +367,7 @@ pub async fn setup(
             ));
         }
     };
-    let hash = auth::hash_password(password).await;
+    let hash = chamber_app::accounts::hash_password(password).await;
     match state
         .store
         .complete_setup(&form.token, &username, display.as_str(), &hash)
@@ -442,7 +441,7 @@ pub async fn invite(
     let Ok(password) = Password::parse(&form.password) else {
         return again("password-weak");
     };
-    let hash = auth::hash_password(password).await;
+    let hash = chamber_app::accounts::hash_password(password).await;
     let user = match state.store.accept_invitation(&form.token, &hash).await {
         Ok(Some(user)) => user,
         Ok(None) => return error_page(&state, &ctx, StatusCode::NOT_FOUND, "invite-invalid"),
@@ -499,10 +498,10 @@ pub async fn change_password(
         Ok(None) => None,
         Err(e) => return internal(&state, &ctx, e),
     };
-    if !auth::verify_password(stored, form.current).await {
+    if !chamber_app::accounts::verify_password(stored, form.current).await {
         return fail("password-wrong-current");
     }
-    let hash = auth::hash_password(new_password).await;
+    let hash = chamber_app::accounts::hash_password(new_password).await;
     if let Err(e) = state.store.set_password(&user.id, &user.id, &hash).await {
         return internal(&state, &ctx, e);
     }
@@ -624,7 +623,7 @@ pub async fn create_account(
             &actor.id,
             InvitationKind::Invite,
             Some(&user.id),
-            INVITATION_VALIDITY,
+            chamber_app::accounts::INVITATION_VALIDITY,
         )
         .await
         .map_err(Err)?;
@@ -765,7 +764,7 @@ pub async fn stylesheet() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/chamber.css"),
+        include_str!("../../static/chamber.css"),
     )
         .into_response()
 }

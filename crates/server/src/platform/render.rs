@@ -10,55 +10,84 @@ use minijinja::{Environment, Error, State};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
+/// Every template: the platform's under their own names (`base.html` is what pages extend),
+/// each capability's under `<capability>/<name>.html`.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
+    (
+        "base.html",
+        include_str!("../../templates/platform/base.html"),
+    ),
     (
         "dashboard.html",
-        include_str!("../templates/dashboard.html"),
+        include_str!("../../templates/platform/dashboard.html"),
     ),
-    ("login.html", include_str!("../templates/login.html")),
-    ("setup.html", include_str!("../templates/setup.html")),
-    ("invite.html", include_str!("../templates/invite.html")),
-    ("password.html", include_str!("../templates/password.html")),
-    ("admin.html", include_str!("../templates/admin.html")),
+    (
+        "login.html",
+        include_str!("../../templates/platform/login.html"),
+    ),
+    (
+        "setup.html",
+        include_str!("../../templates/platform/setup.html"),
+    ),
+    (
+        "invite.html",
+        include_str!("../../templates/platform/invite.html"),
+    ),
+    (
+        "password.html",
+        include_str!("../../templates/platform/password.html"),
+    ),
+    (
+        "admin.html",
+        include_str!("../../templates/platform/admin.html"),
+    ),
     (
         "capability.html",
-        include_str!("../templates/capability.html"),
-    ),
-    ("message.html", include_str!("../templates/message.html")),
-    (
-        "consult_list.html",
-        include_str!("../templates/consult_list.html"),
+        include_str!("../../templates/platform/capability.html"),
     ),
     (
-        "consult_vote.html",
-        include_str!("../templates/consult_vote.html"),
+        "message.html",
+        include_str!("../../templates/platform/message.html"),
     ),
     (
-        "consult_map.html",
-        include_str!("../templates/consult_map.html"),
-    ),
-    ("watch.html", include_str!("../templates/watch.html")),
-    ("library.html", include_str!("../templates/library.html")),
-    (
-        "chamber_list.html",
-        include_str!("../templates/chamber_list.html"),
+        "mediation/list.html",
+        include_str!("../../templates/mediation/list.html"),
     ),
     (
-        "chamber_process.html",
-        include_str!("../templates/chamber_process.html"),
+        "mediation/process.html",
+        include_str!("../../templates/mediation/process.html"),
     ),
     (
-        "library_doc.html",
-        include_str!("../templates/library_doc.html"),
+        "mediation/print.html",
+        include_str!("../../templates/mediation/print.html"),
     ),
     (
-        "chamber_print.html",
-        include_str!("../templates/chamber_print.html"),
+        "mediation/diff.html",
+        include_str!("../../templates/mediation/diff.html"),
     ),
     (
-        "chamber_diff.html",
-        include_str!("../templates/chamber_diff.html"),
+        "consult/list.html",
+        include_str!("../../templates/consult/list.html"),
+    ),
+    (
+        "consult/vote.html",
+        include_str!("../../templates/consult/vote.html"),
+    ),
+    (
+        "consult/map.html",
+        include_str!("../../templates/consult/map.html"),
+    ),
+    (
+        "watch/page.html",
+        include_str!("../../templates/watch/page.html"),
+    ),
+    (
+        "library/search.html",
+        include_str!("../../templates/library/search.html"),
+    ),
+    (
+        "library/document.html",
+        include_str!("../../templates/library/document.html"),
     ),
 ];
 
@@ -199,14 +228,23 @@ pub fn error_page(
 mod tests {
     #[test]
     fn every_template_file_is_registered() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let registered: Vec<&str> = super::template_sources().map(|(n, _)| n).collect();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            assert!(
-                registered.contains(&name.as_str()),
-                "templates/{name} is not registered"
-            );
+        for area in std::fs::read_dir(&root).unwrap() {
+            let area = area.unwrap();
+            let area_name = area.file_name().to_string_lossy().into_owned();
+            for entry in std::fs::read_dir(area.path()).unwrap() {
+                let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+                let name = if area_name == "platform" {
+                    file.clone()
+                } else {
+                    format!("{area_name}/{file}")
+                };
+                assert!(
+                    registered.contains(&name.as_str()),
+                    "templates/{area_name}/{file} is not registered as {name}"
+                );
+            }
         }
     }
 }

@@ -76,8 +76,9 @@ pub async fn csrf_layer(
         }
         Body::from(bytes)
     };
-    parts.extensions.insert(ctx);
-    next.run(Request::from_parts(parts, body)).await
+    parts.extensions.insert(ctx.clone());
+    let response = next.run(Request::from_parts(parts, body)).await;
+    crate::error::render_page_error(&state, &ctx, response)
 }
 
 fn cross_origin(parts: &axum::http::request::Parts) -> bool {

@@ -97,12 +97,12 @@ pub async fn page_handler(
     if !permissions::may_use_watch(user.role) {
         return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden");
     }
-    let Some(root) = state.config.watch_store.clone() else {
+    let Some(root) = state.config.data.as_ref().map(|d| d.watch()) else {
         return page(
             &state,
             &ctx,
             StatusCode::OK,
-            "watch.html",
+            "watch/page.html",
             json!({"empty": true}),
         );
     };
@@ -164,10 +164,10 @@ pub async fn page_handler(
         &state,
         &ctx,
         StatusCode::OK,
-        "watch.html",
+        "watch/page.html",
         json!({
             "empty": empty,
-            "may_open": state.keyring.is_some() && permissions::may_open_process(user.role),
+            "may_open": state.mediation.repository().is_ok() && permissions::may_open_process(user.role),
             "chart": chart_value,
             "alerts": alert_list,
             "q": {"country": country, "dyad": dyad, "by": match period { Period::Day => "day", Period::Month => "month", Period::Week => "week" }, "since": q.since, "until": q.until},

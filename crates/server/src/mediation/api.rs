@@ -1,0 +1,131 @@
+//! The mediation JSON API's own routes (the actions shared with forms are in `actions`).
+
+use super::pages::VersionQuery;
+use super::view;
+use crate::SharedState;
+use crate::auth::Ctx;
+use crate::error::{Format, JsonBody, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chamber_app::AppError;
+use chamber_app::mediation::Workspace;
+use chamber_mediation::Note;
+use chamber_mediation::permissions::{filter_visible, may_read_text, process_view};
+use serde::Deserialize;
+use serde_json::json;
+
+async fn workspace(state: &SharedState, ctx: &Ctx, id: &str) -> Result<Workspace, WebError> {
+    let user = Format::Json.user(ctx)?;
+    state.mediation.open(user, id).await.map_err(WebError::json)
+}
+
+/// `GET /api/v1/chamber`: the processes the caller takes part in.
+pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, WebError> {
+    let user = Format::Json.user(&ctx)?;
+    let list = state.mediation.list(user).await.map_err(WebError::json)?;
+    Ok(axum::Json(list).into_response())
+}
+
+/// `GET /api/v1/chamber/{id}`: the process as the caller may see it.
+pub async fn process(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let ws = workspace(&state, &ctx, &id).await?;
+    let view = process_view(&ws.process, &ws.viewer).map_err(WebError::json)?;
+    let notes: Vec<&Note> = filter_visible(&ws.process, &ws.viewer, ws.notes.iter());
+    let text = ws
+        .record
+        .as_ref()
+        .filter(|_| may_read_text(&ws.process, &ws.viewer));
+    Ok(axum::Json(json!({
+        "process": view,
+        "notes": notes,
+        "current_version": text.map(|r| r.current().number),
+        "versions": text.map(|r| r.versions().iter().map(|v| json!({"number": v.number, "issued_at": v.issued_at.to_string(), "content_hash": v.content_hash, "note": v.note})).collect::<Vec<_>>()),
+        "amendments": text.map(|r| r.amendments_for(&ws.process, &ws.viewer)),
+    }))
+    .into_response())
+}
+
+/// `GET /api/v1/chamber/{id}/versions/{n}`: one immutable version of the text.
+pub async fn version(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((id, n)): Path<(String, u32)>,
+) -> Result<Response, WebError> {
+    let ws = workspace(&state, &ctx, &id).await?;
+    let v = view::chosen_version(&ws, Some(n)).ok_or(WebError::json(AppError::NotFound))?;
+    Ok(axum::Json(v).into_response())
+}
+
+/// `GET /api/v1/chamber/{id}/diff?from=A&to=B`: paragraph and word diff.
+pub async fn diff(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, WebError> {
+    let ws = workspace(&state, &ctx, &id).await?;
+    view::chosen_version(&ws, None).ok_or(WebError::json(AppError::NotFound))?;
+    let record = ws
+        .record
+        .as_ref()
+        .ok_or(WebError::json(AppError::NotFound))?;
+    let d = record
+        .diff(q.from.unwrap_or(1), q.to.unwrap_or(record.current().number))
+        .map_err(WebError::json)?;
+    Ok(axum::Json(d).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ApiAmendment {
+    base_version: u32,
+    operations: Vec<chamber_mediation::text::Operation>,
+    #[serde(default)]
+    explanation: String,
+}
+
+/// `POST /api/v1/chamber/{id}/amendments`: a party's amendment (any operations a party may use).
+pub async fn propose(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(a): JsonBody<ApiAmendment>,
+) -> Result<Response, WebError> {
+    let user = Format::Json.user(&ctx)?;
+    let amendment = state
+        .mediation
+        .propose(user, &id, a.base_version, a.operations, &a.explanation)
+        .await
+        .map_err(WebError::json)?;
+    Ok((StatusCode::CREATED, axum::Json(json!({"id": amendment}))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ApiVersion {
+    #[serde(default)]
+    decisions: Vec<chamber_mediation::text::Decision>,
+    #[serde(default)]
+    edits: Vec<chamber_mediation::text::Operation>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/chamber/{id}/versions`: the mediator's decisions and edits → a new version.
+pub async fn issue(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(v): JsonBody<ApiVersion>,
+) -> Result<Response, WebError> {
+    let user = Format::Json.user(&ctx)?;
+    let number = state
+        .mediation
+        .issue_version(user, &id, &v.decisions, None, &v.edits, &v.note)
+        .await
+        .map_err(WebError::json)?;
+    Ok((StatusCode::CREATED, axum::Json(json!({"version": number}))).into_response())
+}
