@@ -38,6 +38,16 @@ pub struct Config {
 }
 
 impl Config {
+    /// The configuration from the environment and `chamber.toml` alone (commands whose own
+    /// flags do not include the store's).
+    pub fn from_environment() -> Result<Config, String> {
+        Config::resolve(&StoreArgs {
+            data: std::env::var_os("CHAMBER_DATA").map(PathBuf::from),
+            database: std::env::var("CHAMBER_DATABASE_URL").ok(),
+            config: std::env::var_os("CHAMBER_CONFIG").map(PathBuf::from),
+        })
+    }
+
     pub fn resolve(args: &StoreArgs) -> Result<Config, String> {
         let (path, required) = match &args.config {
             Some(p) => (p.clone(), true),
@@ -73,4 +83,44 @@ impl Config {
             public_url: file.public_url,
         })
     }
+}
+
+/// The capability commands that keep files in the data directory, and the flag each uses for
+/// its place there: `chamber watch … --store DIR`, `chamber library … --data DIR`.
+const CAPABILITY_PLACES: &[(&str, &str)] = &[("watch", "store"), ("library", "data")];
+
+/// When a capability command was given no place of its own, the command line it is run with:
+/// the same with that flag set from the configuration (`CHAMBER_DATA` > `chamber.toml` >
+/// `./chamber-data`), so `chamber watch ingest` writes where `chamber serve` reads.
+pub fn with_configured_place(
+    argv: Vec<std::ffi::OsString>,
+    matches: &clap::ArgMatches,
+) -> Result<Vec<std::ffi::OsString>, String> {
+    let Some((capability, sub)) = matches.subcommand() else {
+        return Ok(argv);
+    };
+    let Some((_, flag)) = CAPABILITY_PLACES.iter().find(|(c, _)| *c == capability) else {
+        return Ok(argv);
+    };
+    let Some((_, leaf)) = sub.subcommand() else {
+        return Ok(argv);
+    };
+    let defaulted = leaf
+        .ids()
+        .any(|id| id.as_str() == *flag)
+        .then(|| leaf.value_source(flag))
+        .flatten()
+        .is_some_and(|s| s == clap::parser::ValueSource::DefaultValue);
+    if !defaulted {
+        return Ok(argv);
+    }
+    let data = chamber_app::DataDir::new(Config::from_environment()?.data);
+    let place = match capability {
+        "watch" => data.watch(),
+        _ => data.root().to_path_buf(),
+    };
+    let mut argv = argv;
+    argv.push(format!("--{flag}").into());
+    argv.push(place.into_os_string());
+    Ok(argv)
 }

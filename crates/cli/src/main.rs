@@ -216,7 +216,16 @@ fn failure(message: impl Into<String>) -> Fatal {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches_from(argv.clone());
+    let argv = match config::with_configured_place(argv, &matches) {
+        Ok(argv) => argv,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let cli = Cli::parse_from(argv);
     init_logging();
     if !matches!(cli.command, Command::Serve(_)) {
         quiet_broken_pipe();

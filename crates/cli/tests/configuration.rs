@@ -1,0 +1,67 @@
+//! Every capability command honours the same configuration as `chamber serve`:
+//! `--data` > `CHAMBER_DATA` > `chamber.toml` > `./chamber-data`.
+
+mod common;
+
+use common::{Server, admin_token, chamber, run, temp_dir, text};
+
+#[tokio::test]
+async fn watch_ingest_writes_where_serve_reads() {
+    let events =
+        chamber_testkit::require_shared!("data/events/gdelt1-georgia/individual_csvs/sept2012.csv");
+    let cwd = temp_dir("config-watch");
+    let data = cwd.join("x");
+    // No flag: CHAMBER_DATA decides.
+    let out = run(chamber(&cwd)
+        .env("CHAMBER_DATA", &data)
+        .args(["watch", "ingest"])
+        .arg(&events));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        data.join("watch").is_dir(),
+        "the store is under CHAMBER_DATA/watch"
+    );
+    assert!(
+        !cwd.join("chamber-data").exists(),
+        "nothing was written to the default place"
+    );
+    // `chamber serve --data x` shows those events without further flags.
+    let data_arg = data.to_string_lossy().into_owned();
+    let token = admin_token(&cwd, &["--data", &data_arg]);
+    let server = Server::start(&cwd, &["--data", &data_arg]);
+    let html = reqwest::Client::new()
+        .get(format!("{}/watch?country=GEO&by=week", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"tension-chart\""), "{html}");
+}
+
+#[test]
+fn chamber_toml_places_the_library_and_a_flag_overrides_it() {
+    let seed = chamber_testkit::require_shared!("seed/A-RES-79-274.zh.pdf-text.txt");
+    let cwd = temp_dir("config-library");
+    std::fs::write(cwd.join("chamber.toml"), "data = \"from-toml\"\n").unwrap();
+    let out = run(chamber(&cwd).args(["library", "ingest"]).arg(&seed));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(cwd.join("from-toml/library/index").is_dir());
+    let out = run(chamber(&cwd)
+        .args(["library", "search", "调解", "--json"])
+        .env("CHAMBER_DATA", cwd.join("from-toml")));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("79/274"),
+        "{}",
+        text(&out.stdout)
+    );
+    // An explicit --data wins over chamber.toml.
+    let out = run(chamber(&cwd)
+        .args(["library", "ingest", "--data", "by-flag"])
+        .arg(&seed));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(cwd.join("by-flag/library/index").is_dir());
+}
