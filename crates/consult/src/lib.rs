@@ -5,6 +5,7 @@
 //! * [`analysis::analyze`] runs the pipeline (PCA, base and group clusters, repness, consensus);
 //! * [`Conversation`] keeps votes in memory and recomputes as they arrive;
 //! * [`eval`] holds the adjusted Rand index and the reference-group reader (evaluation only);
+//! * [`tuning`] chooses the defaults by held-out evaluation over conversations;
 //! * [`cli`] is the `chamber consult` subcommand.
 
 pub mod analysis;
@@ -17,6 +18,7 @@ pub mod math;
 pub mod matrix;
 pub mod polis;
 pub mod repness;
+pub mod tuning;
 
 pub use analysis::{Analysis, Group, Options, analyze};
 pub use conversation::Conversation;

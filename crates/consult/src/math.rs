@@ -457,6 +457,60 @@ impl WeightedSum {
     }
 }
 
+/// k-means++ initial centres (Arthur & Vassilvitskii), deterministic: the first centre and each
+/// next one are drawn with probability proportional to weight × squared distance to the nearest
+/// centre chosen so far, from a SplitMix64 sequence seeded by `seed`.
+pub fn kmeans_pp_init(
+    points: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    k: usize,
+    seed: u64,
+) -> Vec<[f64; 2]> {
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let mut state = splitmix64(seed ^ 0x5EED_0F_C0FFEE);
+    let mut uniform = || {
+        state = splitmix64(state);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let pick = |mass: &[f64], u: f64| -> Option<usize> {
+        let total: f64 = mass.iter().sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut target = u * total;
+        for (i, m) in mass.iter().enumerate() {
+            if target < *m {
+                return Some(i);
+            }
+            target -= m;
+        }
+        mass.iter().rposition(|m| *m > 0.0)
+    };
+    let mut centers: Vec<[f64; 2]> = Vec::new();
+    let mut nearest = vec![f64::INFINITY; points.len()];
+    let first: Vec<f64> = (0..points.len()).map(w).collect();
+    let Some(i) = pick(&first, uniform()) else {
+        return centers;
+    };
+    centers.push(points[i]);
+    while centers.len() < k {
+        let c = *centers.last().expect("one centre");
+        let mass: Vec<f64> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                nearest[i] = nearest[i].min(dist2(*p, c));
+                w(i) * nearest[i]
+            })
+            .collect();
+        let Some(i) = pick(&mass, uniform()) else {
+            break;
+        };
+        centers.push(points[i]);
+    }
+    centers
+}
+
 fn same_clustering(a: &[[f64; 2]], b: &[[f64; 2]]) -> bool {
     let sort = |v: &[[f64; 2]]| {
         let mut v = v.to_vec();

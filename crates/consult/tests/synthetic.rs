@@ -301,7 +301,8 @@ fn json_has_the_contract_fields() {
 /// 400 participants on a continuum between two blocs (so that the 100 base clusters hold several
 /// participants each and some straddle the gap): after the participant-level refinement every
 /// clustered participant sits in the group whose centre is nearest to them, and each centre is
-/// its members' mean position.
+/// its members' mean position (with the refinement run to convergence; the default's single
+/// step keeps the centres as the members' means).
 #[test]
 fn groups_are_a_participant_level_kmeans_fixed_point() {
     let mut votes = BTreeMap::new();
@@ -330,7 +331,14 @@ fn groups_are_a_participant_level_kmeans_fixed_point() {
         votes,
         source: VoteSource::Memory,
     };
-    let a = analyze(&e, &Options::default()).unwrap();
+    let a = analyze(
+        &e,
+        &Options {
+            refine_iters: 20,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     assert!(a.k >= 2, "k = {}", a.k);
     assert!(a.n_base_clusters == 100 && a.n_in_conv > 300);
     let d2 = |p: [f64; 2], c: [f64; 2]| (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
@@ -365,4 +373,18 @@ fn groups_are_a_participant_level_kmeans_fixed_point() {
     .unwrap();
     let total: usize = b.groups.iter().map(|g| g.members.len()).sum();
     assert_eq!(total, b.n_in_conv);
+    let d = analyze(&e, &Options::default()).unwrap();
+    for g in &d.groups {
+        let n = g.members.len() as f64;
+        let mean_x = g
+            .members
+            .iter()
+            .map(|p| d.pca.projections[p][0])
+            .sum::<f64>()
+            / n;
+        assert!(
+            (mean_x - g.center[0]).abs() < 1e-9,
+            "centre is the members' mean"
+        );
+    }
 }
