@@ -13,6 +13,7 @@
 //!   the request shows them (see [`mediation`]).
 
 pub mod accounts;
+pub mod conferences;
 pub mod consult;
 pub mod data_dir;
 pub mod demo;
