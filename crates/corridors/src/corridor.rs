@@ -64,7 +64,9 @@ impl CorridorStatus {
 pub struct StatusChange {
     pub status: CorridorStatus,
     pub reason: String,
-    pub by: Person,
+    /// A coordinator's username, or the platform actor that opened the corridor
+    /// (`cli:<user>`, an administrator's username).
+    pub by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: Timestamp,
 }
@@ -309,11 +311,14 @@ impl TryFrom<CorridorRecord> for Corridor {
 }
 
 impl Corridor {
-    /// Opens a corridor; `by` becomes its first coordinator.
+    /// Opens a corridor. `opened_by` is the platform actor (an administrator's username, or
+    /// `cli:<user>`); `coordinator`, when given, becomes its first coordinator (more are
+    /// appointed with [`Corridor::appoint_coordinator`]).
     pub fn open<R: CryptoRng + RngCore + ?Sized>(
         rng: &mut R,
         draft: CorridorDraft,
-        by: &Person,
+        opened_by: &str,
+        coordinator: Option<&Person>,
         at: Timestamp,
     ) -> Result<Corridor> {
         let c = Corridor {
@@ -326,20 +331,38 @@ impl Corridor {
             points: draft.points,
             inspection_area: draft.inspection_area,
             rules: draft.rules,
-            members: vec![Member {
-                person: by.clone(),
-                role: CentreRole::Coordinator,
-            }],
+            members: coordinator
+                .map(|p| Member {
+                    person: p.clone(),
+                    role: CentreRole::Coordinator,
+                })
+                .into_iter()
+                .collect(),
             operators: Vec::new(),
             status_history: vec![StatusChange {
                 status: CorridorStatus::Open,
                 reason: "corridor opened".into(),
-                by: by.clone(),
+                by: clean_line("actor", opened_by, 200)?,
                 at,
             }],
         };
         c.check()?;
         Ok(c)
+    }
+
+    /// Appoints a coordinator. Not checked here: the platform's administrators (the
+    /// secretariat) appoint coordinators, and the application layer checks that role.
+    pub fn appoint_coordinator(&mut self, person: Person) -> Result<()> {
+        self.require_not_closed()?;
+        self.members.push(Member {
+            person,
+            role: CentreRole::Coordinator,
+        });
+        let r = self.check();
+        if r.is_err() {
+            self.members.pop();
+        }
+        r
     }
 
     fn check(&self) -> Result<()> {
@@ -508,7 +531,7 @@ impl Corridor {
         self.status_history.push(StatusChange {
             status,
             reason,
-            by: by.clone(),
+            by: by.to_string(),
             at,
         });
         Ok(self.status_history.last().expect("just pushed"))
@@ -520,10 +543,53 @@ impl Corridor {
     }
 }
 
+/// The Black Sea Grain Initiative's corridor as publicly described (July 2022): Russia,
+/// Türkiye, Ukraine and the United Nations; Odesa, Chornomorsk and Yuzhny/Pivdennyi; a maritime
+/// corridor of about 320 nautical miles to the inspection area off Istanbul, 10 nautical miles
+/// around ships; [`Rules::black_sea`]. The waypoints and the inspection area are approximate.
+pub fn black_sea_grain_initiative() -> CorridorDraft {
+    let ll = |a, b| crate::geo::LatLon::new(a, b).expect("valid");
+    CorridorDraft {
+        name: "Black Sea Grain Initiative".into(),
+        designation: Designation::Commercial,
+        parties: [
+            ("RU", "Russian Federation"),
+            ("TR", "Türkiye"),
+            ("UA", "Ukraine"),
+            ("UN", "United Nations"),
+        ]
+        .iter()
+        .map(|(c, n)| Party::new(c, n).expect("valid"))
+        .collect(),
+        route: Route::new(vec![
+            ll(46.45, 30.75),
+            ll(45.0, 30.9),
+            ll(43.0, 29.9),
+            ll(41.25, 29.1),
+        ])
+        .expect("valid"),
+        safety_radius: Length::NauticalMiles(10.0),
+        points: [
+            ("Odesa", 46.49, 30.74),
+            ("Chornomorsk", 46.30, 30.66),
+            ("Yuzhny/Pivdennyi", 46.62, 31.01),
+        ]
+        .iter()
+        .map(|(n, a, b)| {
+            PointOfPassage::new(n, PassageKind::Port, Some(ll(*a, *b))).expect("valid")
+        })
+        .collect(),
+        inspection_area: Some(Geometry::Circle {
+            centre: ll(41.25, 29.1),
+            radius: Length::NauticalMiles(15.0),
+        }),
+        rules: Rules::black_sea(),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::geo::LatLon;
     use rand::SeedableRng;
 
     pub fn person(s: &str) -> Person {
@@ -538,49 +604,16 @@ pub(crate) mod tests {
     /// inspector per party, and two operators.
     pub fn black_sea() -> Corridor {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        let ll = |a, b| LatLon::new(a, b).unwrap();
-        let draft = CorridorDraft {
-            name: "Black Sea Grain Initiative".into(),
-            designation: Designation::Commercial,
-            parties: [
-                "RU:Russian Federation",
-                "TR:Türkiye",
-                "UA:Ukraine",
-                "UN:United Nations",
-            ]
-            .iter()
-            .map(|s| {
-                let (c, n) = s.split_once(':').unwrap();
-                Party::new(c, n).unwrap()
-            })
-            .collect(),
-            route: Route::new(vec![
-                ll(46.45, 30.75),
-                ll(45.0, 30.9),
-                ll(43.0, 29.9),
-                ll(41.25, 29.1),
-            ])
-            .unwrap(),
-            safety_radius: Length::NauticalMiles(10.0),
-            points: vec![
-                PointOfPassage::new("Odesa", PassageKind::Port, Some(ll(46.49, 30.74))).unwrap(),
-                PointOfPassage::new("Chornomorsk", PassageKind::Port, Some(ll(46.30, 30.66)))
-                    .unwrap(),
-                PointOfPassage::new(
-                    "Yuzhny/Pivdennyi",
-                    PassageKind::Port,
-                    Some(ll(46.62, 31.01)),
-                )
-                .unwrap(),
-            ],
-            inspection_area: Some(Geometry::Circle {
-                centre: ll(41.25, 29.1),
-                radius: Length::NauticalMiles(15.0),
-            }),
-            rules: Rules::black_sea(),
-        };
+        let draft = black_sea_grain_initiative();
         let coord = person("coord");
-        let mut c = Corridor::open(&mut rng, draft, &coord, t("2022-07-27T10:00:00Z")).unwrap();
+        let mut c = Corridor::open(
+            &mut rng,
+            draft,
+            "secretariat",
+            Some(&coord),
+            t("2022-07-27T10:00:00Z"),
+        )
+        .unwrap();
         for p in ["ru", "tr", "ua", "un"] {
             let party = PartyCode::parse(p).unwrap();
             c.add_member(

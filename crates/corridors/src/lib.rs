@@ -17,18 +17,24 @@
 //! listings take the viewer and filter, and another operator's registration answers
 //! [`Error::NotFound`] exactly like one that does not exist. Ids are 128-bit random hex.
 
+pub mod charts;
 pub mod corridor;
 pub mod error;
 pub mod geo;
+pub mod hxl;
 pub mod ids;
 pub mod inspection;
+pub mod jcc;
 pub mod monitoring;
 pub mod notification;
 pub mod permissions;
 mod person;
 pub mod plan;
 pub mod registration;
+pub mod report;
 pub mod vessel;
+pub mod voyages;
+pub mod xlsx;
 
 pub use corridor::{Corridor, CorridorStatus};
 pub use error::{Error, Result};
