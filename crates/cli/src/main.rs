@@ -4,6 +4,7 @@
 //! Exit codes: 0 ok, 1 failure (for example a broken audit chain), 2 bad usage, bad input or
 //! bad configuration (unreachable database, unwritable data directory, port in use).
 
+mod conferences;
 mod config;
 
 use chamber_core::{DisplayName, Password, Role, Username};
@@ -46,6 +47,9 @@ enum Command {
     /// Library: UN resolutions parsed into structure, citations, Akoma Ntoso export.
     #[command(subcommand)]
     Library(chamber_library::cli::LibraryCommand),
+    /// Conferences: document retention, exports (Indico JSON, iCalendar, CSV), list of participants.
+    #[command(subcommand)]
+    Conferences(conferences::ConferencesCommand),
 }
 
 #[derive(Args)]
@@ -295,6 +299,7 @@ async fn open_store(config: &Config) -> Result<Store, Fatal> {
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Conferences(cmd) => conferences::run(cmd).await,
         Command::Consult(ConsultCommands::Import { store, dir, title }) => {
             let config = Config::resolve(&store).map_err(bad_input)?;
             let store = open_store(&config).await?;

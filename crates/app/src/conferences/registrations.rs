@@ -665,6 +665,16 @@ impl Conferences {
         })
     }
 
+    /// [`Self::purge_documents`] as of now (the operator's command).
+    pub async fn purge_due_documents(
+        &self,
+        actor: Actor<'_>,
+        retention: Retention,
+    ) -> AppResult<PurgeReport> {
+        self.purge_documents(actor, time::OffsetDateTime::now_utc(), retention)
+            .await
+    }
+
     /// Removes every document past retention (conference ended and document uploaded at
     /// least `retention` ago), and records in the audit log what it removed. For the operator
     /// or an administrator.
