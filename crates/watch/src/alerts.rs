@@ -1,9 +1,27 @@
-//! Alerts: detector alarms enriched with what drove them and a plain-language explanation.
+//! Alerts: one per episode. Detectors that agree on a scope (alarms whose periods overlap or lie
+//! within [`Params::merge_days`] of each other) make one alert, with
+//!
+//! * a stable `id`, derived from the scope, the onset and the indicator that first fired
+//!   (FNV-1a, so the same alert keeps its id from run to run as long as the data before it is
+//!   unchanged: every detector is causal);
+//! * one severity on one calibrated scale: the tail probability of the episode's most
+//!   surprising period under its baseline, and the same as a surprise in bits (`−log₂ p`).
+//!   Daily material-conflict counts use the normal tail of their over-dispersion-adjusted
+//!   excess; monthly deaths the negative-binomial tail of [`crate::counts`];
+//! * the list of detectors that agree and their [`Evidence`] as data (detector, statistic,
+//!   threshold, observed and expected values), so a page renders it in its own language.
+//!
+//! The English `explanation` is kept for the current page and the command line.
+//! On fatality data (UCDP, ACLED) the monthly deaths of each scope run through the count
+//! detectors beside the daily share detectors; news-coded data has no deaths and raises none.
 
 use crate::codebook::codebooks;
+use crate::counts::{CountEpisode, count_episodes};
 use crate::date::Date;
 use crate::detect::{Alarm, Params, Scored, detect, score};
 use crate::indicators::{Period, Scope, ScopeKind, all_series};
+use crate::series::MonthlySeries;
+use crate::stats::{bits, fnv1a, ln_normal_upper_tail};
 use crate::store::{Store, col};
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,11 +41,38 @@ pub struct Drivers {
     pub locations: Vec<Count>,
 }
 
-/// An early-warning alert.
+/// One agreeing detector's reason, as data.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Evidence {
+    /// `robust`, `cusum`, `bocpd` (daily shares); `nb_tail`, `bocpd_counts` (monthly deaths).
+    pub detector: String,
+    /// `material_conflict_share` or `deaths`.
+    pub indicator: String,
+    /// `day` or `month`.
+    pub period: String,
+    /// When it fired: `YYYY-MM-DD` for a day, `YYYY-MM` for a month.
+    pub fired: String,
+    /// The indicator's value then, and the baseline's (median share; expected deaths).
+    pub observed: f64,
+    pub expected: f64,
+    /// `robust_z`, `cusum`, `change_probability` or `surprise_bits`, its value and the
+    /// threshold it passed.
+    pub statistic: String,
+    pub value: f64,
+    pub threshold: f64,
+}
+
+/// An early-warning alert: one episode of one scope.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Alert {
+    /// Stable id (16 hex digits).
+    #[serde(default)]
+    pub id: String,
     /// Onset, `YYYY-MM-DD`.
     pub date: String,
+    /// Last day the episode covers (the last alarm's day, or the last day of its month).
+    #[serde(default)]
+    pub end: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -35,19 +80,33 @@ pub struct Alert {
     /// Admin1 region code as stored (with `--admin1`); `country` is then the region's country.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub admin1: Option<String>,
+    /// The detector that fired first.
     pub detector: String,
+    /// Every detector that agrees, in the order they first fired.
+    #[serde(default)]
+    pub detectors: Vec<String>,
+    /// Severity: surprise in bits of the episode's most surprising period, and its tail
+    /// probability (the same number: p = 2^−bits).
+    #[serde(default)]
+    pub severity_bits: f64,
+    #[serde(default)]
+    pub tail_probability: f64,
+    /// The first detector's own score (its statistic).
     pub score: f64,
-    /// Baseline material-conflict share (median of the previous four weeks).
+    /// The first detector's baseline (median share of the previous four weeks; expected deaths).
     pub baseline: f64,
-    /// Material-conflict share on the day the detector fired.
+    /// The indicator's value when the first detector fired.
     pub value: f64,
     pub indicator: String,
-    /// Day the detector fired (onset ≤ fired).
+    /// Day the first detector fired (onset ≤ fired); a month's last day for monthly data.
     pub fired: String,
     pub events: u64,
     pub conflict_events: u64,
     pub drivers: Drivers,
     pub sample_urls: Vec<String>,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// English rendering of the evidence (the command line and the current page).
     pub explanation: String,
 }
 
@@ -63,12 +122,7 @@ pub struct Query {
 /// Scopes with fewer events than this are not watched when no scope is named.
 pub const MIN_SCOPE_EVENTS: u64 = 200;
 
-/// Scored daily series for the requested scopes (all countries and dyads when none is named).
-pub fn scored_scopes(
-    store: &Store,
-    q: &Query,
-    p: &Params,
-) -> Result<Vec<(Scope, Vec<Scored>)>, String> {
+fn wanted_of(q: &Query) -> Result<Vec<(ScopeKind, Option<Scope>)>, String> {
     let mut wanted: Vec<(ScopeKind, Option<Scope>)> = Vec::new();
     if let Some(c) = &q.country {
         wanted.push((
@@ -86,14 +140,23 @@ pub fn scored_scopes(
     if wanted.is_empty() {
         wanted = vec![(ScopeKind::Country, None), (ScopeKind::Dyad, None)];
     }
-    scored_wanted(store, wanted, q.since, q.until, p)
+    Ok(wanted)
+}
+
+/// Scored daily series for the requested scopes (all countries and dyads when none is named).
+pub fn scored_scopes(
+    store: &Store,
+    q: &Query,
+    p: &Params,
+) -> Result<Vec<(Scope, Vec<Scored>)>, String> {
+    scored_wanted(store, &wanted_of(q)?, q.since, q.until, p)
 }
 
 /// Scored daily series of the scopes asked for (a kind with one scope, or every scope of
 /// the kind with at least [`MIN_SCOPE_EVENTS`] events).
 fn scored_wanted(
     store: &Store,
-    wanted: Vec<(ScopeKind, Option<Scope>)>,
+    wanted: &[(ScopeKind, Option<Scope>)],
     since: Option<Date>,
     until: Option<Date>,
     p: &Params,
@@ -103,7 +166,7 @@ fn scored_wanted(
     let mut out = Vec::new();
     for (kind, one) in wanted {
         let want = |s: &Scope| one.as_ref().is_none_or(|o| o == s);
-        let all = all_series(store, Period::Day, from, until, &want, kind)?;
+        let all = all_series(store, Period::Day, from, until, &want, *kind)?;
         for (scope, series) in all {
             let total: u64 = series.iter().map(|b| b.events).sum();
             if one.is_none() && total < MIN_SCOPE_EVENTS {
@@ -115,9 +178,33 @@ fn scored_wanted(
     Ok(out)
 }
 
+/// Monthly deaths of the scopes asked for, from the store's first month (the count detectors
+/// are causal, so an alert does not move with the query's `since`); scopes without any death
+/// are left out.
+pub fn deaths_scopes(
+    store: &Store,
+    wanted: &[(ScopeKind, Option<Scope>)],
+    until: Option<Date>,
+) -> Result<Vec<(Scope, MonthlySeries)>, String> {
+    let mut out = Vec::new();
+    for (kind, one) in wanted {
+        let want = |s: &Scope| one.as_ref().is_none_or(|o| o == s);
+        for (scope, buckets) in all_series(store, Period::Month, None, until, &want, *kind)? {
+            if buckets.iter().any(|b| b.fatalities > 0) {
+                let s = MonthlySeries::from_buckets(&scope.label(), &buckets);
+                out.push((scope, s));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Compute alerts from the store.
 pub fn alerts(store: &Store, q: &Query, p: &Params) -> Result<Vec<Alert>, String> {
-    alerts_of(store, scored_scopes(store, q, p)?, q, p)
+    let wanted = wanted_of(q)?;
+    let scored = scored_wanted(store, &wanted, q.since, q.until, p)?;
+    let deaths = deaths_scopes(store, &wanted, q.until)?;
+    alerts_of(store, scored, deaths, q, p)
 }
 
 /// Alerts of one admin1 region, its code as stored (GDELT ActionGeo_ADM1Code like `GG51`;
@@ -134,30 +221,194 @@ pub fn admin1_alerts(
         ScopeKind::Admin1,
         Some(Scope::Admin1(admin1.trim().to_string())),
     )];
-    let scored = scored_wanted(store, wanted, since, until, p)?;
+    let scored = scored_wanted(store, &wanted, since, until, p)?;
+    let deaths = deaths_scopes(store, &wanted, until)?;
     let q = Query {
         since,
         until,
         ..Query::default()
     };
-    alerts_of(store, scored, &q, p)
+    alerts_of(store, scored, deaths, &q, p)
+}
+
+/// An episode before it is enriched from the store.
+struct Pending {
+    scope: Scope,
+    onset: Date,
+    end: Date,
+    /// (when it fired, the evidence), in firing order.
+    evidence: Vec<(Date, Evidence)>,
+    ln_tail: f64,
+    /// The first alarm, for the single-detector fields.
+    first: Evidence,
+    first_fired: Date,
+}
+
+impl Pending {
+    fn absorb(&mut self, o: Pending) {
+        self.onset = self.onset.min(o.onset);
+        self.end = self.end.max(o.end);
+        self.ln_tail = self.ln_tail.min(o.ln_tail);
+        if (o.first_fired, o.onset) < (self.first_fired, self.onset) {
+            self.first = o.first.clone();
+            self.first_fired = o.first_fired;
+        }
+        self.evidence.extend(o.evidence);
+        self.evidence.sort_by_key(|(d, _)| *d);
+    }
+
+    fn detectors(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, e) in &self.evidence {
+            if !out.contains(&e.detector) {
+                out.push(e.detector.clone());
+            }
+        }
+        out
+    }
+}
+
+fn share_evidence(a: &Alarm, p: &Params) -> Evidence {
+    let (statistic, threshold) = match a.detector {
+        "robust" => ("robust_z", p.robust_z),
+        "cusum" => ("cusum", p.cusum_h),
+        _ => ("change_probability", p.bocpd_threshold),
+    };
+    Evidence {
+        detector: a.detector.to_string(),
+        indicator: "material_conflict_share".into(),
+        period: "day".into(),
+        fired: a.fired.to_string(),
+        observed: (a.value * 10_000.0).round() / 10_000.0,
+        expected: (a.baseline * 10_000.0).round() / 10_000.0,
+        statistic: statistic.into(),
+        value: a.score,
+        threshold,
+    }
+}
+
+/// Daily share alarms of one scope → pending episodes, severity from the scored days.
+fn share_pending(scope: &Scope, scored: &[Scored], p: &Params) -> Vec<Pending> {
+    let mut alarms = detect(scope, scored, p);
+    alarms.sort_by_key(|a| (a.onset, a.fired));
+    let mut out: Vec<Pending> = Vec::new();
+    for a in alarms {
+        let ev = share_evidence(&a, p);
+        let one = Pending {
+            scope: scope.clone(),
+            onset: a.onset,
+            end: a.fired.max(a.onset),
+            evidence: vec![(a.fired, ev.clone())],
+            ln_tail: 0.0,
+            first: ev,
+            first_fired: a.fired,
+        };
+        match out.last_mut() {
+            Some(last) if a.onset.0 <= last.end.0 + p.merge_days => last.absorb(one),
+            _ => out.push(one),
+        }
+    }
+    for e in &mut out {
+        e.ln_tail = scored
+            .iter()
+            .filter(|s| s.artifact.is_none() && s.date >= e.onset && s.date <= e.end)
+            .map(|s| ln_normal_upper_tail(s.z_count))
+            .fold(0.0, f64::min);
+    }
+    out
+}
+
+/// A count episode of one scope → one pending episode.
+fn count_pending(scope: &Scope, e: &CountEpisode) -> Pending {
+    let evidence: Vec<(Date, Evidence)> = e
+        .alarms
+        .iter()
+        .map(|a| {
+            let (statistic, value) = if a.detector == "nb_tail" {
+                ("surprise_bits", (a.statistic * 100.0).round() / 100.0)
+            } else {
+                ("change_probability", a.statistic)
+            };
+            (
+                a.fired.last_day(),
+                Evidence {
+                    detector: a.detector.to_string(),
+                    indicator: "deaths".into(),
+                    period: "month".into(),
+                    fired: a.fired.to_string(),
+                    observed: a.value,
+                    expected: (a.expected * 10.0).round() / 10.0,
+                    statistic: statistic.into(),
+                    value,
+                    threshold: a.threshold,
+                },
+            )
+        })
+        .collect();
+    Pending {
+        scope: scope.clone(),
+        onset: e.onset.first_day(),
+        end: e.last.last_day(),
+        first: evidence[0].1.clone(),
+        first_fired: evidence[0].0,
+        evidence,
+        ln_tail: e.peak.ln_tail,
+    }
+}
+
+/// Stable id of an alert: scope kind and label, onset, the first indicator.
+pub fn alert_id(scope: &Scope, onset: Date, indicator: &str) -> String {
+    let kind = match scope {
+        Scope::Country(_) => "country",
+        Scope::Dyad(..) => "dyad",
+        Scope::Admin1(_) => "admin1",
+    };
+    let h = fnv1a(&[
+        b"chamber-watch-alert",
+        kind.as_bytes(),
+        scope.label().as_bytes(),
+        onset.to_string().as_bytes(),
+        indicator.as_bytes(),
+    ]);
+    format!("{h:016x}")
 }
 
 fn alerts_of(
     store: &Store,
     scored: Vec<(Scope, Vec<Scored>)>,
+    deaths: Vec<(Scope, MonthlySeries)>,
     q: &Query,
     p: &Params,
 ) -> Result<Vec<Alert>, String> {
-    let mut alarms: Vec<Alarm> = Vec::new();
-    for (scope, scored) in scored {
-        alarms.extend(detect(&scope, &scored, p).into_iter().filter(|a| {
-            q.since.is_none_or(|s| a.onset >= s) && q.until.is_none_or(|u| a.onset <= u)
-        }));
+    let mut by_scope: BTreeMap<Scope, Vec<Pending>> = BTreeMap::new();
+    for (scope, scored) in &scored {
+        by_scope
+            .entry(scope.clone())
+            .or_default()
+            .extend(share_pending(scope, scored, p));
     }
-    let mut out = Vec::with_capacity(alarms.len());
-    for a in alarms {
-        out.push(enrich(store, &a)?);
+    for (scope, s) in &deaths {
+        let (_, eps) = count_episodes(s, &p.counts);
+        by_scope
+            .entry(scope.clone())
+            .or_default()
+            .extend(eps.iter().map(|e| count_pending(scope, e)));
+    }
+    let mut out = Vec::new();
+    for (_, mut pend) in by_scope {
+        pend.sort_by_key(|e| (e.onset, e.end));
+        let mut merged: Vec<Pending> = Vec::new();
+        for e in pend {
+            match merged.last_mut() {
+                Some(last) if e.onset.0 <= last.end.0 + p.merge_days => last.absorb(e),
+                _ => merged.push(e),
+            }
+        }
+        for e in merged {
+            if q.since.is_none_or(|s| e.onset >= s) && q.until.is_none_or(|u| e.onset <= u) {
+                out.push(enrich(store, &e)?);
+            }
+        }
     }
     out.sort_by(|a, b| {
         (&a.date, &a.country, &a.dyad, &a.admin1, &a.detector).cmp(&(
@@ -181,48 +432,52 @@ fn top(map: HashMap<String, u64>, n: usize) -> Vec<Count> {
     v
 }
 
-fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
-    let (from, to) = (a.onset, a.fired.max(a.onset));
-    let months: Vec<String> = (from.0..=to.0).map(|d| Date(d).month_key()).collect();
+fn enrich(store: &Store, a: &Pending) -> Result<Alert, String> {
+    let (from, to) = (a.onset, a.end);
+    let first_month = from.month_key();
+    let last_month = to.month_key();
     let (mut codes, mut actors, mut locs) = (HashMap::new(), HashMap::new(), HashMap::new());
     let mut countries: HashMap<String, u64> = HashMap::new();
     let mut urls: Vec<String> = Vec::new();
     let (mut n, mut q4) = (0u64, 0u64);
-    store.scan(&|m| months.iter().any(|x| x == m), &mut |r| {
-        let Some(d) = r.date() else { return };
-        if d < from || d > to || !a.scope.matches(r) {
-            return;
-        }
-        n += 1;
-        if matches!(a.scope, Scope::Admin1(_)) {
-            let c = r.str(col::COUNTRY);
-            if !c.is_empty() {
-                *countries.entry(c.to_string()).or_default() += 1;
+    store.scan(
+        &|m| m >= first_month.as_str() && m <= last_month.as_str(),
+        &mut |r| {
+            let Some(d) = r.date() else { return };
+            if d < from || d > to || !a.scope.matches(r) {
+                return;
             }
-        }
-        if r.quad() != 4 {
-            return;
-        }
-        q4 += 1;
-        let code = r.str(col::CAMEO);
-        if !code.is_empty() {
-            *codes.entry(code.to_string()).or_default() += 1;
-        }
-        for i in [col::SRC_NAME, col::TGT_NAME] {
-            let name = r.str(i);
-            if !name.is_empty() {
-                *actors.entry(name.to_string()).or_default() += 1;
+            n += 1;
+            if matches!(a.scope, Scope::Admin1(_)) {
+                let c = r.str(col::COUNTRY);
+                if !c.is_empty() {
+                    *countries.entry(c.to_string()).or_default() += 1;
+                }
             }
-        }
-        let loc = r.str(col::LOCATION);
-        if !loc.is_empty() {
-            *locs.entry(loc.to_string()).or_default() += 1;
-        }
-        let url = r.str(col::URL);
-        if !url.is_empty() && urls.len() < 5 && !urls.iter().any(|u| u == url) {
-            urls.push(url.to_string());
-        }
-    })?;
+            if r.quad() != 4 {
+                return;
+            }
+            q4 += 1;
+            let code = r.str(col::CAMEO);
+            if !code.is_empty() {
+                *codes.entry(code.to_string()).or_default() += 1;
+            }
+            for i in [col::SRC_NAME, col::TGT_NAME] {
+                let name = r.str(i);
+                if !name.is_empty() {
+                    *actors.entry(name.to_string()).or_default() += 1;
+                }
+            }
+            let loc = r.str(col::LOCATION);
+            if !loc.is_empty() {
+                *locs.entry(loc.to_string()).or_default() += 1;
+            }
+            let url = r.str(col::URL);
+            if !url.is_empty() && urls.len() < 5 && !urls.iter().any(|u| u == url) {
+                urls.push(url.to_string());
+            }
+        },
+    )?;
     let cb = codebooks();
     let codes: Vec<Count> = top(codes, 5)
         .into_iter()
@@ -249,74 +504,110 @@ fn enrich(store: &Store, a: &Alarm) -> Result<Alert, String> {
         ),
         s => (Some(s.label()), None, None),
     };
-    let place = match &a.scope {
+    let mut alert = Alert {
+        id: alert_id(&a.scope, a.onset, &a.first.indicator),
+        date: a.onset.to_string(),
+        end: a.end.to_string(),
+        country,
+        dyad,
+        admin1,
+        detector: a.first.detector.clone(),
+        detectors: a.detectors(),
+        severity_bits: (bits(a.ln_tail) * 100.0).round() / 100.0,
+        tail_probability: a.ln_tail.exp(),
+        score: (a.first.value * 100.0).round() / 100.0,
+        baseline: a.first.expected,
+        value: a.first.observed,
+        indicator: a.first.indicator.clone(),
+        fired: a.first_fired.to_string(),
+        events: n,
+        conflict_events: q4,
+        drivers,
+        sample_urls: urls,
+        evidence: a.evidence.iter().map(|(_, e)| e.clone()).collect(),
+        explanation: String::new(),
+    };
+    alert.explanation = english(&alert, &a.scope);
+    Ok(alert)
+}
+
+/// The English rendering of an alert's evidence.
+pub fn english(a: &Alert, scope: &Scope) -> String {
+    let cb = codebooks();
+    let place = match scope {
         Scope::Country(c) => cb.country_name(c).unwrap_or(c).to_string(),
         Scope::Dyad(x, y) => format!(
             "relations between {} and {}",
             cb.country_name(x).unwrap_or(x),
             cb.country_name(y).unwrap_or(y)
         ),
-        Scope::Admin1(r) => match country.as_deref().and_then(|c| cb.country_name(c)) {
+        Scope::Admin1(r) => match a.country.as_deref().and_then(|c| cb.country_name(c)) {
             Some(c) => format!("region {r} ({c})"),
             None => format!("region {r}"),
         },
     };
-    let method = match a.detector {
-        "robust" => format!(
-            "the share is {:.1} robust standard deviations (median/MAD of the previous four weeks) above normal",
-            a.score
-        ),
-        "cusum" => format!(
-            "a cumulative sum of daily excess conflict reached {:.1} (threshold 5) from this onset",
-            a.score
-        ),
-        _ => format!(
-            "a Bayesian change-point model puts {:.0}% probability on a new, higher level starting here",
-            a.score * 100.0
-        ),
-    };
-    let span = if from == to {
-        format!("on {from}")
+    let span = if a.date == a.end {
+        format!("on {}", a.date)
     } else {
-        format!("from {from} to {to}")
+        format!("from {} to {}", a.date, a.end)
     };
-    let mut explanation = format!(
-        "Escalation in {place} {span}: {q4} of {n} recorded events were material conflict \
-         (CAMEO 14–20: protest, coercion, assault, fighting), a share of {:.0}% on {} against a \
-         usual {:.0}%; {method}.",
-        a.value * 100.0,
-        a.fired,
-        a.baseline * 100.0,
-    );
-    if let Some(c) = drivers.event_codes.first() {
-        explanation.push_str(&format!(" Most frequent: {} ({}).", c.name, c.count));
+    let first = a.evidence.first();
+    let mut text = match first.map(|e| e.indicator.as_str()) {
+        Some("deaths") => {
+            let e = first.expect("evidence");
+            format!(
+                "Escalation in {place} {span}: {:.0} deaths in {} against {:.1} expected from \
+                 the previous 12 months (negative-binomial baseline).",
+                e.observed, e.fired, e.expected
+            )
+        }
+        _ => {
+            let method = match a.detector.as_str() {
+                "robust" => format!(
+                    "the share is {:.1} robust standard deviations (median/MAD of the previous four weeks) above normal",
+                    a.score
+                ),
+                "cusum" => format!(
+                    "a cumulative sum of daily excess conflict reached {:.1} (threshold 5) from this onset",
+                    a.score
+                ),
+                _ => format!(
+                    "a Bayesian change-point model puts {:.0}% probability on a new, higher level starting here",
+                    a.score * 100.0
+                ),
+            };
+            format!(
+                "Escalation in {place} {span}: {} of {} recorded events were material conflict \
+                 (CAMEO 14–20: protest, coercion, assault, fighting), a share of {:.0}% on {} \
+                 against a usual {:.0}%; {method}.",
+                a.conflict_events,
+                a.events,
+                a.value * 100.0,
+                a.fired,
+                a.baseline * 100.0,
+            )
+        }
+    };
+    text.push_str(&format!(
+        " Severity {:.1} bits (tail probability {:.1e}); detectors agreeing: {}.",
+        a.severity_bits,
+        a.tail_probability,
+        a.detectors.join(", ")
+    ));
+    if let Some(c) = a.drivers.event_codes.first() {
+        text.push_str(&format!(" Most frequent: {} ({}).", c.name, c.count));
     }
-    if !drivers.actors.is_empty() {
-        let names: Vec<String> = drivers
+    if !a.drivers.actors.is_empty() {
+        let names: Vec<String> = a
+            .drivers
             .actors
             .iter()
             .take(3)
             .map(|c| c.name.clone())
             .collect();
-        explanation.push_str(&format!(" Main actors: {}.", names.join(", ")));
+        text.push_str(&format!(" Main actors: {}.", names.join(", ")));
     }
-    Ok(Alert {
-        date: a.onset.to_string(),
-        country,
-        dyad,
-        admin1,
-        detector: a.detector.to_string(),
-        score: a.score,
-        baseline: (a.baseline * 10_000.0).round() / 10_000.0,
-        value: (a.value * 10_000.0).round() / 10_000.0,
-        indicator: "material_conflict_share".into(),
-        fired: a.fired.to_string(),
-        events: n,
-        conflict_events: q4,
-        drivers,
-        sample_urls: urls,
-        explanation,
-    })
+    text
 }
 
 /// Days the artifact guard set aside, per scope (for reports).

@@ -71,7 +71,7 @@ pub struct QuietResult {
 
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Metrics {
-    /// Distinct alerts (detectors agreeing within a week count once).
+    /// Distinct alerts (one per episode; alerts of a scope within a week count once).
     pub alerts: usize,
     pub true_alerts: usize,
     pub precision: f64,
@@ -171,7 +171,16 @@ pub fn backtest(store: &Store, file: &EpisodeFile, p: &Params) -> Result<Backtes
     for (e, w) in file.episodes.iter().zip(&windows) {
         let hits: Vec<&Alert> = all.iter().filter(|a| matches(a, w)).collect();
         let first = hits.iter().map(|a| a.date.clone()).min();
-        let mut dets: Vec<String> = hits.iter().map(|a| a.detector.clone()).collect();
+        let mut dets: Vec<String> = hits
+            .iter()
+            .flat_map(|a| {
+                if a.detectors.is_empty() {
+                    vec![a.detector.clone()]
+                } else {
+                    a.detectors.clone()
+                }
+            })
+            .collect();
         dets.sort();
         dets.dedup();
         episodes.push(EpisodeResult {
@@ -246,11 +255,15 @@ pub fn backtest(store: &Store, file: &EpisodeFile, p: &Params) -> Result<Backtes
     };
     let overall = metrics(all.iter().collect());
     let mut per_detector = BTreeMap::new();
-    for d in ["robust", "cusum", "bocpd"] {
-        per_detector.insert(
-            d.to_string(),
-            metrics(all.iter().filter(|a| a.detector == d).collect()),
-        );
+    // An alert counts for every detector that agrees on it.
+    for d in ["robust", "cusum", "bocpd", "nb_tail", "bocpd_counts"] {
+        let with: Vec<&Alert> = all
+            .iter()
+            .filter(|a| a.detector == d || a.detectors.iter().any(|x| x == d))
+            .collect();
+        if !with.is_empty() || ["robust", "cusum", "bocpd"].contains(&d) {
+            per_detector.insert(d.to_string(), metrics(with));
+        }
     }
     Ok(BacktestReport {
         episodes,

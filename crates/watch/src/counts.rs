@@ -123,6 +123,9 @@ pub struct CountAlarm {
     /// (`bocpd_counts`), and the threshold it passed.
     pub statistic: f64,
     pub threshold: f64,
+    /// Deaths in the month it fired and the baseline's expected number.
+    pub value: f64,
+    pub expected: f64,
 }
 
 fn big_enough(m: &ScoredMonth, p: &CountParams) -> bool {
@@ -140,6 +143,8 @@ pub fn detect_counts(scored: &[ScoredMonth], p: &CountParams) -> Vec<CountAlarm>
             fired: m.month,
             statistic: m.surprise_bits,
             threshold: p.tail_bits,
+            value: m.value,
+            expected: m.expected,
         })
         .collect();
     out.extend(bocpd_counts(scored, p));
@@ -193,6 +198,8 @@ fn bocpd_counts(scored: &[ScoredMonth], p: &CountParams) -> Vec<CountAlarm> {
                 fired: m.month,
                 statistic: (recent * 1000.0).round() / 1000.0,
                 threshold: p.bocpd_threshold,
+                value: m.value,
+                expected: m.expected,
             });
         }
     }

@@ -35,8 +35,11 @@ pub struct Params {
     pub artifact_volume_ratio: f64,
     pub artifact_concentration: f64,
     pub artifact_min_events: u64,
-    /// Alarms of one detector closer than this many days continue the same alert.
+    /// Alarms of one detector closer than this many days continue the same alert; so do
+    /// alarms of different detectors (one alert per episode).
     pub merge_days: i32,
+    /// The count detectors (deaths per month) that run beside these on fatality data.
+    pub counts: crate::counts::CountParams,
 }
 
 impl Default for Params {
@@ -55,6 +58,7 @@ impl Default for Params {
             artifact_concentration: 0.8,
             artifact_min_events: 30,
             merge_days: 7,
+            counts: crate::counts::CountParams::default(),
         }
     }
 }
