@@ -52,7 +52,8 @@ pub struct AppState {
     pub limiter: security::LoginLimiter,
     pub metrics: metrics::Metrics,
     pub config: ServerConfig,
-    pub consult_maps: consult::MapCache,
+    /// Consultations and their cached opinion maps.
+    pub consult: chamber_app::consult::Consultations,
     /// The mediation chamber's use cases (sealed with the operator's key; without a key no
     /// process exists for anyone).
     pub mediation: chamber_app::mediation::Mediation,
@@ -73,13 +74,13 @@ impl AppState {
         let catalogue = Arc::new(Catalogue::load());
         Arc::new(AppState {
             mediation: chamber_app::mediation::Mediation::new(store.clone(), keyring),
+            consult: chamber_app::consult::Consultations::new(store.clone()),
             templates: render::environment(catalogue.clone()),
             store,
             catalogue,
             limiter: security::LoginLimiter::default(),
             metrics: metrics::Metrics::default(),
             config,
-            consult_maps: consult::MapCache::default(),
         })
     }
 }

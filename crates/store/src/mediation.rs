@@ -241,7 +241,7 @@ impl Store {
         tx.record(AuditDraft::new(
             "system",
             "mediation.records.upgrade",
-            &format!("{} records", records.len()),
+            format!("{} records", records.len()),
         ))
         .await?;
         tx.commit().await

@@ -375,6 +375,63 @@ fn position_after(list: &[Paragraph], after: Option<&ParagraphId>) -> Result<usi
     }
 }
 
+/// The mediator's edits that agree a paragraph as it stands: the first alternative kept,
+/// every bracketed span unbracketed, the status agreed ad referendum (sub-items too).
+pub fn agree_as_it_stands(p: &Paragraph) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    if !p.alternatives.is_empty() {
+        ops.push(Operation::ChooseAlternative {
+            paragraph: p.id.clone(),
+            alternative: 0,
+        });
+    }
+    let mut at = 0;
+    for seg in &p.wording.0 {
+        let len = seg.text.chars().count();
+        if seg.bracketed {
+            ops.push(Operation::SetBrackets {
+                paragraph: p.id.clone(),
+                alternative: 0,
+                start: at,
+                expected: seg.text.clone(),
+                bracketed: false,
+            });
+        }
+        at += len;
+    }
+    if p.status == ParagraphStatus::Bracketed {
+        ops.push(Operation::SetStatus {
+            paragraph: p.id.clone(),
+            status: ParagraphStatus::AgreedAdReferendum,
+        });
+    }
+    for sub in &p.sub_items {
+        ops.extend(agree_as_it_stands(sub));
+    }
+    ops
+}
+
+/// Replace the whole wording of a paragraph's first alternative by `text` (what a person who
+/// edits a paragraph in a form means): the current wording is the expected span.
+pub fn replace_wording(
+    current: &NegotiatingText,
+    paragraph: &ParagraphId,
+    text: &str,
+) -> Result<Operation> {
+    let expected = current
+        .find(paragraph)
+        .ok_or_else(|| Error::NoSuchParagraph(paragraph.clone()))?
+        .wording
+        .text();
+    Ok(Operation::ReplaceSpan {
+        paragraph: paragraph.clone(),
+        alternative: 0,
+        start: 0,
+        expected,
+        text: text.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,61 +682,4 @@ mod tests {
         assert_eq!(t.label(&sub.id).unwrap(), "1 (a)");
         assert!(t.check().is_ok());
     }
-}
-
-/// The mediator's edits that agree a paragraph as it stands: the first alternative kept,
-/// every bracketed span unbracketed, the status agreed ad referendum (sub-items too).
-pub fn agree_as_it_stands(p: &Paragraph) -> Vec<Operation> {
-    let mut ops = Vec::new();
-    if !p.alternatives.is_empty() {
-        ops.push(Operation::ChooseAlternative {
-            paragraph: p.id.clone(),
-            alternative: 0,
-        });
-    }
-    let mut at = 0;
-    for seg in &p.wording.0 {
-        let len = seg.text.chars().count();
-        if seg.bracketed {
-            ops.push(Operation::SetBrackets {
-                paragraph: p.id.clone(),
-                alternative: 0,
-                start: at,
-                expected: seg.text.clone(),
-                bracketed: false,
-            });
-        }
-        at += len;
-    }
-    if p.status == ParagraphStatus::Bracketed {
-        ops.push(Operation::SetStatus {
-            paragraph: p.id.clone(),
-            status: ParagraphStatus::AgreedAdReferendum,
-        });
-    }
-    for sub in &p.sub_items {
-        ops.extend(agree_as_it_stands(sub));
-    }
-    ops
-}
-
-/// Replace the whole wording of a paragraph's first alternative by `text` (what a person who
-/// edits a paragraph in a form means): the current wording is the expected span.
-pub fn replace_wording(
-    current: &NegotiatingText,
-    paragraph: &ParagraphId,
-    text: &str,
-) -> Result<Operation> {
-    let expected = current
-        .find(paragraph)
-        .ok_or_else(|| Error::NoSuchParagraph(paragraph.clone()))?
-        .wording
-        .text();
-    Ok(Operation::ReplaceSpan {
-        paragraph: paragraph.clone(),
-        alternative: 0,
-        start: 0,
-        expected,
-        text: text.to_string(),
-    })
 }

@@ -1,9 +1,10 @@
 //! Consultations on the wire: take part one statement at a time, moderation, the opinion map
-//! with groups and consensus, live refresh; the JSON join/vote API.
+//! with groups and consensus, live refresh; the JSON join/vote API. Handlers call
+//! `chamber_app::consult`.
 
+mod api;
 mod pages;
-
-pub use pages::MapCache;
+mod view;
 
 use crate::SharedState;
 use axum::Router;
@@ -19,8 +20,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/consult/{id}/moderate", post(pages::moderate))
         .route("/consult/{id}/map", get(pages::map))
         .route("/c/{token}", get(pages::join))
-        .route("/api/v1/consult", post(pages::api_create))
-        .route("/api/v1/consult/join", post(pages::api_join))
-        .route("/api/v1/consult/{id}/votes", post(pages::api_vote))
-        .route("/api/v1/consult/{id}/analysis", get(pages::api_analysis))
+        .route("/api/v1/consult", post(pages::create))
+        .route("/api/v1/consult/join", post(api::join))
+        .route("/api/v1/consult/{id}/votes", post(pages::vote))
+        .route("/api/v1/consult/{id}/analysis", get(api::analysis))
 }

@@ -17,8 +17,6 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// How long an administrator's invitation link stays valid.
-
 /// The client's address, for rate limiting.
 pub struct ClientAddr(pub String);
 
