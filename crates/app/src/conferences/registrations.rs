@@ -132,6 +132,14 @@ pub struct CheckInResult {
     pub category: Option<&'static str>,
 }
 
+/// One line of a bulk import: the person's username, the form, the documents.
+#[derive(Debug, Clone)]
+pub struct ImportedRegistration {
+    pub username: String,
+    pub form: RegistrationForm,
+    pub documents: Vec<(DocumentKind, Vec<u8>)>,
+}
+
 /// One document removed by the retention purge.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PurgedDocument {
@@ -663,6 +671,108 @@ impl Conferences {
             affiliation: Some(r.affiliation.name(lang)),
             category: Some(r.category.as_str()),
         })
+    }
+
+    /// The secretariat imports registrations received in bulk (a Mission's list, another
+    /// system's export), each with its documents: every form and document is checked as if
+    /// submitted one by one, documents are sealed, and the whole batch is stored with one audit
+    /// entry — or nothing is, when any line is refused (the message names the line).
+    pub async fn import_registrations(
+        &self,
+        user: &User,
+        conference: &str,
+        lines: Vec<ImportedRegistration>,
+    ) -> AppResult<Vec<String>> {
+        let secretary = person_of(user)?;
+        let keys = self.keys()?;
+        let mut t = self.store.begin_write().await?;
+        let c = Self::load_in(&mut t, conference).await?;
+        if !permissions::may_manage(&c, &secretary) {
+            return Err(AppError::Forbidden);
+        }
+        let mut held = std::collections::HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        let (mut regs, mut docs) = (Vec::new(), Vec::new());
+        let mut rng = rand::rng();
+        for (i, line) in lines.into_iter().enumerate() {
+            let at_line = |e: AppError| match e {
+                AppError::Invalid(m) => AppError::invalid(format!("line {}: {m}", i + 1)),
+                other => other,
+            };
+            let person = PersonId::parse(&line.username)
+                .map_err(|e| AppError::invalid(format!("line {}: username: {e}", i + 1)))?;
+            if !seen.insert(line.username.clone())
+                || tx::registration_of(&mut t, conference, &line.username)
+                    .await?
+                    .is_some()
+            {
+                return Err(AppError::invalid(format!(
+                    "line {}: {} is already registered",
+                    i + 1,
+                    line.username
+                )));
+            }
+            let cat = line.form.category;
+            let n = match held.get(&cat) {
+                Some(n) => *n,
+                None => tx::held_places(&mut t, conference, cat.as_str()).await?,
+            };
+            let at = super::now_micros();
+            let reg = Registration::submit(&mut rng, &c, &person, line.form, n as u32, at)
+                .map_err(|e| at_line(e.into()))?;
+            held.insert(cat, n + i64::from(reg.state.holds_place()));
+            for (kind, bytes) in &line.documents {
+                let format =
+                    documents::check_upload(*kind, bytes, self.settings.max_document_bytes)
+                        .map_err(|e| at_line(e.into()))?;
+                let meta = DocumentMeta {
+                    id: DocumentId::generate(&mut rng),
+                    conference: c.id.clone(),
+                    registration: reg.id.clone(),
+                    kind: *kind,
+                    format,
+                    size: bytes.len() as u64,
+                    uploaded_at: at,
+                    uploaded_by: person.clone(),
+                };
+                let sealed = B64.encode(documents::seal(keys, &meta, bytes)?);
+                docs.push((
+                    DocumentRow {
+                        id: meta.id.to_string(),
+                        registration_id: reg.id.to_string(),
+                        conference_id: c.id.to_string(),
+                        kind: kind.as_str().into(),
+                        format: format.as_str().into(),
+                        size: bytes.len() as i64,
+                        uploaded_at: stamp(at),
+                        uploaded_by: line.username.clone(),
+                    },
+                    sealed,
+                ));
+            }
+            regs.push(to_row(
+                Loaded {
+                    reg,
+                    ticket_digest: None,
+                    ticket_sealed: None,
+                },
+                None,
+            )?);
+        }
+        tx::insert_registrations(&mut t, &regs).await?;
+        tx::insert_documents(&mut t, &docs).await?;
+        let ids: Vec<String> = regs.iter().map(|r| r.id.clone()).collect();
+        t.record(
+            AuditDraft::new(
+                &user.username,
+                "conferences.registration.import",
+                conference,
+            )
+            .after(&json!({"registrations": ids, "documents": docs.len()})),
+        )
+        .await?;
+        t.commit().await?;
+        Ok(ids)
     }
 
     /// [`Self::purge_documents`] as of now (the operator's command).
