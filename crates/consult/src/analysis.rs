@@ -153,6 +153,9 @@ pub struct Analysis {
     /// Pol.is's overall majority statements (`select-consensus-comments`).
     pub majority: MajorityConsensus,
     pub pca: PcaOut,
+    /// The base clusters' members (not serialised: checked against Pol.is's in tests).
+    #[serde(skip)]
+    pub base_clusters: Vec<Vec<ParticipantId>>,
 }
 
 /// Analyse an export with Pol.is's method. Pure and single-threaded: identical input gives
@@ -552,6 +555,7 @@ pub fn analyze_warm(
             center: pca.center,
             projections,
         },
+        base_clusters: next.base.clone(),
     };
     Ok((analysis, next))
 }

@@ -263,7 +263,13 @@ pub struct MajorityConsensus {
 
 pub fn majority_consensus(m: &VoteMatrix) -> MajorityConsensus {
     let all: Vec<usize> = (0..m.n_rows()).collect();
-    let counts = &group_counts(m, &[all])[0];
+    majority_consensus_of(m, &all)
+}
+
+/// [`majority_consensus`] over the participants in matrix rows `rows` only (Pol.is's production
+/// math counts its clustered participants).
+pub fn majority_consensus_of(m: &VoteMatrix, rows: &[usize]) -> MajorityConsensus {
+    let counts = &group_counts(m, &[rows.to_vec()])[0];
     let pick = |agree: bool| {
         let mut v: Vec<(f64, MajorityComment)> = (0..m.n_cols())
             .filter(|&j| !m.moderated_out[j])
