@@ -49,6 +49,7 @@ CREATE TABLE conference_registrations (
 CREATE UNIQUE INDEX conference_registrations_person ON conference_registrations(conference_id, username);
 CREATE UNIQUE INDEX conference_registrations_ticket ON conference_registrations(ticket_digest);
 CREATE INDEX conference_registrations_queue ON conference_registrations(conference_id, state, submitted_at, id);
+CREATE INDEX conference_registrations_count ON conference_registrations(conference_id, state, category);
 CREATE TABLE conference_documents (
     id TEXT PRIMARY KEY,
     registration_id TEXT NOT NULL REFERENCES conference_registrations(id),
@@ -243,7 +244,8 @@ impl Store {
     }
 
     /// One page of the accreditation queue (index `conference_registrations_queue`: the page is
-    /// read in order and stops at `limit`; the total is counted on the index alone).
+    /// read in order and stops at `limit`; the total is counted on the index
+    /// `conference_registrations_count` alone, without reading a row).
     pub async fn accreditation_queue(&self, q: &QueueQuery<'_>) -> Result<QueuePage, StoreError> {
         if q.categories.is_empty() {
             return Ok(QueuePage {
