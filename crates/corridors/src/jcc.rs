@@ -15,7 +15,7 @@ use crate::vessel::{ImoNumber, Tonnage};
 use crate::voyages::{Direction, IncomeGroup, PublishedCargo, SheetDateTime, Voyage};
 use crate::xlsx::{self, Cell, column_letter};
 use calamine::{DataRef, Reader, ReaderRef, Xlsx};
-use cells::{cell_datetime, cell_number, cell_text, is_placeholder};
+use cells::{cell_datetime, cell_number, cell_text, is_blank, is_placeholder};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -421,7 +421,7 @@ fn read_range(
     let mut voyages: BTreeMap<u32, (Voyage, u32)> = BTreeMap::new();
     let start = hxl.unwrap_or(header) + 1;
     for r in start..height {
-        if (0..width).all(|c| cell_text(get(r, c)).is_none()) {
+        if (0..width).all(|c| is_blank(get(r, c))) {
             continue;
         }
         out.rows_read += 1;
@@ -588,6 +588,26 @@ impl<'l, 's, 'c, 'd: 'c, F: Fn(Field) -> &'c DataRef<'d>> RowReader<'l, 's, F> {
         }
     }
 
+    fn imo_from_text(&mut self, cell: &DataRef<'_>) -> Option<u32> {
+        match cell_text(cell) {
+            None => {
+                self.problem(Field::Imo, "empty");
+                None
+            }
+            Some(s) => {
+                let t = s.trim_start_matches("IMO").trim();
+                let digits = t.strip_suffix(".0").unwrap_or(t);
+                match digits.parse::<u32>() {
+                    Ok(n) if (1_000_000..=9_999_999).contains(&n) => Some(n),
+                    _ => {
+                        self.problem(Field::Imo, format!("'{s}' is not a seven-digit IMO number"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
     /// The row as a one-line voyage, and a warning when the IMO check digit fails.
     fn read(&mut self) -> Option<(Voyage, Option<CellProblem>)> {
         let (direction, additional) = match self.text(Field::Status, false) {
@@ -618,22 +638,12 @@ impl<'l, 's, 'c, 'd: 'c, F: Fn(Field) -> &'c DataRef<'d>> RowReader<'l, 's, F> {
             }
         });
         let vessel = self.text(Field::Vessel, true);
-        let imo = match cell_text((self.cells)(Field::Imo)) {
-            None => {
-                self.problem(Field::Imo, "empty");
-                None
+        let imo_cell = (self.cells)(Field::Imo);
+        let imo = match imo_cell {
+            DataRef::Float(f) if f.fract() == 0.0 && (1_000_000.0..=9_999_999.0).contains(f) => {
+                Some(*f as u32)
             }
-            Some(s) => {
-                let t = s.trim_start_matches("IMO").trim();
-                let digits = t.strip_suffix(".0").unwrap_or(t);
-                match digits.parse::<u32>() {
-                    Ok(n) if (1_000_000..=9_999_999).contains(&n) => Some(n),
-                    _ => {
-                        self.problem(Field::Imo, format!("'{s}' is not a seven-digit IMO number"));
-                        None
-                    }
-                }
-            }
+            _ => self.imo_from_text(imo_cell),
         };
         let port = self.text(Field::Port, true);
         let country = self.text(Field::Country, true);

@@ -32,6 +32,7 @@ mod person;
 pub mod plan;
 pub mod registration;
 pub mod report;
+pub mod synthetic;
 pub mod vessel;
 pub mod voyages;
 pub mod xlsx;

@@ -234,8 +234,7 @@ pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1));
+        .compression_method(zip::CompressionMethod::Deflated);
     let mut put = |name: &str, body: &[u8]| -> Result<(), String> {
         zip.start_file(name, opts).map_err(|e| e.to_string())?;
         zip.write_all(body).map_err(|e| e.to_string())

@@ -35,6 +35,16 @@ pub(super) fn cell_text<'a>(c: &'a DataRef<'_>) -> Option<std::borrow::Cow<'a, s
     }
 }
 
+/// An empty cell, or one holding only spaces (cheap: no formatting of numbers).
+pub(super) fn is_blank(c: &DataRef<'_>) -> bool {
+    match c {
+        DataRef::Empty => true,
+        DataRef::String(s) => s.trim().is_empty(),
+        DataRef::SharedString(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
 /// "To be determined" and friends stand for an empty cell (the HDX copy already replaced the
 /// JCC's `TBD` by empty cells).
 pub(super) fn is_placeholder(s: &str) -> bool {
