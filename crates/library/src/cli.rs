@@ -396,6 +396,7 @@ pub fn run(cmd: LibraryCommand) -> i32 {
                 organ,
                 session,
                 subject,
+                kind: None,
                 limit,
             };
             search(&query, &data, &opts, json)

@@ -1,5 +1,6 @@
 //! Parsed documents kept on disk beside the search index, for the document view:
-//! `DATA/library/docs/<symbol key>.<language>.json`, one file a language version.
+//! `DATA/library/docs/<symbol key>.<language>.json`, one file a language version; and
+//! lessons-learned records, `DATA/library/lessons/<symbol key>.json`, one file a process.
 
 use crate::model::Document;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,60 @@ pub fn languages(data: &Path, symbol: &str) -> Vec<String> {
     out
 }
 
+fn lessons_dir(data: &Path) -> PathBuf {
+    data.join("library").join("lessons")
+}
+
+/// Store a lessons-learned record (replacing an earlier one of the same process):
+/// `DATA/library/lessons/<symbol key>.json`.
+pub fn save_lessons(data: &Path, rec: &crate::lessons::LessonsRecord) -> std::io::Result<()> {
+    let dir = lessons_dir(data);
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join(format!("{}.json", symbol_key(&rec.symbol)));
+    let tmp = file.with_extension("json.tmp");
+    std::fs::write(&tmp, rec.to_json())?;
+    std::fs::rename(tmp, file)
+}
+
+/// A stored lessons-learned record by its symbol (`CHAMBER/LESSONS/<process id>`) or its
+/// process id: `Ok(None)` when there is none, an error naming the file when it is unreadable or
+/// breaks the record's shape.
+pub fn load_lessons(
+    data: &Path,
+    symbol_or_process: &str,
+) -> Result<Option<crate::lessons::LessonsRecord>, String> {
+    let symbol = if crate::lessons::is_lessons_symbol(symbol_or_process) {
+        symbol_or_process.trim().to_string()
+    } else {
+        crate::lessons::symbol_for(symbol_or_process)
+    };
+    let file = lessons_dir(data).join(format!("{}.json", symbol_key(&symbol)));
+    match std::fs::read_to_string(&file) {
+        Ok(t) => crate::lessons::LessonsRecord::from_json(&t)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", file.display())),
+    }
+}
+
+/// The symbols of every stored lessons-learned record, sorted.
+pub fn lessons_symbols(data: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(lessons_dir(data))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let key = name.strip_suffix(".json")?;
+            let id = key.strip_prefix("CHAMBER_LESSONS_")?;
+            Some(crate::lessons::symbol_for(id))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +143,34 @@ mod tests {
         assert_eq!(load_document(&data, "A/RES/79/999", "en").unwrap(), doc);
         assert!(load_document(&data, "A/RES/79/999", "fr").is_none());
         assert_eq!(languages(&data, "A/RES/79/999"), vec!["en".to_string()]);
+        let _ = std::fs::remove_dir_all(data);
+    }
+
+    #[test]
+    fn lessons_records_round_trip_by_symbol_or_process() {
+        let data = std::env::temp_dir().join(format!("chamber-docstore-ll-{}", std::process::id()));
+        let rec = crate::lessons::tests::sample();
+        assert_eq!(load_lessons(&data, &rec.symbol), Ok(None));
+        save_lessons(&data, &rec).unwrap();
+        assert_eq!(
+            load_lessons(&data, &rec.symbol).unwrap().as_ref(),
+            Some(&rec)
+        );
+        assert_eq!(
+            load_lessons(&data, &rec.process.id).unwrap().as_ref(),
+            Some(&rec)
+        );
+        assert_eq!(lessons_symbols(&data), vec![rec.symbol.clone()]);
+        // A damaged file is reported with its path, not taken for "none".
+        let file = data
+            .join("library/lessons")
+            .join(format!("{}.json", symbol_key(&rec.symbol)));
+        std::fs::write(&file, "{").unwrap();
+        let e = load_lessons(&data, &rec.symbol).unwrap_err();
+        assert!(
+            e.contains("CHAMBER_LESSONS_") && e.contains("line 1"),
+            "{e}"
+        );
         let _ = std::fs::remove_dir_all(data);
     }
 }

@@ -15,6 +15,9 @@ pub fn node_key(symbol: &str) -> String {
         .to_uppercase()
 }
 
+/// The position of a lessons-learned record's citations (its edges' `in`).
+pub const LESSONS_LOCATION: &str = "lessons-learned";
+
 /// A resolution or document in the graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
@@ -115,6 +118,61 @@ impl CitationGraph {
         }
         // A resolution cited without its part letter is the same work as the lettered one only
         // when nothing else is known; keep both nodes, they are distinct symbols.
+    }
+
+    /// Add a lessons-learned record: its node (kind [`CitationKind::LessonsLearned`], titled
+    /// with its process) and an edge to each document it cites, at position `lessons-learned`.
+    /// Filing the record again replaces its earlier edges.
+    pub fn add_lessons(&mut self, rec: &crate::lessons::LessonsRecord) {
+        let from = node_key(&rec.symbol);
+        self.edges.retain(|e| e.from != from);
+        let node = self.nodes.entry(from.clone()).or_insert_with(|| Node {
+            symbol: rec.symbol.clone(),
+            external: false,
+            kind: CitationKind::LessonsLearned,
+            title: None,
+            adoption_date: None,
+            languages: BTreeSet::new(),
+        });
+        node.symbol = rec.symbol.clone();
+        node.external = false;
+        node.kind = CitationKind::LessonsLearned;
+        node.title = Some(rec.process.title.clone());
+        node.adoption_date = Some(rec.closed_on.clone());
+        node.languages.insert(rec.language.clone());
+        for c in &rec.cites {
+            let to = node_key(&c.symbol);
+            if to == from {
+                continue;
+            }
+            self.nodes.entry(to.clone()).or_insert_with(|| Node {
+                symbol: to.clone(),
+                external: true,
+                kind: c.kind,
+                title: None,
+                adoption_date: None,
+                languages: BTreeSet::new(),
+            });
+            self.edges.insert(Edge {
+                from: from.clone(),
+                to,
+                kind: c.kind,
+                location: LESSONS_LOCATION.to_string(),
+                date: None,
+            });
+        }
+    }
+
+    /// The lessons-learned records citing `symbol`, as their symbols.
+    pub fn lessons_citing(&self, symbol: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .cited_by(symbol)
+            .into_iter()
+            .filter(|e| e.location == LESSONS_LOCATION)
+            .map(|e| e.from.as_str())
+            .collect();
+        v.dedup();
+        v
     }
 
     /// The graph as JSON, for the caller to store.
@@ -288,5 +346,38 @@ mod tests {
         let back = CitationGraph::from_json(&g.to_json()).unwrap();
         assert_eq!(back.cites("A/RES/79/274"), g.cites("A/RES/79/274"));
         assert!(back.node("A/RES/50/80 A").unwrap().external);
+    }
+
+    #[test]
+    fn a_lessons_record_links_to_what_it_cites_and_refiling_replaces_its_edges() {
+        let a = doc("A/RES/79/274", "2025-03-21", &[]);
+        let mut g = CitationGraph::build([&a]);
+        let mut rec = crate::lessons::tests::sample();
+        rec.cites.push(crate::lessons::CitedDocument {
+            symbol: "S/RES/2719 (2023)".into(),
+            kind: CitationKind::SecurityCouncilResolution,
+            source: crate::lessons::CitationSource::Text,
+        });
+        g.add_lessons(&rec);
+        let node = g.node(&rec.symbol).unwrap();
+        assert_eq!(node.kind, CitationKind::LessonsLearned);
+        assert_eq!(node.title.as_deref(), Some("Northern corridor talks"));
+        assert_eq!(g.cites(&rec.symbol).len(), 2);
+        assert_eq!(
+            g.lessons_citing("A/RES/79/274"),
+            [crate::graph::node_key(&rec.symbol)]
+        );
+        assert!(g.node("S/RES/2719 (2023)").unwrap().external);
+        assert!(!g.node("A/RES/79/274").unwrap().external);
+        // Lineage only follows preambular citations: a lessons record is nobody's predecessor.
+        assert_eq!(g.lineage("A/RES/79/274"), ["A/RES/79/274"]);
+        rec.cites.truncate(1);
+        g.add_lessons(&rec);
+        assert_eq!(g.cites(&rec.symbol).len(), 1);
+        let back = CitationGraph::from_json(&g.to_json()).unwrap();
+        assert_eq!(
+            back.node(&rec.symbol).unwrap().kind,
+            CitationKind::LessonsLearned
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! Reads General Assembly and Security Council resolutions in the six UN languages from
 //! PDF-extracted text, plain-text renderings or AKN4UN XML into a [`Document`] (metadata,
 //! preambular and operative paragraphs, footnotes, citations); exports Akoma Ntoso 3.0 with
-//! AKN4UN FRBR identifiers; builds a citation graph over a set of documents.
+//! AKN4UN FRBR identifiers; builds a citation graph over a set of documents. Lessons-learned
+//! records of closed mediation processes ([`lessons`]) sit beside the resolutions: stored,
+//! searchable and linked in the same graph.
 //!
 //! Architecture invariant: no HTTP, no SQL, no file system writes; the parser never panics on
 //! arbitrary input (it returns a [`ParseError`]).
@@ -17,6 +19,7 @@ pub mod error;
 pub mod export;
 pub mod graph;
 pub mod lang;
+pub mod lessons;
 pub mod model;
 #[cfg(feature = "search")]
 pub mod search;
@@ -27,6 +30,7 @@ pub use error::ParseError;
 pub use export::to_akn;
 pub use graph::CitationGraph;
 pub use lang::Lang;
+pub use lessons::LessonsRecord;
 pub use model::*;
 pub use text::parse_text;
 

@@ -168,6 +168,8 @@ pub enum CitationKind {
     HumanRightsCouncilResolution,
     /// Any other UN document (`A/75/651-S/2020/1203`).
     Document,
+    /// A lessons-learned record of a Chamber mediation process (`CHAMBER/LESSONS/…`).
+    LessonsLearned,
 }
 
 /// A reference from this document to another one.

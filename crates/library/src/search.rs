@@ -1,4 +1,5 @@
-//! Paragraph-level full-text search over parsed resolutions (cargo feature `search`).
+//! Paragraph-level full-text search over parsed resolutions and lessons-learned records (cargo
+//! feature `search`).
 //!
 //! tantivy with one text field per language: Chinese segmented with jieba (no ASCII folding,
 //! which would drop CJK), Arabic, English, French, Russian and Spanish lower-cased and stemmed.
@@ -54,7 +55,30 @@ pub struct SearchOptions {
     pub session: Option<u32>,
     /// Subject term (UNBIS / DHL authority), case-insensitive, e.g. `NEUTRALITY`.
     pub subject: Option<String>,
+    /// Only resolutions, or only lessons-learned records; `None` searches both.
+    pub kind: Option<DocKind>,
     pub limit: usize,
+}
+
+/// What a hit belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocKind {
+    /// A resolution (or other UN document) read by `ingest`.
+    Resolution,
+    /// A lessons-learned record of a closed mediation process ([`crate::lessons`]).
+    LessonsLearned,
+}
+
+impl DocKind {
+    /// The kind of the document with this symbol.
+    pub fn of_symbol(symbol: &str) -> DocKind {
+        if crate::lessons::is_lessons_symbol(symbol) {
+            DocKind::LessonsLearned
+        } else {
+            DocKind::Resolution
+        }
+    }
 }
 
 impl Default for SearchOptions {
@@ -64,6 +88,7 @@ impl Default for SearchOptions {
             organ: None,
             session: None,
             subject: None,
+            kind: None,
             limit: 10,
         }
     }
@@ -73,6 +98,8 @@ impl Default for SearchOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub symbol: String,
+    /// A resolution's paragraph or a lessons-learned record's section.
+    pub kind: DocKind,
     pub language: String,
     /// `title`, `preamble 3`, `operative 2`, `footnote 1`.
     #[serde(rename = "in")]
@@ -95,6 +122,16 @@ struct Fields {
     position: Field,
     title: Field,
     text: [Field; 7],
+}
+
+/// What is indexed of one document version besides its paragraphs.
+struct Entry<'a> {
+    symbol: &'a str,
+    language: &'a str,
+    organ: &'a str,
+    session: u32,
+    subjects: &'a [String],
+    title: &'a str,
 }
 
 /// A paragraph-level index of resolutions.
@@ -238,61 +275,111 @@ impl SearchIndex {
     /// replacing earlier versions of the same symbol and language. Returns paragraphs indexed.
     pub fn add(&mut self, docs: &[Document]) -> Result<usize, SearchError> {
         let mut writer = self.index.writer::<TantivyDocument>(64_000_000)?;
-        let f = self.f;
         let mut n = 0;
         for d in docs {
-            let key = base_symbol(&d.symbol).to_uppercase();
-            let li = lang_index(&d.language);
-            // Replace: delete the earlier paragraphs of this symbol in this language.
-            writer.delete_query(Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.symbol, &d.symbol),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.lang, &d.language),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ])))?;
             let mut paras: Vec<(String, String)> = vec![("title".into(), d.title.clone())];
             paras.extend(crate::text::paragraph_positions(d));
             for fnote in &d.footnotes {
                 paras.push((format!("footnote {}", fnote.marker), fnote.text.clone()));
             }
-            for (position, text) in paras {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                let mut doc = TantivyDocument::default();
-                doc.add_text(f.symbol, &d.symbol);
-                doc.add_text(f.symbol_key, &key);
-                doc.add_text(f.lang, &d.language);
-                doc.add_text(
-                    f.organ,
-                    serde_json::to_value(d.organ)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
-                );
-                doc.add_u64(f.session, u64::from(d.session.unwrap_or(0)));
-                for s in &d.subjects {
-                    doc.add_text(f.subject, s.to_uppercase());
-                }
-                doc.add_text(f.position, &position);
-                doc.add_text(f.title, &d.title);
-                doc.add_text(f.text[li], &text);
-                writer.add_document(doc)?;
-                n += 1;
-            }
+            let organ = serde_json::to_value(d.organ)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            n += self.put(
+                &mut writer,
+                Entry {
+                    symbol: &d.symbol,
+                    language: &d.language,
+                    organ: &organ,
+                    session: d.session.unwrap_or(0),
+                    subjects: &d.subjects,
+                    title: &d.title,
+                },
+                paras,
+            )?;
         }
         writer.commit()?;
         self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// Index lessons-learned records ([`crate::lessons`]): one paragraph per section (context,
+    /// what worked, what did not work, each provision), titled with the process, under the
+    /// subject [`crate::lessons::SUBJECT`] and their provision types; filing a record again
+    /// replaces it. Returns paragraphs indexed.
+    pub fn add_lessons(
+        &mut self,
+        records: &[crate::lessons::LessonsRecord],
+    ) -> Result<usize, SearchError> {
+        let mut writer = self.index.writer::<TantivyDocument>(64_000_000)?;
+        let mut n = 0;
+        for r in records {
+            n += self.put(
+                &mut writer,
+                Entry {
+                    symbol: &r.symbol,
+                    language: &r.language,
+                    organ: "",
+                    session: 0,
+                    subjects: &r.subjects(),
+                    title: &r.process.title,
+                },
+                r.paragraphs(),
+            )?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(n)
+    }
+
+    /// Replace the paragraphs of one document version (symbol and language) by `paras`.
+    fn put(
+        &self,
+        writer: &mut tantivy::IndexWriter<TantivyDocument>,
+        e: Entry<'_>,
+        paras: Vec<(String, String)>,
+    ) -> Result<usize, SearchError> {
+        let f = self.f;
+        let key = base_symbol(e.symbol).to_uppercase();
+        let li = lang_index(e.language);
+        // Replace: delete the earlier paragraphs of this symbol in this language.
+        writer.delete_query(Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.symbol, e.symbol),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.lang, e.language),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ])))?;
+        let mut n = 0;
+        for (position, text) in paras {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.symbol, e.symbol);
+            doc.add_text(f.symbol_key, &key);
+            doc.add_text(f.lang, e.language);
+            doc.add_text(f.organ, e.organ);
+            doc.add_u64(f.session, u64::from(e.session));
+            for s in e.subjects {
+                doc.add_text(f.subject, s.to_uppercase());
+            }
+            doc.add_text(f.position, &position);
+            doc.add_text(f.title, e.title);
+            doc.add_text(f.text[li], &text);
+            writer.add_document(doc)?;
+            n += 1;
+        }
         Ok(n)
     }
 
@@ -359,6 +446,17 @@ impl SearchIndex {
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
+        // Lessons-learned records carry their subject term; resolutions never do.
+        if let Some(kind) = opts.kind {
+            let lessons = Box::new(TermQuery::new(
+                Term::from_field_text(f.subject, crate::lessons::SUBJECT),
+                IndexRecordOption::Basic,
+            ));
+            match kind {
+                DocKind::LessonsLearned => clauses.push((Occur::Must, lessons)),
+                DocKind::Resolution => clauses.push((Occur::MustNot, lessons)),
+            }
+        }
         let q = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         // A symbol query shows each language version once: fetch more and keep the first.
@@ -418,6 +516,7 @@ impl SearchIndex {
                 _ => text.chars().take(240).collect(),
             };
             let hit = Hit {
+                kind: DocKind::of_symbol(&symbol),
                 symbol,
                 language,
                 position,
