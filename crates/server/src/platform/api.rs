@@ -3,7 +3,7 @@
 
 use crate::SharedState;
 use crate::auth::Ctx;
-use crate::pages::create_account;
+use crate::platform::admin::create_account;
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

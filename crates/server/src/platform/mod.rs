@@ -2,12 +2,14 @@
 //! (`security`), pages and the template environment (`render`), metrics, the account pages
 //! (`pages`: sign-in, set-up, invitations, passwords, administration) and the platform API.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod metrics;
 pub mod pages;
 pub mod render;
 pub mod security;
+pub mod sign_in;
 
 use crate::SharedState;
 use axum::Router;
@@ -17,17 +19,17 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/", get(pages::dashboard))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/setup", get(pages::setup_form).post(pages::setup))
-        .route("/invite", get(pages::invite_form).post(pages::invite))
+        .route("/login", get(sign_in::login_form).post(sign_in::login))
+        .route("/logout", post(sign_in::logout))
+        .route("/setup", get(sign_in::setup_form).post(sign_in::setup))
+        .route("/invite", get(sign_in::invite_form).post(sign_in::invite))
         .route(
             "/account/password",
-            get(pages::password_form).post(pages::change_password),
+            get(sign_in::password_form).post(sign_in::change_password),
         )
-        .route("/admin", get(pages::admin))
-        .route("/admin/users", post(pages::admin_create_user))
-        .route("/admin/tokens", post(pages::admin_issue_token))
+        .route("/admin", get(admin::admin))
+        .route("/admin/users", post(admin::admin_create_user))
+        .route("/admin/tokens", post(admin::admin_issue_token))
         .route("/lang/{code}", get(pages::switch_language))
         .route("/static/chamber.css", get(pages::stylesheet))
         .route("/health", get(pages::health))
