@@ -12,6 +12,7 @@ mod accounts;
 mod audit_log;
 pub mod conferences;
 pub mod consult;
+pub mod corridors;
 pub mod mediation;
 mod migrations;
 pub mod testing;

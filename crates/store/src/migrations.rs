@@ -14,6 +14,7 @@ pub fn all() -> Vec<&'static Migration> {
         .iter()
         .chain(crate::mediation::MIGRATIONS)
         .chain(crate::conferences::MIGRATIONS)
+        .chain(crate::corridors::MIGRATIONS)
         .collect();
     all.sort_by_key(|m| m.0);
     all
