@@ -4,6 +4,7 @@ use crate::analysis::{Analysis, Options, WarmState, analyze_warm};
 use crate::error::{ConsultError, Result};
 use crate::matrix::VoteMatrix;
 use crate::polis::{Comment, CommentId, Export, ParticipantId, Vote, VoteSource};
+use crate::statement::{Ballot, Statement, Translations};
 use std::collections::BTreeMap;
 
 /// Statements, the current vote per (participant, statement), and the latest analysis.
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct Conversation {
     export: Export,
+    translations: Translations,
     options: Options,
     last: Option<Analysis>,
     warm: Option<WarmState>,
@@ -27,6 +29,7 @@ impl Conversation {
     pub fn new(export: Export, options: Options) -> Self {
         Conversation {
             export,
+            translations: Translations::default(),
             options,
             last: None,
             warm: None,
@@ -65,6 +68,36 @@ impl Conversation {
             self.dirty = true;
         }
         Ok(())
+    }
+
+    /// Record the languages and translations of the statements.
+    pub fn set_translations(&mut self, translations: Translations) {
+        self.translations = translations;
+    }
+
+    /// A statement with its language and translations.
+    pub fn statement(&self, number: CommentId) -> Option<Statement> {
+        self.export
+            .comments
+            .get(&number)
+            .map(|c| self.translations.statement(c))
+    }
+
+    /// Record a vote cast on one language version of a statement. The statement must be
+    /// readable in that language (its original or a translation); the vote counts for the
+    /// statement, whatever the language (a later vote in another language replaces it).
+    pub fn apply_ballot(&mut self, ballot: Ballot) -> Result<()> {
+        let statement = self.statement(ballot.statement).ok_or_else(|| {
+            ConsultError::BadOption(format!("unknown statement {}", ballot.statement))
+        })?;
+        if statement.lang.is_some() && !statement.available_in(ballot.lang) {
+            return Err(ConsultError::BadOption(format!(
+                "statement {} has no text in {}",
+                ballot.statement,
+                ballot.lang.code()
+            )));
+        }
+        self.apply_vote(ballot.participant, ballot.statement, ballot.vote)
     }
 
     /// The analysis of the current votes, recomputed if votes changed since the last call.

@@ -467,7 +467,7 @@ pub fn kmeans_pp_init(
     seed: u64,
 ) -> Vec<[f64; 2]> {
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let mut state = splitmix64(seed ^ 0x5EED_0F_C0FFEE);
+    let mut state = splitmix64(seed ^ 0x5EED_0FC0_FFEE);
     let mut uniform = || {
         state = splitmix64(state);
         (state >> 11) as f64 / (1u64 << 53) as f64

@@ -6,6 +6,7 @@
 
 use crate::csv::{self, Record};
 use crate::error::{ConsultError, Result};
+use crate::report::Activity;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -284,6 +285,15 @@ pub fn read_votes_csv(
     path: &Path,
     comments: &BTreeMap<CommentId, Comment>,
 ) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
+    read_votes_csv_into(path, comments, None)
+}
+
+/// [`read_votes_csv`], also handing every vote event to `activity`.
+fn read_votes_csv_into(
+    path: &Path,
+    comments: &BTreeMap<CommentId, Comment>,
+    mut activity: Option<&mut Activity>,
+) -> Result<BTreeMap<(ParticipantId, CommentId), Vote>> {
     /// A vote and when it was cast.
     struct Cast {
         timestamp: i64,
@@ -291,6 +301,9 @@ pub fn read_votes_csv(
     }
     let mut latest: BTreeMap<(ParticipantId, CommentId), Cast> = BTreeMap::new();
     read_votes_with(path, comments, |timestamp, pid, tid, vote| {
+        if let Some(a) = activity.as_deref_mut() {
+            a.add(timestamp, pid);
+        }
         let entry = latest.entry((pid, tid)).or_insert(Cast { timestamp, vote });
         if timestamp >= entry.timestamp {
             *entry = Cast { timestamp, vote };
@@ -443,6 +456,18 @@ pub fn read_participants_votes(
 /// Read a Pol.is export folder. `comments.csv` is optional (without it nothing is moderated out);
 /// the votes come from `votes.csv` when present, otherwise from `participants-votes.csv`.
 pub fn read_export(dir: &Path) -> Result<Export> {
+    read_export_into(dir, None)
+}
+
+/// [`read_export`] and the vote activity over time (from `votes.csv` in the same pass; empty
+/// when only `participants-votes.csv`, which has no times, is present), for the report.
+pub fn read_export_with_activity(dir: &Path) -> Result<(Export, Activity)> {
+    let mut activity = Activity::default();
+    let export = read_export_into(dir, Some(&mut activity))?;
+    Ok((export, activity))
+}
+
+fn read_export_into(dir: &Path, activity: Option<&mut Activity>) -> Result<Export> {
     if !dir.is_dir() {
         return Err(ConsultError::MissingFile {
             dir: dir.to_path_buf(),
@@ -459,7 +484,7 @@ pub fn read_export(dir: &Path) -> Result<Export> {
     let matrix_path: PathBuf = dir.join("participants-votes.csv");
     let (votes, source) = if votes_path.exists() {
         (
-            read_votes_csv(&votes_path, &comments)?,
+            read_votes_csv_into(&votes_path, &comments, activity)?,
             VoteSource::VotesCsv,
         )
     } else if matrix_path.exists() {
@@ -480,7 +505,7 @@ pub fn read_export(dir: &Path) -> Result<Export> {
     })
 }
 
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
