@@ -1,0 +1,123 @@
+//! `chamber serve`: the web server, and the key that seals confidential records.
+
+use crate::config::{Config, StoreArgs};
+use crate::{Fatal, app_error, bad_input, failure, open_store};
+use clap::Args;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Address to listen on [env: CHAMBER_LISTEN] [default: 127.0.0.1:8080].
+    #[arg(long, env = "CHAMBER_LISTEN")]
+    listen: Option<String>,
+    /// The address people reach Chamber at (links, Secure cookies when https://)
+    /// [env: CHAMBER_PUBLIC_URL].
+    #[arg(long, env = "CHAMBER_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+/// The key sealing confidential mediation records.
+#[derive(Args, Clone, Debug, Default)]
+pub struct KeyArgs {
+    /// Key file (32 bytes, raw or hex) [env: CHAMBER_KEY_FILE] [default: DATA/keys/chamber.key,
+    /// created with mode 0600 when missing]. CHAMBER_KEY (hex) takes precedence when set.
+    #[arg(long, env = "CHAMBER_KEY_FILE")]
+    key_file: Option<std::path::PathBuf>,
+}
+
+pub fn load_keyring(
+    key: &KeyArgs,
+    config: &Config,
+) -> Result<chamber_mediation::confidential::Keyring, Fatal> {
+    use chamber_mediation::confidential::Keyring;
+    if std::env::var_os("CHAMBER_KEY").is_some() {
+        return Keyring::from_env("CHAMBER_KEY")
+            .map_err(|e| bad_input(format!("CHAMBER_KEY: {e}")));
+    }
+    let path = key
+        .key_file
+        .clone()
+        .unwrap_or_else(|| config.data.join("keys").join("chamber.key"));
+    if path.exists() {
+        return Keyring::from_file(&path)
+            .map_err(|e| bad_input(format!("{}: {e}", path.display())));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
+    }
+    let keys = Keyring::generate_to_file(&path)
+        .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+    eprintln!(
+        "note: generated a new key for confidential records at {}; keep a copy apart from the database",
+        path.display()
+    );
+    Ok(keys)
+}
+
+pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
+    let mut config = Config::resolve(&args.store).map_err(bad_input)?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(url) = args.public_url {
+        config.public_url = Some(url);
+    }
+    let store = open_store(&config).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| bad_input(format!("cannot listen on {}: {e}", config.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| failure(format!("listener address: {e}")))?;
+    let shown_host = if local.ip().is_unspecified() {
+        format!("127.0.0.1:{}", local.port())
+    } else {
+        local.to_string()
+    };
+    let base = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{shown_host}"));
+    let base = base.trim_end_matches('/').to_string();
+    if let Some(secret) = chamber_app::accounts::first_administrator_link(&store)
+        .await
+        .map_err(app_error)?
+    {
+        println!(
+            "No accounts yet. Create the first administrator with this one-time link (valid 24 hours):\n  {}\nor run: chamber admin create-user --role admin --username NAME",
+            chamber_app::accounts::link(&base, "/setup", &secret)
+        );
+    }
+    println!(
+        "Chamber {} listening on http://{local} ({})",
+        env!("CARGO_PKG_VERSION"),
+        store.display_url()
+    );
+    let _ = std::io::stdout().flush();
+    let keyring = std::sync::Arc::new(load_keyring(&args.key, &config)?);
+    let store = std::sync::Arc::new(store);
+    let upgraded = chamber_app::mediation::Mediation::new(store.clone(), Some(keyring.clone()))
+        .upgrade()
+        .await
+        .map_err(app_error)?;
+    if upgraded > 0 {
+        println!("re-stored {upgraded} mediation records under blind scopes");
+    }
+    let state = chamber_server::AppState::with_keyring(
+        store,
+        chamber_server::ServerConfig {
+            public_url: config.public_url.clone(),
+            data: Some(chamber_app::DataDir::new(&config.data)),
+        },
+        Some(keyring),
+    );
+    chamber_server::serve(listener, state)
+        .await
+        .map_err(|e| failure(format!("server stopped: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
