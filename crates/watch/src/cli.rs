@@ -33,6 +33,74 @@ pub enum WatchCommand {
     Series(SeriesArgs),
     /// Check alerts against known episodes: detection, lead time, precision, recall.
     Backtest(BacktestArgs),
+    /// Deaths per country-month 1–6 months after a data cutoff, as quantiles; every forecast
+    /// is stored unchanged in <store>/forecasts/<cutoff>.jsonl and printed from there.
+    Forecast(ForecastArgs),
+    /// Score the model and the zero, last-value and conflict-history baselines on a rolling
+    /// origin: CRPS, MSLE, interval score and coverage at 90 % per horizon.
+    ForecastEval(ForecastEvalArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ForecastArgs {
+    /// Store directory (forecasts are kept in its `forecasts/`; its deaths are the data when
+    /// no --panel is given).
+    #[arg(long, default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// The VIEWS country-month panel's long CSV (`derived_cm_fatalities_long.csv`).
+    #[arg(long)]
+    pub panel: Option<PathBuf>,
+    /// Panel column: actuals (later release, default) or release2023.
+    #[arg(long, default_value = "actuals", value_parser = parse_column)]
+    pub column: crate::series::ViewsColumn,
+    /// Last month of data the forecast uses (YYYY-MM; default: the data's last month).
+    #[arg(long, value_parser = parse_month)]
+    pub cutoff: Option<crate::series::Month>,
+    /// Only these countries (ISO3; repeat the flag).
+    #[arg(long)]
+    pub country: Vec<String>,
+    /// recency (the model, default), conflict-history, last-value or zero.
+    #[arg(long, default_value = "recency")]
+    pub method: String,
+    /// Draws behind each forecast's quantiles.
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ForecastEvalArgs {
+    #[arg(long, default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// The VIEWS country-month panel's long CSV (default: the store's deaths).
+    #[arg(long)]
+    pub panel: Option<PathBuf>,
+    #[arg(long, default_value = "actuals", value_parser = parse_column)]
+    pub column: crate::series::ViewsColumn,
+    /// Draws a forecast.
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    /// Last target month of the tuning period and first cutoff of the held-out one.
+    #[arg(long, default_value = "2021-06", value_parser = parse_month)]
+    pub split: crate::series::Month,
+    /// Also search the model's settings on the tuning period and print the ranking.
+    #[arg(long)]
+    pub tune: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_month(s: &str) -> Result<crate::series::Month, String> {
+    crate::series::Month::parse(s).ok_or_else(|| format!("not a YYYY-MM month: {s:?}"))
+}
+
+fn parse_column(s: &str) -> Result<crate::series::ViewsColumn, String> {
+    match s {
+        "actuals" => Ok(crate::series::ViewsColumn::Actuals),
+        "release2023" => Ok(crate::series::ViewsColumn::Release2023),
+        _ => Err(format!("not actuals or release2023: {s:?}")),
+    }
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -140,6 +208,8 @@ pub fn run(cmd: WatchCommand) -> i32 {
         WatchCommand::Alerts(a) => run_alerts(a),
         WatchCommand::Series(a) => run_series(a),
         WatchCommand::Backtest(a) => run_backtest(a),
+        WatchCommand::Forecast(a) => run_forecast(a),
+        WatchCommand::ForecastEval(a) => run_forecast_eval(a),
     };
     match res {
         Ok(code) => code,
@@ -153,8 +223,10 @@ pub fn run(cmd: WatchCommand) -> i32 {
 type CmdResult = Result<i32, (i32, String)>;
 
 fn print_json<T: serde::Serialize>(v: &T) -> CmdResult {
+    use std::io::Write;
     let s = serde_json::to_string_pretty(v).map_err(|e| (1, e.to_string()))?;
-    println!("{s}");
+    // A reader that stops early (`| head`) is not a failure.
+    let _ = writeln!(std::io::stdout().lock(), "{s}");
     Ok(0)
 }
 
@@ -587,6 +659,96 @@ fn run_episode_backtest(a: BacktestArgs) -> CmdResult {
     }
     if let Some((n, rate)) = panel_rate {
         println!("whole VIEWS panel (unlabelled): {n} alerts, {rate:.3} per country-year");
+    }
+    Ok(0)
+}
+
+fn run_forecast(a: ForecastArgs) -> CmdResult {
+    use crate::forecast::Method;
+    use crate::forecast::archive::Archive;
+    use crate::forecast::report::{load_panel, make_and_store, print_table};
+    let method = match a.method.as_str() {
+        "recency" | "model" => Method::model(),
+        "conflict-history" | "conflict_history" => Method::ConflictHistory { months: 12 },
+        "last-value" | "last_value" => Method::LastValue,
+        "zero" => Method::Zero,
+        m => {
+            return Err((
+                2,
+                format!("--method wants recency, conflict-history, last-value or zero, got {m:?}"),
+            ));
+        }
+    };
+    if a.samples == 0 {
+        return Err((2, "--samples wants at least 1".into()));
+    }
+    let countries: Vec<String> = a
+        .country
+        .iter()
+        .map(|c| iso3(c))
+        .collect::<Result<_, _>>()?;
+    let panel = load_panel(a.panel.as_deref(), a.column, &a.store)?;
+    for c in &countries {
+        if panel.get(c).is_none() {
+            return Err((2, format!("no data for {c} in {}", panel.source)));
+        }
+    }
+    let last = panel
+        .span()
+        .map(|s| s.1)
+        .ok_or((2, "no data".to_string()))?;
+    let cutoff = a.cutoff.unwrap_or(last);
+    if cutoff > last {
+        return Err((
+            2,
+            format!("--cutoff {cutoff} is after the data's last month, {last}"),
+        ));
+    }
+    std::fs::create_dir_all(&a.store)
+        .map_err(|e| (1, format!("cannot create store {}: {e}", a.store.display())))?;
+    let archive = Archive::new(&a.store);
+    let (stored, report) =
+        make_and_store(&panel, &archive, cutoff, &countries, &method, a.samples)?;
+    eprintln!(
+        "{}: {} forecasts appended, {} already stored{}",
+        archive.path(cutoff).display(),
+        report.appended,
+        report.unchanged + report.kept_stored_over_different,
+        if report.kept_stored_over_different > 0 {
+            format!(
+                " ({} of them made from other data: kept as stored)",
+                report.kept_stored_over_different
+            )
+        } else {
+            String::new()
+        }
+    );
+    if a.json {
+        return print_json(&stored);
+    }
+    print_table(&stored);
+    Ok(0)
+}
+
+fn run_forecast_eval(a: ForecastEvalArgs) -> CmdResult {
+    use crate::forecast::eval::EvalConfig;
+    use crate::forecast::report::{load_panel, print_eval, print_tune, run_eval};
+    if a.samples == 0 {
+        return Err((2, "--samples wants at least 1".into()));
+    }
+    let panel = load_panel(a.panel.as_deref(), a.column, &a.store)?;
+    let cfg = EvalConfig {
+        samples: a.samples,
+        split: a.split,
+        ..EvalConfig::default()
+    };
+    let e = run_eval(&panel, &cfg);
+    if a.json {
+        return print_json(&e);
+    }
+    print_eval(&e);
+    if a.tune {
+        print_tune(&panel, &cfg);
     }
     Ok(0)
 }

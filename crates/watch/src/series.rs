@@ -3,7 +3,7 @@
 //!
 //! Sources, each read as its publisher ships it:
 //! * the VIEWS country-month panel in its long CSV (`month`, `gleditsch_ward`,
-//!   `country_name`, `ged_sb_actuals` …), countries by Gleditsch–Ward number;
+//!   `country_name`, `ged_sb_actuals` …), countries by name, else Gleditsch–Ward number;
 //! * a UCDP GED event file (UCDP's download or HDX's variant with its hashtag row): `best`
 //!   summed by the month of `date_start`, per country (`iso3`, else `country_id` as a
 //!   Gleditsch–Ward number, else the country name);
@@ -333,9 +333,11 @@ pub fn read_views_csv(path: &Path, column: ViewsColumn) -> Result<Panel, SeriesE
             )
         })?;
         let name = cell(i_name);
+        // The name first: the codebook's numbers are COW codes where COW and Gleditsch–Ward
+        // differ (GW 970 is Kiribati, COW 970 Nauru).
         let iso3 = cb
-            .gw_to_iso3(gw)
-            .or_else(|| cb.name_to_iso3(name))
+            .name_to_iso3(name)
+            .or_else(|| cb.gw_to_iso3(gw))
             .ok_or_else(|| {
                 err(
                     line,
