@@ -141,6 +141,20 @@ fn main() {
             grid[f.chosen].label
         );
     }
+    let nested = tuning::nested_leave_one_out(&grid, &scores, &peer);
+    for f in &nested {
+        if grid[f.chosen].family != winner.family {
+            println!(
+                "# nested: with {} left out, the two-level choice is {} ({:.3} on it)",
+                names[f.held_out], grid[f.chosen].label, f.score
+            );
+        }
+    }
+    let nested_scores: Vec<f64> = nested.iter().map(|f| f.score).collect();
+    println!(
+        "# nested (two-level choice held out too): median {:.3}",
+        tuning::median(&nested_scores)
+    );
     let held: Vec<f64> = winner.folds.iter().map(|f| f.score).collect();
     let held_single: Vec<f64> = single.iter().map(|f| f.score).collect();
     println!(

@@ -52,6 +52,17 @@ impl Activity {
     }
 }
 
+impl FromIterator<(i64, ParticipantId)> for Activity {
+    /// From `(timestamp, participant)` vote events (see [`Activity::add`]), e.g. a store's rows.
+    fn from_iter<I: IntoIterator<Item = (i64, ParticipantId)>>(events: I) -> Self {
+        let mut a = Activity::default();
+        for (t, p) in events {
+            a.add(t, p);
+        }
+        a
+    }
+}
+
 /// The civil date (proleptic Gregorian) of a day number since 1970-01-01, as `YYYY-MM-DD`.
 pub fn civil_date(day: i64) -> String {
     // Howard Hinnant's days-to-civil.

@@ -244,6 +244,43 @@ pub fn winning_family(results: &[FamilyResult]) -> Option<&FamilyResult> {
     best
 }
 
+/// The two-level choice itself held out: for each conversation, the families' held-out results,
+/// the bar and the winning family's choice are all computed on the other conversations only, and
+/// the choice is scored on the one left out. (The outer choice in [`winning_family`] sees every
+/// conversation; this is its fully held-out check.)
+pub fn nested_leave_one_out(
+    grid: &[Candidate],
+    scores: &[Vec<f64>],
+    peer: &[Option<f64>],
+) -> Vec<Fold> {
+    let n = scores.first().map_or(0, Vec::len);
+    (0..n)
+        .filter_map(|v| {
+            let drop = |row: &[f64]| -> Vec<f64> {
+                row.iter()
+                    .enumerate()
+                    .filter(|(u, _)| *u != v)
+                    .map(|(_, x)| *x)
+                    .collect()
+            };
+            let sub: Vec<Vec<f64>> = scores.iter().map(|r| drop(r)).collect();
+            let sub_peer: Vec<Option<f64>> = peer
+                .iter()
+                .enumerate()
+                .filter(|(u, _)| *u != v)
+                .map(|(_, p)| *p)
+                .collect();
+            let results = family_results(grid, &sub, &sub_peer);
+            let chosen = winning_family(&results)?.on_all;
+            Some(Fold {
+                held_out: v,
+                chosen,
+                score: scores[chosen][v],
+            })
+        })
+        .collect()
+}
+
 /// Median of a list (mean of the middle two for an even count); `NaN` when empty.
 pub fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
@@ -331,6 +368,11 @@ mod tests {
         assert!(r[0].mean > r[1].mean);
         assert!(r[1].misses.is_empty());
         assert_eq!(winning_family(&r).unwrap().family, "b");
+        // Held out too: without conversation 1 nothing shows family a's shortfall, so it wins.
+        let nested = nested_leave_one_out(&grid, &scores, &peer);
+        assert_eq!(grid[nested[1].chosen].family, "a");
+        assert_eq!(nested[1].score, scores[nested[1].chosen][1]);
+        assert_eq!(grid[nested[0].chosen].family, "b");
         assert_eq!(
             misses_bar(&[0.1, 0.2], &[Some(0.5), Some(0.5)]),
             vec![usize::MAX]
