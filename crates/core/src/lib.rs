@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod checkpoint;
 pub mod lang;
 pub mod permissions;
 
