@@ -34,7 +34,8 @@ fn jpeg() -> Vec<u8> {
 
 struct World {
     store: Arc<Store>,
-    dir: PathBuf,
+    dir: Option<PathBuf>,
+    pg: Option<chamber_store::testing::FreshPostgres>,
     app: Conferences,
     admin: User,
     officer: User,
@@ -50,8 +51,39 @@ async fn account(store: &Store, name: &str, role: Role) -> User {
         .unwrap()
 }
 
+/// A fresh SQLite store, and a fresh PostgreSQL one when `CHAMBER_TEST_POSTGRES_URL` is set.
+async fn worlds(max_document_bytes: usize) -> Vec<World> {
+    let mut out = vec![world(max_document_bytes).await];
+    if let Some(pg) = chamber_store::testing::FreshPostgres::create().await {
+        let store = Store::open_url(&pg.url)
+            .await
+            .expect("open PostgreSQL store");
+        out.push(world_on(store, None, Some(pg), max_document_bytes).await);
+    }
+    out
+}
+
+async fn finish(w: World) {
+    w.store.close().await;
+    if let Some(dir) = &w.dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    if let Some(pg) = w.pg {
+        pg.drop_database().await;
+    }
+}
+
 async fn world(max_document_bytes: usize) -> World {
     let (store, dir) = chamber_store::testing::fresh_sqlite().await;
+    world_on(store, Some(dir), None, max_document_bytes).await
+}
+
+async fn world_on(
+    store: Store,
+    dir: Option<PathBuf>,
+    pg: Option<chamber_store::testing::FreshPostgres>,
+    max_document_bytes: usize,
+) -> World {
     let store = Arc::new(store);
     let app = Conferences::new(
         store.clone(),
@@ -89,6 +121,7 @@ async fn world(max_document_bytes: usize) -> World {
     World {
         store,
         dir,
+        pg,
         app,
         admin,
         officer,
@@ -155,8 +188,14 @@ fn invalid(e: AppError) -> String {
 
 #[tokio::test]
 async fn a_registration_goes_from_form_to_door_once() {
-    let w = world(1 << 20).await;
-    let (person, id) = registered(&w, "aylar", "TKM").await;
+    for w in worlds(1 << 20).await {
+        a_registration_goes_from_form_to_door_once_on(&w).await;
+        finish(w).await;
+    }
+}
+
+async fn a_registration_goes_from_form_to_door_once_on(w: &World) {
+    let (person, id) = registered(w, "aylar", "TKM").await;
     // Queue: the officer sees it with three documents; the secretariat has no queue.
     let page = w
         .app
@@ -194,7 +233,7 @@ async fn a_registration_goes_from_form_to_door_once() {
     // The door reads the ticket back from the QR code; here we take it from the stored seal
     // by asking for the badge's QR path and matching a scan of every candidate is not
     // possible, so the test reads the ticket through the registration's sealed column.
-    let ticket = ticket_of(&w, &id).await;
+    let ticket = ticket_of(w, &id).await;
     let first = w
         .app
         .check_in(&w.door, &w.conf, &ticket, Lang::En)
@@ -229,7 +268,6 @@ async fn a_registration_goes_from_form_to_door_once() {
         w.store.verify_audit().await.unwrap().unwrap() as usize,
         audit_len(&w.store).await
     );
-    let _ = std::fs::remove_dir_all(&w.dir);
 }
 
 /// The ticket as the badge's QR code carries it: decoded from the badge's SVG is beyond this
@@ -249,8 +287,14 @@ async fn ticket_of(w: &World, id: &str) -> String {
 
 #[tokio::test]
 async fn refusals_are_clear_and_lose_nothing() {
-    let w = world(4096).await;
-    let (person, id) = registered(&w, "aylar", "TKM").await;
+    for w in worlds(4096).await {
+        refusals_are_clear_and_lose_nothing_on(&w).await;
+        finish(w).await;
+    }
+}
+
+async fn refusals_are_clear_and_lose_nothing_on(w: &World) {
+    let (person, id) = registered(w, "aylar", "TKM").await;
     // A document over the size limit, and one that is not a PDF or an image.
     let before = audit_len(&w.store).await;
     let mut big = pdf("x");
@@ -294,13 +338,13 @@ async fn refusals_are_clear_and_lose_nothing() {
         .unwrap();
     for i in 0..4 {
         let name = format!("rep{i}");
-        registered(&w, &name, "TKM").await;
+        registered(w, &name, "TKM").await;
         w.app
             .add_member(&w.admin, &w.conf, &d, &name, Function::Representative)
             .await
             .unwrap();
     }
-    registered(&w, "rep4", "TKM").await;
+    registered(w, "rep4", "TKM").await;
     let before = audit_len(&w.store).await;
     let e = w
         .app
@@ -319,7 +363,7 @@ async fn refusals_are_clear_and_lose_nothing() {
         "its members are all still there"
     );
     // Someone registered for another State does not join this delegation.
-    registered(&w, "frenchman", "FRA").await;
+    registered(w, "frenchman", "FRA").await;
     let e = w
         .app
         .add_member(&w.admin, &w.conf, &d, "frenchman", Function::Adviser)
@@ -370,7 +414,6 @@ async fn refusals_are_clear_and_lose_nothing() {
     w.app.withdraw(&person, &id).await.unwrap();
     let e = w.app.badge(&person, &id, Lang::En).await.unwrap_err();
     assert_eq!(invalid(e), "no badge: the registration was withdrawn");
-    let _ = std::fs::remove_dir_all(&w.dir);
 }
 
 #[tokio::test]
@@ -401,7 +444,7 @@ async fn the_database_never_holds_a_documents_text_and_the_purge_is_recorded() {
         }
         runs.join("\n")
     };
-    let text = scan(&w.dir);
+    let text = scan(w.dir.as_ref().unwrap());
     for needle in [
         "X7731942",
         "PASSPORT",
@@ -458,19 +501,33 @@ async fn the_database_never_holds_a_documents_text_and_the_purge_is_recorded() {
             .await,
         Err(AppError::Forbidden)
     ));
-    let _ = std::fs::remove_dir_all(&w.dir);
+    finish(w).await;
 }
 
 #[tokio::test]
 async fn a_freed_place_goes_to_the_first_on_the_waiting_list() {
-    let w = world(1 << 20).await;
-    let c = w.app.view(&w.admin, &w.conf).await.unwrap().conference;
-    let mut policy = c.policy(Category::MemberState).clone();
+    for w in worlds(1 << 20).await {
+        a_freed_place_goes_to_the_first_on_the_waiting_list_on(&w).await;
+        finish(w).await;
+    }
+}
+
+async fn a_freed_place_goes_to_the_first_on_the_waiting_list_on(w: &World) {
+    let view = w.app.view(&w.admin, &w.conf).await.unwrap();
+    assert_eq!(view.staff.len(), 4, "the secretariat sees its staff");
+    let outsider = w.app.view(&w.door, &w.conf).await.unwrap();
+    assert!(outsider.staff.is_empty() && outsider.roles == [StaffRole::DoorStaff]);
+    let mut policy = view
+        .categories
+        .iter()
+        .find(|p| p.category == Category::MemberState)
+        .unwrap()
+        .clone();
     policy.capacity = Some(1);
     w.app.set_policy(&w.admin, &w.conf, policy).await.unwrap();
-    let (first, first_id) = registered(&w, "first", "TKM").await;
-    let (_, second_id) = registered(&w, "second", "FRA").await;
-    let (_, third_id) = registered(&w, "third", "CHN").await;
+    let (first, first_id) = registered(w, "first", "TKM").await;
+    let (_, second_id) = registered(w, "second", "FRA").await;
+    let (_, third_id) = registered(w, "third", "CHN").await;
     let state = |id: String| {
         let app = &w.app;
         let officer = &w.officer;
@@ -492,5 +549,48 @@ async fn a_freed_place_goes_to_the_first_on_the_waiting_list() {
         .await
         .unwrap();
     assert_eq!(state(third_id).await, "pending");
-    let _ = std::fs::remove_dir_all(&w.dir);
+}
+
+/// The server runs these use cases on a multi-threaded runtime: their futures must be `Send`
+/// (checked when this file compiles).
+#[allow(dead_code, clippy::too_many_arguments)]
+fn use_cases_are_send(app: &Conferences, u: &User, f: RegistrationForm) {
+    fn send<T: Send>(_: T) {}
+    send(app.register(u, "", f));
+    send(app.import_registrations(u, "", Vec::new()));
+    send(app.upload_document(u, "", DocumentKind::Photo, &[]));
+    send(app.approve(u, ""));
+    send(app.reject(u, "", ""));
+    send(app.withdraw(u, ""));
+    send(app.check_in(u, "", "", Lang::En));
+    send(app.badge(u, "", Lang::En));
+    send(app.queue(u, "", &QueueParams::default()));
+    send(app.open_delegation(u, "", "", Category::MemberState));
+    send(app.add_member(u, "", "", "", Function::Head));
+    send(app.examine_credentials(u, "", &[]));
+    send(app.inscribe(
+        u,
+        "",
+        "",
+        "",
+        chamber_conferences::speakers::SpeechKind::Statement,
+    ));
+    send(app.next_speaker(u, "", ""));
+    send(app.start_outcome(u, "", "", &[], &[], ""));
+    send(app.adopt_outcome(u, "", 1));
+    send(app.list_of_participants("", Lang::En));
+    send(app.purge_documents(
+        Actor::Operator("x"),
+        time::OffsetDateTime::now_utc(),
+        Retention::DEFAULT,
+    ));
+    send(app.plan_session(
+        u,
+        "",
+        "",
+        time::OffsetDateTime::now_utc(),
+        time::OffsetDateTime::now_utc(),
+        None,
+        Vec::new(),
+    ));
 }

@@ -146,13 +146,52 @@ pub struct ConferenceSummary {
     pub roles: Vec<StaffRole>,
 }
 
-/// A conference page: what everyone sees, and the staff's extras.
+/// A conference page: what everyone sees (never the negotiating process inside), and the
+/// secretariat's extras.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ConferenceView {
-    pub conference: Conference,
+    pub id: String,
+    pub titles: Titles,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub location: String,
+    pub categories: Vec<CategoryPolicy>,
+    pub limits: DelegationLimits,
+    pub rooms: Vec<chamber_mediation::venue::Room>,
+    /// The sessions in time order.
+    pub timetable: Vec<chamber_mediation::venue::Session>,
+    /// The viewer's roles.
     pub roles: Vec<StaffRole>,
-    /// Timetable clashes: shown to the secretariat only.
+    /// Staff and their roles, and timetable clashes: for the secretariat only (empty else).
+    pub staff: Vec<chamber_conferences::conference::Staff>,
     pub clashes: Vec<Clash>,
+}
+
+impl ConferenceView {
+    fn of(c: Conference, viewer: &PersonId) -> ConferenceView {
+        let roles = permissions::roles(&c, viewer);
+        let manager = permissions::may_manage(&c, viewer);
+        let mut categories = c.categories.clone();
+        if !manager {
+            for p in &mut categories {
+                p.approvers.clear();
+            }
+        }
+        ConferenceView {
+            id: c.id.to_string(),
+            timetable: c.timetable().into_iter().cloned().collect(),
+            clashes: if manager { c.clashes() } else { Vec::new() },
+            staff: if manager { c.staff.clone() } else { Vec::new() },
+            titles: c.titles,
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            location: c.location,
+            categories,
+            limits: c.limits,
+            rooms: c.rooms,
+            roles,
+        }
+    }
 }
 
 /// The conferences capability: the store, the operator's key, the settings.
@@ -282,18 +321,7 @@ impl Conferences {
     /// One conference's page.
     pub async fn view(&self, user: &User, id: &str) -> AppResult<ConferenceView> {
         let person = person_of(user)?;
-        let c = self.load(id).await?;
-        let roles = permissions::roles(&c, &person);
-        let clashes = if permissions::may_manage(&c, &person) {
-            c.clashes()
-        } else {
-            Vec::new()
-        };
-        Ok(ConferenceView {
-            conference: c,
-            roles,
-            clashes,
-        })
+        Ok(ConferenceView::of(self.load(id).await?, &person))
     }
 
     /// The secretariat sets the title in one language.

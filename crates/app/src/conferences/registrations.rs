@@ -693,7 +693,6 @@ impl Conferences {
         let mut held = std::collections::HashMap::new();
         let mut seen = std::collections::HashSet::new();
         let (mut regs, mut docs) = (Vec::new(), Vec::new());
-        let mut rng = rand::rng();
         for (i, line) in lines.into_iter().enumerate() {
             let at_line = |e: AppError| match e {
                 AppError::Invalid(m) => AppError::invalid(format!("line {}: {m}", i + 1)),
@@ -718,7 +717,7 @@ impl Conferences {
                 None => tx::held_places(&mut t, conference, cat.as_str()).await?,
             };
             let at = super::now_micros();
-            let reg = Registration::submit(&mut rng, &c, &person, line.form, n as u32, at)
+            let reg = Registration::submit(&mut rand::rng(), &c, &person, line.form, n as u32, at)
                 .map_err(|e| at_line(e.into()))?;
             held.insert(cat, n + i64::from(reg.state.holds_place()));
             for (kind, bytes) in &line.documents {
@@ -726,7 +725,7 @@ impl Conferences {
                     documents::check_upload(*kind, bytes, self.settings.max_document_bytes)
                         .map_err(|e| at_line(e.into()))?;
                 let meta = DocumentMeta {
-                    id: DocumentId::generate(&mut rng),
+                    id: DocumentId::generate(&mut rand::rng()),
                     conference: c.id.clone(),
                     registration: reg.id.clone(),
                     kind: *kind,
