@@ -43,6 +43,8 @@ pub enum Error {
     NoSuchAmendment(AmendmentId),
     #[error("the text still has bracketed language or open alternatives in paragraph(s) {0}")]
     NotAgreed(String),
+    #[error("this process is closed")]
+    Closed,
     #[error("implementation score must be 0, 1, 2 or 3 (got {0})")]
     BadScore(u8),
     #[error("key error: {0}")]

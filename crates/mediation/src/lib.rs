@@ -1,6 +1,7 @@
 //! Chamber's mediation capability, pure core (issue 5): peace processes and preventive cases,
 //! their confidential spaces, the venue, the single negotiating text, the agreement and its
-//! implementation, Akoma Ntoso export, and encryption at rest for caucus content.
+//! implementation monitored over time, lessons learned when a process closes, Akoma Ntoso
+//! export, and encryption at rest for caucus content.
 //!
 //! Architecture invariant: no HTTP, no SQL, no network. Every access decision about a process is
 //! made in [`permissions`]; listing functions there take the viewer and filter, so a caller
@@ -13,6 +14,7 @@ pub mod confidential;
 pub mod demo;
 pub mod error;
 pub mod ids;
+pub mod lessons;
 pub mod permissions;
 pub mod process;
 pub mod spaces;
@@ -25,8 +27,8 @@ pub use ids::{
     SpaceId,
 };
 pub use process::{
-    Attribution, Origin, Participant, Party, Process, ProcessKind, ProcessRole, Track, TrackKind,
-    TrackStatus,
+    Attribution, Closure, Origin, Participant, Party, Process, ProcessKind, ProcessRole, Track,
+    TrackKind, TrackStatus,
 };
 pub use spaces::{InSpace, Note, Space, SpaceKind, SpaceView};
 

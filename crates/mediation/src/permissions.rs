@@ -186,6 +186,9 @@ pub struct ProcessView {
     pub spaces: Vec<SpaceView>,
     /// The viewer's own role.
     pub my_role: ProcessRole,
+    /// When and by whom the process was closed, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<crate::process::Closure>,
 }
 
 /// The process for a viewer, or [`Error::NotFound`] when they take no part in it.
@@ -203,6 +206,7 @@ pub fn process_view(process: &Process, person: &PersonId) -> Result<ProcessView>
         tracks: process.tracks().to_vec(),
         spaces: visible_space_views(process, person),
         my_role,
+        closed: process.closed().cloned(),
     })
 }
 
@@ -262,6 +266,17 @@ pub fn may_adopt_agreement(process: &Process, person: &PersonId) -> bool {
 
 /// Scoring implementation: mediators.
 pub fn may_score_implementation(process: &Process, person: &PersonId) -> bool {
+    may_issue_version(process, person)
+}
+
+/// Reading the agreement, its monitoring and its CSV export: every participant (it is plenary
+/// material).
+pub fn may_read_agreement(process: &Process, person: &PersonId) -> bool {
+    standing(process, person).is_some()
+}
+
+/// Closing the process and writing its lessons-learned record: mediators.
+pub fn may_close_process(process: &Process, person: &PersonId) -> bool {
     may_issue_version(process, person)
 }
 

@@ -177,6 +177,14 @@ pub struct Track {
     pub status: TrackStatus,
 }
 
+/// When and by whom a process was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub by: PersonId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: Timestamp,
+}
+
 /// A peace process or preventive case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "ProcessData")]
@@ -192,6 +200,10 @@ pub struct Process {
     participants: Vec<Participant>,
     tracks: Vec<Track>,
     spaces: Vec<Space>,
+    /// Set once, when a mediator closes the process with its lessons learned
+    /// ([`crate::lessons::close_process`]); absent in processes stored before closing existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    closed: Option<Closure>,
 }
 
 /// The stored shape, checked before it becomes a [`Process`].
@@ -208,6 +220,8 @@ struct ProcessData {
     participants: Vec<Participant>,
     tracks: Vec<Track>,
     spaces: Vec<Space>,
+    #[serde(default)]
+    closed: Option<Closure>,
 }
 
 impl TryFrom<ProcessData> for Process {
@@ -224,6 +238,7 @@ impl TryFrom<ProcessData> for Process {
             participants: d.participants,
             tracks: d.tracks,
             spaces: d.spaces,
+            closed: d.closed,
         };
         p.check()?;
         Ok(p)
@@ -263,6 +278,7 @@ impl Process {
                     kind: SpaceKind::Mediators,
                 },
             ],
+            closed: None,
         })
     }
 
@@ -362,6 +378,26 @@ impl Process {
     }
     pub fn tracks(&self) -> &[Track] {
         &self.tracks
+    }
+    /// When and by whom the process was closed, if it was.
+    pub fn closed(&self) -> Option<&Closure> {
+        self.closed.as_ref()
+    }
+    pub fn is_closed(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    /// Marks the process closed (the caller has checked the person may close it). Closing
+    /// twice is refused.
+    pub(crate) fn close(&mut self, by: &PersonId, at: Timestamp) -> Result<()> {
+        if self.closed.is_some() {
+            return Err(Error::Closed);
+        }
+        self.closed = Some(Closure {
+            by: by.clone(),
+            at: at.to_offset(time::UtcOffset::UTC),
+        });
+        Ok(())
     }
 
     // Spaces are crate-private: callers go through `permissions`, which filters by viewer.

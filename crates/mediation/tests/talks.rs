@@ -2,7 +2,7 @@
 //! attribution, amendments (including a stale one), versions, diff, rendering, the agreement
 //! and its implementation rate, persistence.
 
-use chamber_mediation::agreement::{Agreement, Level};
+use chamber_mediation::agreement::{Agreement, Change, CommitmentUpdate, Level, ProvisionType};
 use chamber_mediation::demo::{self, Demo};
 use chamber_mediation::text::diff::{ChangeKind, WordOpKind};
 use chamber_mediation::text::render::{self, DeletedParagraphs, RenderOptions};
@@ -514,26 +514,28 @@ fn agreement_adoption_and_implementation_rate() {
     );
     let ids: Vec<_> = ag.commitments.iter().map(|c| c.provision.clone()).collect();
     let (p, m) = (&d.process, &d.mediator);
-    for (i, theme) in [
-        (0, "ceasefire"),
-        (1, "ceasefire"),
-        (2, "humanitarian"),
-        (3, "humanitarian"),
-        (4, "detainees"),
+    for (i, code) in [
+        (0, "cease-fire"),
+        (1, "cease-fire"),
+        (2, "internally-displaced-persons"),
+        (3, "internally-displaced-persons"),
+        (4, "prisoner-release"),
     ] {
-        ag.set_commitment(
+        ag.update_commitment(
             p,
             m,
             &ids[i],
-            Some(theme),
-            Some(d.eastmark.clone()),
-            Some(date!(2026 - 06 - 30)),
+            CommitmentUpdate {
+                provision_type: Change::Set(ProvisionType::parse(code).unwrap()),
+                responsible: Change::Set(d.eastmark.clone()),
+                deadline: Change::Set(date!(2026 - 06 - 30)),
+            },
         )
         .unwrap();
     }
     let score = |ag: &mut Agreement, i: usize, period, level, at| {
         ag.record_score(p, m, &ids[i], period, level, "monitoring report", at)
-            .unwrap()
+            .unwrap();
     };
     let t = datetime!(2026-07-05 0:00 UTC);
     let t2 = datetime!(2026-07-06 0:00 UTC);
@@ -550,20 +552,21 @@ fn agreement_adoption_and_implementation_rate() {
     assert!((r.value() - 8.0 / 18.0).abs() < 1e-12);
     // As of the first quarter: 2 + 1 = 3 of 18.
     assert_eq!(ag.rate_as_of(date!(2026 - 03 - 31)).points, 3);
-    let themes: Vec<(Option<String>, u32, u32)> = ag
-        .rate_by_theme()
+    let types: Vec<(&str, u32, u32)> = ag
+        .rate_by_type()
         .into_iter()
-        .map(|t| (t.theme, t.rate.points, t.rate.max))
+        .map(|t| (t.provision_type.code(), t.rate.points, t.rate.max))
         .collect();
+    // The list's order; the untyped sixth provision has no row, only a count.
     assert_eq!(
-        themes,
+        types,
         [
-            (Some("ceasefire".into()), 4, 6),
-            (Some("detainees".into()), 0, 3),
-            (Some("humanitarian".into()), 4, 6),
-            (None, 0, 3),
+            ("cease-fire", 4, 6),
+            ("internally-displaced-persons", 4, 6),
+            ("prisoner-release", 0, 3),
         ]
     );
+    assert_eq!(ag.untyped(), 1);
     assert!(
         ag.record_score(
             p,

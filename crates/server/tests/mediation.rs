@@ -820,8 +820,8 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
         .collect();
     assert!(provisions.len() >= 3);
     for (provision, level, theme) in [
-        (&provisions[0], "3", "security"),
-        (&provisions[1], "1", "humanitarian"),
+        (&provisions[0], "3", "cease-fire"),
+        (&provisions[1], "1", "internally-displaced-persons"),
     ] {
         let r = mediator
             .post(
@@ -845,7 +845,7 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
             &[
                 ("csrf", &csrf),
                 ("provision", &provisions[2]),
-                ("theme", "security"),
+                ("theme", "cease-fire"),
                 ("responsible", &high),
                 ("deadline", "2027-03-31"),
             ],

@@ -15,7 +15,7 @@ pub use setup::{NewProcess, SessionPlan, parse_session_format};
 
 use crate::error::{AppError, AppResult};
 use chamber_core::Role;
-use chamber_mediation::agreement::{Agreement, Level};
+use chamber_mediation::agreement::{Agreement, Change, CommitmentUpdate, Level, ProvisionType};
 use chamber_mediation::ids::{AmendmentId, ParagraphId};
 use chamber_mediation::permissions::process_view;
 use chamber_mediation::process::{Origin, ProcessKind, ProcessRole};
@@ -278,8 +278,9 @@ impl Mediation {
     }
 
     /// Implementation of one provision in one period, scored 0–3 with evidence (the Peace
-    /// Accords Matrix scale). A theme given with the score is set on the provision; nothing
-    /// else of the commitment changes.
+    /// Accords Matrix scale). A provision type given with the score (a code such as
+    /// `cease-fire`, or its Peace Accords Matrix name) is set on the provision; nothing else of
+    /// the commitment changes, and the score itself changes nothing of it.
     #[allow(clippy::too_many_arguments)]
     pub async fn score(
         &self,
@@ -289,26 +290,22 @@ impl Mediation {
         period: time::Date,
         level: u8,
         evidence: &str,
-        theme: Option<&str>,
+        provision_type: Option<&str>,
     ) -> AppResult<()> {
         let provision = ParagraphId::parse(provision).map_err(|_| AppError::NotFound)?;
         let level = Level::try_from(level)?;
+        let provision_type = provision_type_of(provision_type)?;
         self.change(user, id, |ws| {
             let agreement = ws.agreement.as_mut().ok_or(AppError::NotFound)?;
-            if let Some(theme) = theme.map(str::trim).filter(|t| !t.is_empty()) {
-                let current = agreement
-                    .commitments
-                    .iter()
-                    .find(|c| c.provision == provision)
-                    .ok_or(AppError::NotFound)?;
-                let (responsible, deadline) = (current.responsible.clone(), current.deadline);
-                agreement.set_commitment(
+            if let Some(t) = provision_type {
+                agreement.update_commitment(
                     &ws.process,
                     &ws.viewer,
                     &provision,
-                    Some(theme),
-                    responsible,
-                    deadline,
+                    CommitmentUpdate {
+                        provision_type: Change::Set(t),
+                        ..CommitmentUpdate::default()
+                    },
                 )?;
             }
             agreement.record_score(
@@ -325,30 +322,34 @@ impl Mediation {
         .await
     }
 
-    /// A provision's theme, responsible party and deadline.
+    /// A provision's type, responsible party and deadline. A field left empty keeps its value
+    /// (a form posting only some fields never erases the others).
     pub async fn set_commitment(
         &self,
         user: &User,
         id: &str,
         provision: &str,
-        theme: Option<&str>,
+        provision_type: Option<&str>,
         responsible: Option<&str>,
         deadline: Option<time::Date>,
     ) -> AppResult<()> {
         let provision = ParagraphId::parse(provision).map_err(|_| AppError::NotFound)?;
+        let provision_type = provision_type_of(provision_type)?;
         let responsible = responsible
             .filter(|r| !r.trim().is_empty())
             .map(|r| chamber_mediation::PartyId::parse(r.trim()))
             .transpose()?;
         self.change(user, id, |ws| {
             let agreement = ws.agreement.as_mut().ok_or(AppError::NotFound)?;
-            agreement.set_commitment(
+            agreement.update_commitment(
                 &ws.process,
                 &ws.viewer,
                 &provision,
-                theme.map(str::trim).filter(|t| !t.is_empty()),
-                responsible,
-                deadline,
+                CommitmentUpdate {
+                    provision_type: Change::if_given(provision_type),
+                    responsible: Change::if_given(responsible),
+                    deadline: Change::if_given(deadline),
+                },
             )?;
             Ok(((), Changed::Agreement))
         })
@@ -499,5 +500,16 @@ impl Changed {
                 .map(Record::Session)
                 .collect(),
         }
+    }
+}
+
+/// A provision type from a form: its code, or (for older forms) its Peace Accords Matrix name.
+fn provision_type_of(v: Option<&str>) -> AppResult<Option<ProvisionType>> {
+    match v.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => ProvisionType::parse(t)
+            .or_else(|e| ProvisionType::from_legacy_theme(t).ok_or(e))
+            .map(Some)
+            .map_err(AppError::from),
     }
 }

@@ -49,8 +49,8 @@ pub fn agreement(a: &Agreement) -> Value {
         "rate_percent": format!("{:.0}", rate.value() * 100.0),
         "points": rate.points,
         "max": rate.max,
-        "themes": a.rate_by_theme().iter().map(|t| json!({
-            "theme": t.theme.clone().unwrap_or_else(|| "—".into()),
+        "themes": a.rate_by_type().iter().map(|t| json!({
+            "theme": t.provision_type.code(),
             "percent": format!("{:.0}", t.rate.value() * 100.0),
         })).collect::<Vec<_>>(),
         "provisions": a.commitments.iter().map(|c| {
@@ -59,7 +59,7 @@ pub fn agreement(a: &Agreement) -> Value {
                 "id": c.provision.as_str(),
                 "label": c.label,
                 "text": c.text,
-                "theme": c.theme,
+                "theme": c.provision_type.map(|t| t.code()),
                 "responsible": c.responsible.as_ref().map(|r| r.as_str().to_string()),
                 "deadline": c.deadline.map(|d| d.to_string()),
                 "level": latest.map(|s| s.level as u8),
