@@ -301,6 +301,9 @@ fn ingest(a: IngestArgs) -> CmdResult {
                     r.rejected as usize - r.rejects.len().min(20)
                 );
             }
+            if let Some(s) = r.unresolved_summary() {
+                println!("  {s}");
+            }
         }
         for (fmt, c) in &out.per_format {
             println!(

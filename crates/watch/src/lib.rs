@@ -16,6 +16,7 @@ pub mod cli;
 pub mod codebook;
 pub mod counts;
 pub mod date;
+pub mod deaths;
 pub mod decode;
 pub mod detect;
 pub mod episodes;

@@ -103,7 +103,7 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
                 url: h.get("SOURCEURL"),
             })
         }
-        Format::Icews => Cols::Named(NamedCols {
+        Format::Icews => Cols::Named(Box::new(NamedCols {
             id: need(&["Event ID"])?,
             date: need(&["Event Date"])?,
             a1: [
@@ -123,6 +123,7 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
             country: h.get("Country"),
             iso3: None,
             isonum: None,
+            gw: None,
             admin1: h.get("Province"),
             lat: h.get("Latitude"),
             lon: h.get("Longitude"),
@@ -131,8 +132,8 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
             fat: [None, None, None],
             sources: None,
             url: None,
-        }),
-        Format::Ucdp => Cols::Named(NamedCols {
+        })),
+        Format::Ucdp => Cols::Named(Box::new(NamedCols {
             id: need(&["id"])?,
             date: need(&["date_start"])?,
             a1: [None, h.get("side_a"), h.get("gwnoa"), None],
@@ -142,6 +143,7 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
             country: h.get("country"),
             iso3: h.get("iso3"),
             isonum: None,
+            gw: h.get("country_id"),
             admin1: h.get("adm_1"),
             lat: h.get("latitude"),
             lon: h.get("longitude"),
@@ -154,8 +156,8 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
             ],
             sources: h.get("number_of_sources"),
             url: None,
-        }),
-        Format::Acled => Cols::Named(NamedCols {
+        })),
+        Format::Acled => Cols::Named(Box::new(NamedCols {
             id: need(&["event_id_cnty"])?,
             date: need(&["event_date"])?,
             a1: [None, h.get("actor1"), None, h.get("inter1")],
@@ -165,6 +167,7 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
             country: h.get("country"),
             iso3: h.get("iso3"),
             isonum: h.get("iso"),
+            gw: None,
             admin1: h.get("admin1"),
             lat: h.get("latitude"),
             lon: h.get("longitude"),
@@ -173,7 +176,7 @@ pub(super) fn header_cols(format: Format, h: &Header) -> Result<Cols, String> {
             fat: [None, Some(need(&["fatalities"])?), None],
             sources: None,
             url: None,
-        }),
+        })),
         _ => return Err(format!("{format} has no header")),
     })
 }
@@ -190,6 +193,8 @@ pub(super) struct NamedCols {
     country: Option<usize>,
     iso3: Option<usize>,
     isonum: Option<usize>,
+    /// Gleditsch–Ward number of the country (UCDP `country_id`).
+    gw: Option<usize>,
     admin1: Option<usize>,
     lat: Option<usize>,
     lon: Option<usize>,
@@ -203,7 +208,7 @@ pub(super) struct NamedCols {
 
 pub(super) enum Cols {
     Gdelt(GdeltCols),
-    Named(NamedCols),
+    Named(Box<NamedCols>),
 }
 
 pub(super) fn country_of(cb: &crate::codebook::Codebooks, s: &str) -> String {
@@ -211,7 +216,9 @@ pub(super) fn country_of(cb: &crate::codebook::Codebooks, s: &str) -> String {
     if s.is_empty() {
         return String::new();
     }
-    if let Ok(n) = s.parse::<u32>() {
+    // UCDP's gwnoa/gwnob: one number, or several (`2, 200`) for a side of several states.
+    let first = s.split(',').next().unwrap_or("").trim();
+    if let Ok(n) = first.parse::<u32>() {
         return cb.gw_to_iso3(n).unwrap_or("").to_string();
     }
     if s.len() == 3 && cb.is_iso3(s) {
@@ -220,7 +227,12 @@ pub(super) fn country_of(cb: &crate::codebook::Codebooks, s: &str) -> String {
     cb.name_to_iso3(s).unwrap_or("").to_string()
 }
 
-pub(super) fn named_event(row: &Row, c: &NamedCols, format: Format) -> Result<Event, FieldError> {
+/// An event from a headed row, and the value(s) of a country that could not be resolved.
+pub(super) fn named_event(
+    row: &Row,
+    c: &NamedCols,
+    format: Format,
+) -> Result<(Event, Option<String>), FieldError> {
     let cb = codebooks();
     let raw_id = row.s(c.id);
     if raw_id.is_empty() {
@@ -228,7 +240,8 @@ pub(super) fn named_event(row: &Row, c: &NamedCols, format: Format) -> Result<Ev
     }
     let date_s = row.s(c.date);
     let date = match format {
-        Format::Acled => Date::parse_dmy_words(&date_s),
+        // ACLED's exports write `01 November 2024`; its API `2024-11-01`.
+        Format::Acled => Date::parse_dmy_words(&date_s).or_else(|| Date::parse_iso(&date_s)),
         _ => Date::parse_iso(&date_s),
     }
     .ok_or_else(|| {
@@ -272,18 +285,42 @@ pub(super) fn named_event(row: &Row, c: &NamedCols, format: Format) -> Result<Ev
     let (lat, lon) = parse_lat_lon(&row.opt(c.lat), &row.opt(c.lon), "latitude", "longitude")?;
     ev.lat = lat;
     ev.lon = lon;
-    ev.country = {
+    // The country: ISO3, ISO numeric, Gleditsch–Ward number, then the name (UCDP's names
+    // carry an earlier name in parentheses). A fatality dataset's row left without one is
+    // reported by the caller.
+    let (country, unresolved) = {
         let iso3 = row.opt(c.iso3);
         let num = row.opt(c.isonum);
-        if iso3.len() == 3 && cb.is_iso3(&iso3) {
-            iso3.into_owned()
-        } else if let Some(n) = num.parse::<u32>().ok().and_then(|n| cb.isonum_to_iso3(n)) {
-            n.to_string()
+        let gw = row.opt(c.gw);
+        let name = row.opt(c.country);
+        let found = if iso3.len() == 3 && cb.is_iso3(&iso3) {
+            Some(iso3.to_string())
         } else {
-            let name = row.opt(c.country);
-            cb.name_to_iso3(&name).unwrap_or("").to_string()
+            num.parse::<u32>()
+                .ok()
+                .and_then(|n| cb.isonum_to_iso3(n))
+                .or_else(|| gw.parse::<u32>().ok().and_then(|n| cb.gw_to_iso3(n)))
+                .or_else(|| match format {
+                    Format::Ucdp => cb.ucdp_name_to_iso3(&name),
+                    _ => cb.name_to_iso3(&name),
+                })
+                .map(str::to_string)
+        };
+        match found {
+            Some(iso) => (iso, None),
+            None => {
+                let mut v = Vec::new();
+                for (label, x) in [("iso3", &iso3), ("iso", &num), ("country_id", &gw)] {
+                    if !x.is_empty() {
+                        v.push(format!("{label}={x}"));
+                    }
+                }
+                v.push(format!("country={name:?}"));
+                (String::new(), Some(v.join(" ")))
+            }
         }
     };
+    ev.country = country;
     if let Some(ci) = c.code {
         let code = row.s(ci);
         let (cameo, root) = parse_cameo(&code, "").map_err(|(_, r)| ("CAMEO Code", r))?;
@@ -353,7 +390,7 @@ pub(super) fn named_event(row: &Row, c: &NamedCols, format: Format) -> Result<Ev
         }
         _ => {}
     }
-    Ok(ev)
+    Ok((ev, unresolved))
 }
 
 pub(super) fn read_headed<R: Read>(
@@ -434,7 +471,14 @@ pub(super) fn read_headed<R: Read>(
         let res = match &cols {
             // GDELT CSV goes through the chunked reader (`read_gdelt`).
             Cols::Gdelt(_) => Err(("(row)", format!("{format} is not read here"))),
-            Cols::Named(c) => named_event(&row, c, format).map(|e| ev = e),
+            Cols::Named(c) => named_event(&row, c, format).map(|(e, unresolved)| {
+                ev = e;
+                if let Some(v) = unresolved
+                    && matches!(format, Format::Ucdp | Format::Acled)
+                {
+                    ctx.unresolved(v);
+                }
+            }),
         };
         if row.recoded.get() {
             ctx.recoded(line);

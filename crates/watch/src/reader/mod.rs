@@ -62,6 +62,30 @@ pub struct FileReport {
     pub first_recoded_line: Option<u64>,
     /// The first rejects (at most [`MAX_REPORTED`]).
     pub rejects: Vec<Reject>,
+    /// Rows of a fatality dataset (UCDP, ACLED) whose country could not be resolved: they
+    /// are stored without one, and counted here…
+    pub country_unresolved: u64,
+    /// …per value (`country_id=999 country=Atlantis`), at most [`MAX_REPORTED`] values.
+    pub unresolved_countries: std::collections::BTreeMap<String, u64>,
+}
+
+impl FileReport {
+    /// One line on the rows whose country could not be resolved, if any.
+    pub fn unresolved_summary(&self) -> Option<String> {
+        if self.country_unresolved == 0 {
+            return None;
+        }
+        let values: Vec<String> = self
+            .unresolved_countries
+            .iter()
+            .map(|(v, n)| format!("{v} ({n})"))
+            .collect();
+        Some(format!(
+            "{} rows with no resolvable country, stored without one: {}",
+            self.country_unresolved,
+            values.join(", ")
+        ))
+    }
 }
 
 /// How many rejects a report keeps in full (all are counted).
@@ -273,6 +297,14 @@ impl Ctx {
             (a, b) => a.or(b),
         };
         r.rejects.extend(part.rejects);
+        r.country_unresolved += part.country_unresolved;
+        for (v, n) in part.unresolved_countries {
+            if r.unresolved_countries.len() < MAX_REPORTED
+                || r.unresolved_countries.contains_key(&v)
+            {
+                *r.unresolved_countries.entry(v).or_default() += n;
+            }
+        }
         r.rejects.sort_by_key(|x| x.line);
         r.rejects.truncate(MAX_REPORTED);
     }
@@ -297,6 +329,17 @@ impl Ctx {
             self.report.rejects.push(r);
         }
         Ok(())
+    }
+
+    /// A row stored without a country: counted, and its value(s) noted.
+    pub(crate) fn unresolved(&mut self, value: String) {
+        let r = &mut self.report;
+        r.country_unresolved += 1;
+        if r.unresolved_countries.len() < MAX_REPORTED
+            || r.unresolved_countries.contains_key(&value)
+        {
+            *r.unresolved_countries.entry(value).or_default() += 1;
+        }
     }
 
     pub(crate) fn recoded(&mut self, line: u64) {
