@@ -10,7 +10,6 @@
 //! Exit codes: 0 ok, 1 failure (I/O, store), 2 bad input or usage (unreadable or empty file,
 //! unknown format, a bad row in `--strict` mode, a file whose every row was rejected).
 
-use crate::alerts::{Query, admin1_alerts, alerts};
 use crate::backtest::{backtest, parse_episodes};
 use crate::date::Date;
 use crate::detect::Params;
@@ -144,6 +143,9 @@ pub struct AlertsArgs {
     pub until: Option<Date>,
     #[arg(long)]
     pub json: bool,
+    /// One CSV row per alert (id, onset, end, scope, severity, detectors, …).
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -170,6 +172,9 @@ pub struct SeriesArgs {
     pub until: Option<Date>,
     #[arg(long)]
     pub json: bool,
+    /// One CSV row per period (zeros filled in), deaths and events.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -343,44 +348,47 @@ fn iso3(c: &str) -> Result<String, (i32, String)> {
     }
 }
 
+fn bad_request(e: crate::view::WatchError) -> (i32, String) {
+    (if e.is_bad_request() { 2 } else { 1 }, e.to_string())
+}
+
 fn run_alerts(a: AlertsArgs) -> CmdResult {
+    use crate::view::{WatchRequest, alert_list, alerts_csv};
     let store = check_store(&a.store)?;
-    let q = Query {
-        country: a.country.as_deref().map(iso3).transpose()?,
-        dyad: a.dyad.clone(),
-        since: a.since,
-        until: a.until,
-    };
-    if let Some(d) = &q.dyad {
-        match d.parse::<Scope>() {
-            Ok(Scope::Dyad(..)) => {}
-            _ => return Err((2, format!("--dyad wants AAA-BBB, got {d:?}"))),
-        }
+    if let Some(c) = &a.country {
+        iso3(c)?;
     }
-    let found = match &a.admin1 {
-        Some(r) if q.country.is_none() && q.dyad.is_none() => {
-            admin1_alerts(&store, r, a.since, a.until, &Params::default()).map_err(|e| (1, e))?
-        }
-        Some(_) => return Err((2, "--admin1 goes alone, without --country or --dyad".into())),
-        None => alerts(&store, &q, &Params::default()).map_err(|e| (1, e))?,
-    };
+    let req = WatchRequest::parse(
+        a.country.as_deref().unwrap_or(""),
+        a.dyad.as_deref().unwrap_or(""),
+        a.admin1.as_deref().unwrap_or(""),
+        a.since,
+        a.until,
+    )
+    .map_err(bad_request)?;
+    let found = alert_list(&store, &req).map_err(bad_request)?;
     if a.json {
         return print_json(&found);
+    }
+    if a.csv {
+        print!("{}", alerts_csv(&found));
+        return Ok(0);
     }
     if found.is_empty() {
         println!("no alerts");
     }
     for al in &found {
         println!(
-            "{} {} {} score {:.2}: {}",
+            "{} {} [{}] {:.1} bits ({}): {}",
             al.date,
             al.admin1
                 .as_deref()
                 .or(al.country.as_deref())
                 .or(al.dyad.as_deref())
                 .unwrap_or(""),
-            al.detector,
-            al.score,
+            al.id,
+            al.severity_bits,
+            al.detectors.join(", "),
             al.explanation
         );
     }
@@ -442,7 +450,24 @@ fn run_series(a: SeriesArgs) -> CmdResult {
     } else {
         Scope::Admin1(a.admin1.clone().unwrap_or_default())
     };
+    // The checks a page makes: a known code, dates in order, and "no data" said as such.
+    let req = crate::view::WatchRequest::parse(
+        a.country.as_deref().unwrap_or(""),
+        a.dyad.as_deref().unwrap_or(""),
+        a.admin1.as_deref().unwrap_or(""),
+        a.since,
+        a.until,
+    )
+    .map_err(bad_request)?;
+    if a.csv {
+        let v = crate::view::series_view(&store, &req, a.by).map_err(bad_request)?;
+        print!("{}", crate::view::series_csv(&v));
+        return Ok(0);
+    }
     let s = series(&store, &scope, a.by, a.since, a.until).map_err(|e| (1, e))?;
+    if s.is_empty() {
+        crate::view::require_data(&store, &scope).map_err(bad_request)?;
+    }
     if a.json {
         let v: Vec<serde_json::Value> = s.iter().map(|b| b.to_json()).collect();
         return print_json(&v);

@@ -31,6 +31,7 @@ pub mod rowcodec;
 pub mod series;
 pub mod stats;
 pub mod store;
+pub mod view;
 
 pub use date::Date;
 pub use model::{Actor, Event, Format};

@@ -101,13 +101,23 @@ fn contract_commands_parse_and_run() {
         run(parse(&["series", "--store", s, "--dyad", "RUS-GEO", "--by", "month"]).unwrap()),
         0
     );
-    // Admin1: the series and alerts of one region; `--admin1` goes alone.
+    // Admin1: `--admin1` goes alone. These rows carry no ADM1 code, so region GG00 has no
+    // data: said as such ("no data for GG00", exit 2), not as an empty series or "no alerts".
     assert_eq!(
         run(parse(&["series", "--store", s, "--admin1", "GG00", "--json"]).unwrap()),
-        0
+        2
     );
     assert_eq!(
         run(parse(&["alerts", "--store", s, "--admin1", "GG00", "--json"]).unwrap()),
+        2
+    );
+    // A known country without rows: "no data for FRA", exit 2; a known one: exit 0.
+    assert_eq!(
+        run(parse(&["alerts", "--store", s, "--country", "FRA"]).unwrap()),
+        2
+    );
+    assert_eq!(
+        run(parse(&["alerts", "--store", s, "--country", "GEO", "--csv"]).unwrap()),
         0
     );
     assert_eq!(
