@@ -594,3 +594,228 @@ fn use_cases_are_send(app: &Conferences, u: &User, f: RegistrationForm) {
         Vec::new(),
     ));
 }
+
+#[tokio::test]
+async fn delegations_take_the_floor_and_adopt_the_outcome_document() {
+    for w in worlds(1 << 20).await {
+        the_floor_on(&w).await;
+        finish(w).await;
+    }
+}
+
+async fn the_floor_on(w: &World) {
+    use chamber_conferences::speakers::SpeechKind;
+    use chamber_mediation::text::{Decision, Operation, Outcome as Decide, ParagraphStatus};
+    let chair = account(&w.store, "chair", Role::Observer).await;
+    w.app
+        .assign_role(&w.admin, &w.conf, "chair", StaffRole::Chair)
+        .await
+        .unwrap();
+    let (session, clashes) = w
+        .app
+        .plan_session(
+            &w.admin,
+            &w.conf,
+            "General debate",
+            time::macros::datetime!(2026-03-10 10:00 UTC),
+            time::macros::datetime!(2026-03-10 13:00 UTC),
+            None,
+            vec!["Statements".into()],
+        )
+        .await
+        .unwrap();
+    assert!(clashes.is_empty());
+    let (tm, _) = registered(w, "turkmen", "TKM").await;
+    let (fr, fr_reg) = registered(w, "french", "FRA").await;
+    for (who, country, reg) in [(&tm, "TKM", None), (&fr, "FRA", Some(&fr_reg))] {
+        let d = w
+            .app
+            .open_delegation(&w.admin, &w.conf, country, Category::MemberState)
+            .await
+            .unwrap();
+        w.app
+            .add_member(&w.admin, &w.conf, &d, &who.username, Function::Head)
+            .await
+            .unwrap();
+        if let Some(r) = reg {
+            w.app.approve(&w.officer, r).await.unwrap();
+        }
+    }
+    let e = w
+        .app
+        .open_delegation(&w.admin, &w.conf, "TKM", Category::MemberState)
+        .await
+        .unwrap_err();
+    assert!(invalid(e).contains("already has a delegation"));
+    let ds = w.app.delegations(&w.conf, Lang::Fr).await.unwrap();
+    assert_eq!(
+        ds.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        ["France", "Turkménistan"]
+    );
+    let (fr_d, tm_d) = (
+        ds[0].delegation.id.to_string(),
+        ds[1].delegation.id.to_string(),
+    );
+    // Speakers' list: France cannot inscribe Turkmenistan; the chair gives the floor.
+    assert!(matches!(
+        w.app
+            .inscribe(&fr, &w.conf, &session, &tm_d, SpeechKind::Statement)
+            .await,
+        Err(AppError::Forbidden)
+    ));
+    w.app
+        .inscribe(&tm, &w.conf, &session, &tm_d, SpeechKind::Statement)
+        .await
+        .unwrap();
+    w.app
+        .inscribe(&fr, &w.conf, &session, &fr_d, SpeechKind::Statement)
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.app.next_speaker(&tm, &w.conf, &session).await,
+        Err(AppError::Forbidden)
+    ));
+    let current = w
+        .app
+        .next_speaker(&chair, &w.conf, &session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.entry.delegation.as_str(), tm_d);
+    let screen = w.app.speakers(&w.conf, &session, Lang::En).await.unwrap();
+    assert_eq!(screen.current.unwrap().limit_secs, 300);
+    assert!(screen.remaining_secs <= 300 && screen.remaining_secs > 250);
+    assert_eq!(screen.names[&fr_d], "France");
+    assert_eq!(screen.next.len(), 1);
+    // The outcome document: first draft, an amendment, a version, adoption, Akoma Ntoso.
+    w.app
+        .start_outcome(
+            &chair,
+            &w.conf,
+            "Ashgabat Declaration",
+            &["Recalling resolution 79/274,".into()],
+            &["[Welcomes the International Year of Peace and Trust]".into()],
+            "zero draft",
+        )
+        .await
+        .unwrap();
+    let seen = w.app.outcome(&fr, &w.conf).await.unwrap();
+    assert!(matches!(
+        w.app.outcome(&w.door, &w.conf).await,
+        Err(AppError::NotFound)
+    ));
+    let p = seen.current.text.operative[0].id.clone();
+    let amendment = w
+        .app
+        .propose_amendment(
+            &fr,
+            &w.conf,
+            1,
+            vec![Operation::InsertSpan {
+                paragraph: p.clone(),
+                alternative: 0,
+                at: 8,
+                before: "Welcomes".into(),
+                text: " warmly".into(),
+            }],
+            "warmer",
+        )
+        .await
+        .unwrap();
+    // A pending amendment is the proposer's and the chair's; once in the text, everyone's.
+    let shown = w.app.outcome(&chair, &w.conf).await.unwrap();
+    assert_eq!(shown.amendments[0].proposer_label, "France");
+    assert!(
+        w.app
+            .outcome(&tm, &w.conf)
+            .await
+            .unwrap()
+            .amendments
+            .is_empty()
+    );
+    let err = w.app.adopt_outcome(&chair, &w.conf, 1).await.unwrap_err();
+    assert!(invalid(err).contains("bracketed"));
+    let v = w
+        .app
+        .issue_outcome_version(
+            &chair,
+            &w.conf,
+            &[Decision {
+                amendment: chamber_mediation::AmendmentId::parse(&amendment).unwrap(),
+                outcome: Decide::Accept,
+            }],
+            &[
+                Operation::SetBrackets {
+                    paragraph: p.clone(),
+                    alternative: 0,
+                    start: 8,
+                    expected: " warmly".into(),
+                    bracketed: false,
+                },
+                Operation::SetStatus {
+                    paragraph: p,
+                    status: ParagraphStatus::AgreedAdReferendum,
+                },
+            ],
+            "agreed",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, 2);
+    let shown = w.app.outcome(&tm, &w.conf).await.unwrap();
+    assert_eq!(
+        shown.amendments[0].proposer_label, "France",
+        "attribution is open"
+    );
+    assert!(
+        w.app
+            .outcome_akoma_ntoso(None, &w.conf, Lang::En)
+            .await
+            .is_err(),
+        "drafts are not public"
+    );
+    w.app.adopt_outcome(&chair, &w.conf, 2).await.unwrap();
+    let xml = w
+        .app
+        .outcome_akoma_ntoso(None, &w.conf, Lang::Fr)
+        .await
+        .unwrap();
+    assert!(xml.contains("Welcomes warmly the International Year of Peace and Trust"));
+    // List of participants: France approved and consenting; Turkmenistan still pending.
+    let list = w.app.list_of_participants(&w.conf, Lang::En).await.unwrap();
+    let names: Vec<&str> = list.sections[0]
+        .groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    assert_eq!(names, ["France"]);
+    // Exports.
+    let ind = w
+        .app
+        .export(
+            Actor::Operator("t"),
+            &w.conf,
+            chamber_app::conferences::publish::ExportFormat::Indico,
+            Lang::En,
+            "u",
+        )
+        .await
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_str(&ind.body).unwrap();
+    assert_eq!(
+        j["results"][0]["contributions"][0]["title"],
+        "General debate"
+    );
+    assert!(matches!(
+        w.app
+            .export(
+                Actor::Account(&fr),
+                &w.conf,
+                chamber_app::conferences::publish::ExportFormat::Csv,
+                Lang::En,
+                "u"
+            )
+            .await,
+        Err(AppError::Forbidden)
+    ));
+}
