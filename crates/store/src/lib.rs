@@ -10,11 +10,13 @@
 
 mod accounts;
 mod audit_log;
+pub mod checkpoints;
 pub mod conferences;
 pub mod consult;
 pub mod corridors;
 pub mod mediation;
 mod migrations;
+pub mod rotation;
 pub mod testing;
 
 use chamber_core::audit::{AuditDraft, AuditEntry, ChainBreak, Head};

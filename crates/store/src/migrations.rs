@@ -13,6 +13,8 @@ pub fn all() -> Vec<&'static Migration> {
     let mut all: Vec<&'static Migration> = PLATFORM
         .iter()
         .chain(crate::mediation::MIGRATIONS)
+        .chain(crate::checkpoints::MIGRATIONS)
+        .chain(crate::rotation::MIGRATIONS)
         .chain(crate::conferences::MIGRATIONS)
         .chain(crate::corridors::MIGRATIONS)
         .collect();
