@@ -272,9 +272,10 @@ impl<'a> Record<'a> {
     /// of its line.
     #[inline(always)]
     pub fn ascii_text(&self, b: &'a [u8]) -> Option<&'a str> {
-        let line = self.bytes().as_ptr_range();
-        let part = b.as_ptr_range();
-        if !self.ascii || part.start < line.start || part.end > line.end {
+        // Addresses only: `b` must lie inside this record's line.
+        let base = self.data.as_ptr() as usize;
+        let at = b.as_ptr() as usize;
+        if !self.ascii || at < base + self.start || at + b.len() > base + self.end {
             return None;
         }
         debug_assert!(b.is_ascii());

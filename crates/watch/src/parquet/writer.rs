@@ -4,7 +4,9 @@
 use super::reader::decode_group;
 use super::thrift::{Thrift, tt};
 use super::{MAGIC, ROW_GROUP_BYTES};
-use crate::rowcodec::{Kind, N, Row, RowRef, SCHEMA, StoredRow, push_byte_array};
+use crate::rowcodec::{
+    Kind, N, Row, RowRef, SCHEMA, StoredRow, fields_are_laid_out, push_byte_arrays,
+};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -54,6 +56,8 @@ pub struct PartWriter {
     /// The page being encoded.
     page: ColumnBuf,
     rows: u32,
+    /// The buffered rows' ends were checked ([`fields_are_laid_out`]) for this group.
+    laid_out: bool,
     finished: bool,
 }
 
@@ -69,6 +73,7 @@ impl PartWriter {
             ends: Vec::new(),
             page: ColumnBuf::default(),
             rows: 0,
+            laid_out: false,
             finished: false,
         }
     }
@@ -90,6 +95,9 @@ impl PartWriter {
         debug_assert_eq!(row.ends[N - 1] as usize, row.data.len());
         // Field k of the buffer (row by row) lies between `ends[k]` and `ends[k + 1]`.
         if self.ends.is_empty() {
+            // A row group's worth at once (the buffer is reused from group to group).
+            self.text.reserve(ROW_GROUP_BYTES);
+            self.ends.reserve(ROW_GROUP_BYTES / 64);
             self.ends.push(0);
         }
         let base = self.text.len() as u32;
@@ -118,12 +126,11 @@ impl PartWriter {
             &text[ends[at] as usize..ends[at + 1] as usize]
         };
         let bad = |f: &[u8]| format!("store row has a bad {name}: {} bytes", f.len());
+        // Numbers are copied as they are: the row codec wrote them little-endian.
         match kind {
             Kind::Text => {
-                page.values.reserve(text.len() + 4 * rows);
-                for r in 0..rows {
-                    push_byte_array(&mut page.values, field(r));
-                }
+                push_byte_arrays(&mut page.values, text, ends, i, rows, self.laid_out)
+                    .ok_or_else(|| format!("store rows have bad field ends in {name}"))?;
             }
             Kind::Date => {
                 page.min = i32::MAX;
@@ -137,23 +144,8 @@ impl PartWriter {
                     page.values.extend_from_slice(&d.to_le_bytes());
                 }
             }
-            Kind::Int32 | Kind::Int64 | Kind::Double => {
-                let width = kind.width();
-                page.values.reserve(width * rows);
-                page.defs.resize(rows.div_ceil(8), 0);
-                for r in 0..rows {
-                    let f = field(r);
-                    if f.is_empty() {
-                        continue;
-                    }
-                    if f.len() != width {
-                        return Err(bad(f));
-                    }
-                    page.values.extend_from_slice(f);
-                    page.defs[r / 8] |= 1 << (r % 8);
-                    page.present += 1;
-                }
-            }
+            Kind::Int32 => fixed::<4>(page, rows, field).map_err(bad)?,
+            Kind::Int64 | Kind::Double => fixed::<8>(page, rows, field).map_err(bad)?,
         }
         Ok(())
     }
@@ -181,6 +173,7 @@ impl PartWriter {
             return Ok(());
         }
         let rows = self.rows;
+        self.laid_out = fields_are_laid_out(&self.text, &self.ends, rows as usize);
         self.open()?;
         let mut len = self.len;
         let mut chunks = Vec::with_capacity(SCHEMA.len());
@@ -432,6 +425,29 @@ impl PartWriter {
         t.out.push(0);
         t.out
     }
+}
+
+/// Encode an optional fixed-width column (`W` bytes a value, no bytes for a null) from each
+/// row's field; the field of a bad width is the error.
+#[inline]
+fn fixed<'a, const W: usize>(
+    page: &mut ColumnBuf,
+    rows: usize,
+    field: impl Fn(usize) -> &'a [u8],
+) -> Result<(), &'a [u8]> {
+    page.values.reserve(W * rows);
+    page.defs.resize(rows.div_ceil(8), 0);
+    for r in 0..rows {
+        let f = field(r);
+        if f.is_empty() {
+            continue;
+        }
+        let v: [u8; W] = f.try_into().map_err(|_| f)?;
+        page.values.extend_from_slice(&v);
+        page.defs[r / 8] |= 1 << (r % 8);
+        page.present += 1;
+    }
+    Ok(())
 }
 
 /// Definition levels (bit width 1) in the RLE/bit-packed hybrid: one RLE run when every

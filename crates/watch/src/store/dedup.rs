@@ -10,7 +10,6 @@ use crate::rollup::MonthRollup;
 use crate::rowcodec::{OwnedRow, Row, RowInfo, col, event_key};
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -90,20 +89,37 @@ pub(super) fn settle_held(
     /// Where the kept copy of an id is: (file, position), its content hash and, when stored
     /// in a part, (part, row).
     type Kept = ((u32, u64), u64, Option<(usize, u32)>);
-    let mut kept: HashMap<u64, Kept, FastBuild> = HashMap::default();
-    for (pi, p) in parts.iter().enumerate() {
-        let mut files = p
-            .files
-            .iter()
-            .flat_map(|&(f, n)| std::iter::repeat_n(f, n as usize));
-        for (row, (k, ph)) in p.keys.iter().zip(&p.pos_hash).enumerate() {
-            let f = files.next().unwrap_or(0);
-            if wanted.contains(k) {
+    // The stored copies of the wanted ids: the parts are scanned by two threads.
+    let scan = |parts: &[MonthPart], first: usize| {
+        let mut found: Vec<(u64, Kept)> = Vec::new();
+        for (pi, p) in parts.iter().enumerate() {
+            for (row, k) in p.keys.iter().enumerate() {
+                if !wanted.contains(k) {
+                    continue;
+                }
+                // Which file the row came from (the rows' files are run-length encoded).
+                let (mut f, mut seen) = (0, 0usize);
+                for &(file, n) in &p.files {
+                    f = file;
+                    seen += n as usize;
+                    if seen > row {
+                        break;
+                    }
+                }
+                let ph = p.pos_hash[row];
                 let (pos, hash) = (ph & 0xffff_ffff, ph >> 32);
-                kept.insert(*k, ((f, pos), hash, Some((pi, row as u32))));
+                found.push((*k, ((f, pos), hash, Some((first + pi, row as u32)))));
             }
         }
-    }
+        found
+    };
+    let half = parts.len() / 2;
+    let (a, b) = std::thread::scope(|sc| {
+        let other = sc.spawn(|| scan(&parts[half..], half));
+        let mine = scan(&parts[..half], 0);
+        (mine, other.join().unwrap_or_default())
+    });
+    let mut kept: HashMap<u64, Kept, FastBuild> = a.into_iter().chain(b).collect();
     // Rows replaced by an earlier held copy: (part, row, key).
     let mut replaced: Vec<(usize, u32, u64)> = Vec::new();
     let mut append_now: Vec<Held> = Vec::new();
@@ -317,11 +333,8 @@ impl Store {
 }
 /// Sorted keys, little-endian u64 each.
 pub(super) fn write_ids(path: &Path, keys: &[u64]) -> Result<(), String> {
-    let mut w = BufWriter::new(File::create(path).map_err(|e| e.to_string())?);
-    for k in keys {
-        w.write_all(&k.to_le_bytes()).map_err(|e| e.to_string())?;
-    }
-    w.flush().map_err(|e| e.to_string())
+    let bytes: Vec<u8> = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
+    fs::write(path, bytes).map_err(|e| e.to_string())
 }
 
 fn read_ids(path: &Path) -> Result<Vec<u64>, String> {

@@ -490,7 +490,8 @@ impl Store {
                 "store write failed: {e}; nothing from this run was stored"
             ));
         }
-        for mut p in parts {
+        // Each part commits on its own (two threads share them).
+        let commit = |p: &mut MonthPart| -> Option<String> {
             let w = &mut p.w;
             let name = |path: &Path, from: &str, to: &str, ext: &str| {
                 let n = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -511,19 +512,29 @@ impl Store {
                 && fs::rename(&rollup_tmp, &rollup_final).is_ok();
             if committed {
                 if let Err(e) = fs::rename(&w.tmp, &w.final_path) {
-                    outcome.strict_failure = Some(format!("store commit failed: {e}"));
+                    return Some(format!("store commit failed: {e}"));
                 }
-            } else {
-                if keep {
-                    outcome.strict_failure = Some(format!(
-                        "store commit failed: cannot write {}",
-                        rollup_tmp.display()
-                    ));
-                }
-                let _ = fs::remove_file(&w.tmp);
-                let _ = fs::remove_file(&rollup_tmp);
-                let _ = fs::remove_file(&ids_tmp);
+                return None;
             }
+            let _ = fs::remove_file(&w.tmp);
+            let _ = fs::remove_file(&rollup_tmp);
+            let _ = fs::remove_file(&ids_tmp);
+            keep.then(|| format!("store commit failed: cannot write {}", rollup_tmp.display()))
+        };
+        let half = parts.len() / 2;
+        let (first, second) = parts.split_at_mut(half);
+        let failures: Vec<String> = std::thread::scope(|sc| {
+            let other = sc.spawn(|| second.iter_mut().filter_map(commit).collect::<Vec<_>>());
+            let mut mine: Vec<String> = first.iter_mut().filter_map(commit).collect();
+            mine.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|_| vec!["a commit thread panicked".into()]),
+            );
+            mine
+        });
+        if let Some(f) = failures.into_iter().last() {
+            outcome.strict_failure = Some(f);
         }
         for fo in fos {
             if fo.error.is_none() && !fo.report.format.is_empty() {
