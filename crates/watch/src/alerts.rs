@@ -178,9 +178,11 @@ fn scored_wanted(
     Ok(out)
 }
 
-/// Monthly deaths of the scopes asked for, from the store's first month (the count detectors
-/// are causal, so an alert does not move with the query's `since`); scopes without any death
-/// are left out.
+/// Monthly deaths of the scopes asked for, every scope over the months of all the store's
+/// fatality data (a month without a row for the scope is 0: UCDP codes every event it knows,
+/// so a country's months before its first event had none — and its first big month has a
+/// baseline). The count detectors are causal, so an alert does not move with the query's
+/// `since`. Scopes without any death are left out.
 pub fn deaths_scopes(
     store: &Store,
     wanted: &[(ScopeKind, Option<Scope>)],
@@ -188,12 +190,48 @@ pub fn deaths_scopes(
 ) -> Result<Vec<(Scope, MonthlySeries)>, String> {
     let mut out = Vec::new();
     for (kind, one) in wanted {
-        let want = |s: &Scope| one.as_ref().is_none_or(|o| o == s);
-        for (scope, buckets) in all_series(store, Period::Month, None, until, &want, *kind)? {
-            if buckets.iter().any(|b| b.fatalities > 0) {
-                let s = MonthlySeries::from_buckets(&scope.label(), &buckets);
-                out.push((scope, s));
+        if let Some(scope) = one {
+            // One scope: the store's deaths indicator, which spans the store's fatality months.
+            let mut d = crate::deaths::deaths(
+                store,
+                scope,
+                crate::deaths::Granularity::Month,
+                false,
+                None,
+                until,
+            )?;
+            let months = d.remove(crate::deaths::ALL).unwrap_or_default();
+            if months.iter().any(|m| m.best > 0.0) {
+                let s = MonthlySeries::from_points(
+                    &scope.label(),
+                    months
+                        .iter()
+                        .filter_map(|m| Some((crate::series::Month::of(m.start?), m.best))),
+                );
+                out.push((scope.clone(), s));
             }
+            continue;
+        }
+        let all = all_series(store, Period::Month, None, until, &|_| true, *kind)?;
+        let with: Vec<(Scope, MonthlySeries)> = all
+            .into_iter()
+            .filter(|(_, b)| b.iter().any(|b| b.fatalities > 0))
+            .map(|(scope, b)| {
+                let s = MonthlySeries::from_buckets(&scope.label(), &b);
+                (scope, s)
+            })
+            .collect();
+        // Every scope over the same months: those of all fatality data of this kind.
+        let first = with.iter().map(|(_, s)| s.start).min();
+        let last = with.iter().filter_map(|(_, s)| s.last_month()).max();
+        for (scope, s) in with {
+            let (Some(first), Some(last)) = (first, last) else {
+                continue;
+            };
+            let lead = (s.start - first) as usize;
+            let mut padded = s.with_leading_zeros(lead);
+            padded.values.resize((last - first + 1) as usize, 0.0);
+            out.push((scope, padded));
         }
     }
     Ok(out)

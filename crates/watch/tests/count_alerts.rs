@@ -79,6 +79,8 @@ fn a_month_of_2000_deaths_after_months_of_4_to_40_is_one_alert() {
             .map(|m| (m, 20 + (m as u64 * 7) % 30))
             .collect::<Vec<_>>(),
     ));
+    // Ethiopia: nothing recorded until 1,474 deaths in November 2020 (Tigray).
+    rows.push((400, "ETH", "Ethiopia", "2020-11-04".to_string(), 1474));
     let first = dir.join("ged-1.csv");
     std::fs::write(&first, ged(&rows)).unwrap();
     let store = Store::new(dir.join("store"));
@@ -150,6 +152,16 @@ fn a_month_of_2000_deaths_after_months_of_4_to_40_is_one_alert() {
     // All scopes at once: the same alert, the same id.
     let all = alerts(&store, &Query::default(), &p).unwrap();
     assert!(all.iter().any(|x| x.id == a.id), "{all:#?}");
+    // A country's first event is no gap in its history: the months of the store before it
+    // are zeros, so Ethiopia's first month is an alert, asked alone or with every scope.
+    let eth = Query {
+        country: Some("ETH".into()),
+        ..Query::default()
+    };
+    let found_eth = alerts(&store, &eth, &p).unwrap();
+    assert_eq!(found_eth.len(), 1, "{found_eth:#?}");
+    assert_eq!(found_eth[0].date, "2020-11-01");
+    assert!(all.iter().any(|x| x.id == found_eth[0].id), "{all:#?}");
 
     // Later months arrive: the alert keeps its onset and its id.
     let later = month_rows(
