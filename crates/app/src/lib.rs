@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod conferences;
 pub mod consult;
+pub mod corridors;
 pub mod data_dir;
 pub mod demo;
 pub mod error;

@@ -286,13 +286,26 @@ pub struct CorridorView {
     /// The centre's members and operators: for the centre only (empty for operators).
     pub members: Vec<crate::corridor::Member>,
     pub operators: Vec<Operator>,
-    pub my_standing: Standing,
+    /// The viewer's place (`None`: the platform's secretariat, see [`secretariat_view`]).
+    pub my_standing: Option<Standing>,
 }
 
 pub fn corridor_view(corridor: &Corridor, person: &Person) -> Result<CorridorView> {
     let st = standing(corridor, person).ok_or(Error::NotFound)?;
-    let centre = st.is_centre();
-    Ok(CorridorView {
+    Ok(view(corridor, Some(st)))
+}
+
+/// The corridor as the platform's secretariat (its administrators, who open corridors and
+/// appoint coordinators) sees it without taking part: the centre's view of the corridor
+/// itself, people included — and nothing of its registrations, plans or inspections, which
+/// go through the functions above like everyone's.
+pub fn secretariat_view(corridor: &Corridor) -> CorridorView {
+    view(corridor, None)
+}
+
+fn view(corridor: &Corridor, st: Option<Standing>) -> CorridorView {
+    let centre = st.as_ref().is_none_or(Standing::is_centre);
+    CorridorView {
         id: corridor.id().clone(),
         name: corridor.name().to_string(),
         designation: corridor.designation(),
@@ -315,7 +328,7 @@ pub fn corridor_view(corridor: &Corridor, person: &Person) -> Result<CorridorVie
             Vec::new()
         },
         my_standing: st,
-    })
+    }
 }
 
 #[cfg(test)]
