@@ -801,7 +801,7 @@ async fn the_floor_on(w: &World) {
         )
         .await
         .unwrap();
-    let j: serde_json::Value = serde_json::from_str(&ind.body).unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&ind.body).unwrap();
     assert_eq!(
         j["results"][0]["contributions"][0]["title"],
         "General debate"

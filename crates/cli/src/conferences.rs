@@ -26,13 +26,13 @@ pub enum ConferencesCommand {
         json: bool,
     },
     /// Write a conference as Indico's export JSON, its timetable as iCalendar, or its
-    /// registrations as CSV.
+    /// registrations as CSV or XLSX.
     Export {
         #[command(flatten)]
         store: StoreArgs,
         /// The conference's id.
         id: String,
-        /// indico, ical or csv.
+        /// indico, ical, csv or xlsx.
         #[arg(long)]
         format: String,
         /// Language of titles and names: ar, zh, en, fr, ru, es [default: en].
@@ -74,13 +74,13 @@ async fn open(store: &StoreArgs) -> Result<Conferences, Fatal> {
     Ok(Conferences::new(Arc::new(store), None, Settings::default()))
 }
 
-fn write_out(output: Option<&std::path::Path>, text: &str) -> Result<(), Fatal> {
+fn write_out(output: Option<&std::path::Path>, text: &[u8]) -> Result<(), Fatal> {
     match output {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| failure(format!("{}: {e}", path.display())))
         }
         None => std::io::stdout()
-            .write_all(text.as_bytes())
+            .write_all(text)
             .map_err(|e| failure(e.to_string())),
     }
 }
@@ -160,7 +160,7 @@ pub async fn run(cmd: ConferencesCommand) -> Result<ExitCode, Fatal> {
                     serde_json::to_string_pretty(&list).expect("list serialises")
                 );
             } else {
-                write_out(None, &list_as_text(&list))?;
+                write_out(None, list_as_text(&list).as_bytes())?;
             }
             Ok(ExitCode::SUCCESS)
         }

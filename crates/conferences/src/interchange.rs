@@ -1,4 +1,4 @@
-//! Interchange: registrations as CSV for the secretariat's spreadsheets; the conference and
+//! Interchange: registrations as CSV and XLSX for the secretariat's spreadsheets; the conference and
 //! its timetable as iCalendar (RFC 5545, through the mediation venue) and in the JSON layout
 //! of Indico's HTTP export API (`/export/event/ID.json?detail=contributions`: `count`,
 //! `results`, each result's `title`, `startDate`, `endDate` as `{date, time, tz}`, and its
@@ -35,39 +35,114 @@ pub const CSV_HEADER: [&str; 14] = [
     "answers",
 ];
 
+/// One row per registration, in [`CSV_HEADER`] order. Tickets are never exported.
+fn rows<'a>(regs: impl IntoIterator<Item = &'a Registration>) -> Vec<Vec<String>> {
+    regs.into_iter()
+        .map(|r| {
+            let (country, org) = match &r.affiliation {
+                Affiliation::Country(c) => (c.as_str().to_string(), String::new()),
+                Affiliation::Organisation(o) => (String::new(), o.clone()),
+            };
+            let reason = match &r.state {
+                RegistrationState::Rejected { reason } => reason.clone(),
+                _ => String::new(),
+            };
+            vec![
+                r.id.to_string(),
+                r.person.to_string(),
+                r.family_name.clone(),
+                r.given_name.clone(),
+                r.category.as_str().to_string(),
+                country,
+                org,
+                r.state.as_str().to_string(),
+                reason,
+                rfc3339(r.submitted_at),
+                r.decided_at.map(rfc3339).unwrap_or_default(),
+                r.checked_in_at.map(rfc3339).unwrap_or_default(),
+                if r.consent_to_publish { "yes" } else { "no" }.to_string(),
+                serde_json::to_string(&r.answers).expect("answers serialise"),
+            ]
+        })
+        .collect()
+}
+
 /// Registrations as CSV (RFC 4180, UTF-8), one row each; form answers as one JSON column.
 /// Tickets are never exported.
 pub fn registrations_csv<'a>(regs: impl IntoIterator<Item = &'a Registration>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER).expect("writes to memory");
-    for r in regs {
-        let (country, org) = match &r.affiliation {
-            Affiliation::Country(c) => (c.as_str().to_string(), String::new()),
-            Affiliation::Organisation(o) => (String::new(), o.clone()),
-        };
-        let reason = match &r.state {
-            RegistrationState::Rejected { reason } => reason.clone(),
-            _ => String::new(),
-        };
-        w.write_record([
-            r.id.as_str(),
-            r.person.as_str(),
-            &r.family_name,
-            &r.given_name,
-            r.category.as_str(),
-            &country,
-            &org,
-            r.state.as_str(),
-            &reason,
-            &rfc3339(r.submitted_at),
-            &r.decided_at.map(rfc3339).unwrap_or_default(),
-            &r.checked_in_at.map(rfc3339).unwrap_or_default(),
-            if r.consent_to_publish { "yes" } else { "no" },
-            &serde_json::to_string(&r.answers).expect("answers serialise"),
-        ])
-        .expect("writes to memory");
+    for row in rows(regs) {
+        w.write_record(&row).expect("writes to memory");
     }
     String::from_utf8(w.into_inner().expect("flushes to memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() && c != '\t' && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Registrations as an XLSX workbook (Office Open XML, one sheet "Registrations", the
+/// [`CSV_HEADER`] columns, every cell an inline string so nothing is reinterpreted as a number
+/// or a date).
+pub fn registrations_xlsx<'a>(regs: impl IntoIterator<Item = &'a Registration>) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    let header: Vec<String> = CSV_HEADER.iter().map(|h| h.to_string()).collect();
+    for (i, row) in std::iter::once(header).chain(rows(regs)).enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, i + 1));
+        for cell in row {
+            sheet.push_str(&format!(
+                r#"<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                xml_text(&cell)
+            ));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts: [(&str, &str); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Registrations" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, body) in parts
+        .iter()
+        .copied()
+        .chain([("xl/worksheets/sheet1.xml", sheet.as_str())])
+    {
+        zip.start_file(name, opts).expect("writes to memory");
+        zip.write_all(body.as_bytes()).expect("writes to memory");
+    }
+    zip.finish().expect("writes to memory").into_inner()
 }
 
 /// The timetable as iCalendar.
@@ -176,6 +251,29 @@ mod tests {
         assert_eq!(&row[2], "Ngüyen");
         assert_eq!(&row[7], "pending");
         assert_eq!(&row[9], "2026-11-05T10:00:00Z");
+    }
+
+    #[test]
+    fn xlsx_opens_as_a_workbook_with_the_same_cells_as_the_csv() {
+        use calamine::Reader;
+        let mut r = rand::rngs::StdRng::seed_from_u64(15);
+        let c = forum(&mut r);
+        let mut f = form(Category::Ngo, "Peace & <Trust> \"Co\"");
+        f.family_name = "Ортега".into();
+        let reg =
+            Registration::submit(&mut r, &c, &pid("n"), f, 0, datetime!(2026-11-05 10:00 UTC))
+                .unwrap();
+        let bytes = registrations_xlsx([&reg]);
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("Registrations").unwrap();
+        let cells: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(cells[0], CSV_HEADER);
+        assert_eq!(cells[1][2], "Ортега");
+        assert_eq!(cells[1][6], "Peace & <Trust> \"Co\"");
+        assert_eq!(cells[1][0], reg.id.as_str(), "ids stay text");
     }
 
     #[test]

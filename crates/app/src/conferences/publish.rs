@@ -18,6 +18,8 @@ pub enum ExportFormat {
     Ical,
     /// Registrations, RFC 4180.
     Csv,
+    /// Registrations, an Office Open XML workbook.
+    Xlsx,
 }
 
 impl ExportFormat {
@@ -26,7 +28,8 @@ impl ExportFormat {
             "indico" => Ok(ExportFormat::Indico),
             "ical" => Ok(ExportFormat::Ical),
             "csv" => Ok(ExportFormat::Csv),
-            _ => Err(AppError::invalid("format: indico, ical or csv")),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            _ => Err(AppError::invalid("format: indico, ical, csv or xlsx")),
         }
     }
 }
@@ -36,7 +39,7 @@ impl ExportFormat {
 pub struct Exported {
     pub media_type: &'static str,
     pub file_name: String,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
 impl Conferences {
@@ -76,25 +79,33 @@ impl Conferences {
             ExportFormat::Indico => Exported {
                 media_type: "application/json",
                 file_name: format!("{conference}.json"),
-                body: serde_json::to_string_pretty(&interchange::indico_json(&c, lang, url, now()))
+                body: serde_json::to_vec_pretty(&interchange::indico_json(&c, lang, url, now()))
                     .expect("JSON"),
             },
             ExportFormat::Ical => Exported {
                 media_type: "text/calendar; charset=utf-8",
                 file_name: format!("{conference}.ics"),
-                body: interchange::ical(&c, now()),
+                body: interchange::ical(&c, now()).into_bytes(),
             },
-            ExportFormat::Csv => {
+            ExportFormat::Csv | ExportFormat::Xlsx => {
                 if let Actor::Account(u) = actor
                     && !permissions::may_export_registrations(&c, &person_of(u)?)
                 {
                     return Err(AppError::Forbidden);
                 }
                 let regs = self.registrations_of(conference).await?;
-                Exported {
-                    media_type: "text/csv; charset=utf-8",
-                    file_name: format!("{conference}-registrations.csv"),
-                    body: interchange::registrations_csv(&regs),
+                if format == ExportFormat::Csv {
+                    Exported {
+                        media_type: "text/csv; charset=utf-8",
+                        file_name: format!("{conference}-registrations.csv"),
+                        body: interchange::registrations_csv(&regs).into_bytes(),
+                    }
+                } else {
+                    Exported {
+                        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        file_name: format!("{conference}-registrations.xlsx"),
+                        body: interchange::registrations_xlsx(&regs),
+                    }
                 }
             }
         })
