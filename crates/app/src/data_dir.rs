@@ -4,6 +4,9 @@
 //! DATA/
 //!   chamber.sqlite        the store (unless a database URL is configured)
 //!   keys/chamber.key      the operator's key for confidential records (unless given elsewhere)
+//!   keys/chamber.key.next the next key, only while `chamber key rotate` runs
+//!   keys/retired/         keys retired by rotations (open old backups; `--forget-old` removes)
+//!   keys/checkpoint.key   the Ed25519 key that signs checkpoints of the audit record
 //!   watch/                the early-warning event store
 //!   library/index/        the library's search index
 //!   library/docs/         parsed documents
@@ -30,6 +33,11 @@ impl DataDir {
     /// The default key file for confidential records.
     pub fn key_file(&self) -> PathBuf {
         self.root.join("keys").join("chamber.key")
+    }
+
+    /// The key that signs checkpoints of the audit record (created 0600 on first use).
+    pub fn checkpoint_key(&self) -> PathBuf {
+        self.root.join("keys").join("checkpoint.key")
     }
 
     /// The early-warning event store.
@@ -81,6 +89,7 @@ mod tests {
         let d = DataDir::new("/x");
         assert_eq!(d.watch(), PathBuf::from("/x/watch"));
         assert_eq!(d.key_file(), PathBuf::from("/x/keys/chamber.key"));
+        assert_eq!(d.checkpoint_key(), PathBuf::from("/x/keys/checkpoint.key"));
         assert_eq!(d.library().index(), PathBuf::from("/x/library/index"));
         assert_eq!(d.library().docs(), PathBuf::from("/x/library/docs"));
         assert_eq!(d.library().graph(), PathBuf::from("/x/library/graph.json"));

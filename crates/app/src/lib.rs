@@ -13,12 +13,14 @@
 //!   the request shows them (see [`mediation`]).
 
 pub mod accounts;
+pub mod checkpoints;
 pub mod conferences;
 pub mod consult;
 pub mod corridors;
 pub mod data_dir;
 pub mod demo;
 pub mod error;
+pub mod keys;
 pub mod mediation;
 
 pub use data_dir::DataDir;

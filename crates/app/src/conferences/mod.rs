@@ -19,6 +19,7 @@ pub mod delegations;
 pub mod floor;
 pub mod publish;
 pub mod registrations;
+mod rotation;
 
 use crate::error::{AppError, AppResult};
 use chamber_conferences::conference::{CategoryPolicy, DelegationLimits, StaffRole, Titles};

@@ -29,11 +29,12 @@ struct Loaded {
 }
 
 fn ticket_aad(reg: &Registration) -> Vec<u8> {
-    format!(
-        "chamber/conferences/v1/ticket/{}/{}",
-        reg.conference, reg.id
-    )
-    .into_bytes()
+    ticket_aad_for(&reg.conference.to_string(), &reg.id.to_string())
+}
+
+/// What a ticket is bound to: its conference and registration, as stored.
+pub(super) fn ticket_aad_for(conference: &str, registration: &str) -> Vec<u8> {
+    format!("chamber/conferences/v1/ticket/{conference}/{registration}").into_bytes()
 }
 
 pub(crate) fn ticket_digest(ticket: &TicketId) -> String {
@@ -75,7 +76,7 @@ fn to_row(mut l: Loaded, keys: Option<&Keyring>) -> AppResult<RegistrationRow> {
     })
 }
 
-fn meta_of(d: &DocumentRow) -> AppResult<DocumentMeta> {
+pub(super) fn meta_of(d: &DocumentRow) -> AppResult<DocumentMeta> {
     let bad = |what: &str| AppError::internal("document row", what);
     Ok(DocumentMeta {
         id: DocumentId::parse(&d.id).map_err(|_| bad("id"))?,

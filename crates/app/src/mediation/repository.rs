@@ -20,6 +20,7 @@ use chamber_mediation::venue::{Room, Session};
 use chamber_mediation::{Note, PersonId, Process, ProcessId, SpaceId};
 use chamber_store::Store;
 use chamber_store::mediation::{Members, SealedRecord};
+use chamber_store::rotation::{Resealed, resealed_record};
 use std::sync::Arc;
 
 /// What a record is, as its blind scope encodes it.
@@ -335,6 +336,62 @@ impl Repository {
             .iter()
             .filter_map(|id| ProcessId::parse(id).ok())
             .collect())
+    }
+
+    /// Every record opened with this repository's keys and sealed again under `next`'s, with
+    /// its blind scope recomputed under `next`, and the whole membership index under `next`
+    /// (key rotation; [`crate::keys::rotate`] stores it all in one transaction). A record
+    /// that opens as none of the known kinds stops the rotation before anything is written.
+    pub async fn resealed_under(
+        &self,
+        next: &Repository,
+    ) -> AppResult<(Vec<(Resealed, String)>, Vec<(String, String)>)> {
+        const KINDS: [&str; 6] = ["process", "text", "agreement", "room", "session", "note"];
+        let mut records = Vec::new();
+        let mut members = Vec::new();
+        for row in self.store.all_sealed().await? {
+            let bytes = B64
+                .decode(&row.sealed)
+                .map_err(|e| AppError::internal(&format!("record {}", row.id), e))?;
+            let (kind, plain) = KINDS
+                .iter()
+                .find_map(|k| {
+                    let opened = self.keys.open(&bytes, &aad(&row.process_id, k, &row.id));
+                    opened.ok().map(|p| (*k, p))
+                })
+                .ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "record {} does not open with the current or a retired key",
+                        row.id
+                    ))
+                })?;
+            let parse = |e: serde_json::Error| AppError::internal(&format!("record {}", row.id), e);
+            let scope = match kind {
+                "process" => {
+                    let p: Process = serde_json::from_slice(&plain).map_err(parse)?;
+                    for tag in next.membership_tags(&p) {
+                        members.push((tag, row.process_id.clone()));
+                    }
+                    Scope::Process
+                }
+                "text" => Scope::Text,
+                "agreement" => Scope::Agreement,
+                "room" => Scope::Room,
+                "session" => Scope::Session(
+                    serde_json::from_slice::<Session>(&plain)
+                        .map_err(parse)?
+                        .space,
+                ),
+                _ => Scope::Note(serde_json::from_slice::<Note>(&plain).map_err(parse)?.space),
+            };
+            let sealed = next
+                .keys
+                .seal(&plain, &aad(&row.process_id, kind, &row.id))
+                .map_err(|e| AppError::internal("sealing a record", e))?;
+            let tag = next.scope_tag(&row.process_id, &scope);
+            records.push(resealed_record(&row, B64.encode(sealed), tag));
+        }
+        Ok((records, members))
     }
 
     /// Re-store records written before blind scopes (migration 3's table) under their scopes.
