@@ -174,6 +174,54 @@ impl Store {
     }
 }
 
+/// [`Store::deaths_series`] of every country with a fatality row, in one pass over the store
+/// (a series per country would read the store once each).
+pub fn deaths_by_country(
+    store: &Store,
+    g: Granularity,
+) -> Result<BTreeMap<String, Vec<DeathsPoint>>, String> {
+    let mut acc: BTreeMap<String, BTreeMap<Date, DeathsPoint>> = BTreeMap::new();
+    let (mut first, mut last): (Option<Date>, Option<Date>) = (None, None);
+    store.scan(&|_| true, &mut |r| {
+        if !is_fatality_row(r) {
+            return;
+        }
+        let Some(d) = r.date() else { return };
+        let start = g.start(d);
+        first = Some(first.map_or(start, |f| f.min(start)));
+        last = Some(last.map_or(start, |l| l.max(start)));
+        let country = r.str(col::COUNTRY);
+        if country.is_empty() {
+            return;
+        }
+        let best = r.f64(col::FAT_BEST).unwrap_or(0.0);
+        let p = acc
+            .entry(country.to_string())
+            .or_default()
+            .entry(start)
+            .or_insert((start, 0.0, 0.0, 0.0, 0));
+        p.1 += best;
+        p.2 += r.f64(col::FAT_LOW).unwrap_or(best);
+        p.3 += r.f64(col::FAT_HIGH).unwrap_or(best);
+        p.4 += (r.quad() == 4) as u64;
+    })?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(BTreeMap::new());
+    };
+    Ok(acc
+        .into_iter()
+        .map(|(c, mut by_start)| {
+            let mut v = Vec::new();
+            let mut p = first;
+            while p <= last {
+                v.push(by_start.remove(&p).unwrap_or((p, 0.0, 0.0, 0.0, 0)));
+                p = g.next(p);
+            }
+            (c, v)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,6 +184,16 @@ fn ucdp_own_layout_finds_every_country_and_reports_the_rest() {
             (d(2021, 5), 2.0, 1.0, 3.0, 1),
         ]
     );
+    // Every country's series in one pass: the same as one at a time.
+    let all = chamber_watch::deaths::deaths_by_country(&store, Granularity::Month).unwrap();
+    assert_eq!(all.len(), COUNTRIES.len());
+    for (c, v) in &all {
+        assert_eq!(
+            v,
+            &store.deaths_series(c, Granularity::Month).unwrap(),
+            "{c}"
+        );
+    }
     // Weekly: consecutive weeks from the first to the last, summing to the same deaths.
     let w = store.deaths_series("MMR", Granularity::Week).unwrap();
     assert!(w.windows(2).all(|p| p[1].0.0 - p[0].0.0 == 7));
