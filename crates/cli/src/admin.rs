@@ -27,7 +27,8 @@ pub enum AdminCommand {
         #[arg(long, env = "CHAMBER_PUBLIC_URL")]
         public_url: Option<String>,
     },
-    /// Issue an API token acting as an account; prints the token once.
+    /// Issue an API token for an administrator account (secretariat automation); prints it
+    /// once. Everyone else issues their own tokens in the web interface.
     IssueToken {
         #[command(flatten)]
         store: StoreArgs,
@@ -102,6 +103,16 @@ pub async fn run(cmd: AdminCommand) -> Result<ExitCode, Fatal> {
                 .await
                 .map_err(|e| failure(e.to_string()))?
                 .ok_or_else(|| bad_input(format!("--username: no account named '{username}'")))?;
+            // The operator at the machine may not act as a person: a token for a party
+            // delegate would read that party's caucus. People issue their own tokens.
+            if !chamber_core::permissions::may_administer(user.role) {
+                return Err(bad_input(format!(
+                    "--username: {username} is a {} account; tokens for people are issued by \
+                     their owner under \"API tokens\" once signed in (only administrator \
+                     accounts get tokens here)",
+                    user.role
+                )));
+            }
             let secret = store
                 .create_api_token(&actor(), &user.id, &label)
                 .await

@@ -19,6 +19,11 @@ pub struct ServeArgs {
     /// [env: CHAMBER_PUBLIC_URL].
     #[arg(long, env = "CHAMBER_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The reverse proxy in front of Chamber: only requests from this address have their
+    /// client taken from `X-Forwarded-For` (sign-in limits count per client) [env:
+    /// CHAMBER_TRUSTED_PROXY].
+    #[arg(long, env = "CHAMBER_TRUSTED_PROXY")]
+    trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// The key sealing confidential mediation records.
@@ -43,7 +48,22 @@ pub fn load_keyring(
         .key_file
         .clone()
         .unwrap_or_else(|| config.data.join("keys").join("chamber.key"));
+    let inside_data = path
+        .canonicalize()
+        .ok()
+        .zip(config.data.canonicalize().ok())
+        .is_some_and(|(k, d)| k.starts_with(d))
+        || path.starts_with(&config.data);
+    if inside_data {
+        eprintln!(
+            "warning: the key for confidential records ({}) is inside the data directory, so a \
+             plain backup of the data carries the key with it; keep the key elsewhere \
+             (--key-file, CHAMBER_KEY_FILE or CHAMBER_KEY)",
+            path.display()
+        );
+    }
     if path.exists() {
+        check_private(&path)?;
         return Keyring::from_file(&path)
             .map_err(|e| bad_input(format!("{}: {e}", path.display())));
     }
@@ -57,6 +77,27 @@ pub fn load_keyring(
         path.display()
     );
     Ok(keys)
+}
+
+/// A key file others can read or write is refused: the key is the talks.
+fn check_private(path: &std::path::Path) -> Result<(), Fatal> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| bad_input(format!("{}: {e}", path.display())))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(bad_input(format!(
+                "{}: the key file is readable or writable by others (mode {:o}); run: chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
@@ -113,6 +154,12 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
         chamber_server::ServerConfig {
             public_url: config.public_url.clone(),
             data: Some(chamber_app::DataDir::new(&config.data)),
+            trusted_proxy: args.trusted_proxy,
+            metrics_token: std::env::var("CHAMBER_METRICS_TOKEN")
+                .ok()
+                .filter(|t| t.len() >= 16),
+            listen_url: Some(format!("http://{shown_host}")),
+            header_read_timeout: None,
         },
         Some(keyring),
     );

@@ -219,6 +219,56 @@ fn collect(paths: &[PathBuf], archives: bool) -> Vec<PathBuf> {
     out
 }
 
+/// An archive may decompress to at most this many times its size…
+#[cfg(feature = "search")]
+const ARCHIVE_MAX_RATIO: u64 = 100;
+/// …and never beyond this (a decompression bomb stops here, not at the machine's memory).
+#[cfg(feature = "search")]
+const ARCHIVE_MAX_BYTES: u64 = 2 << 30;
+
+/// How many decompressed bytes an archive of `compressed` bytes may produce.
+#[cfg(feature = "search")]
+fn archive_limit(compressed: u64) -> u64 {
+    compressed
+        .saturating_mul(ARCHIVE_MAX_RATIO)
+        .clamp(64 << 20, ARCHIVE_MAX_BYTES)
+}
+
+/// A buffer that refuses to grow past its limit.
+#[cfg(feature = "search")]
+struct BoundedSink {
+    bytes: Vec<u8>,
+    limit: u64,
+    overflowed: bool,
+}
+
+#[cfg(feature = "search")]
+impl BoundedSink {
+    fn new(limit: u64) -> BoundedSink {
+        BoundedSink {
+            bytes: Vec::new(),
+            limit,
+            overflowed: false,
+        }
+    }
+}
+
+#[cfg(feature = "search")]
+impl std::io::Write for BoundedSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() as u64 + buf.len() as u64 > self.limit {
+            self.overflowed = true;
+            return Err(std::io::Error::other("decompressed size limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A parsed archive member: its name and what came out of it.
 #[cfg(feature = "search")]
 type Member = (String, Result<Document, ParseError>);
@@ -228,10 +278,23 @@ type Member = (String, Result<Document, ParseError>);
 fn read_archive(path: &Path) -> Result<Vec<Member>, String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut tar_bytes = Vec::new();
-    lzma_rs::xz_decompress(&mut std::io::BufReader::new(file), &mut tar_bytes)
-        .map_err(|e| format!("{}: not a .tar.xz archive: {e}", path.display()))?;
-    let mut archive = tar::Archive::new(std::io::Cursor::new(tar_bytes));
+    let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut sink = BoundedSink::new(archive_limit(compressed));
+    lzma_rs::xz_decompress(&mut std::io::BufReader::new(file), &mut sink).map_err(|e| {
+        if sink.overflowed {
+            format!(
+                "{}: refused: decompresses to more than {} bytes ({} compressed; at most {}x and {} bytes)",
+                path.display(),
+                sink.limit,
+                compressed,
+                ARCHIVE_MAX_RATIO,
+                ARCHIVE_MAX_BYTES
+            )
+        } else {
+            format!("{}: not a .tar.xz archive: {e}", path.display())
+        }
+    })?;
+    let mut archive = tar::Archive::new(std::io::Cursor::new(sink.bytes));
     let entries = archive
         .entries()
         .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -729,5 +792,30 @@ mod tests {
             2
         );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A decompression bomb (100 MiB of zeros in a few kilobytes) is refused with a message
+    /// naming the limit, before it can take the machine's memory.
+    #[cfg(feature = "search")]
+    #[test]
+    fn an_archive_bomb_is_refused_at_its_limit() {
+        let dir = std::env::temp_dir().join(format!("chamber-bomb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bomb = dir.join("bomb.tar.xz");
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "head -c 104857600 /dev/zero > {d}/a.txt && tar -C {d} -cf - a.txt | xz -1 > {b}",
+                d = dir.display(),
+                b = bomb.display()
+            ))
+            .status()
+            .expect("sh, tar and xz are on every machine this builds on");
+        assert!(status.success());
+        let compressed = std::fs::metadata(&bomb).unwrap().len();
+        assert!(compressed < 1 << 20, "{compressed}");
+        let err = read_archive(&bomb).unwrap_err();
+        assert!(err.contains("refused") && err.contains("100x"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

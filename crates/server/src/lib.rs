@@ -22,7 +22,6 @@ pub use platform::{api, auth, metrics, pages, render, security};
 use axum::Router;
 use chamber_i18n::Catalogue;
 use chamber_store::Store;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// How the server presents itself.
@@ -34,9 +33,30 @@ pub struct ServerConfig {
     /// The data directory: the Watch event store, the library's index and documents. `None`
     /// shows those capabilities as empty.
     pub data: Option<chamber_app::DataDir>,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// A token a metrics scraper presents as `Authorization: Bearer …` on `/metrics`
+    /// (`CHAMBER_METRICS_TOKEN`); administrators may read `/metrics` signed in.
+    pub metrics_token: Option<String>,
+    /// The address the server listens on (`http://127.0.0.1:8080`), for links when no public
+    /// URL is configured.
+    pub listen_url: Option<String>,
+    /// How long a client may take to send its request headers (default
+    /// [`HEADER_READ_TIMEOUT`]).
+    pub header_read_timeout: Option<std::time::Duration>,
 }
 
 impl ServerConfig {
+    /// Where people reach this server: the public URL, else the listen address.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .clone()
+            .or_else(|| self.listen_url.clone())
+            .unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
+            .trim_end_matches('/')
+            .to_string()
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url
             .as_deref()
@@ -49,7 +69,7 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub catalogue: Arc<Catalogue>,
     pub templates: minijinja::Environment<'static>,
-    pub limiter: security::LoginLimiter,
+    pub limiter: chamber_app::accounts::SignInLimiter,
     pub metrics: metrics::Metrics,
     pub config: ServerConfig,
     /// Consultations and their cached opinion maps.
@@ -78,7 +98,7 @@ impl AppState {
             templates: render::environment(catalogue.clone()),
             store,
             catalogue,
-            limiter: security::LoginLimiter::default(),
+            limiter: chamber_app::accounts::SignInLimiter::default(),
             metrics: metrics::Metrics::default(),
             config,
         })
@@ -108,12 +128,62 @@ pub fn router(state: SharedState) -> Router {
         .with_state(state)
 }
 
-/// Serve until SIGINT/SIGTERM, then finish in-flight requests.
+/// How long a client may take to send a request's headers before its connection is closed (a
+/// slow-headers client cannot hold connections open).
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serve HTTP/1.1 until SIGINT/SIGTERM, then finish in-flight requests (at most 30 s).
+/// Each connection reads its headers within [`HEADER_READ_TIMEOUT`].
 pub async fn serve(listener: tokio::net::TcpListener, state: SharedState) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    use tower::ServiceExt;
+    let header_timeout = state
+        .config
+        .header_read_timeout
+        .unwrap_or(HEADER_READ_TIMEOUT);
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = app.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout);
+        let connection = builder.serve_connection(
+            hyper_util::rt::TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {
+            tracing::warn!("connections still open after 30 s; stopping anyway");
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -111,10 +111,11 @@ impl Store {
         password_hash: &str,
     ) -> Result<Option<User>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(tx.conn())
-            .await?;
-        if users > 0 {
+        let admins: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+                .fetch_one(tx.conn())
+                .await?;
+        if admins > 0 {
             return Ok(None);
         }
         if !Self::use_invitation(&mut tx, token, InvitationKind::Setup)
@@ -202,6 +203,13 @@ impl Store {
             .bind(user_id)
             .execute(tx.conn())
             .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now())
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
         tx.record(AuditDraft::new(actor, "user.password", user_id))
             .await?;
         Ok(())
@@ -412,11 +420,86 @@ impl Store {
         row.as_ref().map(user_from_row).transpose()
     }
 
+    /// Every API token (administration), or one account's own.
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.api_tokens_where(None).await
+    }
+
+    /// One account's API tokens.
+    pub async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.api_tokens_where(Some(user_id)).await
+    }
+
+    /// Revoke a token; with `owner`, only if it belongs to that account. Takes effect on the
+    /// next request. False when there is no such (unrevoked) token.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &str,
+        token_id: &str,
+        owner: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+             AND ($3 = '' OR user_id = $3)",
+        )
+        .bind(now())
+        .bind(token_id)
+        .bind(owner.unwrap_or(""))
+        .execute(tx.conn())
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Ok(false);
+        }
+        tx.record(AuditDraft::new(actor, "token.revoke", token_id))
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Disable an account: its sessions end and its tokens stop working on the next request.
+    pub async fn disable_user(&self, actor: &str, user_id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1 AND disabled = 0")
+            .bind(user_id)
+            .execute(tx.conn())
+            .await?;
+        if changed.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now())
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+        tx.record(AuditDraft::new(actor, "user.disable", user_id))
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Active administrator accounts.
+    pub async fn admin_count(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn api_tokens_where(&self, user: Option<&str>) -> Result<Vec<ApiTokenInfo>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.id, t.user_id, u.username, t.label, t.created_at, t.revoked_at \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.created_at, t.id",
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE ($1 = '' OR t.user_id = $1) ORDER BY t.created_at, t.id",
         )
+        .bind(user.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

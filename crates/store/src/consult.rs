@@ -434,6 +434,16 @@ impl Store {
     }
 
     /// A new anonymous participant; returns its number and the secret for its cookie.
+    /// How many participants a consultation has (accounts and link holders).
+    pub async fn participant_count(&self, consultation: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM consultation_participants WHERE consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
     pub async fn anonymous_participant(
         &self,
         consultation: &str,

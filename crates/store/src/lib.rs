@@ -87,7 +87,7 @@ pub enum InvitationKind {
 }
 
 impl InvitationKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             InvitationKind::Setup => "setup",
             InvitationKind::Invite => "invite",
@@ -190,6 +190,33 @@ impl WriteTx<'_> {
     }
 }
 
+/// The data directory is readable by its owner only (0700) and the database file is created
+/// 0600 before SQLite opens it (SQLite gives its journal files the database file's mode).
+fn private_files(dir: &Path, file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(file)?;
+        for f in [
+            file.to_path_buf(),
+            dir.join("chamber.sqlite-wal"),
+            dir.join("chamber.sqlite-shm"),
+        ] {
+            if f.exists() {
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, file);
+    Ok(())
+}
+
 impl Store {
     /// Open (creating if needed) the embedded SQLite store in `dir`, in WAL mode.
     pub async fn open_dir(dir: &Path) -> Result<Store, StoreError> {
@@ -203,6 +230,7 @@ impl Store {
         std::fs::write(&probe, b"ok").map_err(|e| fail(format!("not writable: {e}")))?;
         let _ = std::fs::remove_file(&probe);
         let file = dir.join("chamber.sqlite");
+        private_files(dir, &file).map_err(|e| fail(format!("cannot restrict access: {e}")))?;
         let url = format!("sqlite://{}?mode=rwc", file.display());
         Self::open_url(&url).await
     }

@@ -30,6 +30,9 @@ pub fn person_of(user: &User) -> AppResult<PersonId> {
     PersonId::parse(&user.username).map_err(|_| AppError::NotFound)
 }
 
+/// The most notes one space holds (a note holds at most 200,000 characters).
+pub const MAX_NOTES_PER_SPACE: usize = 2_000;
+
 fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
@@ -129,6 +132,15 @@ impl Mediation {
     ) -> AppResult<String> {
         let space = SpaceId::parse(space).map_err(|_| AppError::NotFound)?;
         self.change(user, id, |ws| {
+            // Only the caller's own spaces are opened, so this count is of a space they see.
+            let in_space = ws.notes.iter().filter(|n| n.space == space).count();
+            if in_space >= MAX_NOTES_PER_SPACE
+                && chamber_mediation::permissions::may_write(&ws.process, &space, &ws.viewer)
+            {
+                return Err(AppError::invalid(format!(
+                    "this space holds its maximum of {MAX_NOTES_PER_SPACE} notes"
+                )));
+            }
             let note = Note::post(
                 &mut rand::rng(),
                 &ws.process,
@@ -215,6 +227,12 @@ impl Mediation {
         note: &str,
     ) -> AppResult<u32> {
         self.change(user, id, |ws| {
+            // Permission before any lookup: a caller who may not issue versions learns nothing
+            // of which amendments exist (another party's pending one and a random id answer
+            // alike).
+            if !chamber_mediation::permissions::may_issue_version(&ws.process, &ws.viewer) {
+                return Err(AppError::Forbidden);
+            }
             let record = ws.record.as_mut().ok_or(AppError::NotFound)?;
             let mut all_edits = match merged_wordings {
                 Some(w) => record.merge_edits(decisions, w)?,

@@ -110,6 +110,24 @@ impl Mediation {
         .await
     }
 
+    /// Someone leaves the process: from the next request they see nothing of it.
+    pub async fn remove_participant(&self, user: &User, id: &str, username: &str) -> AppResult<()> {
+        let person = chamber_mediation::PersonId::parse(username.trim())
+            .map_err(|_| AppError::invalid("username: not a participant"))?;
+        self.set_up(user, id, |ws| {
+            if person == ws.viewer {
+                return Err(AppError::invalid(
+                    "username: a mediator cannot remove themselves",
+                ));
+            }
+            if !ws.process.remove_participant(&person) {
+                return Err(AppError::invalid("username: not a participant"));
+            }
+            Ok(((), Changed::Process))
+        })
+        .await
+    }
+
     /// A track of preventive diplomacy and its status.
     pub async fn set_track(
         &self,

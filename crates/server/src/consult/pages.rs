@@ -99,19 +99,28 @@ pub async fn create(
     ))
 }
 
-/// `GET /c/{token}`: the anonymous participation link makes the holder a participant and
-/// sends them on.
+/// `GET /c/{token}`: the anonymous participation link makes the holder a participant (once:
+/// a browser that already holds this consultation's participant cookie is sent on as it is)
+/// and sends them on.
 pub async fn join(
     State(state): State<SharedState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    if ctx.user.is_some() {
-        let c = state
-            .consult
-            .by_join_token(&token)
-            .await
-            .map_err(WebError::page)?;
+    let c = state
+        .consult
+        .by_join_token(&token)
+        .await
+        .map_err(WebError::page)?;
+    let secret = participant_secret(&headers, &c.id);
+    let already = state
+        .consult
+        .voter(&c, ctx.user.as_ref(), secret.as_deref())
+        .await
+        .map_err(WebError::page)?
+        .is_some();
+    if already {
         return Ok(Redirect::to(&format!("/consult/{}", c.id)).into_response());
     }
     let (c, _, secret) = state

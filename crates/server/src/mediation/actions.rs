@@ -357,6 +357,27 @@ pub async fn add_participant(
 }
 
 #[derive(Deserialize)]
+pub struct RemoveForm {
+    username: String,
+}
+
+/// `POST /chamber/{id}/participants/remove`: someone leaves the process.
+pub async fn remove_participant(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Input { value: f, format }: Input<RemoveForm>,
+) -> Result<Response, WebError> {
+    let user = format.user(&ctx)?;
+    state
+        .mediation
+        .remove_participant(user, &id, &f.username)
+        .await
+        .map_err(|e| format.fail(e))?;
+    Ok(done(format, &id, json!({})))
+}
+
+#[derive(Deserialize)]
 pub struct TrackForm {
     kind: String,
     status: String,

@@ -34,6 +34,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/chamber/{id}/commitments", post(actions::set_commitment))
         .route("/chamber/{id}/parties", post(actions::add_party))
         .route("/chamber/{id}/participants", post(actions::add_participant))
+        .route(
+            "/chamber/{id}/participants/remove",
+            post(actions::remove_participant),
+        )
         .route("/chamber/{id}/tracks", post(actions::set_track))
         .route("/chamber/{id}/text", post(actions::start_text))
         .route("/chamber/{id}/rooms", post(actions::add_room))
@@ -54,6 +58,10 @@ pub fn routes() -> Router<SharedState> {
         .route(
             "/api/v1/chamber/{id}/participants",
             post(actions::add_participant),
+        )
+        .route(
+            "/api/v1/chamber/{id}/participants/remove",
+            post(actions::remove_participant),
         )
         .route("/api/v1/chamber/{id}/tracks", post(actions::set_track))
         .route("/api/v1/chamber/{id}/text", post(actions::start_text))

@@ -4,7 +4,7 @@ use super::pages::{base_url, internal, signed_in};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::render::{error_page, page};
-use axum::extract::{Form, State};
+use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chamber_core::permissions;
@@ -162,9 +162,14 @@ pub async fn admin_create_user(
 #[derive(Deserialize)]
 pub struct NewTokenForm {
     label: String,
+    /// Kept for older forms: it must name the administrator's own account.
+    #[serde(default)]
     user_id: String,
 }
 
+/// `POST /admin/tokens`: an administrator issues an API token for their own account only. No
+/// administrator can act as another account (a token for a party delegate would read that
+/// party's caucus).
 pub async fn admin_issue_token(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -174,6 +179,16 @@ pub async fn admin_issue_token(
         Ok(a) => a,
         Err(r) => return r,
     };
+    if !form.user_id.is_empty() && form.user_id != admin.id {
+        let message = state.catalogue.tr(ctx.lang, "admin-token-own-only", &[]);
+        return admin_page(
+            &state,
+            &ctx,
+            StatusCode::FORBIDDEN,
+            json!({"error": message}),
+        )
+        .await;
+    }
     let label = form.label.trim();
     if label.is_empty() || label.chars().count() > 200 {
         return admin_page(
@@ -186,7 +201,7 @@ pub async fn admin_issue_token(
     }
     match state
         .store
-        .create_api_token(&admin.id, &form.user_id, label)
+        .create_api_token(&admin.id, &admin.id, label)
         .await
     {
         Ok(secret) => {
@@ -198,12 +213,55 @@ pub async fn admin_issue_token(
             )
             .await
         }
-        Err(StoreError::NoSuchUser) => error_page(
+        Err(e) => internal(&state, &ctx, e),
+    }
+}
+
+/// `POST /admin/tokens/{id}/revoke`: any token stops working on the next request.
+pub async fn admin_revoke_token(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let admin = match require_admin(&state, &ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match state.store.revoke_api_token(&admin.id, &id, None).await {
+        Ok(true) => {
+            let notice = state.catalogue.tr(ctx.lang, "admin-token-revoked", &[]);
+            admin_page(&state, &ctx, StatusCode::OK, json!({"notice": notice})).await
+        }
+        Ok(false) => error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => internal(&state, &ctx, e),
+    }
+}
+
+/// `POST /admin/users/{id}/disable`: the account's sessions end and its tokens stop working
+/// on the next request. An administrator cannot disable their own account here.
+pub async fn admin_disable_user(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let admin = match require_admin(&state, &ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if id == admin.id {
+        return error_page(
             &state,
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             "error-bad-request",
-        ),
+        );
+    }
+    match state.store.disable_user(&admin.id, &id).await {
+        Ok(true) => {
+            let notice = state.catalogue.tr(ctx.lang, "admin-user-disabled", &[]);
+            admin_page(&state, &ctx, StatusCode::OK, json!({"notice": notice})).await
+        }
+        Ok(false) => error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found"),
         Err(e) => internal(&state, &ctx, e),
     }
 }

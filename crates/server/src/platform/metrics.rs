@@ -1,4 +1,7 @@
-//! Prometheus text metrics at `/metrics`.
+//! Prometheus text metrics at `/metrics`, for an administrator signed in or a scraper holding
+//! the configured metrics token. Nothing here moves with confidential activity: requests to the
+//! mediation chamber (pages and API) are not counted or timed at all, and there is no count of
+//! audit entries, accounts or stored records.
 
 use crate::SharedState;
 use axum::extract::{Request, State};
@@ -31,8 +34,21 @@ impl Metrics {
     }
 }
 
-/// Count every response and its duration.
+/// Requests whose count or timing could tell of talks: never measured (nor the scrapes).
+fn is_confidential(path: &str) -> bool {
+    // Scrapes are not counted either, so two scrapes with nothing between read the same.
+    path == "/metrics"
+        || path == "/chamber"
+        || path.starts_with("/chamber/")
+        || path == "/api/v1/chamber"
+        || path.starts_with("/api/v1/chamber/")
+}
+
+/// Count every response and its duration, but those of the mediation chamber.
 pub async fn track(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+    if is_confidential(request.uri().path()) {
+        return next.run(request).await;
+    }
     let start = Instant::now();
     let response = next.run(request).await;
     let class = (response.status().as_u16() / 100).clamp(1, 5) as usize - 1;
@@ -44,7 +60,31 @@ pub async fn track(State(state): State<SharedState>, request: Request, next: Nex
     response
 }
 
-pub async fn render(State(state): State<SharedState>) -> Response {
+/// `GET /metrics`: 404 for everyone but an administrator or the metrics token's holder (the
+/// same answer as an unknown page, so its existence tells nothing either).
+pub async fn render(
+    State(state): State<SharedState>,
+    ctx: crate::auth::Ctx,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let scraper = match (&state.config.metrics_token, presented) {
+        (Some(expected), Some(p)) => {
+            crate::security::constant_time_eq(expected.as_bytes(), p.as_bytes())
+        }
+        _ => false,
+    };
+    let admin = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| chamber_core::permissions::may_administer(u.role));
+    if !scraper && !admin {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
     let m = &state.metrics;
     let mut out = String::new();
     let _ = writeln!(out, "# HELP chamber_build_info Chamber version.");
@@ -107,19 +147,6 @@ pub async fn render(State(state): State<SharedState>) -> Response {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} counter");
         let _ = writeln!(out, "{name} {}", value.load(Relaxed));
-    }
-    if let Ok(users) = state.store.user_count().await {
-        let _ = writeln!(out, "# HELP chamber_accounts Accounts in the store.");
-        let _ = writeln!(out, "# TYPE chamber_accounts gauge");
-        let _ = writeln!(out, "chamber_accounts {users}");
-    }
-    if let Ok(head) = state.store.audit_head().await {
-        let _ = writeln!(
-            out,
-            "# HELP chamber_audit_entries Entries in the tamper-evident record."
-        );
-        let _ = writeln!(out, "# TYPE chamber_audit_entries gauge");
-        let _ = writeln!(out, "chamber_audit_entries {}", head.seq);
     }
     (
         [(

@@ -10,6 +10,7 @@ pub mod pages;
 pub mod render;
 pub mod security;
 pub mod sign_in;
+pub mod tokens;
 
 use crate::SharedState;
 use axum::Router;
@@ -30,6 +31,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/admin", get(admin::admin))
         .route("/admin/users", post(admin::admin_create_user))
         .route("/admin/tokens", post(admin::admin_issue_token))
+        .route("/admin/tokens/{id}/revoke", post(admin::admin_revoke_token))
+        .route("/admin/users/{id}/disable", post(admin::admin_disable_user))
+        .route("/account/tokens", get(tokens::list).post(tokens::issue))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/lang/{code}", get(pages::switch_language))
         .route("/static/chamber.css", get(pages::stylesheet))
         .route("/health", get(pages::health))

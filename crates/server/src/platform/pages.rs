@@ -15,19 +15,37 @@ use serde_json::json;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
-/// The client's address, for rate limiting.
+/// The client's address, for rate limiting: the socket's peer, or — only when that peer is the
+/// configured trusted proxy (`--trusted-proxy`) — the address the proxy appended last to
+/// `X-Forwarded-For`. A header a client sends directly is never believed.
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<SharedState> for ClientAddr {
     type Rejection = Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(ClientAddr(
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Self, Infallible> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = || {
             parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+                .next_back()
+        };
+        let client = match peer {
+            Some(p) if Some(p) == state.config.trusted_proxy => forwarded().unwrap_or(p),
+            Some(p) => p,
+            None => return Ok(ClientAddr("unknown".into())),
+        };
+        Ok(ClientAddr(client.to_string()))
     }
 }
 
@@ -39,16 +57,11 @@ pub(crate) fn tr(state: &SharedState, ctx: &Ctx, key: &str) -> String {
     state.catalogue.tr(ctx.lang, key, &[])
 }
 
-/// The address people reach this server at, for links printed on pages.
-pub fn base_url(state: &SharedState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
+/// The address people reach this server at, for links printed on pages: the configured public
+/// URL, else the address the server listens on — never the request's `Host` header, which a
+/// client chooses.
+pub fn base_url(state: &SharedState, _headers: &HeaderMap) -> String {
+    state.config.base_url()
 }
 
 /// A signed-in page's caller, or the way to the sign-in page.
@@ -169,7 +182,7 @@ pub async fn switch_language(
     };
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".into());
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().append(
@@ -182,6 +195,18 @@ pub async fn switch_language(
         ),
     );
     response
+}
+
+/// A path on this site to send a browser back to: `/` then anything but a second `/` or `\`,
+/// with no white space, control character or backslash anywhere (browsers drop tabs and
+/// newlines, so `/\t/evil.example` would become `//evil.example`).
+pub fn is_local_path(next: &str) -> bool {
+    let mut chars = next.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/') | Some('\\'))
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 pub async fn stylesheet() -> Response {
@@ -225,4 +250,34 @@ pub async fn not_found(
             .into_response();
     }
     error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_ways_back() {
+        for good in [
+            "/",
+            "/chamber",
+            "/watch?country=GEO&by=week",
+            "/library?q=%E8%B0%83",
+        ] {
+            assert!(is_local_path(good), "{good}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil",
+            "https://evil.example",
+            "evil",
+            "",
+            "/a\\b",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }

@@ -50,6 +50,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/platform/message.html"),
     ),
     (
+        "tokens.html",
+        include_str!("../../templates/platform/tokens.html"),
+    ),
+    (
         "mediation/list.html",
         include_str!("../../templates/mediation/list.html"),
     ),

@@ -61,26 +61,12 @@ pub async fn login(
     ClientAddr(addr): ClientAddr,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Some(minutes) = state.limiter.blocked_for(&form.username, &addr) {
-        state.metrics.login_rate_limited();
-        let message = state.catalogue.tr(
-            ctx.lang,
-            "login-rate-limited",
-            &[("minutes", minutes.to_string())],
-        );
-        let mut response = page(
-            &state,
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "login.html",
-            json!({"error": message, "username": form.username}),
-        );
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            (minutes * 60).to_string().parse().expect("digits"),
-        );
-        return response;
-    }
+    // The attempt is reserved before the password is checked, so attempts racing in parallel
+    // count while Argon2 runs.
+    let reservation = match state.limiter.reserve(&form.username, &addr) {
+        Ok(r) => r,
+        Err(wait) => return rate_limited(&state, &ctx, wait, &form.username),
+    };
     let found = match state.store.login_lookup(&form.username).await {
         Ok(found) => found,
         Err(e) => return internal(&state, &ctx, e),
@@ -91,7 +77,7 @@ pub async fn login(
     };
     let ok = chamber_app::accounts::verify_password(hash, form.password).await;
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.record_failure(&form.username, &addr);
+        reservation.failed();
         state.metrics.login_failed();
         return page(
             &state,
@@ -101,8 +87,54 @@ pub async fn login(
             json!({"error": tr(&state, &ctx, "login-failed"), "username": form.username}),
         );
     };
-    state.limiter.record_success(&form.username);
+    reservation.succeeded();
     signed_in_at_home(&state, &ctx, &user).await
+}
+
+/// 429 with `Retry-After`, in the caller's language.
+fn rate_limited(state: &SharedState, ctx: &Ctx, wait: Duration, username: &str) -> Response {
+    state.metrics.login_rate_limited();
+    let seconds = wait.as_secs().max(1);
+    let message = state.catalogue.tr(
+        ctx.lang,
+        "login-rate-limited",
+        &[("minutes", seconds.div_ceil(60).to_string())],
+    );
+    let mut response = page(
+        state,
+        ctx,
+        StatusCode::TOO_MANY_REQUESTS,
+        "login.html",
+        json!({"error": message, "username": username}),
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        seconds.to_string().parse().expect("digits"),
+    );
+    response
+}
+
+/// A one-time link's page: the link is checked (a digest lookup) before any password is
+/// hashed, and wrong links count against the client like wrong passwords.
+async fn link_is_valid(
+    state: &SharedState,
+    ctx: &Ctx,
+    addr: &str,
+    token: &str,
+    kind: InvitationKind,
+) -> Result<bool, Response> {
+    let reservation = state
+        .limiter
+        .reserve(&format!("link:{}", kind.as_str()), addr)
+        .map_err(|wait| rate_limited(state, ctx, wait, ""))?;
+    let valid = match state.store.peek_invitation(token, kind).await {
+        Ok(found) => found.is_some(),
+        Err(e) => return Err(internal(state, ctx, e)),
+    };
+    if !valid {
+        reservation.failed();
+    }
+    Ok(valid)
 }
 
 /// Open a session for `user` and send the browser home with its cookie.
@@ -164,7 +196,7 @@ pub async fn setup_form(
     ctx: Ctx,
     Query(q): Query<TokenQuery>,
 ) -> Response {
-    let valid = matches!(state.store.user_count().await, Ok(0))
+    let valid = matches!(state.store.admin_count().await, Ok(0))
         && matches!(
             state
                 .store
@@ -199,8 +231,14 @@ pub struct SetupForm {
 pub async fn setup(
     State(state): State<SharedState>,
     ctx: Ctx,
+    ClientAddr(addr): ClientAddr,
     Form(form): Form<SetupForm>,
 ) -> Response {
+    match link_is_valid(&state, &ctx, &addr, &form.token, InvitationKind::Setup).await {
+        Ok(true) => {}
+        Ok(false) => return error_page(&state, &ctx, StatusCode::NOT_FOUND, "setup-invalid"),
+        Err(r) => return r,
+    }
     let again = |error: String| {
         page(
             &state,
@@ -282,8 +320,14 @@ pub struct InviteForm {
 pub async fn invite(
     State(state): State<SharedState>,
     ctx: Ctx,
+    ClientAddr(addr): ClientAddr,
     Form(form): Form<InviteForm>,
 ) -> Response {
+    match link_is_valid(&state, &ctx, &addr, &form.token, InvitationKind::Invite).await {
+        Ok(true) => {}
+        Ok(false) => return error_page(&state, &ctx, StatusCode::NOT_FOUND, "invite-invalid"),
+        Err(r) => return r,
+    }
     let again = |key: &str| {
         let error = state
             .catalogue

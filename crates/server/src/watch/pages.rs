@@ -150,6 +150,7 @@ pub async fn page_handler(
         if let Some(items) = list.as_array_mut() {
             for (item, alert) in items.iter_mut().zip(&found) {
                 item["score_text"] = json!(format!("{:.2}", alert.score));
+                item["sample_urls"] = json!(web_links(&alert.sample_urls));
             }
         }
         Ok((chart_value, list, false))
@@ -173,4 +174,41 @@ pub async fn page_handler(
             "q": {"country": country, "dyad": dyad, "by": match period { Period::Day => "day", Period::Month => "month", Period::Week => "week" }, "since": q.since, "until": q.until},
         }),
     )
+}
+
+/// Source addresses from event data, kept only when they are plain web links (`http:` or
+/// `https:`), so a `javascript:` or `data:` address in a data file never becomes a link.
+pub fn web_links(urls: &[String]) -> Vec<String> {
+    urls.iter()
+        .map(|u| u.trim())
+        .filter(|u| {
+            let lower = u.to_ascii_lowercase();
+            (lower.starts_with("https://") || lower.starts_with("http://"))
+                && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_web_links_from_event_data_become_links() {
+        let urls: Vec<String> = [
+            "https://news.example/a",
+            "http://news.example/b",
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,x",
+            "//evil.example",
+            "https://ok.example/\nx",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            super::web_links(&urls),
+            ["https://news.example/a", "http://news.example/b"]
+        );
+    }
 }

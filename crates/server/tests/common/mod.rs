@@ -70,9 +70,12 @@ pub async fn spawn_app_with_keys(
     if config.data.is_none() {
         config.data = Some(chamber_app::DataDir::new(&dir));
     }
-    let state = AppState::with_keyring(store.clone(), config, keys);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    if config.listen_url.is_none() {
+        config.listen_url = Some(base.clone());
+    }
+    let state = AppState::with_keyring(store.clone(), config, keys);
     tokio::spawn(chamber_server::serve(listener, state));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

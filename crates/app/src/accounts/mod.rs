@@ -1,6 +1,10 @@
 //! Accounts: password hashing, one-time links, creating accounts. Used by the server's
 //! sign-in, set-up and invitation pages and by `chamber admin`.
 
+pub mod limiter;
+
+pub use limiter::SignInLimiter;
+
 use crate::error::{AppError, AppResult};
 use chamber_core::{DisplayName, Password, Role, Username};
 use chamber_store::{InvitationKind, Store, User};
@@ -90,9 +94,11 @@ pub async fn invite(store: &Store, actor: &str, user: &User) -> AppResult<String
         .await?)
 }
 
-/// When no account exists yet: a one-time link secret that creates the first administrator.
+/// While no administrator exists (demonstration accounts do not count): a fresh one-time link
+/// secret that creates the first administrator. Each call issues a new link, so a restart
+/// prints a new way in.
 pub async fn first_administrator_link(store: &Store) -> AppResult<Option<String>> {
-    if store.user_count().await? > 0 {
+    if store.admin_count().await? > 0 {
         return Ok(None);
     }
     Ok(Some(
