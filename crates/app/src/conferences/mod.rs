@@ -10,11 +10,12 @@
 //!
 //! * this module: conferences, categories, staff, rooms and timetable;
 //! * [`registrations`]: register, documents, the accreditation queue, decisions, badges,
-//!   check-in, the retention purge;
+//!   check-in; [`bulk`]: bulk import and the retention purge;
 //! * [`delegations`]: delegations, credentials and the committee's report;
 //! * [`floor`]: speakers' lists and the outcome document;
 //! * [`publish`]: the list of participants and the exports (CSV, iCalendar, Indico JSON).
 
+pub mod bulk;
 pub mod delegations;
 pub mod floor;
 pub mod publish;
