@@ -1,6 +1,8 @@
 //! Helpers for tests that run the real `chamber` binary.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
