@@ -9,7 +9,6 @@ mod common;
 use common::browser::*;
 use common::{Server, temp_dir};
 use fantoccini::Locator;
-use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn set_up_sign_in_switch_to_chinese_and_sign_out() {
