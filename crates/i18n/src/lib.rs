@@ -48,6 +48,7 @@ pub const AREAS: &[(&str, [&str; 6])] = &[
     area!("watch"),
     area!("consult"),
     area!("library"),
+    area!("audit"),
 ];
 
 /// The loaded catalogue: one Fluent bundle a language. Cheap to share (`Sync`).

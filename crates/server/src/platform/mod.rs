@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod checkpoint;
 pub mod metrics;
 pub mod pages;
 pub mod render;
@@ -43,4 +44,5 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/users", get(api::list_users).post(api::create_user))
         .route("/api/v1/audit", get(api::audit_status))
         .route("/api/openapi.json", get(api::openapi))
+        .merge(checkpoint::routes())
 }

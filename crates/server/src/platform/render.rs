@@ -50,6 +50,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/platform/message.html"),
     ),
     (
+        "checkpoint.html",
+        include_str!("../../templates/platform/checkpoint.html"),
+    ),
+    (
         "tokens.html",
         include_str!("../../templates/platform/tokens.html"),
     ),

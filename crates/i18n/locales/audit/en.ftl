@@ -1,0 +1,13 @@
+audit-checkpoint-title = Checkpoint of the record
+audit-checkpoint-intro = Every change on this platform is an entry in a tamper-evident record. This checkpoint is the record's last entry as of now, signed by this server. Keep the file: later, anyone can check that the record still contains every entry up to this one, unchanged — even if the database was altered in between.
+audit-checkpoint-seq = Last entry
+audit-checkpoint-hash = Hash of that entry
+audit-checkpoint-at = Signed at (UTC)
+audit-checkpoint-public-key = Server's public key
+audit-checkpoint-signature = Signature
+audit-checkpoint-download = Download the checkpoint
+audit-checkpoint-check-title = How to check it later
+audit-checkpoint-check = The secretariat runs the first command on the server; anyone else checks an exported record with the second, which needs only Python.
+audit-checkpoint-pin = Compare the server's public key with the one you were given, or with the key of your earlier checkpoints: a checkpoint signed by another key proves nothing.
+audit-checkpoint-unavailable = This server keeps no data directory, so it has no key to sign checkpoints with.
+audit-checkpoint-broken = The record no longer extends the checkpoint signed before, so no new checkpoint was signed. Tell the secretariat and the other parties. Details: { $reason }

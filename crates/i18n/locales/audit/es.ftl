@@ -1,0 +1,13 @@
+audit-checkpoint-title = Punto de control del registro
+audit-checkpoint-intro = Cada cambio en esta plataforma es una entrada de un registro a prueba de manipulaciones. Este punto de control es la última entrada del registro en este momento, firmada por este servidor. Conserve el archivo: más adelante, cualquiera podrá comprobar que el registro sigue conteniendo, sin cambios, todas las entradas hasta esta, aunque la base de datos se haya alterado entretanto.
+audit-checkpoint-seq = Última entrada
+audit-checkpoint-hash = Hash de esa entrada
+audit-checkpoint-at = Firmado el (UTC)
+audit-checkpoint-public-key = Clave pública del servidor
+audit-checkpoint-signature = Firma
+audit-checkpoint-download = Descargar el punto de control
+audit-checkpoint-check-title = Cómo comprobarlo más adelante
+audit-checkpoint-check = La secretaría ejecuta el primer comando en el servidor; cualquier otra persona comprueba un registro exportado con el segundo, que solo necesita Python.
+audit-checkpoint-pin = Compare la clave pública del servidor con la que se le comunicó o con la de sus puntos de control anteriores: un punto de control firmado con otra clave no prueba nada.
+audit-checkpoint-unavailable = Este servidor no tiene directorio de datos y, por tanto, ninguna clave para firmar puntos de control.
+audit-checkpoint-broken = El registro ya no prolonga el punto de control firmado anteriormente, por lo que no se ha firmado uno nuevo. Avise a la secretaría y a las demás partes. Detalles: { $reason }

@@ -1,0 +1,13 @@
+audit-checkpoint-title = Point de contrôle du registre
+audit-checkpoint-intro = Chaque modification sur cette plateforme est une entrée d’un registre infalsifiable. Ce point de contrôle est la dernière entrée du registre à cet instant, signée par ce serveur. Conservez le fichier : plus tard, chacun pourra vérifier que le registre contient toujours, inchangées, toutes les entrées jusqu’à celle-ci — même si la base de données a été modifiée entre-temps.
+audit-checkpoint-seq = Dernière entrée
+audit-checkpoint-hash = Empreinte de cette entrée
+audit-checkpoint-at = Signé le (UTC)
+audit-checkpoint-public-key = Clé publique du serveur
+audit-checkpoint-signature = Signature
+audit-checkpoint-download = Télécharger le point de contrôle
+audit-checkpoint-check-title = Comment le vérifier plus tard
+audit-checkpoint-check = Le secrétariat exécute la première commande sur le serveur ; toute autre personne vérifie un registre exporté avec la seconde, qui ne demande que Python.
+audit-checkpoint-pin = Comparez la clé publique du serveur avec celle qui vous a été communiquée, ou avec celle de vos points de contrôle antérieurs : un point de contrôle signé par une autre clé ne prouve rien.
+audit-checkpoint-unavailable = Ce serveur n’a pas de répertoire de données, donc aucune clé pour signer des points de contrôle.
+audit-checkpoint-broken = Le registre ne prolonge plus le point de contrôle signé précédemment ; aucun nouveau point de contrôle n’a donc été signé. Prévenez le secrétariat et les autres parties. Détails : { $reason }

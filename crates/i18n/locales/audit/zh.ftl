@@ -1,0 +1,13 @@
+audit-checkpoint-title = 记录检查点
+audit-checkpoint-intro = 本平台上的每一项变更都是防篡改记录中的一个条目。此检查点是记录截至此刻的最后一个条目，由本服务器签名。请保存该文件：日后任何人都可以核实记录仍然完整无改地包含直至此条目的全部条目——即使数据库在此期间被改动过。
+audit-checkpoint-seq = 最后一个条目
+audit-checkpoint-hash = 该条目的哈希值
+audit-checkpoint-at = 签名时间（UTC）
+audit-checkpoint-public-key = 服务器公钥
+audit-checkpoint-signature = 签名
+audit-checkpoint-download = 下载检查点
+audit-checkpoint-check-title = 日后如何核查
+audit-checkpoint-check = 秘书处在服务器上运行第一条命令；其他任何人使用第二条命令核查导出的记录，只需 Python 即可。
+audit-checkpoint-pin = 请将服务器公钥与您获得的公钥或您先前检查点上的公钥进行比较：由其他密钥签名的检查点不能证明任何事情。
+audit-checkpoint-unavailable = 本服务器没有数据目录，因此没有用于签署检查点的密钥。
+audit-checkpoint-broken = 记录已不再延续此前签署的检查点，因此未签署新的检查点。请告知秘书处和其他各方。详情：{ $reason }
