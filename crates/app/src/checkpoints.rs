@@ -12,7 +12,7 @@
 //! entries after it link its hash to the head; the whole chain for the first one): it never
 //! vouches for a record that was cut or rewritten behind its back.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use chamber_core::checkpoint::{CheckpointKey, SignedCheckpoint, check_segment};
 use chamber_core::{GENESIS_HASH, audit::verify_chain};
 use chamber_store::Store;
@@ -21,8 +21,8 @@ use std::path::Path;
 
 /// Reads the checkpoint signing key, or creates it (32 random bytes, hex, mode 0600) when the
 /// file does not exist. Two callers creating it at once read the one that was written.
-pub fn signing_key(path: &Path) -> AppResult<CheckpointKey> {
-    let read = |path: &Path| -> AppResult<CheckpointKey> {
+pub fn signing_key(path: &Path) -> Result<CheckpointKey, AppError> {
+    let read = |path: &Path| -> Result<CheckpointKey, AppError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
         CheckpointKey::from_hex(&text)
@@ -55,9 +55,35 @@ pub fn signing_key(path: &Path) -> AppResult<CheckpointKey> {
     }
 }
 
+/// Why no checkpoint was handed out.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// The record no longer extends the last checkpoint issued: it was cut or rewritten.
+    /// Parties must hear of it; the message names what no longer holds.
+    #[error("no checkpoint signed: the record no longer extends what was signed before ({0})")]
+    NotExtended(String),
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+impl From<chamber_store::StoreError> for Refused {
+    fn from(e: chamber_store::StoreError) -> Self {
+        Refused::Failed(e.into())
+    }
+}
+
+impl From<Refused> for AppError {
+    fn from(r: Refused) -> Self {
+        match r {
+            Refused::Failed(e) => e,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 /// The current signed checkpoint: the last one issued when the head has not moved since,
 /// else a new one signed now and kept in the store.
-pub async fn current(store: &Store, key: &CheckpointKey) -> AppResult<SignedCheckpoint> {
+pub async fn current(store: &Store, key: &CheckpointKey) -> Result<SignedCheckpoint, Refused> {
     let head = store.audit_head().await?;
     let latest = store.latest_checkpoint().await?;
     if let Some(cp) = &latest
@@ -66,11 +92,7 @@ pub async fn current(store: &Store, key: &CheckpointKey) -> AppResult<SignedChec
     {
         return Ok(cp.clone());
     }
-    let refuse = |why: String| {
-        AppError::Internal(format!(
-            "no checkpoint signed: the record no longer extends what was signed before ({why})"
-        ))
-    };
+    let refuse = Refused::NotExtended;
     match &latest {
         Some(cp) => {
             if cp.seq > head.seq {
