@@ -9,6 +9,7 @@ mod audit;
 mod conferences;
 mod config;
 mod consult;
+mod corridors;
 mod demo;
 mod serve;
 
@@ -53,6 +54,9 @@ enum Command {
     /// Conferences: document retention, exports (Indico JSON, iCalendar, CSV), list of participants.
     #[command(subcommand)]
     Conferences(conferences::ConferencesCommand),
+    /// Corridors: import the JCC's published table, report on the voyages, export.
+    #[command(subcommand)]
+    Corridors(corridors::CorridorsCommand),
 }
 
 /// An error that ends the program: one line on stderr and an exit code.
@@ -159,6 +163,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Demo(cmd) => demo::run(cmd).await,
         Command::Consult(cmd) => consult::run(cmd).await,
         Command::Conferences(cmd) => conferences::run(cmd).await,
+        Command::Corridors(cmd) => corridors::run(cmd).await,
         Command::Watch(_) | Command::Library(_) => {
             unreachable!("capability commands without a store are dispatched in main")
         }

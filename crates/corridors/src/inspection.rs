@@ -66,6 +66,7 @@ pub struct ResultRound {
 pub enum InspectionStatus {
     Queued,
     Scheduled {
+        #[serde(with = "crate::day")]
         day: time::Date,
     },
     AwaitingSignatures {
@@ -113,6 +114,7 @@ pub struct Inspection {
     /// When it reached the inspection area and joined the queue.
     #[serde(with = "time::serde::rfc3339")]
     pub queued_at: Timestamp,
+    #[serde(with = "crate::day::option")]
     pub day: Option<time::Date>,
     pub team: Vec<TeamMember>,
     pub rounds: Vec<ResultRound>,
@@ -372,6 +374,7 @@ pub struct QueueEntry {
     #[serde(with = "time::serde::rfc3339")]
     pub queued_at: Timestamp,
     /// The scheduled day, or the first day with room left, first come first served.
+    #[serde(with = "crate::day")]
     pub expected_day: time::Date,
     pub scheduled: bool,
     /// Days from joining the queue to the expected day.

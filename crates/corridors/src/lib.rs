@@ -41,6 +41,44 @@ pub use corridor::{Corridor, CorridorStatus};
 pub use error::{Error, Result};
 pub use person::Person;
 
+/// Days serialised as `2022-08-03` (`#[serde(with = "crate::day")]`).
+pub mod day {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const FMT: &[time::format_description::BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[year]-[month]-[day]");
+
+    pub fn serialize<S: Serializer>(d: &time::Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.format(FMT).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<time::Date, D::Error> {
+        let s = String::deserialize(d)?;
+        time::Date::parse(&s, FMT).map_err(serde::de::Error::custom)
+    }
+
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(d: &Option<time::Date>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => {
+                    s.serialize_some(&d.format(super::FMT).map_err(serde::ser::Error::custom)?)
+                }
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<time::Date>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| time::Date::parse(&s, super::FMT).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
+
 /// Timestamps are UTC `OffsetDateTime`s serialised as RFC 3339.
 pub type Timestamp = time::OffsetDateTime;
 

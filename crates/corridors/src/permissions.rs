@@ -210,6 +210,7 @@ pub fn notification_for<'a>(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanView {
     pub id: PlanId,
+    #[serde(with = "crate::day")]
     pub day: time::Date,
     pub version: u32,
     pub proposing_party: PartyCode,

@@ -134,6 +134,7 @@ pub struct DailyPlan {
     pub id: PlanId,
     pub corridor: CorridorId,
     /// The day the movements happen.
+    #[serde(with = "crate::day")]
     pub day: time::Date,
     pub proposing_party: PartyCode,
     pub proposed_by: Person,
@@ -414,6 +415,10 @@ mod tests {
             )
             .is_err()
         );
+        // Stored and read back as it was; days as `YYYY-MM-DD`.
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains("\"day\":\"2022-08-03\""), "{json}");
+        assert_eq!(serde_json::from_str::<DailyPlan>(&json).unwrap(), p);
     }
 
     #[test]

@@ -35,12 +35,14 @@ pub struct WeekCount {
     /// ISO week, `2022-W31`.
     pub week: String,
     /// Its Monday.
+    #[serde(with = "crate::day")]
     pub monday: time::Date,
     pub voyages: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DayCount {
+    #[serde(with = "crate::day")]
     pub day: time::Date,
     pub count: usize,
 }
@@ -65,7 +67,9 @@ pub struct Report {
     pub cargo_lines: usize,
     #[serde(serialize_with = "tonnes")]
     pub tonnage: Tonnage,
+    #[serde(with = "crate::day::option")]
     pub first_departure: Option<time::Date>,
+    #[serde(with = "crate::day::option")]
     pub last_departure: Option<time::Date>,
     /// Largest first, then by name.
     pub by_commodity: Vec<Share>,
@@ -373,6 +377,9 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["tonnage"], serde_json::json!(4.5));
         assert_eq!(json["median_days_to_inspection"], serde_json::json!(3.0));
+        assert_eq!(json["first_departure"], "2022-07-31");
+        assert_eq!(json["voyages_per_week"][0]["monday"], "2022-07-25");
+        assert_eq!(json["inspections_per_day"][0]["day"], "2022-08-02");
         assert_eq!(compute(&[]).median_days_to_inspection, None);
     }
 }

@@ -37,7 +37,9 @@ pub struct ImportSummary {
     pub cargo_lines: usize,
     /// Metric tons.
     pub tonnage: f64,
+    #[serde(with = "chamber_corridors::day::option")]
     pub first_departure: Option<time::Date>,
+    #[serde(with = "chamber_corridors::day::option")]
     pub last_departure: Option<time::Date>,
     pub rows_rejected: usize,
     /// Every unreadable cell: sheet, row, column, why.
