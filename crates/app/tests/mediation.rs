@@ -178,3 +178,73 @@ async fn the_database_holds_no_kind_space_or_author_in_clear() {
     assert!(!text.contains(&t.high_caucus));
     assert!(!text.contains("mediation.note"));
 }
+
+#[tokio::test]
+async fn a_case_from_an_alert_waits_in_the_intake_until_a_mediator_takes_it() {
+    let (store, _dir) = chamber_store::testing::fresh_sqlite().await;
+    let store = Arc::new(store);
+    let mediation = Mediation::new(store.clone(), Some(Arc::new(Keyring::from_bytes([5; 32]))));
+    let analyst = account(&store, "analyst", Role::Analyst).await;
+    let other_analyst = account(&store, "analyst-two", Role::Analyst).await;
+    let mediator = account(&store, "mediator", Role::Mediator).await;
+    let admin = account(&store, "secadmin", Role::Admin).await;
+    let delegate = account(&store, "delegate", Role::Delegate).await;
+    let first = mediation
+        .open_case_for_alert(
+            &analyst,
+            "alert-GEO-2012-09",
+            "Georgia",
+            "3 detectors agree",
+        )
+        .await
+        .unwrap();
+    assert!(first.created);
+    let again = mediation
+        .open_case_for_alert(&other_analyst, "alert-GEO-2012-09", "Georgia again", "")
+        .await
+        .unwrap();
+    assert_eq!(again.id, first.id, "the same alert gives the same case");
+    assert!(!again.created);
+    assert!(
+        mediation.list(&analyst).await.unwrap().is_empty(),
+        "the opener is not a participant"
+    );
+    for who in [&mediator, &admin] {
+        let intake = mediation.intake(who).await.unwrap();
+        assert_eq!(intake.len(), 1, "{}", who.username);
+        assert_eq!(intake[0].evidence, "3 detectors agree");
+        assert_eq!(intake[0].opened_by.as_deref(), Some("analyst"));
+    }
+    assert!(mediation.intake(&delegate).await.unwrap().is_empty());
+    assert!(mediation.intake(&other_analyst).await.unwrap().is_empty());
+    assert!(matches!(
+        mediation.take(&admin, &first.id).await,
+        Err(chamber_app::AppError::Forbidden)
+    ));
+    mediation.take(&mediator, &first.id).await.unwrap();
+    assert!(mediation.intake(&mediator).await.unwrap().is_empty());
+    assert_eq!(mediation.list(&mediator).await.unwrap().len(), 1);
+    let summary = mediation.case_summary(&analyst, &first.id).await.unwrap();
+    assert!(
+        !summary.awaiting_mediator,
+        "the opener sees that a mediator holds it"
+    );
+    assert!(matches!(
+        mediation.case_summary(&delegate, &first.id).await,
+        Err(chamber_app::AppError::NotFound)
+    ));
+    assert_eq!(
+        mediation
+            .case_for_alert(&analyst, "alert-GEO-2012-09")
+            .await
+            .unwrap(),
+        Some(first.id.clone())
+    );
+    assert_eq!(
+        mediation
+            .case_for_alert(&delegate, "alert-GEO-2012-09")
+            .await
+            .unwrap(),
+        None
+    );
+}

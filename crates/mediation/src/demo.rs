@@ -60,9 +60,7 @@ pub fn build<R: CryptoRng + RngCore + ?Sized>(rng: &mut R, start: Timestamp) -> 
         rng,
         "Eastmark–Highlands talks on a cessation of hostilities and humanitarian access",
         ProcessKind::PeaceProcess,
-        Origin::WatchAlert {
-            alert: "watch:upper-valley-escalation".into(),
-        },
+        Origin::alert("watch:upper-valley-escalation"),
         start,
     )?;
     let eastmark = process.add_party(rng, "Government of Eastmark")?;

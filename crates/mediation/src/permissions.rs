@@ -52,6 +52,16 @@ fn writes(standing: &Standing, kind: &SpaceKind) -> bool {
     }
 }
 
+/// Who sees the intake — cases opened from alerts that await a mediator: every mediator (to
+/// take one) and the secretariat. They see the case's title, origin and the alert's evidence,
+/// nothing else (an intake case has no parties, notes or text yet).
+pub fn may_see_intake(account: chamber_core::Role) -> bool {
+    matches!(
+        account,
+        chamber_core::Role::Mediator | chamber_core::Role::Admin
+    )
+}
+
 /// May the person read what lives in this space (notes, documents, sessions, its title)?
 pub fn may_read(process: &Process, space: &SpaceId, person: &PersonId) -> bool {
     match (process.space(space), standing(process, person)) {

@@ -6,7 +6,7 @@
 //! per party. Its spaces are not public: ask [`crate::permissions`] with the viewer.
 
 use crate::Timestamp;
-use crate::error::{Error, Result, clean_line, invalid};
+use crate::error::{Error, Result, clean_line, clean_text, invalid};
 use crate::ids::{PartyId, PersonId, ProcessId, SpaceId};
 use crate::spaces::{Space, SpaceKind};
 use rand::{CryptoRng, RngCore};
@@ -26,8 +26,35 @@ pub enum ProcessKind {
 pub enum Origin {
     /// Opened by hand by the secretariat or a mediator.
     Manual,
-    /// Opened from an early-warning alert of the Watch capability.
-    WatchAlert { alert: String },
+    /// Opened from an early-warning alert of the Watch capability (its stable id), with the
+    /// alert's evidence as the analyst saw it and who opened the case (an analyst is recorded
+    /// here, not made a participant).
+    WatchAlert {
+        alert: String,
+        #[serde(default)]
+        opened_by: Option<PersonId>,
+        #[serde(default)]
+        evidence: String,
+    },
+}
+
+impl Origin {
+    /// A case from an alert with nothing else known.
+    pub fn alert(alert: &str) -> Origin {
+        Origin::WatchAlert {
+            alert: alert.to_string(),
+            opened_by: None,
+            evidence: String::new(),
+        }
+    }
+
+    /// The alert a case was opened from.
+    pub fn alert_id(&self) -> Option<&str> {
+        match self {
+            Origin::WatchAlert { alert, .. } => Some(alert),
+            Origin::Manual => None,
+        }
+    }
 }
 
 /// Who sees who proposed an amendment.
@@ -255,8 +282,12 @@ impl Process {
         opened_at: Timestamp,
     ) -> Result<Process> {
         let title = clean_line("title", title, 300)?;
-        if let Origin::WatchAlert { alert } = &origin {
+        if let Origin::WatchAlert {
+            alert, evidence, ..
+        } = &origin
+        {
             clean_line("alert reference", alert, 200)?;
+            clean_text("evidence", evidence, 20_000)?;
         }
         Ok(Process {
             id: ProcessId::generate(rng),
@@ -370,6 +401,23 @@ impl Process {
     pub fn participants(&self) -> &[Participant] {
         &self.participants
     }
+    /// A case no mediator holds yet (opened from an alert by an analyst or the secretariat):
+    /// every mediator and the secretariat see it in the intake until a mediator takes it.
+    pub fn awaiting_mediator(&self) -> bool {
+        !self.participants.iter().any(|p| p.role.is_mediator()) && self.closed.is_none()
+    }
+
+    /// A mediator takes a case from the intake and becomes its mediator.
+    pub fn take(&mut self, mediator: PersonId, account: chamber_core::Role) -> Result<()> {
+        if account != chamber_core::Role::Mediator {
+            return Err(Error::Forbidden("only a mediator takes a case"));
+        }
+        if !self.awaiting_mediator() {
+            return Err(invalid("case", "a mediator already holds this case"));
+        }
+        self.add_participant(mediator, ProcessRole::Mediator)
+    }
+
     pub fn role_of(&self, person: &PersonId) -> Option<&ProcessRole> {
         self.participants
             .iter()
@@ -489,9 +537,7 @@ mod tests {
             &mut r,
             "Northern corridor talks",
             ProcessKind::PeaceProcess,
-            Origin::WatchAlert {
-                alert: "watch/alert/GEO-2012-09-19".into(),
-            },
+            Origin::alert("watch/alert/GEO-2012-09-19"),
             now(),
         )
         .unwrap();

@@ -1451,3 +1451,63 @@ async fn a_program_sets_up_a_process_through_the_api() {
     assert_eq!(view["current_version"], 1);
     assert_eq!(view["notes"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn an_alert_becomes_one_case_that_any_mediator_takes_through_the_api() {
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [31; 32],
+    ));
+    let app = spawn_app_with_keys(ServerConfig::default(), Some(keys)).await;
+    let analyst = app.user("analyst", Role::Analyst, PW).await;
+    let mediator = app.user("mediator", Role::Mediator, PW).await;
+    let token = |u: &chamber_store::User| {
+        let store = app.store.clone();
+        let id = u.id.clone();
+        async move { store.create_api_token("test", &id, "t").await.unwrap() }
+    };
+    let (ta, tm) = (token(&analyst).await, token(&mediator).await);
+    let open = || {
+        app.http
+            .post(format!("{}/api/v1/watch/alerts/alert-7f3a/case", app.base))
+            .bearer_auth(&ta)
+            .json(&serde_json::json!({"title": "Upper valley", "evidence": "deaths 12 → 240"}))
+            .send()
+    };
+    let first = open().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let second = open().await.unwrap();
+    assert_eq!(second.status(), StatusCode::OK);
+    let second: serde_json::Value = second.json().await.unwrap();
+    assert_eq!(first["id"], second["id"]);
+    let id = first["id"].as_str().unwrap().to_string();
+    let list = |t: String| {
+        let http = app.http.clone();
+        let base = app.base.clone();
+        async move {
+            http.get(format!("{base}/api/v1/chamber"))
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let seen = list(tm.clone()).await;
+    assert_eq!(seen[0]["id"], id.as_str());
+    assert_eq!(seen[0]["awaiting_mediator"], true);
+    let r = app
+        .http
+        .post(format!("{}/api/v1/chamber/{id}/take", app.base))
+        .bearer_auth(&tm)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let seen = list(tm).await;
+    assert_eq!(seen.as_array().unwrap().len(), 1);
+    assert_eq!(seen[0]["awaiting_mediator"], false);
+    assert!(list(ta).await.as_array().unwrap().is_empty());
+}

@@ -7,9 +7,11 @@
 //! confidentiality is decided), and stores what changed, sealed. One writer at a time changes a
 //! process (load, change, seal, store).
 
+mod intake;
 pub mod repository;
 mod setup;
 
+pub use intake::{CaseOpened, CaseSummary};
 pub use repository::{Record, Repository, Workspace};
 pub use setup::{NewProcess, SessionPlan, parse_session_format};
 
@@ -411,61 +413,6 @@ impl Mediation {
         let _guard = self.write.lock().await;
         repo.save(&user.id, &pid, &[Record::Process(&process)])
             .await?;
-        Ok(pid)
-    }
-
-    /// Turn a Watch alert into a preventive case: the alert's explanation becomes the case's
-    /// first plenary note; the opener joins as mediator (a mediator) or observer.
-    pub async fn open_from_alert(
-        &self,
-        user: &User,
-        alert: &str,
-        title: &str,
-        evidence: &str,
-    ) -> AppResult<String> {
-        if !chamber_core::permissions::may_open_process(user.role) {
-            return Err(AppError::Forbidden);
-        }
-        let repo = self.repository()?;
-        let viewer = person_of(user)?;
-        let role = if user.role == Role::Mediator {
-            ProcessRole::Mediator
-        } else {
-            ProcessRole::Observer
-        };
-        let (process, note) = {
-            let mut rng = rand::rng();
-            let mut process = Process::open(
-                &mut rng,
-                title.trim(),
-                ProcessKind::PreventiveCase,
-                Origin::WatchAlert {
-                    alert: alert.trim().to_string(),
-                },
-                now(),
-            )?;
-            process.add_participant(viewer.clone(), role)?;
-            let plenary = chamber_mediation::permissions::plenary_for(&process, &viewer)?
-                .id
-                .clone();
-            let note = Note::new(
-                &mut rng,
-                plenary,
-                viewer,
-                now(),
-                "Early-warning alert",
-                evidence.trim(),
-            )?;
-            (process, note)
-        };
-        let pid = process.id().as_str().to_string();
-        let _guard = self.write.lock().await;
-        repo.save(
-            &user.id,
-            &pid,
-            &[Record::Process(&process), Record::Note(&note)],
-        )
-        .await?;
         Ok(pid)
     }
 

@@ -219,8 +219,24 @@ impl Repository {
         Ok(())
     }
 
+    /// The blind tag listing every case that awaits a mediator.
+    pub fn intake_tag(&self) -> String {
+        self.keys.blind(&["intake"])
+    }
+
+    /// The blind tag of the case opened from an alert.
+    pub fn alert_tag(&self, alert: &str) -> String {
+        self.keys.blind(&["alert", alert])
+    }
+
     fn membership_tags(&self, process: &Process) -> Vec<String> {
         let mut tags = Vec::new();
+        if let Some(alert) = process.origin().alert_id() {
+            tags.push(self.alert_tag(alert));
+        }
+        if process.awaiting_mediator() {
+            tags.push(self.intake_tag());
+        }
         for p in process.participants() {
             tags.push(self.member_tag(&p.person));
             if matches!(p.role, ProcessRole::Delegate { .. }) {
@@ -315,6 +331,22 @@ impl Repository {
             if let Some(p) = self.process(&id).await?
                 && p.role_of(person).is_some()
             {
+                out.push(p);
+            }
+        }
+        out.sort_by(|a, b| {
+            a.opened_at()
+                .cmp(&b.opened_at())
+                .then_with(|| a.id().as_str().cmp(b.id().as_str()))
+        });
+        Ok(out)
+    }
+
+    /// The processes listed under a blind tag (intake, an alert), their process records only.
+    pub async fn processes_tagged(&self, tag: &str) -> AppResult<Vec<Process>> {
+        let mut out = Vec::new();
+        for id in self.store.processes_of_member(tag).await? {
+            if let Some(p) = self.process(&id).await? {
                 out.push(p);
             }
         }

@@ -296,19 +296,72 @@ pub struct OpenFromAlert {
     evidence: String,
 }
 
-/// `POST /chamber/open`: turn a Watch alert into a preventive case.
+/// `POST /chamber/open`: turn a Watch alert into a preventive case (the alert's id in the form).
 pub async fn open_from_alert(
     State(state): State<SharedState>,
     ctx: Ctx,
     Input { value: f, format }: Input<OpenFromAlert>,
 ) -> Result<Response, WebError> {
-    let user = format.user(&ctx)?;
-    let pid = state
+    case_for_alert(&state, &ctx, &f.alert, &f.title, &f.evidence, format).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct CaseForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// `POST /watch/alerts/{id}/case` (form) and `POST /api/v1/watch/alerts/{id}/case`: a preventive
+/// case from an alert — 201 with the case's `id` the first time, 200 with the same `id` after.
+pub async fn case_from_alert(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(alert): Path<String>,
+    Input { value: f, format }: Input<CaseForm>,
+) -> Result<Response, WebError> {
+    case_for_alert(&state, &ctx, &alert, &f.title, &f.evidence, format).await
+}
+
+async fn case_for_alert(
+    state: &SharedState,
+    ctx: &Ctx,
+    alert: &str,
+    title: &str,
+    evidence: &str,
+    format: Format,
+) -> Result<Response, WebError> {
+    let user = format.user(ctx)?;
+    let opened = state
         .mediation
-        .open_from_alert(user, &f.alert, &f.title, &f.evidence)
+        .open_case_for_alert(user, alert, title, evidence)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &pid, json!({})))
+    let body =
+        json!({"ok": true, "id": opened.id, "process": opened.id, "created": opened.created});
+    let location = format!("/chamber/{}", opened.id);
+    Ok(if opened.created {
+        format.created(&location, body)
+    } else {
+        format.done(&location, body)
+    })
+}
+
+/// `POST /chamber/{id}/take`: a mediator takes a case from the intake.
+pub async fn take(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let format = Format::for_path(&ctx.path);
+    let user = format.user(&ctx)?;
+    state
+        .mediation
+        .take(user, &id)
+        .await
+        .map_err(|e| format.fail(e))?;
+    Ok(done(format, &id, json!({})))
 }
 
 #[derive(Deserialize)]

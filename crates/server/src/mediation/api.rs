@@ -20,11 +20,20 @@ async fn workspace(state: &SharedState, ctx: &Ctx, id: &str) -> Result<Workspace
     state.mediation.open(user, id).await.map_err(WebError::json)
 }
 
-/// `GET /api/v1/chamber`: the processes the caller takes part in.
+/// `GET /api/v1/chamber`: the processes the caller takes part in, then (for mediators and the
+/// secretariat) the cases awaiting a mediator, each with `"awaiting_mediator": true`.
 pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, WebError> {
     let user = Format::Json.user(&ctx)?;
-    let list = state.mediation.list(user).await.map_err(WebError::json)?;
-    Ok(axum::Json(list).into_response())
+    let mine = state.mediation.list(user).await.map_err(WebError::json)?;
+    let intake = state.mediation.intake(user).await.map_err(WebError::json)?;
+    let mut out: Vec<serde_json::Value> = mine
+        .iter()
+        .map(|p| json!({"id": p.id, "title": p.title, "kind": p.kind, "awaiting_mediator": false}))
+        .collect();
+    out.extend(intake.iter().map(|c| {
+        json!({"id": c.id, "title": c.title, "kind": c.kind, "awaiting_mediator": true, "alert": c.alert})
+    }));
+    Ok(axum::Json(out).into_response())
 }
 
 /// `GET /api/v1/chamber/{id}`: the process as the caller may see it.

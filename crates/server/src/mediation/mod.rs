@@ -19,6 +19,13 @@ pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/chamber", get(pages::list).post(actions::open_by_hand))
         .route("/chamber/open", post(actions::open_from_alert))
+        .route("/chamber/{id}/take", post(actions::take))
+        .route("/watch/alerts/{id}/case", post(actions::case_from_alert))
+        .route(
+            "/api/v1/watch/alerts/{id}/case",
+            post(actions::case_from_alert),
+        )
+        .route("/api/v1/chamber/{id}/take", post(actions::take))
         .route("/chamber/{id}", get(pages::process))
         .route("/chamber/{id}/akn", get(pages::akn))
         .route("/chamber/{id}/print", get(pages::print))

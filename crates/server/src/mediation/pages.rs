@@ -39,22 +39,37 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
         .map(|p| json!({"id": p.id, "title": p.title}))
         .collect();
     let may_open = chamber_core::permissions::may_open_process(user.role);
+    let intake = state.mediation.intake(user).await.map_err(WebError::page)?;
     Ok(page(
         &state,
         &ctx,
         StatusCode::OK,
         "mediation/list.html",
-        json!({"processes": processes, "may_open": may_open}),
+        json!({
+            "processes": processes,
+            "may_open": may_open,
+            "intake": intake,
+            "may_take": user.role == chamber_core::Role::Mediator,
+        }),
     ))
 }
 
-/// `GET /chamber/{id}`: one process. Unknown, unreadable and not-yours look the same: 404.
+/// `GET /chamber/{id}`: one process. Unknown, unreadable and not-yours look the same: 404 —
+/// except a case in the intake (mediators, the secretariat) or one the caller opened from an
+/// alert, shown as its summary.
 pub async fn process(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let ws = workspace(&state, &ctx, &id).await?;
+    let ws = match workspace(&state, &ctx, &id).await {
+        Ok(ws) => ws,
+        Err(WebError {
+            error: AppError::NotFound,
+            ..
+        }) => return case(&state, &ctx, &id).await,
+        Err(e) => return Err(e),
+    };
     let view = process_view(&ws.process, &ws.viewer).map_err(WebError::page)?;
     Ok(page(
         &state,
@@ -189,4 +204,24 @@ pub async fn calendar(
         ics,
     )
         .into_response())
+}
+
+/// A case the caller may know of without taking part in it.
+async fn case(state: &SharedState, ctx: &Ctx, id: &str) -> Result<Response, WebError> {
+    let user = Format::Page.user(ctx)?;
+    let summary = state
+        .mediation
+        .case_summary(user, id)
+        .await
+        .map_err(WebError::page)?;
+    let may_take = summary.awaiting_mediator && user.role == chamber_core::Role::Mediator;
+    let mut view = serde_json::to_value(&summary).unwrap_or_default();
+    view["opened_on"] = json!(summary.opened_at.date().to_string());
+    Ok(page(
+        state,
+        ctx,
+        StatusCode::OK,
+        "mediation/case.html",
+        json!({"case": view, "may_take": may_take}),
+    ))
 }

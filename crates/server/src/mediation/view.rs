@@ -194,6 +194,12 @@ pub fn process_page(ws: &Workspace, view: &ProcessView) -> Value {
         "may_issue": may_issue,
         "paragraphs": paragraphs,
         "process": {"id": process.id().as_str(), "title": view.title},
+        "origin": match process.origin() {
+            chamber_mediation::process::Origin::WatchAlert { alert, evidence, .. } => {
+                json!({"alert": alert, "evidence": evidence})
+            }
+            chamber_mediation::process::Origin::Manual => Value::Null,
+        },
         "parties": view.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
         "spaces": spaces,
         "text_html": text_html,

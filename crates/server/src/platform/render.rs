@@ -58,6 +58,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/platform/tokens.html"),
     ),
     (
+        "mediation/case.html",
+        include_str!("../../templates/mediation/case.html"),
+    ),
+    (
         "mediation/list.html",
         include_str!("../../templates/mediation/list.html"),
     ),
