@@ -29,8 +29,8 @@ pub async fn run(cmd: DemoCommand) -> Result<ExitCode, Fatal> {
             public_url,
         } => {
             let config = Config::resolve(&store).map_err(bad_input)?;
-            let keys = load_keyring(&key, &config)?;
             let store = std::sync::Arc::new(open_store(&config).await?);
+            let keys = load_keyring(&key, &config, &store).await?;
             let actor = actor();
             let mediation = chamber_app::mediation::Mediation::new(
                 store.clone(),

@@ -11,6 +11,7 @@ mod config;
 mod consult;
 mod corridors;
 mod demo;
+mod key;
 mod serve;
 
 use chamber_store::Store;
@@ -39,6 +40,9 @@ enum Command {
     /// Check or export the tamper-evident record.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// The key that seals confidential records: rotate it.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
     /// Demonstration data for newcomers.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
@@ -161,6 +165,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Admin(cmd) => admin::run(cmd).await,
         Command::Audit(cmd) => audit::run(cmd).await,
         Command::Demo(cmd) => demo::run(cmd).await,
+        Command::Key(cmd) => key::run(cmd).await,
         Command::Consult(cmd) => consult::run(cmd).await,
         Command::Conferences(cmd) => conferences::run(cmd).await,
         Command::Corridors(cmd) => corridors::run(cmd).await,

@@ -35,19 +35,28 @@ pub struct KeyArgs {
     key_file: Option<std::path::PathBuf>,
 }
 
-pub fn load_keyring(
+impl KeyArgs {
+    /// The key file: `--key-file`, else `DATA/keys/chamber.key`.
+    pub fn path(&self, config: &Config) -> std::path::PathBuf {
+        self.key_file
+            .clone()
+            .unwrap_or_else(|| chamber_app::DataDir::new(&config.data).key_file())
+    }
+}
+
+/// The keyring for `store`: from `CHAMBER_KEY`, or from the key file (created when missing)
+/// with the keys retired by rotations, after settling a rotation that was interrupted.
+pub async fn load_keyring(
     key: &KeyArgs,
     config: &Config,
+    store: &chamber_store::Store,
 ) -> Result<chamber_mediation::confidential::Keyring, Fatal> {
     use chamber_mediation::confidential::Keyring;
     if std::env::var_os("CHAMBER_KEY").is_some() {
         return Keyring::from_env("CHAMBER_KEY")
             .map_err(|e| bad_input(format!("CHAMBER_KEY: {e}")));
     }
-    let path = key
-        .key_file
-        .clone()
-        .unwrap_or_else(|| config.data.join("keys").join("chamber.key"));
+    let path = key.path(config);
     let inside_data = path
         .canonicalize()
         .ok()
@@ -64,19 +73,30 @@ pub fn load_keyring(
     }
     if path.exists() {
         check_private(&path)?;
-        return Keyring::from_file(&path)
-            .map_err(|e| bad_input(format!("{}: {e}", path.display())));
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
+    let files = chamber_app::keys::KeyFiles::new(&path);
+    for retired in files.retired().map_err(|e| bad_input(e.to_string()))? {
+        check_private(&retired)?;
     }
-    let keys = Keyring::generate_to_file(&path)
-        .map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
-    eprintln!(
-        "note: generated a new key for confidential records at {}; keep a copy apart from the database",
-        path.display()
-    );
-    Ok(keys)
+    let opened = chamber_app::keys::open(&files, store)
+        .await
+        .map_err(|e| bad_input(e.to_string()))?;
+    if opened.generated {
+        eprintln!(
+            "note: generated a new key for confidential records at {}; keep a copy apart from the database",
+            path.display()
+        );
+    }
+    match opened.settled {
+        Some(chamber_app::keys::Settled::Finished) => eprintln!(
+            "note: finished a key rotation that was interrupted after every record was re-sealed"
+        ),
+        Some(chamber_app::keys::Settled::Discarded) => eprintln!(
+            "note: a key rotation was interrupted before it re-sealed anything; its unused new key was removed"
+        ),
+        None => {}
+    }
+    Ok(opened.keyring)
 }
 
 /// A key file others can read or write is refused: the key is the talks.
@@ -140,7 +160,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
         store.display_url()
     );
     let _ = std::io::stdout().flush();
-    let keyring = std::sync::Arc::new(load_keyring(&args.key, &config)?);
+    let keyring = std::sync::Arc::new(load_keyring(&args.key, &config, &store).await?);
     let store = std::sync::Arc::new(store);
     let upgraded = chamber_app::mediation::Mediation::new(store.clone(), Some(keyring.clone()))
         .upgrade()
