@@ -68,3 +68,14 @@ pub async fn seed(store: &Store, mediation: &Mediation, actor: &str) -> AppResul
         accounts,
     })
 }
+
+/// The demonstration's negotiating text (its current version) as Akoma Ntoso, in English: a
+/// document the Library can show when no real resolutions are at hand.
+pub fn negotiating_text_akn() -> AppResult<String> {
+    let demo = chamber_mediation::demo::build(&mut rand::rng(), time::OffsetDateTime::now_utc())?;
+    Ok(chamber_mediation::akn::negotiating_text(
+        &demo.process,
+        demo.record.current(),
+        chamber_core::Lang::En,
+    ))
+}

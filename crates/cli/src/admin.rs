@@ -80,9 +80,7 @@ pub async fn run(cmd: AdminCommand) -> Result<ExitCode, Fatal> {
             .map_err(app_error)?;
             println!("created {} ({}) id {}", user.username, user.role, user.id);
             if let Some(secret) = invitation {
-                let base = public_url
-                    .or(config.public_url.clone())
-                    .unwrap_or_else(|| format!("http://{}", config.listen));
+                let base = config.link_base(public_url);
                 println!(
                     "one-time link to set the password (valid 7 days): {}",
                     chamber_app::accounts::link(&base, "/invite", &secret)

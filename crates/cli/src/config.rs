@@ -124,3 +124,26 @@ pub fn with_configured_place(
     argv.push(place.into_os_string());
     Ok(argv)
 }
+
+/// Where `chamber serve` notes the address it answers at, so that links other commands print
+/// (demo seed, admin create-user) point where the server actually is.
+pub fn served_url_file(data: &std::path::Path) -> PathBuf {
+    data.join("serve.url")
+}
+
+impl Config {
+    /// The base of links printed for people: `--public-url` > configuration > the address the
+    /// last `chamber serve` on this data answered at > the configured listen address.
+    pub fn link_base(&self, flag: Option<String>) -> String {
+        flag.or_else(|| self.public_url.clone())
+            .or_else(|| {
+                std::fs::read_to_string(served_url_file(&self.data))
+                    .ok()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| s.starts_with("http"))
+            })
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

@@ -15,7 +15,8 @@ pub enum DemoCommand {
         store: StoreArgs,
         #[command(flatten)]
         key: KeyArgs,
-        /// Base address for the printed links [default: http://127.0.0.1:8080].
+        /// Base address for the printed links [default: the public URL, else where `chamber
+        /// serve` last answered on this data, else the listen address].
         #[arg(long, env = "CHAMBER_PUBLIC_URL")]
         public_url: Option<String>,
     },
@@ -39,9 +40,7 @@ pub async fn run(cmd: DemoCommand) -> Result<ExitCode, Fatal> {
             let seeded = chamber_app::demo::seed(&store, &mediation, &actor)
                 .await
                 .map_err(app_error)?;
-            let base = public_url
-                .or(config.public_url.clone())
-                .unwrap_or_else(|| format!("http://{}", config.listen));
+            let base = config.link_base(public_url);
             println!("demonstration process {} stored (sealed)", seeded.process);
             for account in seeded.accounts {
                 let (user, _) = store

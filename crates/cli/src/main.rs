@@ -13,6 +13,7 @@ mod corridors;
 mod demo;
 mod key;
 mod serve;
+mod showcase;
 
 use chamber_store::Store;
 use clap::{Parser, Subcommand};

@@ -24,6 +24,11 @@ pub struct ServeArgs {
     /// CHAMBER_TRUSTED_PROXY].
     #[arg(long, env = "CHAMBER_TRUSTED_PROXY")]
     trusted_proxy: Option<std::net::IpAddr>,
+    /// Show every capability at once: the demonstration process and its accounts, events with
+    /// an alert, resolutions, a consultation (real data from CHAMBER_SHARED_DIR when present,
+    /// else a small set Chamber makes). Loads each part once.
+    #[arg(long)]
+    demo: bool,
 }
 
 /// The key sealing confidential mediation records.
@@ -145,12 +150,42 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
         .clone()
         .unwrap_or_else(|| format!("http://{shown_host}"));
     let base = base.trim_end_matches('/').to_string();
+    // Other commands print links on this address too (demo seed, admin create-user).
+    let _ = std::fs::write(crate::config::served_url_file(&config.data), &base);
+    let keyring = std::sync::Arc::new(load_keyring(&args.key, &config, &store).await?);
+    let store = std::sync::Arc::new(store);
+    if args.demo {
+        for line in crate::showcase::load(&config, &store, keyring.clone()).await? {
+            println!("demo: {line}");
+        }
+        for name in [
+            chamber_mediation::demo::MEDIATOR,
+            chamber_mediation::demo::DELEGATE_EASTMARK,
+            chamber_mediation::demo::DELEGATE_HIGHLANDS,
+            chamber_mediation::demo::OBSERVER,
+        ] {
+            if let Some((user, _)) = store
+                .login_lookup(name)
+                .await
+                .map_err(|e| failure(e.to_string()))?
+            {
+                let secret = chamber_app::accounts::invite(&store, &crate::actor(), &user)
+                    .await
+                    .map_err(app_error)?;
+                println!(
+                    "demo: {name} ({}) sets a password here: {}",
+                    user.role,
+                    chamber_app::accounts::link(&base, "/invite", &secret)
+                );
+            }
+        }
+    }
     if let Some(secret) = chamber_app::accounts::first_administrator_link(&store)
         .await
         .map_err(app_error)?
     {
         println!(
-            "No accounts yet. Create the first administrator with this one-time link (valid 24 hours):\n  {}\nor run: chamber admin create-user --role admin --username NAME",
+            "No administrator yet. Create the first administrator with this one-time link (valid 24 hours):\n  {}\nor run: chamber admin create-user --role admin --username NAME",
             chamber_app::accounts::link(&base, "/setup", &secret)
         );
     }
@@ -160,8 +195,6 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
         store.display_url()
     );
     let _ = std::io::stdout().flush();
-    let keyring = std::sync::Arc::new(load_keyring(&args.key, &config, &store).await?);
-    let store = std::sync::Arc::new(store);
     let upgraded = chamber_app::mediation::Mediation::new(store.clone(), Some(keyring.clone()))
         .upgrade()
         .await

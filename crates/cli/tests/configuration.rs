@@ -65,3 +65,40 @@ fn chamber_toml_places_the_library_and_a_flag_overrides_it() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(cwd.join("by-flag/library/index").is_dir());
 }
+
+#[tokio::test]
+async fn serve_demo_shows_every_capability_without_the_shared_data() {
+    let cwd = temp_dir("serve-demo");
+    let server = Server::start(&cwd, &["--data", "data", "--demo"]);
+    let banner = server.banner.join("\n");
+    for needle in [
+        "demo: demonstration peace process",
+        "events in Watch (synthetic",
+        "resolutions in the Library",
+        "demo: a consultation: 10 statements",
+        "demo-delegate-highlands (delegate) sets a password here: http://127.0.0.1:",
+        "No administrator yet",
+    ] {
+        assert!(banner.contains(needle), "{needle} in {banner}");
+    }
+    // The links printed point where the server listens.
+    let port = server.base.rsplit(':').next().unwrap().to_string();
+    assert!(
+        banner.contains(&format!("127.0.0.1:{port}/invite?token=")),
+        "{banner}"
+    );
+    let token = admin_token(&cwd, &["--data", "data"]);
+    let html = reqwest::Client::new()
+        .get(format!("{}/watch?country=GEO&by=month", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("2024-03"),
+        "the synthetic escalation is on the page"
+    );
+}
