@@ -117,15 +117,21 @@ pub async fn load(
                 .await
                 .map_err(app_error)?
             }
-            _ => chamber_app::consult::import_export(
-                store,
-                &actor(),
-                &synthetic_consultation(),
-                "A corridor for the harvest (synthetic)",
-                "Demonstration data made by Chamber",
-            )
-            .await
-            .map_err(app_error)?,
+            _ => {
+                let dir = config.data.join("demo").join("consultation");
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| failure(format!("{}: {e}", dir.display())))?;
+                chamber_consult::polis::write_export(&dir, &synthetic_consultation(), None)
+                    .map_err(|e| failure(format!("{}: {e}", dir.display())))?;
+                chamber_app::consult::import_folder(
+                    store,
+                    &actor(),
+                    &dir,
+                    Some("A corridor for the harvest (synthetic)"),
+                )
+                .await
+                .map_err(app_error)?
+            }
         };
         said.push(format!(
             "a consultation: {} statements, {} participants, {} votes",

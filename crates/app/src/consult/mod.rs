@@ -6,9 +6,7 @@ pub mod map;
 pub mod polis;
 
 pub use map::{MapCache, OpinionMap};
-pub use polis::{
-    ImportRows, Imported, export, export_from_rows, import_export, import_folder, rows_from_export,
-};
+pub use polis::{ImportRows, Imported, export, export_from_rows, import_folder, rows_from_export};
 
 use crate::error::{AppError, AppResult};
 use chamber_core::permissions;

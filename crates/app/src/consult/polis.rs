@@ -138,36 +138,6 @@ pub async fn import_folder(
     })
 }
 
-/// Store a Pol.is export (read elsewhere or built in memory) as a new consultation.
-pub async fn import_export(
-    store: &Store,
-    actor: &str,
-    export: &Export,
-    title: &str,
-    description: &str,
-) -> AppResult<Imported> {
-    let rows = rows_from_export(export);
-    let c = store
-        .import_consultation(
-            actor,
-            &ImportedConsultation {
-                title,
-                description,
-                statements: &rows.statements,
-                participants: rows.participants,
-                votes: &rows.votes,
-            },
-        )
-        .await?;
-    Ok(Imported {
-        consultation: c.id,
-        statements: rows.statements.len(),
-        participants: rows.participants,
-        votes: rows.votes.len(),
-        skipped_votes: rows.skipped_votes,
-    })
-}
-
 /// A stored consultation in Pol.is's export layout; `None` when there is no such consultation.
 pub async fn export(store: &Store, id: &str) -> AppResult<Option<Export>> {
     if store.consultation(id).await?.is_none() {
