@@ -49,6 +49,7 @@ pub const AREAS: &[(&str, [&str; 6])] = &[
     area!("consult"),
     area!("library"),
     area!("audit"),
+    area!("conferences"),
 ];
 
 /// The loaded catalogue: one Fluent bundle a language. Cheap to share (`Sync`).

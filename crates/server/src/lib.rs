@@ -10,10 +10,12 @@
 // Handlers return `Result<_, Response>` to stop early with a ready page; boxing would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod conferences;
 pub mod consult;
 pub mod error;
 pub mod library;
 pub mod mediation;
+pub mod multipart;
 pub mod platform;
 pub mod watch;
 
@@ -44,6 +46,9 @@ pub struct ServerConfig {
     /// How long a client may take to send its request headers (default
     /// [`HEADER_READ_TIMEOUT`]).
     pub header_read_timeout: Option<std::time::Duration>,
+    /// Conference documents: the size limit of one upload and the retention period
+    /// (`--max-document-bytes`, `--document-retention-days`).
+    pub conferences: chamber_app::conferences::Settings,
 }
 
 impl ServerConfig {
@@ -77,6 +82,9 @@ pub struct AppState {
     /// The mediation chamber's use cases (sealed with the operator's key; without a key no
     /// process exists for anyone).
     pub mediation: chamber_app::mediation::Mediation,
+    /// Conferences: registration, accreditation, the door, the floor (documents and tickets
+    /// sealed with the operator's key).
+    pub conferences: chamber_app::conferences::Conferences,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -93,6 +101,11 @@ impl AppState {
     ) -> SharedState {
         let catalogue = Arc::new(Catalogue::load());
         Arc::new(AppState {
+            conferences: chamber_app::conferences::Conferences::new(
+                store.clone(),
+                keyring.clone(),
+                config.conferences,
+            ),
             mediation: chamber_app::mediation::Mediation::new(store.clone(), keyring),
             consult: chamber_app::consult::Consultations::new(store.clone()),
             templates: render::environment(catalogue.clone()),
@@ -114,6 +127,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(consult::routes())
         .merge(watch::routes())
         .merge(library::routes())
+        .merge(conferences::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(security::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(

@@ -101,6 +101,66 @@ const TEMPLATES: &[(&str, &str)] = &[
         "library/document.html",
         include_str!("../../templates/library/document.html"),
     ),
+    (
+        "conferences/badge.html",
+        include_str!("../../templates/conferences/badge.html"),
+    ),
+    (
+        "conferences/conference.html",
+        include_str!("../../templates/conferences/conference.html"),
+    ),
+    (
+        "conferences/delegations.html",
+        include_str!("../../templates/conferences/delegations.html"),
+    ),
+    (
+        "conferences/door.html",
+        include_str!("../../templates/conferences/door.html"),
+    ),
+    (
+        "conferences/list.html",
+        include_str!("../../templates/conferences/list.html"),
+    ),
+    (
+        "conferences/me.html",
+        include_str!("../../templates/conferences/me.html"),
+    ),
+    (
+        "conferences/outcome.html",
+        include_str!("../../templates/conferences/outcome.html"),
+    ),
+    (
+        "conferences/participants.html",
+        include_str!("../../templates/conferences/participants.html"),
+    ),
+    (
+        "conferences/queue.html",
+        include_str!("../../templates/conferences/queue.html"),
+    ),
+    (
+        "conferences/register.html",
+        include_str!("../../templates/conferences/register.html"),
+    ),
+    (
+        "conferences/registration.html",
+        include_str!("../../templates/conferences/registration.html"),
+    ),
+    (
+        "conferences/report.html",
+        include_str!("../../templates/conferences/report.html"),
+    ),
+    (
+        "conferences/report_table.html",
+        include_str!("../../templates/conferences/report_table.html"),
+    ),
+    (
+        "conferences/screen.html",
+        include_str!("../../templates/conferences/screen.html"),
+    ),
+    (
+        "conferences/speakers.html",
+        include_str!("../../templates/conferences/speakers.html"),
+    ),
 ];
 
 /// The template environment. `.html` templates auto-escape everything they print.

@@ -47,7 +47,21 @@ pub async fn csrf_layer(
             state.metrics.csrf_refused();
             return forbidden_csrf(&state, &ctx);
         }
-        let bytes = match to_bytes(body, MAX_BODY).await {
+        // A signed-in form uploading a document may be as large as a document (plus its other
+        // fields).
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|ct| crate::multipart::is_multipart(ct))
+            .map(str::to_string);
+        let limit = match multipart {
+            Some(_) if ctx.user.is_some() => {
+                MAX_BODY.max(state.config.conferences.max_document_bytes + MAX_BODY)
+            }
+            _ => MAX_BODY,
+        };
+        let bytes = match to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
@@ -58,7 +72,12 @@ pub async fn csrf_layer(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_field(&parts, &bytes, "csrf"));
+            .or_else(|| form_field(&parts, &bytes, "csrf"))
+            .or_else(|| {
+                multipart
+                    .as_deref()
+                    .and_then(|ct| crate::multipart::text_field(ct, &bytes, "csrf"))
+            });
         let expected = ctx.csrf_token();
         let valid = match (presented.as_deref(), expected) {
             (Some(p), Some(e)) => constant_time_eq(p.as_bytes(), e.as_bytes()),
