@@ -26,12 +26,16 @@ use crate::process::{Process, ProcessKind};
 use crate::spaces::{Note, SpaceKind};
 use crate::text::{NegotiatingText, TextRecord};
 use chamber_library::lessons::{
-    self as library, AgreementLink, CitationSource, CitedDocument, LessonsRecord, ProcessLink,
-    ProvisionOutcome,
+    self as library, AgreementLink, CitationSource, CitedDocument, ProcessLink, ProvisionOutcome,
 };
 use chamber_library::{CitationKind, Lang};
 
 pub use chamber_library::lessons::Outcome;
+/// Filing a record in the Library (stored, cited, and indexed when the library is built with
+/// search), for the application layer, which has no other road to the library.
+pub use chamber_library::lessons::{
+    FileLessonsError, Filed, LessonsRecord, file_lessons, symbol_for,
+};
 
 /// A note of the process's plenary space. The only way to make one is [`PlenaryNote::new`],
 /// which refuses a note of any other space: a caucus note cannot become lessons material.

@@ -120,6 +120,32 @@ fn visible<'a>(process: &'a Process, person: &PersonId) -> impl Iterator<Item = 
     v.into_iter()
 }
 
+/// Who may read a space, as a person is told on the space itself: decided by the same rule as
+/// [`may_read`], so what the page says and what the platform does cannot drift apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Readers {
+    /// Every participant: the parties' delegates, the mediators and the observers.
+    Everyone,
+    /// The delegates of the space's party and the mediators.
+    PartyAndMediators,
+    /// The mediators (and special envoys) only.
+    MediatorsOnly,
+}
+
+/// Who may read a space of this kind.
+pub fn readers(kind: &SpaceKind) -> Readers {
+    if reads(&Standing::Observer, kind) {
+        return Readers::Everyone;
+    }
+    match kind {
+        SpaceKind::Caucus { party } if reads(&Standing::Delegate(party.clone()), kind) => {
+            Readers::PartyAndMediators
+        }
+        _ => Readers::MediatorsOnly,
+    }
+}
+
 /// One space by id, if the person may read it; otherwise [`Error::NotFound`] (never
 /// `Forbidden`: the answer must not reveal that the space exists).
 pub fn space_for<'a>(process: &'a Process, person: &PersonId, id: &SpaceId) -> Result<&'a Space> {
@@ -468,6 +494,35 @@ mod tests {
                 // Same answer as for an id that does not exist.
                 assert_eq!(space_for(&f.p, &p, &s), Err(Error::NotFound));
             }
+        }
+    }
+
+    #[test]
+    fn what_a_space_says_of_its_readers_is_what_the_access_rule_does() {
+        let f = fixture();
+        for which in [
+            Which::Plenary,
+            Which::CaucusA,
+            Which::CaucusB,
+            Which::Mediators,
+        ] {
+            let id = space(&f, which);
+            let kind = &f.p.space(&id).unwrap().kind;
+            let readers_in_table: Vec<Who> = TABLE
+                .iter()
+                .filter(|(w, _, read, _)| *w == which && *read)
+                .map(|(_, who, _, _)| *who)
+                .collect();
+            let expected = if readers_in_table.contains(&Who::Observer) {
+                Readers::Everyone
+            } else if readers_in_table.contains(&Who::DelegateA)
+                || readers_in_table.contains(&Who::DelegateB)
+            {
+                Readers::PartyAndMediators
+            } else {
+                Readers::MediatorsOnly
+            };
+            assert_eq!(readers(kind), expected, "{which:?}");
         }
     }
 

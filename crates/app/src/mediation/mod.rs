@@ -7,10 +7,12 @@
 //! confidentiality is decided), and stores what changed, sealed. One writer at a time changes a
 //! process (load, change, seal, store).
 
+mod closing;
 mod intake;
 pub mod repository;
 mod setup;
 
+pub use closing::Closed;
 pub use intake::{CaseOpened, CaseSummary};
 pub use repository::{Record, Repository, Workspace};
 pub use setup::{NewProcess, SessionPlan, parse_session_format};
@@ -262,13 +264,14 @@ impl Mediation {
             let current = &record.current().text;
             let p = current.find(&paragraph).ok_or(AppError::NotFound)?;
             let edits = chamber_mediation::text::agree_as_it_stands(p);
-            let label = current.label(&paragraph).unwrap_or_default();
             let number = record.issue_version(
                 &ws.process,
                 &ws.viewer,
                 &[],
                 &edits,
-                &format!("Paragraph {label} agreed ad referendum"),
+                // The page says which paragraph was agreed from the version itself, in the
+                // reader's language; the note is left for the mediator's own words.
+                "",
                 now(),
             )?;
             Ok((number, Changed::Text))

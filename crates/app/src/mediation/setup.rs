@@ -172,7 +172,8 @@ impl Mediation {
                 &ws.process,
                 &ws.viewer,
                 text,
-                "First draft",
+                // Version 1 is the first draft: pages say so in the reader's language.
+                "",
                 now(),
             )?);
             Ok(((), Changed::Text))
