@@ -24,6 +24,15 @@ pub struct ServeArgs {
     /// CHAMBER_TRUSTED_PROXY].
     #[arg(long, env = "CHAMBER_TRUSTED_PROXY")]
     trusted_proxy: Option<std::net::IpAddr>,
+    /// Conferences: the largest registration document accepted, in bytes [env:
+    /// CHAMBER_MAX_DOCUMENT_BYTES] [default: 10 MiB].
+    #[arg(long, env = "CHAMBER_MAX_DOCUMENT_BYTES")]
+    max_document_bytes: Option<usize>,
+    /// Conferences: days registration documents are kept after the conference (what
+    /// `chamber conferences purge-documents` removes past) [env: CHAMBER_DOCUMENT_RETENTION_DAYS]
+    /// [default: 90].
+    #[arg(long, env = "CHAMBER_DOCUMENT_RETENTION_DAYS")]
+    document_retention_days: Option<u32>,
     /// Show every capability at once: the demonstration process and its accounts, events with
     /// an alert, resolutions, a consultation (real data from CHAMBER_SHARED_DIR when present,
     /// else a small set Chamber makes). Loads each part once.
@@ -213,6 +222,15 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Fatal> {
                 .filter(|t| t.len() >= 16),
             listen_url: Some(format!("http://{shown_host}")),
             header_read_timeout: None,
+            conferences: chamber_app::conferences::Settings {
+                max_document_bytes: args
+                    .max_document_bytes
+                    .unwrap_or(chamber_app::conferences::DEFAULT_MAX_BYTES),
+                retention: args
+                    .document_retention_days
+                    .map(|days| chamber_app::conferences::Retention { days })
+                    .unwrap_or(chamber_app::conferences::Retention::DEFAULT),
+            },
         },
         Some(keyring),
     );
