@@ -138,7 +138,7 @@ pub async fn openapi() -> Response {
     });
     let id_param =
         json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}});
-    Json(json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "Chamber API", "version": env!("CARGO_PKG_VERSION")},
         "components": {
@@ -183,6 +183,9 @@ pub async fn openapi() -> Response {
             "/api/v1/chamber/{id}/versions/{n}": {"get": {"summary": "One version of the negotiating text", "parameters": [id_param.clone(), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "version"}}}},
             "/api/v1/chamber/{id}/diff": {"get": {"summary": "Paragraph and word diff between two versions (?from=&to=)", "parameters": [id_param.clone()], "responses": {"200": {"description": "diff"}}}}
         }
-    }))
-    .into_response()
+    });
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        paths.extend(crate::watch::openapi_paths());
+    }
+    Json(doc).into_response()
 }

@@ -1,179 +1,342 @@
-//! The Watch page: a tension chart (SVG, no script) per country or dyad from the watch store,
-//! and the alert list with each alert's explanation.
+//! The Watch page (the scope's chart, its forecast fan, one row per alert with its evidence in
+//! the reader's language and the form that opens a case from it) and its CSV and JSON
+//! downloads, for analysts, mediators and administrators.
 
+use super::view::{fan_chart, series_chart};
+use super::words::{Words, number};
+use super::{Found, Problem, Wanted, WatchQuery, answer, period_name};
 use crate::SharedState;
 use crate::auth::Ctx;
-use crate::render::{error_page, internal_error, page};
+use crate::error::{Format, WebError};
+use crate::render::{internal_error, page as render_page};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chamber_app::AppError;
 use chamber_core::permissions;
-use chamber_watch::Date;
-use chamber_watch::alerts::{Query as AlertQuery, alerts};
-use chamber_watch::detect::Params;
-use chamber_watch::indicators::{Period, Scope, series};
-use chamber_watch::store::Store as WatchStore;
-use serde::Deserialize;
+use chamber_store::User;
+use chamber_watch::alerts::Alert;
+use chamber_watch::indicators::Period;
+use chamber_watch::view::{WatchRequest, alerts_csv as csv_of_alerts, series_csv as csv_of_series};
 use serde_json::{Value, json};
 
-#[derive(Deserialize, Default)]
-pub struct WatchQuery {
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    dyad: String,
-    #[serde(default)]
-    by: String,
-    #[serde(default)]
-    since: String,
-    #[serde(default)]
-    until: String,
+const STYLESHEET: &str = include_str!("watch.css");
+
+/// `GET /watch/watch.css`: the page's own layout (the chart scales, the alert list folds into
+/// one column on a narrow screen, nothing scrolls sideways in either direction).
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
 }
 
-const WIDTH: f64 = 760.0;
-const HEIGHT: f64 = 240.0;
-const PAD: f64 = 36.0;
+/// The signed-in account that may use Watch, or the page that says why not.
+fn watcher(ctx: &Ctx, format: Format) -> Result<&User, WebError> {
+    let user = format.user(ctx)?;
+    if !permissions::may_use_watch(user.role) {
+        return Err(format.fail(AppError::Forbidden));
+    }
+    Ok(user)
+}
 
-/// Chart geometry for a series: bars for event volume, a line for the conflict share.
-fn chart(buckets: &[chamber_watch::indicators::Bucket], alert_days: &[String]) -> Value {
-    let n = buckets.len().max(1) as f64;
-    let max_events = buckets.iter().map(|b| b.events).max().unwrap_or(1).max(1) as f64;
-    let step = (WIDTH - 2.0 * PAD) / n;
-    let x = |i: usize| PAD + step * (i as f64 + 0.5);
-    let y_share = |s: f64| HEIGHT - PAD - (HEIGHT - 2.0 * PAD) * s.clamp(0.0, 1.0);
-    let bars: Vec<Value> = buckets
+pub fn words<'a>(state: &'a SharedState, ctx: &Ctx) -> Words<'a> {
+    Words {
+        catalogue: &state.catalogue,
+        lang: ctx.lang,
+    }
+}
+
+/// The query's place, for a case title and file names.
+fn place_of(a: &Alert) -> String {
+    a.admin1
+        .clone()
+        .or_else(|| a.country.clone())
+        .or_else(|| a.dyad.clone())
+        .unwrap_or_default()
+}
+
+/// The link that shows an alert's place on its own.
+fn place_query(a: &Alert) -> String {
+    let pair = match (&a.admin1, &a.country, &a.dyad) {
+        (Some(r), _, _) => ("admin1", r.as_str()),
+        (None, Some(c), _) => ("country", c.as_str()),
+        (None, None, Some(d)) => ("dyad", d.as_str()),
+        _ => return String::new(),
+    };
+    serde_urlencoded::to_string([pair]).unwrap_or_default()
+}
+
+/// One row per alert (episode), every word in the reader's language.
+fn alert_rows(words: Words<'_>, alerts: &[Alert]) -> Vec<Value> {
+    alerts
         .iter()
         .enumerate()
-        .map(|(i, b)| {
-            let h = (HEIGHT - 2.0 * PAD) * b.events as f64 / max_events;
+        .map(|(i, a)| {
+            let shares = a.indicator == "material_conflict_share";
+            let place = place_of(a);
             json!({
-                "x": format!("{:.1}", x(i) - step * 0.4),
-                "y": format!("{:.1}", HEIGHT - PAD - h),
-                "w": format!("{:.1}", (step * 0.8).max(0.5)),
-                "h": format!("{:.1}", h),
-                "label": format!("{}: {} events, {:.0}% material conflict",
-                    b.start.map(|d| d.to_string()).unwrap_or_default(),
-                    b.events, b.material_conflict_share() * 100.0),
+                "number": i + 1,
+                "id": a.id,
+                "onset_iso": a.date,
+                "onset": words.date(&a.date),
+                "end_iso": a.end,
+                "end": words.date(&a.end),
+                "span": !a.end.is_empty() && a.end != a.date,
+                "place": place,
+                "place_query": place_query(a),
+                "severity": words.t("watch-severity-bits", &[("bits", number(a.severity_bits, 1))]),
+                "probability": words.t("watch-severity-probability", &[("probability", format!("{:.1e}", a.tail_probability))]),
+                "detectors": a.detectors.iter().map(|d| words.detector(d)).collect::<Vec<_>>(),
+                "evidence": a.evidence.iter().map(|e| words.evidence(e)).collect::<Vec<_>>(),
+                "summary": shares.then(|| words.t("watch-summary-events", &[("conflict", a.conflict_events.to_string()), ("events", a.events.to_string())])),
+                "codes": a.drivers.event_codes.iter().map(|c| format!("{} ({})", words.cameo(&c.name), c.count)).collect::<Vec<_>>(),
+                "actors": a.drivers.actors.iter().take(5).map(|c| format!("{} ({})", c.name, c.count)).collect::<Vec<_>>(),
+                "places": a.drivers.locations.iter().map(|c| format!("{} ({})", c.name, c.count)).collect::<Vec<_>>(),
+                "sample_urls": web_links(&a.sample_urls),
+                "case_title": words.t("watch-case-title", &[("place", place), ("date", words.date(&a.date))]),
+                "case_evidence": words.alert_text(a),
             })
         })
-        .collect();
-    let line: Vec<String> = buckets
-        .iter()
-        .enumerate()
-        .map(|(i, b)| format!("{:.1},{:.1}", x(i), y_share(b.material_conflict_share())))
-        .collect();
-    let markers: Vec<Value> = buckets
-        .iter()
-        .enumerate()
-        .filter(|(i, b)| {
-            let start = b.start.map(|d| d.to_string()).unwrap_or_default();
-            let end = buckets
-                .get(i + 1)
-                .and_then(|n| n.start)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "9999".into());
-            alert_days.iter().any(|d| *d >= start && *d < end)
-        })
-        .map(|(i, _)| json!({"x": format!("{:.1}", x(i))}))
-        .collect();
-    let first = buckets.first().and_then(|b| b.start).map(|d| d.to_string());
-    let last = buckets.last().and_then(|b| b.start).map(|d| d.to_string());
+        .collect()
+}
+
+fn query_context(q: &WatchQuery, period: Period) -> Value {
     json!({
-        "width": WIDTH, "height": HEIGHT, "pad": PAD,
-        "bars": bars, "line": line.join(" "), "markers": markers,
-        "max_events": max_events as u64, "first": first, "last": last,
-        "bottom": HEIGHT - PAD, "top": PAD, "right": WIDTH - PAD,
+        "country": q.country.trim().to_ascii_uppercase(),
+        "dyad": q.dyad.trim().to_ascii_uppercase(),
+        "admin1": q.admin1.trim(),
+        "by": period_name(period),
+        "since": q.since.trim(),
+        "until": q.until.trim(),
     })
 }
 
-pub async fn page_handler(
+/// `GET /watch?country=&dyad=&admin1=&by=&since=&until=`.
+pub async fn page(
     State(state): State<SharedState>,
     ctx: Ctx,
     Query(q): Query<WatchQuery>,
-) -> Response {
-    let Some(user) = &ctx.user else {
-        return Redirect::to("/login").into_response();
+) -> Result<Response, WebError> {
+    let user = watcher(&ctx, Format::Page)?;
+    let may_open = state.mediation.repository().is_ok() && permissions::may_open_process(user.role);
+    let words = words(&state, &ctx);
+    let stored = state
+        .config
+        .data
+        .as_ref()
+        .is_some_and(|d| d.watch().is_dir());
+    let period = q.check().map(|(_, p)| p).unwrap_or(Period::Week);
+    let mut context = json!({
+        "q": query_context(&q, period),
+        "may_open": may_open,
+        "exports": {
+            "series_csv": format!("/watch/series.csv?{}", q.to_query_string(period)),
+            "series_json": format!("/watch/series.json?{}", q.to_query_string(period)),
+            "alerts_csv": format!("/watch/alerts.csv?{}", q.to_query_string(period)),
+            "alerts_json": format!("/watch/alerts.json?{}", q.to_query_string(period)),
+        },
+    });
+    let wanted = Wanted {
+        series: true,
+        fan: true,
     };
-    if !permissions::may_use_watch(user.role) {
-        return error_page(&state, &ctx, StatusCode::FORBIDDEN, "error-forbidden");
-    }
-    let Some(root) = state.config.data.as_ref().map(|d| d.watch()) else {
-        return page(
+    let (req, period, found) = match answer(&state, &q, wanted).await {
+        Ok(found) => found,
+        Err(p) if !p.is_bad_request() => {
+            return Ok(internal_error(&state, &ctx, "watch page", format!("{p:?}")));
+        }
+        Err(p) => {
+            context["problem"] = json!(words.problem(&p));
+            context["empty"] = json!(!stored && q.check().is_ok_and(|(r, _)| r.scope.is_none()));
+            return Ok(render_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "watch/page.html",
+                context,
+            ));
+        }
+    };
+    if !stored && req.scope.is_none() {
+        context["empty"] = json!(true);
+        return Ok(render_page(
             &state,
             &ctx,
             StatusCode::OK,
             "watch/page.html",
-            json!({"empty": true}),
-        );
-    };
-    let period = match q.by.as_str() {
-        "day" => Period::Day,
-        "month" => Period::Month,
-        _ => Period::Week,
-    };
-    let country = q.country.trim().to_ascii_uppercase();
-    let dyad = q.dyad.trim().to_ascii_uppercase();
-    let since = Date::parse_iso(q.since.trim());
-    let until = Date::parse_iso(q.until.trim());
-    let scope = if country.len() == 3 && country.bytes().all(|b| b.is_ascii_uppercase()) {
-        Some(Scope::Country(country.clone()))
-    } else if let Ok(s @ Scope::Dyad(..)) = dyad.parse::<Scope>() {
-        Some(s)
-    } else {
-        None
-    };
-    let query = AlertQuery {
-        country: matches!(scope, Some(Scope::Country(_))).then(|| country.clone()),
-        dyad: matches!(scope, Some(Scope::Dyad(..))).then(|| dyad.clone()),
-        since,
-        until,
-    };
-    let computed = tokio::task::spawn_blocking(move || -> Result<(Value, Value, bool), String> {
-        if !root.is_dir() {
-            return Ok((Value::Null, json!([]), true));
-        }
-        let store = WatchStore::new(&root);
-        let found = alerts(&store, &query, &Params::default())?;
-        let chart_value = match &scope {
-            Some(scope) => {
-                let buckets = series(&store, scope, period, since, until)?;
-                let days: Vec<String> = found.iter().map(|a| a.date.clone()).collect();
-                if buckets.is_empty() {
-                    Value::Null
-                } else {
-                    chart(&buckets, &days)
-                }
-            }
-            None => Value::Null,
-        };
-        let mut list = serde_json::to_value(&found).unwrap_or_default();
-        if let Some(items) = list.as_array_mut() {
-            for (item, alert) in items.iter_mut().zip(&found) {
-                item["score_text"] = json!(format!("{:.2}", alert.score));
-                item["sample_urls"] = json!(web_links(&alert.sample_urls));
-            }
-        }
-        Ok((chart_value, list, false))
-    })
-    .await;
-    let (chart_value, alert_list, empty) = match computed {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => return internal_error(&state, &ctx, "watch computation", e),
-        Err(e) => return internal_error(&state, &ctx, "watch task", e),
-    };
-    page(
+            context,
+        ));
+    }
+    fill(&mut context, words, &req, period, &found);
+    Ok(render_page(
         &state,
         &ctx,
         StatusCode::OK,
         "watch/page.html",
-        json!({
-            "empty": empty,
-            "may_open": state.mediation.repository().is_ok() && permissions::may_open_process(user.role),
-            "chart": chart_value,
-            "alerts": alert_list,
-            "q": {"country": country, "dyad": dyad, "by": match period { Period::Day => "day", Period::Month => "month", Period::Week => "week" }, "since": q.since, "until": q.until},
-        }),
+        context,
+    ))
+}
+
+/// The chart, the fan and the alert rows of what was found.
+fn fill(context: &mut Value, words: Words<'_>, req: &WatchRequest, period: Period, found: &Found) {
+    let scope = req.scope.as_ref().map(|s| s.label());
+    context["scoped"] = json!(scope.is_some());
+    if let (Some(view), Some(scope)) = (&found.series, &scope) {
+        if view.points.is_empty() {
+            context["no_points"] = json!(words.t("watch-no-points", &[("scope", scope.clone())]));
+        } else {
+            let ids: Vec<&str> = found.alerts.iter().map(|a| a.id.as_str()).collect();
+            let numbers = |id: &str| ids.iter().position(|i| *i == id).map(|p| p + 1);
+            context["chart"] = json!(series_chart(words, view, period, &numbers));
+            let key = if view.value == "deaths" {
+                "watch-chart-caption-deaths"
+            } else {
+                "watch-chart-caption-events"
+            };
+            context["caption"] = json!(words.t(key, &[("scope", scope.clone())]));
+        }
+    }
+    if let Some(fan) = &found.fan {
+        let chart = fan_chart(words, fan);
+        context["fan_caption"] = json!(words.t(
+            "watch-forecast-caption",
+            &[
+                ("country", fan.country.clone()),
+                ("cutoff", chart.cutoff.clone()),
+                ("method", chart.method.clone()),
+            ],
+        ));
+        context["fan"] = json!(chart);
+    }
+    context["alerts"] = json!(alert_rows(words, &found.alerts));
+}
+
+/// A download: its body, type and file name.
+fn download(body: Vec<u8>, content_type: &'static str, name: String) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
     )
+        .into_response()
+}
+
+/// A file name part from the query: its scope's label, or `all`.
+fn file_stem(req: &WatchRequest) -> String {
+    req.scope
+        .as_ref()
+        .map(|s| s.label())
+        .unwrap_or_else(|| "all".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A failed download: the reason as a page in the reader's language.
+fn failed_download(state: &SharedState, ctx: &Ctx, p: Problem) -> WebError {
+    if p.is_bad_request() {
+        WebError::page(AppError::Invalid(words(state, ctx).problem(&p)))
+    } else {
+        WebError::page(AppError::Internal(format!("watch download: {p:?}")))
+    }
+}
+
+async fn exported(
+    state: &SharedState,
+    ctx: &Ctx,
+    q: &WatchQuery,
+    series: bool,
+) -> Result<(WatchRequest, Found), WebError> {
+    watcher(ctx, Format::Page)?;
+    if series && q.check().is_ok_and(|(r, _)| r.scope.is_none()) {
+        return Err(failed_download(state, ctx, Problem::NoScope));
+    }
+    let wanted = Wanted { series, fan: false };
+    let (req, _, found) = answer(state, q, wanted)
+        .await
+        .map_err(|p| failed_download(state, ctx, p))?;
+    Ok((req, found))
+}
+
+/// `GET /watch/alerts.csv?…`: one row per alert, with its id.
+pub async fn alerts_csv(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<WatchQuery>,
+) -> Result<Response, WebError> {
+    let (req, found) = exported(&state, &ctx, &q, false).await?;
+    Ok(download(
+        csv_of_alerts(&found.alerts).into_bytes(),
+        "text/csv; charset=utf-8",
+        format!("watch-alerts-{}.csv", file_stem(&req)),
+    ))
+}
+
+/// `GET /watch/alerts.json?…`: the alerts as the API gives them.
+pub async fn alerts_json(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<WatchQuery>,
+) -> Result<Response, WebError> {
+    let (req, found) = exported(&state, &ctx, &q, false).await?;
+    let body = serde_json::to_vec_pretty(&super::api::alerts_body(&req, &found.alerts))
+        .map_err(|e| WebError::page(AppError::Internal(e.to_string())))?;
+    Ok(download(
+        body,
+        "application/json",
+        format!("watch-alerts-{}.json", file_stem(&req)),
+    ))
+}
+
+/// `GET /watch/series.csv?…`: one row per period.
+pub async fn series_csv(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<WatchQuery>,
+) -> Result<Response, WebError> {
+    let (req, found) = exported(&state, &ctx, &q, true).await?;
+    let view = found
+        .series
+        .ok_or_else(|| failed_download(&state, &ctx, Problem::NoScope))?;
+    Ok(download(
+        csv_of_series(&view).into_bytes(),
+        "text/csv; charset=utf-8",
+        format!("watch-series-{}.csv", file_stem(&req)),
+    ))
+}
+
+/// `GET /watch/series.json?…`: the series as the API gives it.
+pub async fn series_json(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<WatchQuery>,
+) -> Result<Response, WebError> {
+    let (req, found) = exported(&state, &ctx, &q, true).await?;
+    let view = found
+        .series
+        .ok_or_else(|| failed_download(&state, &ctx, Problem::NoScope))?;
+    let body = serde_json::to_vec_pretty(&view)
+        .map_err(|e| WebError::page(AppError::Internal(e.to_string())))?;
+    Ok(download(
+        body,
+        "application/json",
+        format!("watch-series-{}.json", file_stem(&req)),
+    ))
 }
 
 /// Source addresses from event data, kept only when they are plain web links (`http:` or
