@@ -3,6 +3,19 @@
 mod common;
 use common::*;
 
+/// Every view of a process a person may open, one after the other: what the single process page
+/// showed before it was split into views. The status is the overview's.
+async fn views(b: &mut Browser<'_>, pid: &str) -> (StatusCode, String) {
+    let (status, mut all) = b.get(&format!("/chamber/{pid}")).await;
+    for v in ["spaces", "text", "sessions", "agreement", "setup"] {
+        let (s, page) = b.get(&format!("/chamber/{pid}/{v}")).await;
+        if s == StatusCode::OK {
+            all.push_str(&page);
+        }
+    }
+    (status, all)
+}
+
 #[tokio::test]
 async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_holds_no_plaintext() {
     use chamber_mediation::demo;
@@ -46,7 +59,7 @@ async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_hol
     );
     let (_, list) = b.get("/chamber").await;
     assert!(list.contains(&format!("/chamber/{pid}")), "{list}");
-    let (status, html) = b.get(&format!("/chamber/{pid}")).await;
+    let (status, html) = views(&mut b, &pid).await;
     assert_eq!(status, StatusCode::OK);
     let text = html.replace("&#x27;", "'").replace("&quot;", "\"");
     for t in &only_east {
@@ -67,7 +80,7 @@ async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_hol
     // An observer sees the plenary only; an outsider cannot tell the process exists.
     let mut observer = app.browser();
     observer.login(demo::OBSERVER, PW).await;
-    let (status, obs) = observer.get(&format!("/chamber/{pid}")).await;
+    let (status, obs) = views(&mut observer, &pid).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!obs.contains("Caucus:"), "observers see no caucus");
     app.user("outsider", Role::Admin, PW).await;
@@ -173,7 +186,7 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
     // Notes: into one's own caucus, seen by no other party; the other caucus is "not found".
     let own = chamber_mediation::permissions::own_caucus(&loaded.process, &east_id).unwrap();
     let other = chamber_mediation::permissions::own_caucus(&loaded.process, &high_id).unwrap();
-    let (_, page) = east.get(&format!("/chamber/{pid}")).await;
+    let (_, page) = views(&mut east, &pid).await;
     let csrf = csrf_of(&page);
     let r = east
         .post(
@@ -203,9 +216,9 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
         StatusCode::NOT_FOUND,
         "another caucus is not found, not forbidden"
     );
-    let (_, east_view) = east.get(&format!("/chamber/{pid}")).await;
+    let (_, east_view) = views(&mut east, &pid).await;
     assert!(east_view.contains("Fallback line on the corridor"));
-    let (_, high_view) = high.get(&format!("/chamber/{pid}")).await;
+    let (_, high_view) = views(&mut high, &pid).await;
     assert!(!high_view.contains("Fallback line on the corridor"));
     assert!(!high_view.contains("Planted"));
     assert!(app.store.verify_audit().await.unwrap().is_ok());
@@ -226,7 +239,7 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
     mediator.login(demo::MEDIATOR, PW).await;
     observer.login(demo::OBSERVER, PW).await;
 
-    let (_, page) = east.get(&format!("/chamber/{pid}")).await;
+    let (_, page) = views(&mut east, &pid).await;
     assert!(page.contains("id=\"propose\""), "a delegate may propose");
     let csrf = csrf_of(&page);
     let wording = "The parties shall cease all hostilities at 00:00 UTC on the day after signature";
@@ -242,17 +255,17 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, mine) = east.get(&format!("/chamber/{pid}")).await;
+    let (_, mine) = views(&mut east, &pid).await;
     assert!(
         mine.contains("A fixed hour avoids disputes"),
         "the proposer sees its proposal"
     );
-    let (_, theirs) = high.get(&format!("/chamber/{pid}")).await;
+    let (_, theirs) = views(&mut high, &pid).await;
     assert!(
         !theirs.contains("A fixed hour avoids disputes"),
         "pending proposals stay in the caucus"
     );
-    let (_, obs) = observer.get(&format!("/chamber/{pid}")).await;
+    let (_, obs) = views(&mut observer, &pid).await;
     assert!(!obs.contains("id=\"propose\""), "observers do not propose");
     let ocsrf = csrf_of(&obs);
     let r = observer
@@ -275,10 +288,10 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
     );
 
     // The mediator sees who proposed it, accepts it and issues a new version.
-    let (_, mpage) = mediator.get(&format!("/chamber/{pid}")).await;
+    let (_, mpage) = views(&mut mediator, &pid).await;
     assert!(mpage.contains("A fixed hour avoids disputes"));
     assert!(
-        mpage.contains("A fixed hour avoids disputes (pending)"),
+        mpage.contains("· pending"),
         "an amendment's status is in words"
     );
     let reloaded = inspect(&app, &keys, &pid).await;
@@ -312,18 +325,15 @@ async fn a_party_proposes_wording_the_other_party_cannot_see_until_the_mediator_
         versions_before + 1,
         "a new immutable version"
     );
-    let (_, mpage) = mediator.get(&format!("/chamber/{pid}")).await;
-    let accepted = format!(
-        "A fixed hour avoids disputes (accepted into version {})",
-        versions_before + 1
-    );
+    let (_, mpage) = views(&mut mediator, &pid).await;
+    let accepted = format!("· accepted into version {}", versions_before + 1);
     assert!(mpage.contains(&accepted), "the amendment names its version");
     assert_eq!(
         record.versions()[versions_before - 1].content_hash,
         current.content_hash,
         "older versions unchanged"
     );
-    let (_, now_theirs) = high.get(&format!("/chamber/{pid}")).await;
+    let (_, now_theirs) = views(&mut high, &pid).await;
     assert!(
         now_theirs.contains("00:00 UTC"),
         "the accepted wording is in everyone's text"
@@ -768,7 +778,7 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
     let (mut mediator, mut east) = (app.browser(), app.browser());
     mediator.login(demo::MEDIATOR, PW).await;
     east.login(demo::DELEGATE_EASTMARK, PW).await;
-    let (_, page) = east.get(&format!("/chamber/{pid}")).await;
+    let (_, page) = views(&mut east, &pid).await;
     let ecsrf = csrf_of(&page);
     assert_eq!(
         east.post(&format!("/chamber/{pid}/adopt"), &[("csrf", &ecsrf)])
@@ -777,10 +787,23 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
         StatusCode::FORBIDDEN
     );
     // Adoption is refused while anything is open; agree what is open, one paragraph at a time.
-    let (_, page) = mediator.get(&format!("/chamber/{pid}")).await;
+    let (_, page) = views(&mut mediator, &pid).await;
     let csrf = csrf_of(&page);
+    // A bare button press adopts nothing: it leads to the confirm step.
     let r = mediator
         .post(&format!("/chamber/{pid}/adopt"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[LOCATION],
+        format!("/chamber/{pid}/adopt").as_str()
+    );
+    assert!(inspect(&app, &keys, &pid).await.agreement.is_none());
+    let r = mediator
+        .post(
+            &format!("/chamber/{pid}/adopt"),
+            &[("csrf", &csrf), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(
         r.status(),
@@ -792,7 +815,7 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
     )
     .unwrap();
     for _ in 0..20 {
-        let (_, page) = mediator.get(&format!("/chamber/{pid}")).await;
+        let (_, page) = views(&mut mediator, &pid).await;
         let Some(c) = re.captures(&page) else { break };
         let r = mediator
             .post(
@@ -807,10 +830,20 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
             r.text().await.unwrap()
         );
     }
+    let (status, confirm) = mediator.get(&format!("/chamber/{pid}/adopt")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains("id=\"adopt-confirm-button\""), "{confirm}");
     let r = mediator
-        .post(&format!("/chamber/{pid}/adopt"), &[("csrf", &csrf)])
+        .post(
+            &format!("/chamber/{pid}/adopt"),
+            &[("csrf", &csrf), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[LOCATION],
+        format!("/chamber/{pid}/agreement?done=adopted").as_str()
+    );
     let loaded = inspect(&app, &keys, &pid).await;
     let agreement = loaded.agreement.expect("stored, sealed");
     let provisions: Vec<String> = agreement
@@ -885,7 +918,7 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
     }
     let n = provisions.len() as u32;
     let expected = format!("{:.0}%", 4.0 / (3.0 * n as f64) * 100.0);
-    let (_, seen) = east.get(&format!("/chamber/{pid}")).await;
+    let (_, seen) = views(&mut east, &pid).await;
     let rate = seen.split("id=\"implementation-rate\">").nth(1).unwrap();
     assert!(
         rate.starts_with(&format!(
@@ -899,8 +932,8 @@ async fn the_mediator_closes_the_text_adopts_the_agreement_and_scores_its_implem
         "delegates read the scores but do not record them"
     );
     assert!(
-        seen.contains("2027-03-31"),
-        "the commitment's deadline is shown"
+        seen.contains("31 March 2027"),
+        "the commitment's deadline is shown, as the reader's language writes dates"
     );
     let r = east
         .post(
@@ -1062,7 +1095,11 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let url = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let location = r.headers()[LOCATION].to_str().unwrap().to_string();
+    // The process's overview, confirming what was done.
+    let (url, done) = location.split_once('?').unwrap();
+    assert_eq!(done, "done=opened");
+    let url = url.to_string();
     let pid = url.trim_start_matches("/chamber/").to_string();
 
     let mut med = app.browser();
@@ -1247,14 +1284,15 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
         .status(),
         StatusCode::SEE_OTHER
     );
-    let (_, mpage) = med.get(&url).await;
+    let (_, mpage) = views(&mut med, &pid).await;
     assert!(
         mpage.contains("good offices (active)"),
         "tracks shown in words"
     );
-    assert!(
-        mpage.contains("class=\"notice error clash\""),
-        "the room clash is shown to the mediator: {mpage}"
+    assert_eq!(
+        mpage.matches("id=\"clashes\"").count(),
+        1,
+        "the room clash is shown to the mediator, once: {mpage}"
     );
     assert!(
         mpage.contains("[The parties shall open two crossings.]"),
@@ -1264,14 +1302,14 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
     // The South delegate sees the plenary session, not the North caucus or its clash.
     let mut south = app.browser();
     south.login("south-delegate", PW).await;
-    let (status, spage) = south.get(&url).await;
+    let (status, spage) = views(&mut south, &pid).await;
     assert_eq!(status, StatusCode::OK);
     assert!(spage.contains("Opening plenary") && !spage.contains("North caucus"));
     assert!(
         spage.contains("Agenda adopted; next round in February"),
         "plenary minutes are plenary material"
     );
-    assert!(spage.contains("<li>Crossings</li>"), "the agenda is shown");
+    assert!(spage.contains(">Crossings</li>"), "the agenda is shown");
     assert!(
         !spage.contains("clash"),
         "a clash with another party's caucus would reveal it"
@@ -1300,6 +1338,7 @@ async fn the_secretariat_opens_a_process_and_the_mediator_sets_it_up() {
         )
         .await;
     let second = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let second = second.split('?').next().unwrap().to_string();
     let loaded2 = inspect(&app, &keys, second.trim_start_matches("/chamber/")).await;
     assert!(loaded2.process.parties().is_empty());
     assert_eq!(

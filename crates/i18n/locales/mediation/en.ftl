@@ -102,3 +102,221 @@ chamber-alert-evidence = Early-warning alert
 chamber-case-awaiting = This case awaits a mediator.
 chamber-case-held = A mediator holds this case.
 chamber-case-opened = Opened on { $date } from alert { $alert }.
+chamber-views = Views of this process
+chamber-view-overview = Overview
+chamber-view-spaces = Spaces
+chamber-view-text = Text
+chamber-view-sessions = Sessions
+chamber-view-agreement = Agreement and implementation
+chamber-view-setup = Set-up
+chamber-date = { $day } { $month } { $year }
+chamber-moment = { $date }, { $time } UTC
+chamber-month-1 = January
+chamber-month-2 = February
+chamber-month-3 = March
+chamber-month-4 = April
+chamber-month-5 = May
+chamber-month-6 = June
+chamber-month-7 = July
+chamber-month-8 = August
+chamber-month-9 = September
+chamber-month-10 = October
+chamber-month-11 = November
+chamber-month-12 = December
+chamber-space-plenary = Plenary
+chamber-space-mediators = Mediators
+chamber-space-caucus = Caucus: { $party }
+chamber-readers-everyone = Who can read this space: every participant — all parties’ delegates, the mediators and the observers.
+chamber-readers-party = Who can read this space: only the delegates of { $party } and the mediators. No other party and no observer sees it, nor that anything is written here.
+chamber-readers-mediators = Who can read this space: the mediators only. No party and no observer sees it.
+chamber-role-mediator = mediator
+chamber-role-envoy = special envoy
+chamber-role-observer = observer
+chamber-role-delegate = delegate of { $party }
+chamber-change-added = added
+chamber-change-removed = removed
+chamber-change-moved = moved
+chamber-change-changed = reworded
+chamber-change-status = status changed
+chamber-version-first-draft = First draft
+chamber-version-accepted = { $count ->
+    [one] one proposal accepted
+   *[other] { $count } proposals accepted
+}
+chamber-version-merged = { $count ->
+    [one] one proposal merged into the mediator’s wording
+   *[other] { $count } proposals merged into the mediator’s wording
+}
+chamber-version-agreed = Paragraph { $paragraph } agreed ad referendum
+chamber-version-deleted = Paragraph { $paragraph } deleted
+chamber-version-reopened = Paragraph { $paragraph } reopened
+chamber-version-edited = Paragraph { $paragraph } reworded by the mediator
+chamber-version-rejections = No change to the text
+chamber-version-number = Version
+chamber-issued = Issued
+chamber-what-changed = What it did
+chamber-hash = SHA-256 fingerprint
+chamber-akn = Akoma Ntoso XML
+chamber-csv = Download as CSV
+chamber-text-version = Single negotiating text, version { $version }
+chamber-paragraph-label = Paragraph { $label }
+chamber-current-wording = Current wording
+chamber-proposed-wording = Proposed wording
+chamber-changes = Changes, word by word
+chamber-proposal = a proposal
+chamber-accept = Accept
+chamber-reject = Reject
+chamber-edit-text = Edit the text directly (issued at once as a new version)
+chamber-edit-submit = Issue this wording
+chamber-no-text = No text has been tabled yet.
+chamber-text-state = version { $version } of { $date }; { $open ->
+    [0] every paragraph agreed
+    [one] one paragraph still open
+   *[other] { $open } paragraphs still open
+}
+chamber-pending-count = { $count ->
+    [one] one proposal awaits a decision
+   *[other] { $count } proposals await a decision
+}
+chamber-agreement-state = version { $version } adopted on { $date }; { $percent }% implemented
+chamber-no-agreement = No agreement has been adopted yet.
+chamber-opened = Opened
+chamber-my-role = Your role
+chamber-none-yet = none yet
+chamber-closed-on = This process was closed on { $date }. Its record is kept, and nothing more can be changed.
+chamber-clashes = { $count ->
+    [one] One clash: these sessions overlap in a room or for a person.
+   *[other] { $count } clashes: these sessions overlap in a room or for a person.
+}
+chamber-session-when = { $start } to { $end }
+chamber-no-sessions = No session is planned.
+chamber-no-room = no room
+chamber-no-party = no party
+chamber-remove-participant = Remove from the process
+chamber-provision-type = Provision type
+chamber-history = Scores by period
+chamber-keep = (keep as it is)
+chamber-untyped = { $count ->
+    [one] One provision has no provision type yet.
+   *[other] { $count } provisions have no provision type yet.
+}
+chamber-overdue = overdue by { $days } days
+chamber-overdue-count = { $count ->
+    [one] One commitment is past its deadline.
+   *[other] { $count } commitments are past their deadline.
+}
+chamber-chart-title = Implementation over time
+chamber-chart-y = Implementation (%)
+chamber-chart-x = Period ending
+chamber-chart-overall = All provisions
+chamber-chart-empty = No score recorded yet.
+chamber-level-0 = 0 — not started
+chamber-level-1 = 1 — minimal
+chamber-level-2 = 2 — intermediate
+chamber-level-3 = 3 — full
+chamber-open-remaining = { $count ->
+    [one] One paragraph is still open: agree it before adopting.
+   *[other] { $count } paragraphs are still open: agree them before adopting.
+}
+chamber-adopt-confirm-title = Adopt the agreement?
+chamber-adopt-confirm = Version { $version } of { $date }, below, becomes the agreement. Adoption cannot be undone: the text is then fixed, and only its implementation is monitored.
+chamber-adopt-yes = Yes, adopt this version as the agreement
+chamber-already-adopted = This process already has its agreement.
+chamber-cancel = Cancel
+chamber-done-note-posted = Your note is posted in this space.
+chamber-done-proposed = Your proposal is recorded. Until the mediator takes it into the text, only your party and the mediators see it.
+chamber-done-version-issued = A new version of the text is issued.
+chamber-done-rejected = The proposals are rejected; the text is unchanged.
+chamber-done-nothing-decided = Nothing was decided, so no version was issued. Choose accept, merge or reject for a proposal first.
+chamber-done-edited = Your wording is issued as a new version.
+chamber-done-agreed = The paragraph is recorded as agreed ad referendum, in a new version.
+chamber-done-adopted = The agreement is adopted. Its implementation can now be monitored.
+chamber-done-commitment-set = The commitment is saved.
+chamber-done-score-recorded = The score is recorded for this period.
+chamber-done-party-added = The party is added, with its own caucus.
+chamber-done-participant-added = The participant is added.
+chamber-done-participant-removed = The participant is removed from the process.
+chamber-done-track-set = The track is saved.
+chamber-done-text-started = The first draft is tabled, every paragraph in brackets.
+chamber-done-room-added = The room is added.
+chamber-done-session-planned = The session is planned.
+chamber-done-attribution-set = The attribution of proposals is saved.
+chamber-done-minutes-saved = The minutes are saved.
+chamber-done-taken = You hold this case now.
+chamber-done-opened = The process is open.
+chamber-done-closed = The process is closed, and its lessons-learned record is in the Library.
+lessons-close = Close the process with lessons learned
+lessons-already-closed = This process is already closed.
+lessons-who-reads = Who will be able to read this record: every signed-in user of the platform, in the Library, beside the resolutions. It holds only what you write here, the issued versions of the text, the agreement and its monitoring, and plenary notes — never a party’s caucus or the mediators’ space.
+lessons-intro = Closing is final: the agreement then takes no more scores. Write at least the context, what worked or what did not.
+lessons-language = Language of the record
+lessons-context = Context
+lessons-what-worked = What worked
+lessons-what-did-not = What did not work
+lessons-provisions = Provisions that held or failed
+lessons-outcome = Outcome
+lessons-from-scores = from its last score
+lessons-note = Note
+lessons-cites = Documents it cites (symbols such as A/RES/79/274, one a line)
+lessons-close-submit = Close the process and file the record
+lessons-read-record = Read its lessons-learned record in the Library
+lessons-outcome-held = held
+lessons-outcome-partly = partly
+lessons-outcome-failed = failed
+lessons-outcome-not-assessed = not assessed
+lessons-title = Lessons learned: { $title }
+lessons-meta = Closed on { $date } by { $author }
+lessons-process = From the process
+lessons-agreement = Agreement: version { $version } adopted on { $date }; implementation { $points } of { $max } points at closing.
+lessons-cited = Documents cited
+lessons-none = none
+provision-type-amnesty = Amnesty
+provision-type-arms-embargo = Arms embargo
+provision-type-cease-fire = Ceasefire
+provision-type-childrens-rights = Children’s rights
+provision-type-citizenship-reform = Citizenship reform
+provision-type-civil-administration-reform = Civil administration reform
+provision-type-commission-to-address-damage-loss = Commission to address damage and loss
+provision-type-constitutional-reform = Constitutional reform
+provision-type-cultural-protections = Cultural protections
+provision-type-decentralization-federalism = Decentralization and federalism
+provision-type-demobilization = Demobilization
+provision-type-detailed-implementation-timeline = Detailed implementation timeline
+provision-type-disarmament = Disarmament
+provision-type-dispute-resolution-committee = Dispute resolution committee
+provision-type-donor-support = Donor support
+provision-type-economic-and-social-development = Economic and social development
+provision-type-education-reform = Education reform
+provision-type-electoral-political-party-reform = Electoral and political party reform
+provision-type-executive-branch-reform = Executive branch reform
+provision-type-human-rights = Human rights
+provision-type-independence-referendum = Independence referendum
+provision-type-indigenous-minority-rights = Indigenous minority rights
+provision-type-inter-ethnic-state-relations = Inter-ethnic and State relations
+provision-type-internally-displaced-persons = Internally displaced persons
+provision-type-judiciary-reform = Judiciary reform
+provision-type-land-reform = Land reform
+provision-type-legislative-branch-reform = Legislative branch reform
+provision-type-media-reform = Media reform
+provision-type-military-reform = Military reform
+provision-type-minority-rights = Minority rights
+provision-type-natural-resource-management = Natural resource management
+provision-type-official-language-and-symbol = Official language and symbols
+provision-type-paramilitary-groups = Paramilitary groups
+provision-type-police-reform = Police reform
+provision-type-power-sharing-transitional-government = Power-sharing transitional government
+provision-type-prisoner-release = Prisoner release
+provision-type-ratification-mechanism = Ratification mechanism
+provision-type-refugees = Refugees
+provision-type-regional-peacekeeping-force = Regional peacekeeping force
+provision-type-reintegration = Reintegration
+provision-type-reparations = Reparations
+provision-type-review-of-agreement = Review of the agreement
+provision-type-right-of-self-determination = Right of self-determination
+provision-type-territorial-power-sharing = Territorial power sharing
+provision-type-truth-or-reconciliation-mechanism = Truth or reconciliation mechanism
+provision-type-un-peacekeeping-force = UN peacekeeping force
+provision-type-un-transitional-authority = UN transitional authority
+provision-type-verification-monitoring-mechanism = Verification and monitoring mechanism
+provision-type-withdrawal-of-troops = Withdrawal of troops
+provision-type-womens-rights = Women’s rights

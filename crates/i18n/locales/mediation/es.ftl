@@ -102,3 +102,221 @@ chamber-alert-evidence = Alerta temprana
 chamber-case-awaiting = Este caso espera a un mediador.
 chamber-case-held = Un mediador lleva este caso.
 chamber-case-opened = Abierto el { $date } a partir de la alerta { $alert }.
+chamber-views = Vistas de este proceso
+chamber-view-overview = Resumen
+chamber-view-spaces = Espacios
+chamber-view-text = Texto
+chamber-view-sessions = Sesiones
+chamber-view-agreement = Acuerdo y aplicación
+chamber-view-setup = Configuración
+chamber-date = { $day } de { $month } de { $year }
+chamber-moment = { $date }, { $time } UTC
+chamber-month-1 = enero
+chamber-month-2 = febrero
+chamber-month-3 = marzo
+chamber-month-4 = abril
+chamber-month-5 = mayo
+chamber-month-6 = junio
+chamber-month-7 = julio
+chamber-month-8 = agosto
+chamber-month-9 = septiembre
+chamber-month-10 = octubre
+chamber-month-11 = noviembre
+chamber-month-12 = diciembre
+chamber-space-plenary = Plenario
+chamber-space-mediators = Mediadores
+chamber-space-caucus = Reunión privada: { $party }
+chamber-readers-everyone = Quién puede leer este espacio: todos los participantes, es decir, los delegados de todas las partes, los mediadores y los observadores.
+chamber-readers-party = Quién puede leer este espacio: solo los delegados de { $party } y los mediadores. Ninguna otra parte ni ningún observador lo ve, ni sabe que aquí se escribe algo.
+chamber-readers-mediators = Quién puede leer este espacio: solo los mediadores. Ninguna parte ni ningún observador lo ve.
+chamber-role-mediator = mediador
+chamber-role-envoy = enviado especial
+chamber-role-observer = observador
+chamber-role-delegate = delegado de { $party }
+chamber-change-added = añadido
+chamber-change-removed = suprimido
+chamber-change-moved = desplazado
+chamber-change-changed = reformulado
+chamber-change-status = estado modificado
+chamber-version-first-draft = Primer borrador
+chamber-version-accepted = { $count ->
+    [one] una propuesta aceptada
+   *[other] { $count } propuestas aceptadas
+}
+chamber-version-merged = { $count ->
+    [one] una propuesta integrada en la redacción del mediador
+   *[other] { $count } propuestas integradas en la redacción del mediador
+}
+chamber-version-agreed = Párrafo { $paragraph } acordado ad referéndum
+chamber-version-deleted = Párrafo { $paragraph } suprimido
+chamber-version-reopened = Párrafo { $paragraph } reabierto
+chamber-version-edited = Párrafo { $paragraph } reformulado por el mediador
+chamber-version-rejections = Sin cambios en el texto
+chamber-version-number = Versión
+chamber-issued = Publicada
+chamber-what-changed = Qué cambió
+chamber-hash = Huella SHA-256
+chamber-akn = XML Akoma Ntoso
+chamber-csv = Descargar en CSV
+chamber-text-version = Texto único de negociación, versión { $version }
+chamber-paragraph-label = Párrafo { $label }
+chamber-current-wording = Redacción actual
+chamber-proposed-wording = Redacción propuesta
+chamber-changes = Cambios, palabra por palabra
+chamber-proposal = una propuesta
+chamber-accept = Aceptar
+chamber-reject = Rechazar
+chamber-edit-text = Editar directamente el texto (se publica de inmediato como nueva versión)
+chamber-edit-submit = Publicar esta redacción
+chamber-no-text = Todavía no se ha presentado ningún texto.
+chamber-text-state = versión { $version } del { $date }; { $open ->
+    [0] todos los párrafos acordados
+    [one] un párrafo sigue abierto
+   *[other] { $open } párrafos siguen abiertos
+}
+chamber-pending-count = { $count ->
+    [one] una propuesta espera una decisión
+   *[other] { $count } propuestas esperan una decisión
+}
+chamber-agreement-state = versión { $version } adoptada el { $date }; aplicada en un { $percent } %
+chamber-no-agreement = Todavía no se ha adoptado ningún acuerdo.
+chamber-opened = Abierto el
+chamber-my-role = Su función
+chamber-none-yet = ninguna por ahora
+chamber-closed-on = Este proceso se cerró el { $date }. Su expediente se conserva y ya no puede modificarse nada.
+chamber-clashes = { $count ->
+    [one] Un conflicto: estas sesiones coinciden en una sala o para una persona.
+   *[other] { $count } conflictos: estas sesiones coinciden en una sala o para una persona.
+}
+chamber-session-when = del { $start } al { $end }
+chamber-no-sessions = No hay ninguna sesión prevista.
+chamber-no-room = sin sala
+chamber-no-party = ninguna parte
+chamber-remove-participant = Retirar del proceso
+chamber-provision-type = Tipo de disposición
+chamber-history = Puntuaciones por período
+chamber-keep = (sin cambios)
+chamber-untyped = { $count ->
+    [one] Una disposición aún no tiene tipo.
+   *[other] { $count } disposiciones aún no tienen tipo.
+}
+chamber-overdue = con { $days } días de retraso
+chamber-overdue-count = { $count ->
+    [one] Un compromiso ha superado su plazo.
+   *[other] { $count } compromisos han superado su plazo.
+}
+chamber-chart-title = Aplicación a lo largo del tiempo
+chamber-chart-y = Aplicación (%)
+chamber-chart-x = Fin del período
+chamber-chart-overall = Todas las disposiciones
+chamber-chart-empty = Todavía no se ha registrado ninguna puntuación.
+chamber-level-0 = 0 — no iniciado
+chamber-level-1 = 1 — mínimo
+chamber-level-2 = 2 — intermedio
+chamber-level-3 = 3 — completo
+chamber-open-remaining = { $count ->
+    [one] Un párrafo sigue abierto: acuérdelo antes de adoptar.
+   *[other] { $count } párrafos siguen abiertos: acuérdelos antes de adoptar.
+}
+chamber-adopt-confirm-title = ¿Adoptar el acuerdo?
+chamber-adopt-confirm = La versión { $version } del { $date }, que figura a continuación, se convierte en el acuerdo. La adopción no puede deshacerse: el texto queda fijado y solo se sigue su aplicación.
+chamber-adopt-yes = Sí, adoptar esta versión como acuerdo
+chamber-already-adopted = Este proceso ya tiene su acuerdo.
+chamber-cancel = Cancelar
+chamber-done-note-posted = Su nota se ha publicado en este espacio.
+chamber-done-proposed = Su propuesta queda registrada. Hasta que el mediador la incorpore al texto, solo su parte y los mediadores la ven.
+chamber-done-version-issued = Se ha publicado una nueva versión del texto.
+chamber-done-rejected = Las propuestas se han rechazado; el texto no cambia.
+chamber-done-nothing-decided = No se decidió nada, así que no se publicó ninguna versión. Elija primero aceptar, integrar o rechazar una propuesta.
+chamber-done-edited = Su redacción se ha publicado como nueva versión.
+chamber-done-agreed = El párrafo queda registrado como acordado ad referéndum, en una nueva versión.
+chamber-done-adopted = El acuerdo ha sido adoptado. Ahora puede seguirse su aplicación.
+chamber-done-commitment-set = El compromiso se ha guardado.
+chamber-done-score-recorded = La puntuación se ha registrado para este período.
+chamber-done-party-added = Se ha añadido la parte, con su propia reunión privada.
+chamber-done-participant-added = Se ha añadido al participante.
+chamber-done-participant-removed = El participante se ha retirado del proceso.
+chamber-done-track-set = La vía se ha guardado.
+chamber-done-text-started = Se ha presentado el primer borrador, con todos los párrafos entre corchetes.
+chamber-done-room-added = Se ha añadido la sala.
+chamber-done-session-planned = La sesión se ha programado.
+chamber-done-attribution-set = La atribución de las propuestas se ha guardado.
+chamber-done-minutes-saved = El acta se ha guardado.
+chamber-done-taken = Ahora usted se ocupa de este caso.
+chamber-done-opened = El proceso está abierto.
+chamber-done-closed = El proceso está cerrado y su registro de lecciones aprendidas está en la Biblioteca.
+lessons-close = Cerrar el proceso con las lecciones aprendidas
+lessons-already-closed = Este proceso ya está cerrado.
+lessons-who-reads = Quién podrá leer este registro: cualquier usuario conectado de la plataforma, en la Biblioteca, junto a las resoluciones. Solo contiene lo que usted escriba aquí, las versiones publicadas del texto, el acuerdo y su seguimiento, y las notas del plenario; nunca la reunión privada de una parte ni el espacio de los mediadores.
+lessons-intro = El cierre es definitivo: el acuerdo ya no recibe puntuaciones. Escriba al menos el contexto, lo que funcionó o lo que no.
+lessons-language = Idioma del registro
+lessons-context = Contexto
+lessons-what-worked = Lo que funcionó
+lessons-what-did-not = Lo que no funcionó
+lessons-provisions = Disposiciones que se cumplieron o fracasaron
+lessons-outcome = Resultado
+lessons-from-scores = según su última puntuación
+lessons-note = Nota
+lessons-cites = Documentos citados (signaturas como A/RES/79/274, una por línea)
+lessons-close-submit = Cerrar el proceso y archivar el registro
+lessons-read-record = Leer su registro de lecciones aprendidas en la Biblioteca
+lessons-outcome-held = se cumplió
+lessons-outcome-partly = en parte
+lessons-outcome-failed = fracasó
+lessons-outcome-not-assessed = no evaluada
+lessons-title = Lecciones aprendidas: { $title }
+lessons-meta = Cerrado el { $date } por { $author }
+lessons-process = Del proceso
+lessons-agreement = Acuerdo: versión { $version } adoptada el { $date }; aplicación de { $points } de { $max } puntos al cierre.
+lessons-cited = Documentos citados
+lessons-none = ninguno
+provision-type-amnesty = Amnistía
+provision-type-arms-embargo = Embargo de armas
+provision-type-cease-fire = Alto el fuego
+provision-type-childrens-rights = Derechos del niño
+provision-type-citizenship-reform = Reforma de la ciudadanía
+provision-type-civil-administration-reform = Reforma de la administración civil
+provision-type-commission-to-address-damage-loss = Comisión para abordar daños y pérdidas
+provision-type-constitutional-reform = Reforma constitucional
+provision-type-cultural-protections = Protecciones culturales
+provision-type-decentralization-federalism = Descentralización y federalismo
+provision-type-demobilization = Desmovilización
+provision-type-detailed-implementation-timeline = Calendario detallado de aplicación
+provision-type-disarmament = Desarme
+provision-type-dispute-resolution-committee = Comité de solución de controversias
+provision-type-donor-support = Apoyo de los donantes
+provision-type-economic-and-social-development = Desarrollo económico y social
+provision-type-education-reform = Reforma educativa
+provision-type-electoral-political-party-reform = Reforma electoral y de partidos políticos
+provision-type-executive-branch-reform = Reforma del poder ejecutivo
+provision-type-human-rights = Derechos humanos
+provision-type-independence-referendum = Referéndum de independencia
+provision-type-indigenous-minority-rights = Derechos de las minorías indígenas
+provision-type-inter-ethnic-state-relations = Relaciones interétnicas y con el Estado
+provision-type-internally-displaced-persons = Desplazados internos
+provision-type-judiciary-reform = Reforma judicial
+provision-type-land-reform = Reforma agraria
+provision-type-legislative-branch-reform = Reforma del poder legislativo
+provision-type-media-reform = Reforma de los medios de comunicación
+provision-type-military-reform = Reforma militar
+provision-type-minority-rights = Derechos de las minorías
+provision-type-natural-resource-management = Gestión de los recursos naturales
+provision-type-official-language-and-symbol = Idioma oficial y símbolos
+provision-type-paramilitary-groups = Grupos paramilitares
+provision-type-police-reform = Reforma policial
+provision-type-power-sharing-transitional-government = Gobierno de transición con reparto del poder
+provision-type-prisoner-release = Liberación de prisioneros
+provision-type-ratification-mechanism = Mecanismo de ratificación
+provision-type-refugees = Refugiados
+provision-type-regional-peacekeeping-force = Fuerza regional de mantenimiento de la paz
+provision-type-reintegration = Reintegración
+provision-type-reparations = Reparaciones
+provision-type-review-of-agreement = Revisión del acuerdo
+provision-type-right-of-self-determination = Derecho a la libre determinación
+provision-type-territorial-power-sharing = Reparto territorial del poder
+provision-type-truth-or-reconciliation-mechanism = Mecanismo de verdad o reconciliación
+provision-type-un-peacekeeping-force = Fuerza de mantenimiento de la paz de las Naciones Unidas
+provision-type-un-transitional-authority = Autoridad de transición de las Naciones Unidas
+provision-type-verification-monitoring-mechanism = Mecanismo de verificación y seguimiento
+provision-type-withdrawal-of-troops = Retirada de tropas
+provision-type-womens-rights = Derechos de la mujer

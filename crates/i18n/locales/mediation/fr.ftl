@@ -102,3 +102,221 @@ chamber-alert-evidence = Alerte précoce
 chamber-case-awaiting = Ce dossier attend un médiateur.
 chamber-case-held = Un médiateur tient ce dossier.
 chamber-case-opened = Ouvert le { $date } à partir de l’alerte { $alert }.
+chamber-views = Vues de ce processus
+chamber-view-overview = Vue d’ensemble
+chamber-view-spaces = Espaces
+chamber-view-text = Texte
+chamber-view-sessions = Séances
+chamber-view-agreement = Accord et mise en œuvre
+chamber-view-setup = Paramétrage
+chamber-date = { $day } { $month } { $year }
+chamber-moment = { $date } à { $time } UTC
+chamber-month-1 = janvier
+chamber-month-2 = février
+chamber-month-3 = mars
+chamber-month-4 = avril
+chamber-month-5 = mai
+chamber-month-6 = juin
+chamber-month-7 = juillet
+chamber-month-8 = août
+chamber-month-9 = septembre
+chamber-month-10 = octobre
+chamber-month-11 = novembre
+chamber-month-12 = décembre
+chamber-space-plenary = Plénière
+chamber-space-mediators = Médiateurs
+chamber-space-caucus = Caucus : { $party }
+chamber-readers-everyone = Qui peut lire cet espace : tous les participants — les délégués de toutes les parties, les médiateurs et les observateurs.
+chamber-readers-party = Qui peut lire cet espace : seulement les délégués de { $party } et les médiateurs. Aucune autre partie ni aucun observateur ne le voit, ni ne sait que quelque chose y est écrit.
+chamber-readers-mediators = Qui peut lire cet espace : les médiateurs uniquement. Aucune partie ni aucun observateur ne le voit.
+chamber-role-mediator = médiateur
+chamber-role-envoy = envoyé spécial
+chamber-role-observer = observateur
+chamber-role-delegate = délégué de { $party }
+chamber-change-added = ajouté
+chamber-change-removed = supprimé
+chamber-change-moved = déplacé
+chamber-change-changed = reformulé
+chamber-change-status = statut modifié
+chamber-version-first-draft = Premier projet
+chamber-version-accepted = { $count ->
+    [one] une proposition acceptée
+   *[other] { $count } propositions acceptées
+}
+chamber-version-merged = { $count ->
+    [one] une proposition intégrée au libellé du médiateur
+   *[other] { $count } propositions intégrées au libellé du médiateur
+}
+chamber-version-agreed = Paragraphe { $paragraph } convenu ad referendum
+chamber-version-deleted = Paragraphe { $paragraph } supprimé
+chamber-version-reopened = Paragraphe { $paragraph } rouvert
+chamber-version-edited = Paragraphe { $paragraph } reformulé par le médiateur
+chamber-version-rejections = Aucune modification du texte
+chamber-version-number = Version
+chamber-issued = Publiée
+chamber-what-changed = Ce qu’elle a changé
+chamber-hash = Empreinte SHA-256
+chamber-akn = XML Akoma Ntoso
+chamber-csv = Télécharger au format CSV
+chamber-text-version = Texte unique de négociation, version { $version }
+chamber-paragraph-label = Paragraphe { $label }
+chamber-current-wording = Libellé actuel
+chamber-proposed-wording = Libellé proposé
+chamber-changes = Modifications, mot à mot
+chamber-proposal = une proposition
+chamber-accept = Accepter
+chamber-reject = Rejeter
+chamber-edit-text = Modifier directement le texte (publié aussitôt comme nouvelle version)
+chamber-edit-submit = Publier ce libellé
+chamber-no-text = Aucun texte n’a encore été déposé.
+chamber-text-state = version { $version } du { $date } ; { $open ->
+    [0] tous les paragraphes sont convenus
+    [one] un paragraphe encore ouvert
+   *[other] { $open } paragraphes encore ouverts
+}
+chamber-pending-count = { $count ->
+    [one] une proposition attend une décision
+   *[other] { $count } propositions attendent une décision
+}
+chamber-agreement-state = version { $version } adoptée le { $date } ; mise en œuvre à { $percent } %
+chamber-no-agreement = Aucun accord n’a encore été adopté.
+chamber-opened = Ouvert le
+chamber-my-role = Votre rôle
+chamber-none-yet = aucune pour l’instant
+chamber-closed-on = Ce processus a été clos le { $date }. Son dossier est conservé et plus rien ne peut être modifié.
+chamber-clashes = { $count ->
+    [one] Un conflit : ces séances se chevauchent dans une salle ou pour une personne.
+   *[other] { $count } conflits : ces séances se chevauchent dans une salle ou pour une personne.
+}
+chamber-session-when = du { $start } au { $end }
+chamber-no-sessions = Aucune séance n’est prévue.
+chamber-no-room = aucune salle
+chamber-no-party = aucune partie
+chamber-remove-participant = Retirer du processus
+chamber-provision-type = Type de disposition
+chamber-history = Notes par période
+chamber-keep = (inchangé)
+chamber-untyped = { $count ->
+    [one] Une disposition n’a pas encore de type.
+   *[other] { $count } dispositions n’ont pas encore de type.
+}
+chamber-overdue = en retard de { $days } jours
+chamber-overdue-count = { $count ->
+    [one] Un engagement a dépassé son échéance.
+   *[other] { $count } engagements ont dépassé leur échéance.
+}
+chamber-chart-title = Mise en œuvre dans le temps
+chamber-chart-y = Mise en œuvre (%)
+chamber-chart-x = Fin de période
+chamber-chart-overall = Toutes les dispositions
+chamber-chart-empty = Aucune note enregistrée pour l’instant.
+chamber-level-0 = 0 — pas commencé
+chamber-level-1 = 1 — minimal
+chamber-level-2 = 2 — intermédiaire
+chamber-level-3 = 3 — complet
+chamber-open-remaining = { $count ->
+    [one] Un paragraphe est encore ouvert : convenez-en avant l’adoption.
+   *[other] { $count } paragraphes sont encore ouverts : convenez-en avant l’adoption.
+}
+chamber-adopt-confirm-title = Adopter l’accord ?
+chamber-adopt-confirm = La version { $version } du { $date }, ci-dessous, devient l’accord. L’adoption est irréversible : le texte est alors figé et seule sa mise en œuvre est suivie.
+chamber-adopt-yes = Oui, adopter cette version comme accord
+chamber-already-adopted = Ce processus a déjà son accord.
+chamber-cancel = Annuler
+chamber-done-note-posted = Votre note est publiée dans cet espace.
+chamber-done-proposed = Votre proposition est enregistrée. Tant que le médiateur ne l’a pas reprise dans le texte, seuls votre partie et les médiateurs la voient.
+chamber-done-version-issued = Une nouvelle version du texte est publiée.
+chamber-done-rejected = Les propositions sont rejetées ; le texte est inchangé.
+chamber-done-nothing-decided = Rien n’a été décidé, aucune version n’a donc été publiée. Choisissez d’abord d’accepter, d’intégrer ou de rejeter une proposition.
+chamber-done-edited = Votre libellé est publié dans une nouvelle version.
+chamber-done-agreed = Le paragraphe est consigné comme convenu ad referendum, dans une nouvelle version.
+chamber-done-adopted = L’accord est adopté. Sa mise en œuvre peut maintenant être suivie.
+chamber-done-commitment-set = L’engagement est enregistré.
+chamber-done-score-recorded = La note est enregistrée pour cette période.
+chamber-done-party-added = La partie est ajoutée, avec son propre caucus.
+chamber-done-participant-added = Le participant est ajouté.
+chamber-done-participant-removed = Le participant est retiré du processus.
+chamber-done-track-set = La piste est enregistrée.
+chamber-done-text-started = Le premier projet est déposé, chaque paragraphe entre crochets.
+chamber-done-room-added = La salle est ajoutée.
+chamber-done-session-planned = La séance est prévue.
+chamber-done-attribution-set = L’attribution des propositions est enregistrée.
+chamber-done-minutes-saved = Le compte rendu est enregistré.
+chamber-done-taken = Vous êtes désormais chargé de ce dossier.
+chamber-done-opened = Le processus est ouvert.
+chamber-done-closed = Le processus est clos et son bilan des enseignements est dans la Bibliothèque.
+lessons-close = Clore le processus avec un bilan des enseignements
+lessons-already-closed = Ce processus est déjà clos.
+lessons-who-reads = Qui pourra lire ce bilan : tout utilisateur connecté de la plateforme, dans la Bibliothèque, à côté des résolutions. Il ne contient que ce que vous écrivez ici, les versions publiées du texte, l’accord et son suivi, et les notes de la plénière — jamais le caucus d’une partie ni l’espace des médiateurs.
+lessons-intro = La clôture est définitive : l’accord ne reçoit plus de notes. Écrivez au moins le contexte, ce qui a fonctionné ou ce qui n’a pas fonctionné.
+lessons-language = Langue du bilan
+lessons-context = Contexte
+lessons-what-worked = Ce qui a fonctionné
+lessons-what-did-not = Ce qui n’a pas fonctionné
+lessons-provisions = Dispositions respectées ou non
+lessons-outcome = Résultat
+lessons-from-scores = d’après sa dernière note
+lessons-note = Note
+lessons-cites = Documents cités (cotes telles que A/RES/79/274, une par ligne)
+lessons-close-submit = Clore le processus et verser le bilan
+lessons-read-record = Lire son bilan des enseignements dans la Bibliothèque
+lessons-outcome-held = respectée
+lessons-outcome-partly = en partie
+lessons-outcome-failed = non respectée
+lessons-outcome-not-assessed = non évaluée
+lessons-title = Enseignements : { $title }
+lessons-meta = Clos le { $date } par { $author }
+lessons-process = Issu du processus
+lessons-agreement = Accord : version { $version } adoptée le { $date } ; mise en œuvre de { $points } points sur { $max } à la clôture.
+lessons-cited = Documents cités
+lessons-none = aucun
+provision-type-amnesty = Amnistie
+provision-type-arms-embargo = Embargo sur les armes
+provision-type-cease-fire = Cessez-le-feu
+provision-type-childrens-rights = Droits de l’enfant
+provision-type-citizenship-reform = Réforme de la citoyenneté
+provision-type-civil-administration-reform = Réforme de l’administration civile
+provision-type-commission-to-address-damage-loss = Commission chargée des dommages et des pertes
+provision-type-constitutional-reform = Réforme constitutionnelle
+provision-type-cultural-protections = Protections culturelles
+provision-type-decentralization-federalism = Décentralisation et fédéralisme
+provision-type-demobilization = Démobilisation
+provision-type-detailed-implementation-timeline = Calendrier détaillé de mise en œuvre
+provision-type-disarmament = Désarmement
+provision-type-dispute-resolution-committee = Comité de règlement des différends
+provision-type-donor-support = Soutien des donateurs
+provision-type-economic-and-social-development = Développement économique et social
+provision-type-education-reform = Réforme de l’éducation
+provision-type-electoral-political-party-reform = Réforme électorale et des partis politiques
+provision-type-executive-branch-reform = Réforme du pouvoir exécutif
+provision-type-human-rights = Droits de l’homme
+provision-type-independence-referendum = Référendum d’indépendance
+provision-type-indigenous-minority-rights = Droits des minorités autochtones
+provision-type-inter-ethnic-state-relations = Relations interethniques et avec l’État
+provision-type-internally-displaced-persons = Personnes déplacées
+provision-type-judiciary-reform = Réforme de la justice
+provision-type-land-reform = Réforme agraire
+provision-type-legislative-branch-reform = Réforme du pouvoir législatif
+provision-type-media-reform = Réforme des médias
+provision-type-military-reform = Réforme militaire
+provision-type-minority-rights = Droits des minorités
+provision-type-natural-resource-management = Gestion des ressources naturelles
+provision-type-official-language-and-symbol = Langue officielle et symboles
+provision-type-paramilitary-groups = Groupes paramilitaires
+provision-type-police-reform = Réforme de la police
+provision-type-power-sharing-transitional-government = Gouvernement de transition avec partage du pouvoir
+provision-type-prisoner-release = Libération des prisonniers
+provision-type-ratification-mechanism = Mécanisme de ratification
+provision-type-refugees = Réfugiés
+provision-type-regional-peacekeeping-force = Force régionale de maintien de la paix
+provision-type-reintegration = Réintégration
+provision-type-reparations = Réparations
+provision-type-review-of-agreement = Réexamen de l’accord
+provision-type-right-of-self-determination = Droit à l’autodétermination
+provision-type-territorial-power-sharing = Partage territorial du pouvoir
+provision-type-truth-or-reconciliation-mechanism = Mécanisme de vérité ou de réconciliation
+provision-type-un-peacekeeping-force = Force de maintien de la paix des Nations Unies
+provision-type-un-transitional-authority = Autorité de transition des Nations Unies
+provision-type-verification-monitoring-mechanism = Mécanisme de vérification et de suivi
+provision-type-withdrawal-of-troops = Retrait des troupes
+provision-type-womens-rights = Droits des femmes

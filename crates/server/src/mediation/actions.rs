@@ -4,7 +4,7 @@ use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
 use axum::extract::{Form, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chamber_app::AppError;
 use chamber_app::mediation::{NewProcess, SessionPlan, parse_session_format};
 use chamber_mediation::ids::{AmendmentId, RoomId};
@@ -14,13 +14,35 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// `{"ok": true, "process": id, ...extra}` for a program; back to the process for a form.
-fn done(format: Format, id: &str, extra: Value) -> Response {
+/// `{"ok": true, "process": id, ...extra}` for a program; for a form, back to the view the
+/// action belongs to (`view`: a path after `/chamber/{id}`), which confirms it (`code`: one of
+/// [`super::view::DONE`]).
+fn done(format: Format, id: &str, view: &str, code: &str, extra: Value) -> Response {
     let mut body = json!({"ok": true, "process": id});
     if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
         b.extend(e);
     }
-    format.done(&format!("/chamber/{id}"), body)
+    format.done(&format!("/chamber/{id}{view}?done={code}"), body)
+}
+
+/// A mediator of the process, or the same refusal the action itself would give (not found for
+/// an outsider, forbidden for another participant).
+async fn require_mediator(
+    state: &SharedState,
+    user: &chamber_store::User,
+    id: &str,
+    format: Format,
+) -> Result<(), WebError> {
+    let ws = state
+        .mediation
+        .open(user, id)
+        .await
+        .map_err(|e| format.fail(e))?;
+    if chamber_mediation::permissions::may_issue_version(&ws.process, &ws.viewer) {
+        Ok(())
+    } else {
+        Err(format.fail(AppError::Forbidden))
+    }
 }
 
 fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result<T, AppError> {
@@ -70,7 +92,13 @@ pub async fn post_note(
         .post_note(user, &id, &f.space, &f.title, &f.body)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"note": note})))
+    Ok(done(
+        format,
+        &id,
+        "/spaces",
+        "note-posted",
+        json!({"note": note}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -95,7 +123,13 @@ pub async fn propose_wording(
         .propose_wording(user, &id, &f.paragraph, &f.text, &f.explanation)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"amendment": amendment})))
+    Ok(done(
+        format,
+        &id,
+        "/text",
+        "proposed",
+        json!({"amendment": amendment}),
+    ))
 }
 
 /// `POST /chamber/{id}/versions`: the mediator decides pending amendments (`decision_<id>` =
@@ -130,12 +164,22 @@ pub async fn issue_version(
             decisions.push(Decision { amendment, outcome });
         }
     }
+    if decisions.is_empty() {
+        // Nothing decided: nothing to issue, and nothing is wrong either (for a mediator).
+        require_mediator(&state, user, &id, format).await?;
+        return Ok(done(format, &id, "/text", "nothing-decided", json!({})));
+    }
+    let code = if decisions.iter().all(|d| d.outcome == Outcome::Reject) {
+        "rejected"
+    } else {
+        "version-issued"
+    };
     let number = state
         .mediation
         .issue_version(user, &id, &decisions, Some(&wordings), &[], &note)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"version": number})))
+    Ok(done(format, &id, "/text", code, json!({"version": number})))
 }
 
 #[derive(Deserialize)]
@@ -157,23 +201,74 @@ pub async fn agree_paragraph(
         .agree_paragraph(user, &id, &f.paragraph)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"version": number})))
+    Ok(done(
+        format,
+        &id,
+        "/text",
+        "agreed",
+        json!({"version": number}),
+    ))
 }
 
-/// `POST /chamber/{id}/adopt`: the mediator adopts the current version as the agreement.
+#[derive(Deserialize, Default)]
+pub struct AdoptForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /chamber/{id}/adopt`: the mediator adopts the current version as the agreement. A
+/// page form must carry `confirm=yes` (sent by the confirm step, `GET /chamber/{id}/adopt`);
+/// without it the browser is taken to that step. A program (`/api/v1/…`) adopts at once.
 pub async fn adopt(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    form: Result<Form<AdoptForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
     let format = Format::for_path(&ctx.path);
     let user = format.user(&ctx)?;
+    let confirmed = form.is_ok_and(|Form(f)| f.confirm == "yes");
+    if !format.is_json() && !confirmed {
+        require_mediator(&state, user, &id, format).await?;
+        return Ok(axum::response::Redirect::to(&format!("/chamber/{id}/adopt")).into_response());
+    }
     state
         .mediation
         .adopt(user, &id)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/agreement", "adopted", json!({})))
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    paragraph: String,
+    text: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /chamber/{id}/edit`: the mediator rewords a paragraph directly, issued at once as a
+/// new version.
+pub async fn edit_text(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Input { value: f, format }: Input<EditForm>,
+) -> Result<Response, WebError> {
+    let user = format.user(&ctx)?;
+    let number = state
+        .mediation
+        .edit_text(user, &id, &f.paragraph, &f.text, &f.note)
+        .await
+        .map_err(|e| format.fail(e))?;
+    Ok(done(
+        format,
+        &id,
+        "/text",
+        "edited",
+        json!({"version": number}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -183,8 +278,9 @@ pub struct ScoreForm {
     period: String,
     #[serde(default)]
     evidence: String,
-    #[serde(default)]
-    theme: String,
+    /// A provision type code set with the score (optional; `theme` is its older name).
+    #[serde(default, alias = "theme")]
+    provision_type: String,
 }
 
 /// `POST /chamber/{id}/scores`: implementation of one provision in one period, scored 0–3 with
@@ -206,18 +302,19 @@ pub async fn score(
             period,
             f.level,
             &f.evidence,
-            non_empty(&f.theme),
+            non_empty(&f.provision_type),
         )
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/agreement", "score-recorded", json!({})))
 }
 
 #[derive(Deserialize)]
 pub struct CommitmentForm {
     provision: String,
-    #[serde(default)]
-    theme: String,
+    /// A provision type code (`cease-fire`); `theme` is its older name.
+    #[serde(default, alias = "theme")]
+    provision_type: String,
     #[serde(default)]
     responsible: String,
     #[serde(default)]
@@ -242,13 +339,13 @@ pub async fn set_commitment(
             user,
             &id,
             &f.provision,
-            non_empty(&f.theme),
+            non_empty(&f.provision_type),
             non_empty(&f.responsible),
             deadline,
         )
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/agreement", "commitment-set", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -284,7 +381,7 @@ pub async fn open_by_hand(
         )
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &pid, json!({})))
+    Ok(done(format, &pid, "", "opened", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -361,7 +458,7 @@ pub async fn take(
         .take(user, &id)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "", "taken", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -382,7 +479,13 @@ pub async fn add_party(
         .add_party(user, &id, &f.name)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"party": party.as_str()})))
+    Ok(done(
+        format,
+        &id,
+        "/setup",
+        "party-added",
+        json!({"party": party.as_str()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -406,7 +509,7 @@ pub async fn add_participant(
         .add_participant(user, &id, &f.username, &f.role, Some(&f.party))
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/setup", "participant-added", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -427,7 +530,13 @@ pub async fn remove_participant(
         .remove_participant(user, &id, &f.username)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(
+        format,
+        &id,
+        "/setup",
+        "participant-removed",
+        json!({}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -451,7 +560,7 @@ pub async fn set_track(
         .set_track(user, &id, kind, status)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/setup", "track-set", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -476,7 +585,7 @@ pub async fn start_text(
         .start_text(user, &id, &f.title, &f.preamble, &f.operative)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/text", "text-started", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -499,7 +608,13 @@ pub async fn add_room(
         .add_room(user, &id, &f.name, f.capacity)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"room": room.as_str()})))
+    Ok(done(
+        format,
+        &id,
+        "/setup",
+        "room-added",
+        json!({"room": room.as_str()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -548,7 +663,13 @@ pub async fn plan_session(
         .plan_session(user, &id, plan)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({"session": session})))
+    Ok(done(
+        format,
+        &id,
+        "/sessions",
+        "session-planned",
+        json!({"session": session}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -570,7 +691,7 @@ pub async fn set_attribution(
         .set_attribution(user, &id, mode)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/setup", "attribution-set", json!({})))
 }
 
 #[derive(Deserialize)]
@@ -592,5 +713,5 @@ pub async fn set_minutes(
         .set_minutes(user, &id, &f.session, &f.minutes)
         .await
         .map_err(|e| format.fail(e))?;
-    Ok(done(format, &id, json!({})))
+    Ok(done(format, &id, "/sessions", "minutes-saved", json!({})))
 }

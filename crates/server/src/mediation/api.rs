@@ -54,7 +54,27 @@ pub async fn process(
         "notes": notes,
         "current_version": text.map(|r| r.current().number),
         "versions": text.map(|r| r.versions().iter().map(|v| json!({"number": v.number, "issued_at": v.issued_at.to_string(), "content_hash": v.content_hash, "note": v.note})).collect::<Vec<_>>()),
-        "amendments": text.map(|r| r.amendments_for(&ws.process, &ws.viewer)),
+        "amendments": text.map(|r| r.amendments_for(&ws.process, &ws.viewer).iter().map(|a| {
+            let mut v = serde_json::to_value(a).unwrap_or_default();
+            if let Some(p) = super::text_view::proposal(r, a) {
+                v["paragraph"] = json!(p.paragraph);
+                v["label"] = json!(p.label);
+                v["current_wording"] = json!(p.current);
+                v["proposed_wording"] = json!(p.proposed);
+            }
+            v
+        }).collect::<Vec<_>>()),
+        "agreement": ws.agreement.as_ref().and_then(|a| {
+            chamber_mediation::agreement::monitoring::monitoring_view(
+                &ws.process,
+                &ws.viewer,
+                a,
+                super::agreement_view::today(),
+            )
+            .ok()
+        }),
+        "closed": ws.process.closed(),
+        "lessons": ws.process.is_closed().then(|| chamber_mediation::lessons::symbol_for(ws.process.id().as_str())),
     }))
     .into_response())
 }

@@ -6,9 +6,13 @@
 //! what the caller may see and lets `chamber_mediation::permissions` decide), and render.
 
 mod actions;
+mod agreement_view;
 mod api;
+mod closing;
 mod pages;
+mod text_view;
 mod view;
+pub mod words;
 
 use crate::SharedState;
 use axum::Router;
@@ -27,6 +31,19 @@ pub fn routes() -> Router<SharedState> {
         )
         .route("/api/v1/chamber/{id}/take", post(actions::take))
         .route("/chamber/{id}", get(pages::process))
+        .route("/chamber/{id}/spaces", get(pages::spaces))
+        .route("/chamber/{id}/setup", get(pages::setup))
+        .route("/chamber/{id}/agreement", get(pages::agreement))
+        .route("/chamber/{id}/agreement.csv", get(pages::agreement_csv))
+        .route(
+            "/chamber/{id}/agreement/chart.svg",
+            get(pages::agreement_chart),
+        )
+        .route(
+            "/chamber/{id}/close",
+            get(pages::close_form).post(closing::close_page),
+        )
+        .route("/chamber/{id}/edit", post(actions::edit_text))
         .route("/chamber/{id}/akn", get(pages::akn))
         .route("/chamber/{id}/print", get(pages::print))
         .route("/chamber/{id}/diff", get(pages::diff))
@@ -36,7 +53,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/chamber/{id}/amendments", post(actions::propose_wording))
         .route("/chamber/{id}/versions", post(actions::issue_version))
         .route("/chamber/{id}/agree", post(actions::agree_paragraph))
-        .route("/chamber/{id}/adopt", post(actions::adopt))
+        .route(
+            "/chamber/{id}/adopt",
+            get(pages::adopt_confirm).post(actions::adopt),
+        )
         .route("/chamber/{id}/scores", post(actions::score))
         .route("/chamber/{id}/commitments", post(actions::set_commitment))
         .route("/chamber/{id}/parties", post(actions::add_party))
@@ -46,9 +66,15 @@ pub fn routes() -> Router<SharedState> {
             post(actions::remove_participant),
         )
         .route("/chamber/{id}/tracks", post(actions::set_track))
-        .route("/chamber/{id}/text", post(actions::start_text))
+        .route(
+            "/chamber/{id}/text",
+            get(pages::text).post(actions::start_text),
+        )
         .route("/chamber/{id}/rooms", post(actions::add_room))
-        .route("/chamber/{id}/sessions", post(actions::plan_session))
+        .route(
+            "/chamber/{id}/sessions",
+            get(pages::sessions).post(actions::plan_session),
+        )
         .route("/chamber/{id}/attribution", post(actions::set_attribution))
         .route("/chamber/{id}/minutes", post(actions::set_minutes))
         .route(
@@ -84,4 +110,8 @@ pub fn routes() -> Router<SharedState> {
             post(actions::set_commitment),
         )
         .route("/api/v1/chamber/{id}/scores", post(actions::score))
+        .route("/api/v1/chamber/{id}/agree", post(actions::agree_paragraph))
+        .route("/api/v1/chamber/{id}/adopt", post(actions::adopt))
+        .route("/api/v1/chamber/{id}/edit", post(actions::edit_text))
+        .route("/api/v1/chamber/{id}/close", post(closing::close_api))
 }

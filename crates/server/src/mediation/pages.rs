@@ -1,6 +1,9 @@
-//! The mediation pages (GET): the list, a process, print, diff, calendar, Akoma Ntoso.
+//! The mediation pages (GET): the list, a process in its views (overview, spaces, text,
+//! sessions, agreement and implementation, set-up), the confirm steps (adoption, closing with
+//! lessons learned), print, diff, calendar, chart, CSV and Akoma Ntoso.
 
-use super::view;
+use super::words::Words;
+use super::{agreement_view, text_view, view};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, WebError};
@@ -12,7 +15,7 @@ use chamber_app::AppError;
 use chamber_app::mediation::Workspace;
 use chamber_mediation::permissions::process_view;
 use chamber_mediation::text::render::{RenderOptions, html};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 #[derive(serde::Deserialize, Default)]
 pub struct VersionQuery {
@@ -21,15 +24,31 @@ pub struct VersionQuery {
     pub to: Option<u32>,
 }
 
+/// `?done=<code>`: the action a view confirms.
+#[derive(serde::Deserialize, Default)]
+pub struct ViewQuery {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
 /// The process as the signed-in caller may see it, for a page.
 async fn workspace(state: &SharedState, ctx: &Ctx, id: &str) -> Result<Workspace, WebError> {
     let user = Format::Page.user(ctx)?;
     state.mediation.open(user, id).await.map_err(WebError::page)
 }
 
+fn words<'a>(state: &'a SharedState, ctx: &Ctx) -> Words<'a> {
+    Words::new(&state.catalogue, ctx.lang)
+}
+
 /// `GET /chamber`: the processes the caller takes part in.
-pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<ViewQuery>,
+) -> Result<Response, WebError> {
     let user = Format::Page.user(&ctx)?;
+    let w = words(&state, &ctx);
     let processes: Vec<Value> = state
         .mediation
         .list(user)
@@ -40,6 +59,11 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
         .collect();
     let may_open = chamber_core::permissions::may_open_process(user.role);
     let intake = state.mediation.intake(user).await.map_err(WebError::page)?;
+    let done = q
+        .done
+        .as_deref()
+        .filter(|d| view::DONE.contains(d))
+        .map(|d| w.t(&format!("chamber-done-{d}")));
     Ok(page(
         &state,
         &ctx,
@@ -50,35 +74,73 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
             "may_open": may_open,
             "intake": intake,
             "may_take": user.role == chamber_core::Role::Mediator,
+            "done": done,
         }),
     ))
 }
 
-/// `GET /chamber/{id}`: one process. Unknown, unreadable and not-yours look the same: 404 —
-/// except a case in the intake (mediators, the secretariat) or one the caller opened from an
-/// alert, shown as its summary.
-pub async fn process(
-    State(state): State<SharedState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+/// One view of a process: the frame plus that view's own context.
+async fn process_view_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    current: &str,
+    done: Option<&str>,
 ) -> Result<Response, WebError> {
-    let ws = match workspace(&state, &ctx, &id).await {
+    let ws = match workspace(state, ctx, id).await {
         Ok(ws) => ws,
         Err(WebError {
             error: AppError::NotFound,
             ..
-        }) => return case(&state, &ctx, &id).await,
+        }) if current == "overview" => return case(state, ctx, id).await,
         Err(e) => return Err(e),
     };
-    let view = process_view(&ws.process, &ws.viewer).map_err(WebError::page)?;
+    let pv = process_view(&ws.process, &ws.viewer).map_err(WebError::page)?;
+    let w = words(state, ctx);
+    let mut context = view::frame(&ws, &w, current, done);
+    let own: Map<String, Value> = match current {
+        "overview" => view::overview(&ws, &pv, &w),
+        "spaces" => view::spaces(&ws, &pv, &w),
+        "text" => text_view::text(&ws, &w),
+        "sessions" => view::sessions(&ws, &w),
+        "agreement" => agreement_view::agreement(&ws, &w),
+        "setup" if view::is_mediator(&ws) => view::setup(&ws, &pv, &w),
+        "adopt" if view::is_mediator(&ws) => agreement_view::adopt_confirm(&ws, &w),
+        "close" if view::is_mediator(&ws) => agreement_view::close_form(&ws, &w),
+        _ => return Err(WebError::page(AppError::NotFound)),
+    };
+    context.extend(own);
     Ok(page(
-        &state,
-        &ctx,
+        state,
+        ctx,
         StatusCode::OK,
         "mediation/process.html",
-        view::process_page(&ws, &view),
+        Value::Object(context),
     ))
 }
+
+macro_rules! view_handler {
+    ($name:ident, $view:literal) => {
+        #[doc = concat!("`GET /chamber/{id}` view: ", $view, ".")]
+        pub async fn $name(
+            State(state): State<SharedState>,
+            ctx: Ctx,
+            Path(id): Path<String>,
+            Query(q): Query<ViewQuery>,
+        ) -> Result<Response, WebError> {
+            process_view_page(&state, &ctx, &id, $view, q.done.as_deref()).await
+        }
+    };
+}
+
+view_handler!(process, "overview");
+view_handler!(spaces, "spaces");
+view_handler!(text, "text");
+view_handler!(sessions, "sessions");
+view_handler!(agreement, "agreement");
+view_handler!(setup, "setup");
+view_handler!(adopt_confirm, "adopt");
+view_handler!(close_form, "close");
 
 fn akn_response(xml: String) -> Response {
     (
@@ -122,6 +184,59 @@ pub async fn agreement_akn(
     )))
 }
 
+/// `GET /chamber/{id}/agreement.csv`: every commitment and every period's score.
+pub async fn agreement_csv(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let ws = workspace(&state, &ctx, &id).await?;
+    let agreement = ws
+        .agreement
+        .as_ref()
+        .ok_or(WebError::page(AppError::NotFound))?;
+    let csv =
+        chamber_mediation::agreement::monitoring::export_csv(&ws.process, &ws.viewer, agreement)
+            .map_err(WebError::page)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"implementation.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// `GET /chamber/{id}/agreement/chart.svg`: the implementation chart on its own.
+pub async fn agreement_chart(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let ws = workspace(&state, &ctx, &id).await?;
+    let agreement = ws
+        .agreement
+        .as_ref()
+        .ok_or(WebError::page(AppError::NotFound))?;
+    let mv = chamber_mediation::agreement::monitoring::monitoring_view(
+        &ws.process,
+        &ws.viewer,
+        agreement,
+        agreement_view::today(),
+    )
+    .map_err(WebError::page)?;
+    let svg = agreement_view::chart(&mv, &words(&state, &ctx));
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
+}
+
 /// `GET /chamber/{id}/print?version=N`: the text laid out for printing, as the UN prints it.
 pub async fn print(
     State(state): State<SharedState>,
@@ -130,7 +245,8 @@ pub async fn print(
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, WebError> {
     let ws = workspace(&state, &ctx, &id).await?;
-    let version = view::chosen_version(&ws, q.version).ok_or(WebError::page(AppError::NotFound))?;
+    let v = view::chosen_version(&ws, q.version).ok_or(WebError::page(AppError::NotFound))?;
+    let w = words(&state, &ctx);
     Ok(page(
         &state,
         &ctx,
@@ -138,10 +254,10 @@ pub async fn print(
         "mediation/print.html",
         json!({
             "process": {"id": id, "title": ws.process.title()},
-            "version": version.number,
-            "date": version.issued_at.date().to_string(),
-            "hash": version.content_hash,
-            "text_html": html(&version.text, &RenderOptions::default()),
+            "text_version": v.number,
+            "date": w.date(v.issued_at.date()),
+            "hash": v.content_hash,
+            "text_html": html(&v.text, &RenderOptions::default()),
         }),
     ))
 }
@@ -160,28 +276,17 @@ pub async fn diff(
     let to = q.to.unwrap_or(record.current().number);
     let from = q.from.unwrap_or(1);
     let d = record.diff(from, to).map_err(|_| not_found())?;
-    let changes: Vec<Value> = d
-        .paragraphs
-        .iter()
-        .map(|c| {
-            json!({
-                "label": c.label_to.clone().or(c.label_from.clone()).unwrap_or_default(),
-                "kinds": c.kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "),
-                "words_html": chamber_mediation::text::render::word_diff_html(&c.words),
-            })
-        })
-        .collect();
+    let w = words(&state, &ctx);
+    let mut context = view::frame(&ws, &w, "text", None);
+    context.insert("from".into(), json!(from));
+    context.insert("to".into(), json!(to));
+    context.insert("changes".into(), json!(text_view::diff_rows(&d, &w)));
     Ok(page(
         &state,
         &ctx,
         StatusCode::OK,
         "mediation/diff.html",
-        json!({
-            "process": {"id": id, "title": ws.process.title()},
-            "from": from,
-            "to": to,
-            "changes": changes,
-        }),
+        Value::Object(context),
     ))
 }
 
@@ -216,7 +321,7 @@ async fn case(state: &SharedState, ctx: &Ctx, id: &str) -> Result<Response, WebE
         .map_err(WebError::page)?;
     let may_take = summary.awaiting_mediator && user.role == chamber_core::Role::Mediator;
     let mut view = serde_json::to_value(&summary).unwrap_or_default();
-    view["opened_on"] = json!(summary.opened_at.date().to_string());
+    view["opened_on"] = json!(words(state, ctx).date(summary.opened_at.date()));
     Ok(page(
         state,
         ctx,
