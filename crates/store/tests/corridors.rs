@@ -282,7 +282,6 @@ async fn records_are_listed_by_kind_owner_subject_and_day() {
 fn voyage(seq: i64, body: &str) -> VoyageRow {
     VoyageRow {
         sequence: seq,
-        departure: format!("2022-08-{:02}T22:00:00", seq % 28 + 1),
         body: body.into(),
     }
 }
@@ -378,6 +377,8 @@ async fn voyages_are_replaced_by_sequence_and_nothing_else_is_lost() {
             ["i2", "i1"]
         );
         assert_eq!(imports[1].tonnage_kg, 450_000);
+        assert_eq!(store.corridor_import_count("c1").await.unwrap(), 2);
+        assert_eq!(store.corridor_import_count("c2").await.unwrap(), 0);
         assert_eq!(store.verify_audit().await.unwrap().unwrap(), 3);
         store.close().await;
     })

@@ -227,7 +227,7 @@ pub enum MemberInput {
 pub struct Corridors {
     store: Arc<Store>,
     clock: Clock,
-    reports: published::ReportCache,
+    reports: Arc<published::ReportCache>,
 }
 
 impl Corridors {
@@ -239,7 +239,7 @@ impl Corridors {
         Corridors {
             store,
             clock,
-            reports: published::ReportCache::default(),
+            reports: Arc::default(),
         }
     }
 

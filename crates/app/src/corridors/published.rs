@@ -13,7 +13,7 @@ use chamber_corridors::charts;
 use chamber_corridors::jcc::{self, CellProblem};
 use chamber_corridors::permissions;
 use chamber_corridors::report::{self, Report};
-use chamber_corridors::voyages::{Voyage, sheet_time};
+use chamber_corridors::voyages::Voyage;
 use chamber_corridors::{Corridor, hxl};
 use chamber_store::corridors::{ImportRow, VoyageRow, tx};
 use serde::Serialize;
@@ -135,7 +135,8 @@ pub struct ReportPage {
 }
 
 struct Cached {
-    version: String,
+    /// How many imports the corridor had when this was read.
+    version: i64,
     voyages: Arc<Vec<Voyage>>,
     report: Arc<Report>,
 }
@@ -278,7 +279,7 @@ impl Corridors {
         let file = file_name.to_string();
         let sheet = sheet.map(str::to_string);
         // Reading and serialising are CPU work: off the async threads.
-        let (got, rows, file_sha, rows_sha) = tokio::task::spawn_blocking(move || {
+        let (mut got, rows, file_sha, rows_sha) = tokio::task::spawn_blocking(move || {
             let got = jcc::read_xlsx(&bytes, sheet.as_deref(), &file)?;
             let file_sha = hex::encode(Sha256::digest(&bytes));
             let mut h = Sha256::new();
@@ -291,7 +292,6 @@ impl Corridors {
                     h.update(b"\n");
                     VoyageRow {
                         sequence: i64::from(v.sequence),
-                        departure: sheet_time::format(&v.departure),
                         body,
                     }
                 })
@@ -301,7 +301,10 @@ impl Corridors {
         .await
         .map_err(|e| AppError::internal("import task", e))?
         .map_err(|e| AppError::invalid(e.to_string()))?;
-        let r = report::compute(&got.voyages);
+        let (voyage_count, cargo_lines, tonnage) =
+            (got.voyages.len(), got.cargo_lines(), got.tonnage());
+        let first_departure = got.voyages.iter().map(Voyage::departure_date).min();
+        let last_departure = got.voyages.iter().map(Voyage::departure_date).max();
         let import_id = chamber_store::new_id();
         let now = self.now();
         let row = ImportRow {
@@ -339,6 +342,25 @@ impl Corridors {
         )
         .await?;
         t.commit().await?;
+        // The report is ready before anyone asks for it: computed in the background from the
+        // voyages just read, if they are the whole record (an import into an empty corridor);
+        // otherwise the first request reads the record back.
+        if self.store.corridor_import_count(&corridor).await? == 1 {
+            let cache = self.reports.clone();
+            let key = corridor.clone();
+            let voyages = std::mem::take(&mut got.voyages);
+            tokio::task::spawn_blocking(move || {
+                let report = report::compute(&voyages);
+                cache.inner.lock().expect("cache lock").insert(
+                    key,
+                    Arc::new(Cached {
+                        version: 1,
+                        voyages: Arc::new(voyages),
+                        report: Arc::new(report),
+                    }),
+                );
+            });
+        }
         Ok(ImportSummary {
             corridor,
             opened_corridor: opened,
@@ -346,11 +368,11 @@ impl Corridors {
             file: file_name.to_string(),
             file_sha256: file_sha,
             rows_read: got.rows_read,
-            voyages: got.voyages.len(),
-            cargo_lines: got.cargo_lines(),
-            tonnage: got.tonnage().tonnes(),
-            first_departure: r.first_departure,
-            last_departure: r.last_departure,
+            voyages: voyage_count,
+            cargo_lines,
+            tonnage: tonnage.tonnes(),
+            first_departure,
+            last_departure,
             rows_rejected: got.rows_rejected(),
             sheet: got.sheet,
             errors: got.errors,
@@ -360,13 +382,7 @@ impl Corridors {
 
     /// The published record, parsed, and its report: computed once per import.
     async fn cached(&self, corridor: &str) -> AppResult<Arc<Cached>> {
-        let version = self
-            .store
-            .corridor_imports(corridor)
-            .await?
-            .first()
-            .map(|i| i.id.clone())
-            .unwrap_or_default();
+        let version = self.store.corridor_import_count(corridor).await?;
         if let Some(c) = self.reports.inner.lock().expect("cache lock").get(corridor)
             && c.version == version
         {
