@@ -727,6 +727,17 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_black_sea_corridor_is_about_320_nautical_miles() {
+        let c = black_sea();
+        let nmi = c.route().length_m() / crate::geo::NAUTICAL_MILE_M;
+        assert!((300.0..340.0).contains(&nmi), "{nmi}");
+        // Odesa's port is within the 10-nmi radius of the route's start; Istanbul's Golden
+        // Horn (41.02, 28.97) is not on the corridor.
+        assert!(c.within_radius(crate::geo::LatLon::new(46.49, 30.74).unwrap()));
+        assert!(!c.within_radius(crate::geo::LatLon::new(41.02, 28.97).unwrap()));
+    }
+
+    #[test]
     fn one_place_per_person_and_rules_that_make_sense() {
         let mut c = black_sea();
         let coord = person("coord");
