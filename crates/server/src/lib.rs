@@ -1,8 +1,10 @@
-//! Chamber's web server: the thin layer between HTTP and the capability crates.
+//! Chamber's web server: the thin layer between HTTP and the application layer (`chamber-app`).
+//! One folder per capability (`mediation`, `consult`, `watch`, `library`, `corridors`,
+//! `conferences`), each exposing `routes()`; `platform` holds what they all stand on.
 //!
 //! Architecture invariants:
-//! - Handlers parse input, ask `chamber_core::permissions`, call the store or a capability
-//!   crate, and render. They hold no domain rules of their own.
+//! - Handlers read input (`error::Input`: a form or JSON), call one `chamber_app` use case and
+//!   render; failures are `error::WebError`, a page or JSON in kind. They hold no domain rules.
 //! - Every state-changing request (any method but GET/HEAD/OPTIONS) passes the CSRF check in
 //!   [`security::csrf_layer`] unless it carries an API bearer token and no session cookie.
 //! - Every page string goes through the translation catalogue; templates auto-escape.
