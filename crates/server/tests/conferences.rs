@@ -832,3 +832,20 @@ async fn the_chair_gives_the_floor_and_the_screen_counts_down() {
     let left = screen["remaining_secs"].as_i64().unwrap();
     assert!((110..=120).contains(&left), "{left}");
 }
+
+#[tokio::test]
+async fn the_api_is_described() {
+    let (app, _, _) = world().await;
+    let r = app
+        .http
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert!(v["paths"]["/api/v1/conferences/{id}/check-in"]["post"].is_object());
+    assert!(
+        v["paths"]["/api/v1/chamber"].is_object(),
+        "the others are still there"
+    );
+}

@@ -15,15 +15,8 @@ use chamber_app::conferences::registrations::CheckInResult;
 use chamber_conferences::{CheckIn, StaffRole};
 use serde_json::{Value, json};
 
-/// The door's answers, each a catalogue key `conf-door-<answer>`.
-const ANSWERS: [&str; 5] = [
-    "valid",
-    "already_in",
-    "not_approved",
-    "withdrawn",
-    "unknown",
-];
-
+/// The door's answer; its message is the catalogue's `conf-door-<answer>` (valid, already_in,
+/// not_approved, withdrawn, unknown) in the door's language.
 fn answer_json(state: &SharedState, ctx: &Ctx, r: &CheckInResult) -> Value {
     let since = match &r.answer {
         CheckIn::AlreadyIn { since } => Some(minute(*since)),
@@ -60,19 +53,6 @@ async fn door_view(
     {
         return Err(WebError::page(AppError::Forbidden));
     }
-    let messages: serde_json::Map<String, Value> = ANSWERS
-        .iter()
-        .map(|a| {
-            (
-                (*a).to_string(),
-                json!(state.catalogue.tr(
-                    ctx.lang,
-                    &format!("conf-door-{a}"),
-                    &[("since", "{since}".into())]
-                )),
-            )
-        })
-        .collect();
     Ok(crate::render::page(
         state,
         ctx,
@@ -81,7 +61,6 @@ async fn door_view(
         json!({
             "conference": {"id": id, "title": view.titles.get(ctx.lang)},
             "result": result,
-            "messages": messages,
         }),
     ))
 }

@@ -185,6 +185,7 @@ pub async fn openapi() -> Response {
         }
     });
     if let Some(paths) = doc["paths"].as_object_mut() {
+        paths.extend(crate::conferences::openapi::paths());
         paths.extend(crate::watch::openapi_paths());
     }
     Json(doc).into_response()
