@@ -160,6 +160,9 @@ pub async fn document(
         return error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found");
     };
     let symbol = q.symbol.trim().to_string();
+    if chamber_library::lessons::is_lessons_symbol(&symbol) {
+        return lessons(&state, &ctx, &data, &symbol).await;
+    }
     let loaded = tokio::task::spawn_blocking(move || {
         let langs = chamber_library::docstore::languages(&data, &symbol);
         let pick = |want: &str| {
@@ -189,7 +192,8 @@ pub async fn document(
         cited_by.dedup();
         Some(json!({
             "symbol": main.symbol,
-            "languages": langs,
+            // Not `languages`: that is the page's own language switcher.
+            "doc_languages": langs,
             "main": doc_view(&main, &data),
             "other": other.as_ref().map(|o| doc_view(o, &data)),
             "cited_by": cited_by,
@@ -207,6 +211,65 @@ pub async fn document(
         Ok(None) => error_page(&state, &ctx, StatusCode::NOT_FOUND, "error-not-found"),
         Err(e) => internal_error(&state, &ctx, "library document task", e),
     }
+}
+
+/// A lessons-learned record of a closed mediation process, as the Library shows it: its
+/// sections, how each provision fared, the documents it cites and the process it comes from.
+async fn lessons(state: &SharedState, ctx: &Ctx, data: &std::path::Path, symbol: &str) -> Response {
+    let loaded = {
+        let (data, symbol) = (data.to_path_buf(), symbol.to_string());
+        tokio::task::spawn_blocking(move || chamber_library::docstore::load_lessons(&data, &symbol))
+            .await
+    };
+    let rec = match loaded {
+        Ok(Ok(Some(rec))) => rec,
+        Ok(Ok(None)) => return error_page(state, ctx, StatusCode::NOT_FOUND, "error-not-found"),
+        Ok(Err(e)) => return internal_error(state, ctx, "lessons record", e),
+        Err(e) => return internal_error(state, ctx, "lessons record task", e),
+    };
+    let w = crate::mediation::words::Words::new(&state.catalogue, ctx.lang);
+    let date = |iso: &str| {
+        time::Date::parse(
+            iso,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map(|d| w.date(d))
+        .unwrap_or_else(|_| iso.to_string())
+    };
+    let name_of_type = |code: &str| {
+        chamber_mediation::agreement::ProvisionType::parse(code)
+            .map(|t| w.provision_type(t))
+            .unwrap_or_else(|_| code.to_string())
+    };
+    let context = json!({
+        "lessons": {
+            "symbol": rec.symbol,
+            "language": rec.language,
+            "dir": if rec.language == "ar" { "rtl" } else { "ltr" },
+            "title": w.t_with("lessons-title", &[("title", rec.process.title.clone())]),
+            "meta": w.t_with("lessons-meta", &[("date", date(&rec.closed_on)), ("author", rec.written_by.clone())]),
+            "process": rec.process.id,
+            "context": rec.context,
+            "what_worked": rec.what_worked,
+            "what_did_not_work": rec.what_did_not_work,
+            "agreement": rec.agreement.as_ref().map(|a| w.t_with("lessons-agreement", &[
+                ("version", a.version.to_string()),
+                ("date", date(&a.adopted_on)),
+                ("points", a.points.to_string()),
+                ("max", a.max.to_string()),
+            ])),
+            "provisions": rec.provisions.iter().map(|p| json!({
+                "label": p.label,
+                "type": p.provision_type.as_deref().map(name_of_type),
+                "outcome": w.t(&format!("lessons-outcome-{}", p.outcome.code())),
+                "text": p.text,
+                "note": p.note,
+            })).collect::<Vec<_>>(),
+            "cites": rec.cites.iter().map(|c| c.symbol.clone()).collect::<Vec<_>>(),
+        },
+        "symbol": rec.symbol,
+    });
+    page(state, ctx, StatusCode::OK, "library/document.html", context)
 }
 
 #[cfg(test)]
