@@ -1,13 +1,15 @@
-//! Encryption at rest for confidential content (caucus and mediators-only notes, documents,
-//! minutes): XChaCha20-Poly1305 under 32-byte keys the operator supplies.
+//! Encryption at rest for confidential records (processes, texts, notes, sessions, agreements;
+//! conference documents): XChaCha20-Poly1305 under 32-byte keys the operator supplies, and the
+//! blind index tags ([`Keyring::blind`]) the store matches records by without learning what
+//! they stand for.
 //!
 //! Sealed format: `key id (1 byte) ‖ nonce (24 random bytes) ‖ ciphertext and tag`. The key id
 //! is the first byte of SHA-256("chamber-key-id" ‖ key), so a keyring holding the current key
-//! and retired ones opens old records after a rotation. The associated data binds a ciphertext
-//! to its place ([`space_aad`]): a note sealed for caucus A does not open as caucus B.
+//! and retired ones opens old records after a rotation. The caller's associated data binds a
+//! ciphertext to its place (the application layer uses `chamber/v1/{process}/{kind}/{id}`): a
+//! record moved to another process or relabelled does not open.
 
 use crate::error::{Error, Result};
-use crate::ids::{ProcessId, SpaceId};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
@@ -188,11 +190,6 @@ impl Keyring {
     }
 }
 
-/// Associated data binding sealed content to its process, space and record.
-pub fn space_aad(process: &ProcessId, space: &SpaceId, record: &str) -> Vec<u8> {
-    format!("chamber/v1/{process}/{space}/{record}").into_bytes()
-}
-
 /// Seals any serialisable value as JSON (minutes, documents, positions).
 pub fn seal_json<T: serde::Serialize>(keys: &Keyring, aad: &[u8], value: &T) -> Result<Vec<u8>> {
     let json =
@@ -209,71 +206,10 @@ pub fn open_json<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&keys.open(sealed, aad)?).map_err(|_| Error::Open)
 }
 
-/// A note with its title and body sealed (what the store keeps for confidential spaces).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SealedNote {
-    pub id: crate::ids::NoteId,
-    pub space: SpaceId,
-    pub author: crate::ids::PersonId,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: crate::Timestamp,
-    /// Sealed JSON `{"title":…,"body":…}`, hex.
-    pub sealed: String,
-}
-
-impl crate::spaces::InSpace for SealedNote {
-    fn space(&self) -> &SpaceId {
-        &self.space
-    }
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct NoteSecret {
-    title: String,
-    body: String,
-}
-
-impl SealedNote {
-    pub fn seal(
-        keys: &Keyring,
-        process: &ProcessId,
-        note: &crate::spaces::Note,
-    ) -> Result<SealedNote> {
-        let secret = serde_json::to_vec(&NoteSecret {
-            title: note.title.clone(),
-            body: note.body.clone(),
-        })
-        .expect("serialises");
-        let aad = space_aad(process, &note.space, note.id.as_str());
-        Ok(SealedNote {
-            id: note.id.clone(),
-            space: note.space.clone(),
-            author: note.author.clone(),
-            created_at: note.created_at,
-            sealed: hex::encode(keys.seal(&secret, &aad)?),
-        })
-    }
-
-    pub fn open(&self, keys: &Keyring, process: &ProcessId) -> Result<crate::spaces::Note> {
-        let bytes = hex::decode(&self.sealed).map_err(|_| Error::Open)?;
-        let aad = space_aad(process, &self.space, self.id.as_str());
-        let secret: NoteSecret =
-            serde_json::from_slice(&keys.open(&bytes, &aad)?).map_err(|_| Error::Open)?;
-        Ok(crate::spaces::Note {
-            id: self.id.clone(),
-            space: self.space.clone(),
-            author: self.author.clone(),
-            created_at: self.created_at,
-            title: secret.title,
-            body: secret.body,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
+    
 
     fn ring(b: u8) -> Keyring {
         Keyring::from_bytes([b; 32])
@@ -302,33 +238,6 @@ mod tests {
         }
         assert_eq!(k.open(&sealed[..10], b"ctx"), Err(Error::Open));
         assert_eq!(k.open(&sealed, b"other"), Err(Error::Open));
-    }
-
-    #[test]
-    fn a_caucus_note_does_not_open_in_another_caucus() {
-        let mut r = rand::rngs::StdRng::seed_from_u64(2);
-        let k = ring(9);
-        let process = ProcessId::generate(&mut r);
-        let (ca, cb) = (SpaceId::generate(&mut r), SpaceId::generate(&mut r));
-        let note = crate::spaces::Note::new(
-            &mut r,
-            ca.clone(),
-            crate::ids::PersonId::parse("da").unwrap(),
-            time::macros::datetime!(2026-01-01 0:00 UTC),
-            "Fallback position",
-            "We could accept monitors from the region.",
-        )
-        .unwrap();
-        let sealed = SealedNote::seal(&k, &process, &note).unwrap();
-        assert!(!sealed.sealed.contains("Fallback"));
-        assert_eq!(sealed.open(&k, &process).unwrap(), note);
-        let moved = SealedNote {
-            space: cb,
-            ..sealed.clone()
-        };
-        assert_eq!(moved.open(&k, &process), Err(Error::Open));
-        let other = ProcessId::generate(&mut r);
-        assert_eq!(sealed.open(&k, &other), Err(Error::Open));
     }
 
     #[test]
