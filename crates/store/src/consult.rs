@@ -1,10 +1,38 @@
-//! Consultations in the store: statements (with moderation), participants (accounts or
-//! anonymous link holders), one current vote per participant and statement, and the full vote
-//! history. Every change is an audit entry.
+//! Consultations in the store: statements (with moderation, their original language and the
+//! secretariat's translations), participants (accounts or anonymous link holders), one current
+//! vote per participant and statement, the full vote history with its times, and whether the
+//! convenor's report is published. Every change is an audit entry.
+
+mod languages;
+
+pub use languages::{StatementTranslation, format_millis, parse_millis};
 
 use crate::{Store, StoreError, WriteTx, new_id, new_secret, now, secret_digest};
 use chamber_core::AuditDraft;
 use sqlx::Row;
+
+/// The consult capability's schema additions (versions 300–399).
+pub(crate) const MIGRATIONS: &[crate::migrations::Migration] = &[(
+    300,
+    "consult: statements' original language and translations, the language a vote was cast in, \
+     the report's publication",
+    r#"
+ALTER TABLE consultation_statements ADD COLUMN lang TEXT;
+ALTER TABLE consultation_vote_history ADD COLUMN lang TEXT;
+ALTER TABLE consultations ADD COLUMN report_published_at TEXT;
+CREATE TABLE consultation_translations (
+    consultation_id TEXT NOT NULL REFERENCES consultations(id),
+    number BIGINT NOT NULL,
+    lang TEXT NOT NULL,
+    body TEXT NOT NULL,
+    translated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, number, lang)
+)
+"#,
+)];
+
+type AnyQuery = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
 
 /// A consultation as listed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,6 +45,8 @@ pub struct Consultation {
     pub created_by: String,
     pub created_at: String,
     pub closed: bool,
+    /// The convenor's report is open to participants (organisers always see it).
+    pub report_published: bool,
 }
 
 /// A statement participants vote on.
@@ -29,6 +59,8 @@ pub struct Statement {
     /// 1 accepted, 0 awaiting moderation, -1 rejected (Pol.is's convention).
     pub moderation: i64,
     pub created_at: String,
+    /// The language it was written in (a code of the six UN languages), when recorded.
+    pub lang: Option<String>,
 }
 
 /// Agree / disagree / pass as stored (Pol.is's +1 / -1 / 0).
@@ -48,11 +80,13 @@ fn statement_from_row(row: &sqlx::any::AnyRow) -> Result<Statement, StoreError> 
         author: row.try_get("author")?,
         moderation: row.try_get("moderation")?,
         created_at: row.try_get("created_at")?,
+        lang: row.try_get("lang")?,
     })
 }
 
 fn consultation_from_row(row: &sqlx::any::AnyRow) -> Result<Consultation, StoreError> {
     let closed: Option<String> = row.try_get("closed_at")?;
+    let published: Option<String> = row.try_get("report_published_at")?;
     Ok(Consultation {
         id: row.try_get("id")?,
         title: row.try_get("title")?,
@@ -61,6 +95,7 @@ fn consultation_from_row(row: &sqlx::any::AnyRow) -> Result<Consultation, StoreE
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
         closed: closed.is_some(),
+        report_published: published.is_some(),
     })
 }
 
@@ -73,6 +108,8 @@ pub struct ImportedStatement {
     pub author: Option<i64>,
     /// 1 accepted, 0 awaiting moderation, -1 rejected.
     pub moderation: i64,
+    /// The language it was written in (a UN language code), when known.
+    pub lang: Option<String>,
 }
 
 /// One participant's current vote on one statement (+1 agree, -1 disagree, 0 pass).
@@ -83,6 +120,24 @@ pub struct CurrentVote {
     pub vote: i64,
 }
 
+/// One vote as it was cast, at its time (UTC RFC 3339, see [`format_millis`]) when known.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryVote {
+    pub participant: i64,
+    pub statement: i64,
+    pub vote: i64,
+    pub at: Option<String>,
+}
+
+/// A translation brought in with its statement.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportedTranslation {
+    pub number: i64,
+    /// A UN language code.
+    pub lang: String,
+    pub body: String,
+}
+
 /// A whole consultation brought in from elsewhere (a Pol.is export).
 pub struct ImportedConsultation<'a> {
     pub title: &'a str,
@@ -91,6 +146,10 @@ pub struct ImportedConsultation<'a> {
     /// Participant numbers 0..participants exist (anonymous, no link secret).
     pub participants: i64,
     pub votes: &'a [CurrentVote],
+    /// Every vote event, oldest first (re-votes included); empty: the current votes are the
+    /// history, at the import's time.
+    pub history: &'a [HistoryVote],
+    pub translations: &'a [ImportedTranslation],
 }
 
 impl Store {
@@ -109,6 +168,7 @@ impl Store {
             created_by: actor.to_string(),
             created_at: now(),
             closed: false,
+            report_published: false,
         };
         sqlx::query(
             "INSERT INTO consultations (id, title, description, join_token, created_by, \
@@ -125,8 +185,39 @@ impl Store {
         Ok(c)
     }
 
+    /// Rows into `table` (`columns`, each row's values bound by `bind`), 100 rows a statement.
+    async fn insert_rows<T>(
+        tx: &mut WriteTx<'_>,
+        table: &str,
+        columns: &[&str],
+        rows: &[T],
+        bind: impl Fn(AnyQuery, usize, &T) -> AnyQuery,
+    ) -> Result<(), StoreError> {
+        let width = columns.len();
+        for (chunk_index, chunk) in rows.chunks(100).enumerate() {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                let params: Vec<String> =
+                    (1..=width).map(|k| format!("${}", i * width + k)).collect();
+                sql.push_str(&format!("({})", params.join(", ")));
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, row) in chunk.iter().enumerate() {
+                q = bind(q, chunk_index * 100 + i, row);
+            }
+            q.execute(tx.conn()).await?;
+        }
+        Ok(())
+    }
+
     /// Store an imported consultation in one transaction with one audit entry that commits to
-    /// its whole content. Rows go in batches of 100.
+    /// its whole content: statements with their languages and translations, participants,
+    /// current votes and the vote history (each event at its own time; an event whose time is
+    /// unknown is stored with an empty time). Without a history the current votes are its
+    /// history, at the import's time. Rows go in batches of 100.
     pub async fn import_consultation(
         &self,
         actor: &str,
@@ -134,97 +225,121 @@ impl Store {
     ) -> Result<Consultation, StoreError> {
         let mut tx = self.begin_write().await?;
         let c = Self::insert_consultation(&mut tx, actor, import.title, import.description).await?;
-        for chunk in import.statements.chunks(100) {
-            let mut sql = String::from(
-                "INSERT INTO consultation_statements (consultation_id, number, body, author, \
-                 moderation, created_at) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 6;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                ));
-            }
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for st in chunk {
-                q = q
-                    .bind(&c.id)
+        let id = c.id.clone();
+        let at = c.created_at.clone();
+        Self::insert_rows(
+            &mut tx,
+            "consultation_statements",
+            &[
+                "consultation_id",
+                "number",
+                "body",
+                "author",
+                "moderation",
+                "created_at",
+                "lang",
+            ],
+            import.statements,
+            |q, _, st| {
+                q.bind(id.clone())
                     .bind(st.number)
                     .bind(st.body.clone())
                     .bind(st.author)
                     .bind(st.moderation)
-                    .bind(c.created_at.clone());
-            }
-            q.execute(tx.conn()).await?;
-        }
+                    .bind(at.clone())
+                    .bind(st.lang.clone())
+            },
+        )
+        .await?;
         let numbers: Vec<i64> = (0..import.participants).collect();
-        for chunk in numbers.chunks(100) {
-            let mut sql = String::from(
-                "INSERT INTO consultation_participants (consultation_id, number, created_at) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 3;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("(${}, ${}, ${})", b + 1, b + 2, b + 3));
-            }
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for n in chunk {
-                q = q.bind(&c.id).bind(*n).bind(c.created_at.clone());
-            }
-            q.execute(tx.conn()).await?;
-        }
-        for (table, with_seq) in [
-            ("consultation_votes", false),
-            ("consultation_vote_history", true),
-        ] {
-            for (chunk_index, chunk) in import.votes.chunks(100).enumerate() {
-                let width = if with_seq { 6 } else { 5 };
-                let columns = if with_seq {
-                    "(consultation_id, seq, participant, statement, vote, at)"
-                } else {
-                    "(consultation_id, participant, statement, vote, at)"
-                };
-                let mut sql = format!("INSERT INTO {table} {columns} VALUES ");
-                for i in 0..chunk.len() {
-                    let b = i * width;
-                    if i > 0 {
-                        sql.push(',');
-                    }
-                    let params: Vec<String> = (1..=width).map(|k| format!("${}", b + k)).collect();
-                    sql.push_str(&format!("({})", params.join(", ")));
-                }
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (i, v) in chunk.iter().enumerate() {
-                    q = q.bind(&c.id);
-                    if with_seq {
-                        q = q.bind((chunk_index * 100 + i + 1) as i64);
-                    }
-                    q = q
-                        .bind(v.participant)
-                        .bind(v.statement)
-                        .bind(v.vote)
-                        .bind(c.created_at.clone());
-                }
-                q.execute(tx.conn()).await?;
-            }
-        }
+        Self::insert_rows(
+            &mut tx,
+            "consultation_participants",
+            &["consultation_id", "number", "created_at"],
+            &numbers,
+            |q, _, n| q.bind(id.clone()).bind(*n).bind(at.clone()),
+        )
+        .await?;
+        Self::insert_rows(
+            &mut tx,
+            "consultation_votes",
+            &["consultation_id", "participant", "statement", "vote", "at"],
+            import.votes,
+            |q, _, v| {
+                q.bind(id.clone())
+                    .bind(v.participant)
+                    .bind(v.statement)
+                    .bind(v.vote)
+                    .bind(at.clone())
+            },
+        )
+        .await?;
+        let history: Vec<HistoryVote> = if import.history.is_empty() {
+            import
+                .votes
+                .iter()
+                .map(|v| HistoryVote {
+                    participant: v.participant,
+                    statement: v.statement,
+                    vote: v.vote,
+                    at: Some(at.clone()),
+                })
+                .collect()
+        } else {
+            import.history.to_vec()
+        };
+        Self::insert_rows(
+            &mut tx,
+            "consultation_vote_history",
+            &[
+                "consultation_id",
+                "seq",
+                "participant",
+                "statement",
+                "vote",
+                "at",
+            ],
+            &history,
+            |q, i, v| {
+                q.bind(id.clone())
+                    .bind((i + 1) as i64)
+                    .bind(v.participant)
+                    .bind(v.statement)
+                    .bind(v.vote)
+                    .bind(v.at.clone().unwrap_or_default())
+            },
+        )
+        .await?;
+        Self::insert_rows(
+            &mut tx,
+            "consultation_translations",
+            &[
+                "consultation_id",
+                "number",
+                "lang",
+                "body",
+                "translated_by",
+                "updated_at",
+            ],
+            import.translations,
+            |q, _, t| {
+                q.bind(id.clone())
+                    .bind(t.number)
+                    .bind(t.lang.clone())
+                    .bind(t.body.clone())
+                    .bind(actor.to_string())
+                    .bind(at.clone())
+            },
+        )
+        .await?;
         tx.record(
             AuditDraft::new(actor, "consult.import", &c.id).after(&serde_json::json!({
                 "title": c.title,
                 "statements": import.statements,
                 "participants": import.participants,
                 "votes": import.votes,
+                "history": import.history,
+                "translations": import.translations,
             })),
         )
         .await?;
@@ -251,7 +366,8 @@ impl Store {
 
     pub async fn list_consultations(&self) -> Result<Vec<Consultation>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, title, description, join_token, created_by, created_at, closed_at \
+            "SELECT id, title, description, join_token, created_by, created_at, closed_at, \
+             report_published_at \
              FROM consultations ORDER BY created_at DESC, id",
         )
         .fetch_all(self.pool())
@@ -261,7 +377,8 @@ impl Store {
 
     pub async fn consultation(&self, id: &str) -> Result<Option<Consultation>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, title, description, join_token, created_by, created_at, closed_at \
+            "SELECT id, title, description, join_token, created_by, created_at, closed_at, \
+             report_published_at \
              FROM consultations WHERE id = $1",
         )
         .bind(id)
@@ -275,7 +392,8 @@ impl Store {
         token: &str,
     ) -> Result<Option<Consultation>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, title, description, join_token, created_by, created_at, closed_at \
+            "SELECT id, title, description, join_token, created_by, created_at, closed_at, \
+             report_published_at \
              FROM consultations WHERE join_token = $1",
         )
         .bind(token)
@@ -361,7 +479,7 @@ impl Store {
 
     pub async fn statements(&self, consultation: &str) -> Result<Vec<Statement>, StoreError> {
         let rows = sqlx::query(
-            "SELECT number, body, author, moderation, created_at FROM consultation_statements \
+            "SELECT number, body, author, moderation, created_at, lang FROM consultation_statements \
              WHERE consultation_id = $1 ORDER BY number",
         )
         .bind(consultation)
@@ -496,6 +614,21 @@ impl Store {
         statement: i64,
         vote: i64,
     ) -> Result<(), StoreError> {
+        self.cast_vote_in(actor, consultation, participant, statement, vote, None)
+            .await
+    }
+
+    /// [`Store::cast_vote`], recording the language the participant read the statement in (a
+    /// UN language code); the vote counts for the statement whatever the language.
+    pub async fn cast_vote_in(
+        &self,
+        actor: &str,
+        consultation: &str,
+        participant: i64,
+        statement: i64,
+        vote: i64,
+        lang: Option<&str>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let moderation: Option<i64> = sqlx::query_scalar(
             "SELECT moderation FROM consultation_statements \
@@ -518,7 +651,7 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO consultation_vote_history (consultation_id, seq, participant, \
-             statement, vote, at) VALUES ($1, $2, $3, $4, $5, $6)",
+             statement, vote, at, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(consultation)
         .bind(seq)
@@ -526,6 +659,7 @@ impl Store {
         .bind(statement)
         .bind(vote)
         .bind(&at)
+        .bind(lang)
         .execute(tx.conn())
         .await?;
         sqlx::query(
@@ -546,7 +680,10 @@ impl Store {
                 "consult.vote",
                 format!("{consultation}/p{participant}"),
             )
-            .after(&serde_json::json!({"statement": statement, "vote": vote})),
+            .after(&match lang {
+                Some(l) => serde_json::json!({"statement": statement, "vote": vote, "lang": l}),
+                None => serde_json::json!({"statement": statement, "vote": vote}),
+            }),
         )
         .await?;
         tx.commit().await
@@ -609,7 +746,7 @@ impl Store {
         participant: i64,
     ) -> Result<Option<Statement>, StoreError> {
         let row = sqlx::query(
-            "SELECT s.number, s.body, s.author, s.moderation, s.created_at \
+            "SELECT s.number, s.body, s.author, s.moderation, s.created_at, s.lang \
              FROM consultation_statements s WHERE s.consultation_id = $1 AND s.moderation > 0 \
              AND NOT EXISTS (SELECT 1 FROM consultation_votes v WHERE v.consultation_id = \
              s.consultation_id AND v.statement = s.number AND v.participant = $2) \

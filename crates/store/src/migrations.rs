@@ -17,6 +17,7 @@ pub fn all() -> Vec<&'static Migration> {
         .chain(crate::rotation::MIGRATIONS)
         .chain(crate::conferences::MIGRATIONS)
         .chain(crate::corridors::MIGRATIONS)
+        .chain(crate::consult::MIGRATIONS)
         .collect();
     all.sort_by_key(|m| m.0);
     all

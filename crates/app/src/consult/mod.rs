@@ -1,15 +1,21 @@
-//! Consultations' use cases: create, join, vote, submit and moderate statements, and the
-//! opinion map (Pol.is's method, computed off the async workers and cached per vote count).
-//! `polis` carries consultations to and from Pol.is's export layout.
+//! Consultations' use cases: create, join, vote, submit and moderate statements, the
+//! opinion map and the convenor's report (Pol.is's method, computed off the async workers and
+//! cached per vote history), statements in several languages (`languages`), the report's
+//! readers and publication (`report`). `polis` carries consultations to and from Pol.is's
+//! export layout.
 
+pub mod languages;
 pub mod map;
 pub mod polis;
+pub mod report;
 
+pub use languages::{Shown, StatementInLanguages};
 pub use map::{MapCache, OpinionMap};
 pub use polis::{ImportRows, Imported, export, export_from_rows, import_folder, rows_from_export};
+pub use report::{Reader, ReportView};
 
 use crate::error::{AppError, AppResult};
-use chamber_core::permissions;
+use chamber_core::{Lang, permissions};
 use chamber_store::consult::{Consultation, Statement, vote_value};
 use chamber_store::{Store, StoreError, User};
 use std::sync::Arc;
@@ -27,6 +33,8 @@ pub struct Voter {
 pub struct Ballot {
     pub consultation: Consultation,
     pub next: Option<Statement>,
+    /// The next statement in the participant's language when it is translated into it.
+    pub shown: Option<Shown>,
     /// Statements awaiting moderation (organisers only).
     pub pending: Vec<Statement>,
     pub may_organise: bool,
@@ -41,7 +49,7 @@ pub struct NewConsultation {
     pub statements: Vec<String>,
 }
 
-fn from_store(e: StoreError) -> AppError {
+pub(crate) fn from_store(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound,
         other => AppError::from(other),
@@ -50,7 +58,7 @@ fn from_store(e: StoreError) -> AppError {
 
 /// The consultations of one platform.
 pub struct Consultations {
-    store: Arc<Store>,
+    pub(crate) store: Arc<Store>,
     maps: MapCache,
 }
 
@@ -151,14 +159,20 @@ impl Consultations {
         }
     }
 
-    /// The next statement for a participant, and the moderation queue for organisers.
+    /// The next statement for a participant, shown in `reader`'s language when translated,
+    /// and the moderation queue for organisers.
     pub async fn ballot(
         &self,
         c: Consultation,
         voter: &Voter,
         user: Option<&User>,
+        reader: Lang,
     ) -> AppResult<Ballot> {
         let next = self.store.next_statement(&c.id, voter.participant).await?;
+        let shown = match &next {
+            Some(s) => Some(self.shown(&c.id, s, reader).await?),
+            None => None,
+        };
         let may_organise = Self::may_organise(user);
         let pending = if may_organise {
             self.store
@@ -173,23 +187,41 @@ impl Consultations {
         Ok(Ballot {
             consultation: c,
             next,
+            shown,
             pending,
             may_organise,
         })
     }
 
-    /// Agree, disagree or pass on a statement.
+    /// Agree, disagree or pass on a statement, read in `lang` (a UN language code; empty or
+    /// `None`: not said). The vote counts for the statement whatever the language; a language
+    /// the statement has no text in is refused.
     pub async fn vote(
         &self,
         c: &Consultation,
         voter: &Voter,
         statement: i64,
         vote: &str,
+        lang: Option<&str>,
     ) -> AppResult<()> {
         let value =
             vote_value(vote).ok_or_else(|| AppError::invalid("vote: agree, disagree or pass"))?;
+        let lang = match lang.map(str::trim) {
+            None | Some("") => None,
+            Some(code) => Some(languages::parse_lang("lang", code)?),
+        };
+        if let Some(l) = lang {
+            self.check_vote_language(&c.id, statement, l).await?;
+        }
         self.store
-            .cast_vote(&voter.actor, &c.id, voter.participant, statement, value)
+            .cast_vote_in(
+                &voter.actor,
+                &c.id,
+                voter.participant,
+                statement,
+                value,
+                lang.map(Lang::code),
+            )
             .await
             .map_err(from_store)
     }

@@ -3,9 +3,13 @@
 
 use crate::error::{AppError, AppResult};
 use chamber_consult::Export;
-use chamber_consult::polis::{Comment, Vote, VoteSource};
+use chamber_consult::polis::{Comment, Vote, VoteSource, read_vote_events};
+use chamber_consult::statement::read_translations;
 use chamber_store::Store;
-use chamber_store::consult::{CurrentVote, ImportedConsultation, ImportedStatement, Statement};
+use chamber_store::consult::{
+    CurrentVote, HistoryVote, ImportedConsultation, ImportedStatement, ImportedTranslation,
+    Statement, format_millis,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -29,6 +33,9 @@ pub struct Imported {
     pub participants: i64,
     pub votes: usize,
     pub skipped_votes: usize,
+    /// Vote events kept in the history (re-votes included).
+    pub vote_events: usize,
+    pub translations: usize,
 }
 
 /// Pol.is export → store rows.
@@ -41,6 +48,7 @@ pub fn rows_from_export(export: &Export) -> ImportRows {
             body: c.body.clone(),
             author: c.author.map(|a| a as i64),
             moderation: if c.is_moderated_out() { -1 } else { 1 },
+            lang: None,
         })
         .collect();
     let votes: Vec<CurrentVote> = export
@@ -103,7 +111,52 @@ pub fn export_from_rows(statements: &[Statement], votes: &[CurrentVote]) -> Expo
     }
 }
 
-/// Bring a Pol.is export folder into the store as a new consultation.
+/// Milliseconds since the epoch of a Pol.is `votes.csv` timestamp (milliseconds; a value
+/// below 10^11 is seconds, as `chamber_consult::report::Activity` reads it); `None` when the
+/// vote has no time.
+pub fn polis_millis(timestamp: i64) -> Option<i64> {
+    match timestamp {
+        i64::MIN => None,
+        t if t.abs() < 100_000_000_000 => Some(t.saturating_mul(1000)),
+        t => Some(t),
+    }
+}
+
+/// The vote history of an export folder: every event of `votes.csv` (re-votes included) in
+/// time then file order, each at its time; from `participants-votes.csv` (no times) the current
+/// votes with unknown times.
+fn history_of(dir: &Path, export: &Export) -> AppResult<Vec<HistoryVote>> {
+    let votes_csv = dir.join("votes.csv");
+    if export.source == VoteSource::VotesCsv && votes_csv.exists() {
+        let events = read_vote_events(&votes_csv, &export.comments)
+            .map_err(|e| AppError::invalid(e.to_string()))?;
+        return Ok(events
+            .iter()
+            .filter(|e| export.comments.contains_key(&e.comment))
+            .map(|e| HistoryVote {
+                participant: e.participant as i64,
+                statement: e.comment as i64,
+                vote: i64::from(e.vote.value()),
+                at: polis_millis(e.timestamp).and_then(format_millis),
+            })
+            .collect());
+    }
+    Ok(export
+        .votes
+        .iter()
+        .filter(|((_, tid), _)| export.comments.contains_key(tid))
+        .map(|((pid, tid), v)| HistoryVote {
+            participant: *pid as i64,
+            statement: *tid as i64,
+            vote: i64::from(v.value()),
+            at: None,
+        })
+        .collect())
+}
+
+/// Bring a Pol.is export folder into the store as a new consultation: statements, current
+/// votes, the vote history with its times, and the statements' languages and translations
+/// (`comment-translations.csv`, when present).
 pub async fn import_folder(
     store: &Store,
     actor: &str,
@@ -111,7 +164,27 @@ pub async fn import_folder(
     title: Option<&str>,
 ) -> AppResult<Imported> {
     let export = chamber_consult::read_export(dir).map_err(|e| AppError::invalid(e.to_string()))?;
-    let rows = rows_from_export(&export);
+    let translations =
+        read_translations(dir, &export.comments).map_err(|e| AppError::invalid(e.to_string()))?;
+    let history = history_of(dir, &export)?;
+    let mut rows = rows_from_export(&export);
+    for s in &mut rows.statements {
+        s.lang = translations
+            .original
+            .get(&(s.number as u64))
+            .map(|l| l.code().to_string());
+    }
+    let imported_translations: Vec<ImportedTranslation> = translations
+        .texts
+        .iter()
+        .flat_map(|(number, texts)| {
+            texts.iter().map(move |(lang, body)| ImportedTranslation {
+                number: *number as i64,
+                lang: lang.code().to_string(),
+                body: body.clone(),
+            })
+        })
+        .collect();
     let title = title.map(str::to_string).unwrap_or_else(|| {
         dir.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -126,6 +199,8 @@ pub async fn import_folder(
                 statements: &rows.statements,
                 participants: rows.participants,
                 votes: &rows.votes,
+                history: &history,
+                translations: &imported_translations,
             },
         )
         .await?;
@@ -135,6 +210,8 @@ pub async fn import_folder(
         participants: rows.participants,
         votes: rows.votes.len(),
         skipped_votes: rows.skipped_votes,
+        vote_events: history.len(),
+        translations: imported_translations.len(),
     })
 }
 
@@ -187,6 +264,7 @@ mod tests {
                 author: s.author,
                 moderation: s.moderation,
                 created_at: String::new(),
+                lang: None,
             })
             .collect();
         let back = export_from_rows(&statements, &rows.votes);

@@ -158,7 +158,7 @@ async fn ballot_page(
         .ok_or(WebError::page(AppError::SignIn))?;
     let ballot = state
         .consult
-        .ballot(c, &voter, ctx.user.as_ref())
+        .ballot(c, &voter, ctx.user.as_ref(), ctx.lang)
         .await
         .map_err(WebError::page)?;
     let c = &ballot.consultation;
@@ -177,6 +177,12 @@ async fn ballot_page(
         json!({
             "consultation": {"id": c.id, "title": c.title, "description": c.description},
             "statement": ballot.next,
+            "shown": ballot.shown.as_ref().map(|s| json!({
+                "text": s.text,
+                "lang": s.lang.map(|l| l.code()).unwrap_or(""),
+                "original": s.original,
+            })),
+            "report_open": ballot.may_organise || c.report_published,
             "may_organise": ballot.may_organise,
             "pending": ballot.pending,
             "join_link": if ballot.may_organise { join_link } else { String::new() },
@@ -203,10 +209,14 @@ pub async fn participate(
 pub struct VoteForm {
     statement: i64,
     vote: String,
+    /// The language the statement was read in (optional).
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 /// `POST /consult/{id}/vote` (form) and `POST /api/v1/consult/{id}/votes {"statement",
-/// "vote": "agree"|"disagree"|"pass"}` (a program, with `X-Chamber-Participant`).
+/// "vote": "agree"|"disagree"|"pass", "lang"?}` (a program, with `X-Chamber-Participant`). The
+/// vote counts for the statement whatever the language it was read in.
 pub async fn vote(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -217,7 +227,7 @@ pub async fn vote(
     let (c, voter) = voter_in(&state, &ctx, &headers, &id, format).await?;
     state
         .consult
-        .vote(&c, &voter, f.statement, &f.vote)
+        .vote(&c, &voter, f.statement, &f.vote, f.lang.as_deref())
         .await
         .map_err(|e| format.fail(e))?;
     Ok(format.created(&format!("/consult/{}", c.id), json!({"stored": true})))

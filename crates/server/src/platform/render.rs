@@ -90,6 +90,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/consult/map.html"),
     ),
     (
+        "consult/report.html",
+        include_str!("../../templates/consult/report.html"),
+    ),
+    (
+        "consult/translations.html",
+        include_str!("../../templates/consult/translations.html"),
+    ),
+    (
         "watch/page.html",
         include_str!("../../templates/watch/page.html"),
     ),
