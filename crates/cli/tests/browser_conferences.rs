@@ -466,45 +466,36 @@ mod qr {
     }
 
     fn function_modules(w: usize) -> Vec<Vec<bool>> {
-        let mut f = vec![vec![false; w]; w];
-        for y in 0..9 {
-            for x in 0..9 {
-                f[y][x] = true; // finder, separator, format (top left)
-            }
-            for x in w - 8..w {
-                f[y][x] = true; // top right
-            }
-        }
-        for row in f.iter_mut().skip(w - 8) {
-            for cell in row.iter_mut().take(9) {
-                *cell = true; // bottom left, with the dark module
-            }
-        }
-        for i in 0..w {
-            f[6][i] = true;
-            f[i][6] = true;
-        }
-        if w > 21 {
-            let c = w - 7;
-            for row in f.iter_mut().take(c + 3).skip(c - 2) {
-                for cell in row.iter_mut().take(c + 3).skip(c - 2) {
-                    *cell = true;
-                }
-            }
-        }
-        f
+        let align = (w > 21).then(|| w - 9..w - 4);
+        (0..w)
+            .map(|y| {
+                (0..w)
+                    .map(|x| {
+                        // Finders with their separators and format areas, the timing lines,
+                        // and (from version 2) the one alignment pattern.
+                        (y < 9 && (x < 9 || x >= w - 8))
+                            || (y >= w - 8 && x < 9)
+                            || x == 6
+                            || y == 6
+                            || align
+                                .as_ref()
+                                .is_some_and(|r| r.contains(&x) && r.contains(&y))
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     fn masked(mask: usize, i: usize, j: usize) -> bool {
         match mask {
-            0 => (i + j) % 2 == 0,
-            1 => i % 2 == 0,
-            2 => j % 3 == 0,
-            3 => (i + j) % 3 == 0,
-            4 => (i / 2 + j / 3) % 2 == 0,
+            0 => (i + j).is_multiple_of(2),
+            1 => i.is_multiple_of(2),
+            2 => j.is_multiple_of(3),
+            3 => (i + j).is_multiple_of(3),
+            4 => (i / 2 + j / 3).is_multiple_of(2),
             5 => (i * j) % 2 + (i * j) % 3 == 0,
-            6 => ((i * j) % 2 + (i * j) % 3) % 2 == 0,
-            _ => ((i + j) % 2 + (i * j) % 3) % 2 == 0,
+            6 => ((i * j) % 2 + (i * j) % 3).is_multiple_of(2),
+            _ => ((i + j) % 2 + (i * j) % 3).is_multiple_of(2),
         }
     }
 

@@ -70,7 +70,7 @@ fn line(i: usize) -> ImportedRegistration {
                 ("email".to_string(), format!("d{i}@example.org")),
             ]
             .into(),
-            consent_to_publish: i % 3 != 0,
+            consent_to_publish: !i.is_multiple_of(3),
         },
         documents: vec![
             (letter, pdf(i, "letter")),
