@@ -564,6 +564,57 @@ async fn the_page_charts_deaths_with_axes_linked_onsets_a_fan_and_evidence_in_ea
 }
 
 #[tokio::test]
+async fn an_alert_with_a_case_is_marked_and_links_to_it() {
+    let app = ged_app().await;
+    let mut b = analyst(&app, "fr").await;
+    let (_, html) = b.get("/watch?country=MMR&by=month").await;
+    let text = unescape(&html);
+    let action = regex_lite::Regex::new(r#"action="(/watch/alerts/([0-9a-f]{16})/case)""#)
+        .unwrap()
+        .captures(&text)
+        .expect("a case form on the alert");
+    let (action, alert) = (action[1].to_string(), action[2].to_string());
+    let title = regex_lite::Regex::new(r#"name="title" value="([^"]*)""#)
+        .unwrap()
+        .captures(&text)
+        .unwrap()[1]
+        .to_string();
+    // The case is titled and its evidence written in the analyst's language.
+    assert!(
+        title.starts_with("Dossier de diplomatie préventive : MMR"),
+        "{title}"
+    );
+    let csrf = csrf_of(&html);
+    let r = b
+        .post(
+            &action,
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", title.as_str()),
+                ("evidence", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let case = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let (_, html) = b.get("/watch?country=MMR&by=month").await;
+    assert!(html.contains("Voir le dossier ouvert à partir de cette alerte"));
+    assert!(unescape(&html).contains(&format!("href=\"{case}\"")));
+    assert!(!unescape(&html).contains(&action));
+    let t = token(&app, "robot", Role::Analyst).await;
+    let (_, body) = api(&app, &t, "/api/v1/watch/alerts?country=MMR").await;
+    assert_eq!(body["alerts"][0]["id"], alert.as_str());
+    // Another analyst may not know of the case (it waits for a mediator): no link for them.
+    assert!(body["alerts"][0]["case"].is_null(), "{body}");
+    let (_, mine) = b.get("/api/v1/watch/alerts?country=MMR").await;
+    let mine: Value = serde_json::from_str(&mine).unwrap();
+    assert_eq!(
+        format!("/chamber/{}", mine["alerts"][0]["case"].as_str().unwrap()),
+        case
+    );
+}
+
+#[tokio::test]
 async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
     let dir = chamber_testkit::require_shared!("data/events/gdelt1-georgia/individual_csvs");
     let data = std::env::temp_dir().join(format!("chamber-watch-{}", chamber_store::new_id()));
@@ -639,8 +690,8 @@ async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
     assert!(!linked.is_empty());
     assert!(linked.iter().all(|l| ids.contains(l)), "{linked:?} {ids:?}");
 
-    // The analyst turns the alert into a preventive case; the form carries the alert's id, and
-    // the evidence, rendered in the analyst's language, is the first note.
+    // The analyst turns the alert into a preventive case: the form posts to the alert's own
+    // address, and the evidence, rendered in the analyst's language, goes with it.
     let text = unescape(&html);
     let field = |name: &str| -> String {
         let re = regex_lite::Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
@@ -648,25 +699,21 @@ async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
             .unwrap_or_else(|| panic!("no {name} field"))[1]
             .to_string()
     };
-    let (alert, title, evidence, csrf) = (
-        field("alert"),
-        field("title"),
-        field("evidence"),
-        csrf_of(&html),
-    );
+    let action = regex_lite::Regex::new(r#"action="(/watch/alerts/([0-9a-f]{16})/case)""#)
+        .unwrap()
+        .captures(&text)
+        .expect("a case form on the alert");
+    let (action, alert) = (action[1].to_string(), action[2].to_string());
     assert!(ids.contains(&alert.as_str()), "{alert}");
+    let (title, evidence, csrf) = (field("title"), field("evidence"), csrf_of(&html));
     assert!(title.starts_with("Preventive case: GEO from "), "{title}");
-    let r = b
-        .post(
-            "/chamber/open",
-            &[
-                ("csrf", &csrf),
-                ("alert", &alert),
-                ("title", &title),
-                ("evidence", &evidence),
-            ],
-        )
-        .await;
+    assert!(evidence.contains("Severity: "), "{evidence}");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", title.as_str()),
+        ("evidence", evidence.as_str()),
+    ];
+    let r = b.post(&action, &form).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let case = r.headers()[LOCATION].to_str().unwrap().to_string();
     let (status, page) = b.get(&case).await;
@@ -674,14 +721,38 @@ async fn the_watch_page_charts_georgia_and_lists_the_september_2012_alert() {
     let page = unescape(&page);
     assert!(page.contains(&title), "{page}");
     assert!(page.contains("Early-warning alert"));
-    assert!(
-        page.contains(
-            evidence
-                .split_whitespace()
-                .take(4)
-                .collect::<Vec<_>>()
-                .join(" ")
-                .as_str()
-        )
+    let start: String = evidence
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(page.contains(&start), "{page}");
+    // Watch now marks the alert with its case, on the page and over the API; the same alert
+    // again is the same case.
+    let (_, html) = b.get("/watch?country=GEO&by=week").await;
+    let html = unescape(&html);
+    let row = html
+        .split(&format!("<tr id=\"alert-{alert}\""))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains(&format!("href=\"{case}\"")), "{row}");
+    assert!(row.contains("See the case opened from this alert"));
+    assert!(!row.contains(&action), "no second case form on this alert");
+    let (_, api) = b.get("/api/v1/watch/alerts?country=GEO").await;
+    let api: Value = serde_json::from_str(&api).unwrap();
+    let marked = api["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == alert.as_str())
+        .unwrap();
+    assert_eq!(
+        format!("/chamber/{}", marked["case"].as_str().unwrap()),
+        case
     );
+    let r = b.post(&action, &form).await;
+    assert_eq!(r.headers()[LOCATION].to_str().unwrap(), case);
 }

@@ -39,6 +39,7 @@ watch-drivers-places = الأماكن
 watch-sources = المصادر
 watch-open-process = فتح ملف للدبلوماسية الوقائية
 watch-case-title = ملف للدبلوماسية الوقائية: { $place }، اعتبارًا من { $date }
+watch-case-open = عرض الملف المفتوح بناءً على هذا التنبيه
 watch-export = تنزيل
 watch-export-series-csv = السلسلة (CSV)
 watch-export-series-json = السلسلة (JSON)

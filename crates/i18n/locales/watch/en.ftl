@@ -39,6 +39,7 @@ watch-drivers-places = Places
 watch-sources = Sources
 watch-open-process = Open a preventive case
 watch-case-title = Preventive case: { $place } from { $date }
+watch-case-open = See the case opened from this alert
 watch-export = Download
 watch-export-series-csv = Series (CSV)
 watch-export-series-json = Series (JSON)

@@ -39,6 +39,7 @@ watch-drivers-places = Lugares
 watch-sources = Fuentes
 watch-open-process = Abrir un caso de diplomacia preventiva
 watch-case-title = Caso de diplomacia preventiva: { $place }, desde el { $date }
+watch-case-open = Ver el caso abierto a partir de esta alerta
 watch-export = Descargar
 watch-export-series-csv = Serie (CSV)
 watch-export-series-json = Serie (JSON)

@@ -39,6 +39,7 @@ watch-drivers-places = Lieux
 watch-sources = Sources
 watch-open-process = Ouvrir un dossier de diplomatie préventive
 watch-case-title = Dossier de diplomatie préventive : { $place }, à compter du { $date }
+watch-case-open = Voir le dossier ouvert à partir de cette alerte
 watch-export = Télécharger
 watch-export-series-csv = Série (CSV)
 watch-export-series-json = Série (JSON)

@@ -39,6 +39,7 @@ watch-drivers-places = Места
 watch-sources = Источники
 watch-open-process = Открыть превентивное дело
 watch-case-title = Превентивное дело: { $place }, с { $date }
+watch-case-open = Дело, открытое по этому сигналу
 watch-export = Скачать
 watch-export-series-csv = Ряд (CSV)
 watch-export-series-json = Ряд (JSON)

@@ -39,6 +39,7 @@ watch-drivers-places = 地点
 watch-sources = 来源
 watch-open-process = 立案开展预防工作
 watch-case-title = 预防案件：{ $place }，自 { $date }
+watch-case-open = 查看根据此警报设立的案件
 watch-export = 下载
 watch-export-series-csv = 时间序列（CSV）
 watch-export-series-json = 时间序列（JSON）

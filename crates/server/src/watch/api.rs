@@ -4,7 +4,7 @@
 //! language and a stable `code`.
 
 use super::pages::words;
-use super::{Problem, Wanted, WatchQuery, answer};
+use super::{Problem, Wanted, WatchQuery, answer, cases_of};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, WebError};
@@ -13,16 +13,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chamber_app::AppError;
 use chamber_core::permissions;
+use chamber_store::User;
 use chamber_watch::alerts::Alert;
 use chamber_watch::view::WatchRequest;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
-fn may_watch(ctx: &Ctx) -> Result<(), WebError> {
+fn may_watch(ctx: &Ctx) -> Result<&User, WebError> {
     let user = Format::Json.user(ctx)?;
     if !permissions::may_use_watch(user.role) {
         return Err(WebError::json(AppError::Forbidden));
     }
-    Ok(())
+    Ok(user)
 }
 
 /// 422 `{"error", "code"}` for a query the caller can fix; 500 for a failure inside.
@@ -43,8 +45,17 @@ fn problem(state: &SharedState, ctx: &Ctx, p: &Problem) -> Response {
 }
 
 /// The alerts answer: the checked query and the alerts as the domain has them (stable `id`,
-/// `severity_bits`, `tail_probability`, `detectors`, structured `evidence`, …).
-pub fn alerts_body(req: &WatchRequest, alerts: &[Alert]) -> Value {
+/// `severity_bits`, `tail_probability`, `detectors`, structured `evidence`, …), each with the
+/// `case` opened from it when the caller may know of it (else `null`).
+pub fn alerts_body(req: &WatchRequest, alerts: &[Alert], cases: &HashMap<String, String>) -> Value {
+    let alerts: Vec<Value> = alerts
+        .iter()
+        .map(|a| {
+            let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+            v["case"] = json!(cases.get(&a.id));
+            v
+        })
+        .collect();
     json!({
         "scope": req.scope.as_ref().map(|s| s.label()),
         "since": req.since.map(|d| d.to_string()),
@@ -59,9 +70,12 @@ pub async fn alerts(
     ctx: Ctx,
     Query(q): Query<WatchQuery>,
 ) -> Result<Response, WebError> {
-    may_watch(&ctx)?;
+    let user = may_watch(&ctx)?;
     Ok(match answer(&state, &q, Wanted::default()).await {
-        Ok((req, _, found)) => axum::Json(alerts_body(&req, &found.alerts)).into_response(),
+        Ok((req, _, found)) => {
+            let cases = cases_of(&state, user, &found.alerts).await;
+            axum::Json(alerts_body(&req, &found.alerts, &cases)).into_response()
+        }
         Err(p) => problem(&state, &ctx, &p),
     })
 }
@@ -114,7 +128,7 @@ pub fn openapi_paths() -> serde_json::Map<String, Value> {
             "summary": "Early-warning alerts, one per episode (analysts, mediators, administrators); without a place, every place's",
             "parameters": params.clone(),
             "responses": {
-                "200": {"description": "{scope, since, until, alerts: [{id (stable), date, end, country, dyad, admin1, detectors, severity_bits, tail_probability, evidence: [{detector, indicator, period, fired, observed, expected, statistic, value, threshold}], drivers, sample_urls, ...}]}"},
+                "200": {"description": "{scope, since, until, alerts: [{id (stable), case (the case opened from it, or null), date, end, country, dyad, admin1, detectors, severity_bits, tail_probability, evidence: [{detector, indicator, period, fired, observed, expected, statistic, value, threshold}], drivers, sample_urls, ...}]}"},
                 "401": {"description": "not signed in"},
                 "403": {"description": "may not use Watch"},
                 "422": refused(codes),

@@ -186,6 +186,25 @@ pub async fn answer(
     Ok((req, period, found))
 }
 
+/// The case opened from each alert, by alert id, where the caller may know of it.
+pub async fn cases_of(
+    state: &SharedState,
+    user: &chamber_store::User,
+    alerts: &[Alert],
+) -> std::collections::HashMap<String, String> {
+    let mut cases = std::collections::HashMap::new();
+    for a in alerts {
+        match state.mediation.case_for_alert(user, &a.id).await {
+            Ok(Some(case)) => {
+                cases.insert(a.id.clone(), case);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("the case of alert {}: {e}", a.id),
+        }
+    }
+    cases
+}
+
 /// The alerts of a request (and, for a named scope, its series and forecast fan), from the
 /// watch store at `root`. Blocking: call it from `spawn_blocking`. No store at all is "no data"
 /// for a named scope and no alerts otherwise.

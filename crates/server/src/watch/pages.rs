@@ -4,7 +4,7 @@
 
 use super::view::{fan_chart, series_chart};
 use super::words::{Words, number};
-use super::{Found, Problem, Wanted, WatchQuery, answer, period_name};
+use super::{Found, Problem, Wanted, WatchQuery, answer, cases_of, period_name};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, WebError};
@@ -19,6 +19,7 @@ use chamber_watch::alerts::Alert;
 use chamber_watch::indicators::Period;
 use chamber_watch::view::{WatchRequest, alerts_csv as csv_of_alerts, series_csv as csv_of_series};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 const STYLESHEET: &str = include_str!("watch.css");
 
@@ -71,8 +72,9 @@ fn place_query(a: &Alert) -> String {
     serde_urlencoded::to_string([pair]).unwrap_or_default()
 }
 
-/// One row per alert (episode), every word in the reader's language.
-fn alert_rows(words: Words<'_>, alerts: &[Alert]) -> Vec<Value> {
+/// One row per alert (episode), every word in the reader's language, with the case opened from
+/// it.
+fn alert_rows(words: Words<'_>, alerts: &[Alert], cases: &HashMap<String, String>) -> Vec<Value> {
     alerts
         .iter()
         .enumerate()
@@ -100,6 +102,7 @@ fn alert_rows(words: Words<'_>, alerts: &[Alert]) -> Vec<Value> {
                 "sample_urls": web_links(&a.sample_urls),
                 "case_title": words.t("watch-case-title", &[("place", place), ("date", words.date(&a.date))]),
                 "case_evidence": words.alert_text(a),
+                "case": cases.get(&a.id),
             })
         })
         .collect()
@@ -172,7 +175,8 @@ pub async fn page(
             context,
         ));
     }
-    fill(&mut context, words, &req, period, &found);
+    let cases = cases_of(&state, user, &found.alerts).await;
+    fill(&mut context, words, &req, period, &found, &cases);
     Ok(render_page(
         &state,
         &ctx,
@@ -183,7 +187,14 @@ pub async fn page(
 }
 
 /// The chart, the fan and the alert rows of what was found.
-fn fill(context: &mut Value, words: Words<'_>, req: &WatchRequest, period: Period, found: &Found) {
+fn fill(
+    context: &mut Value,
+    words: Words<'_>,
+    req: &WatchRequest,
+    period: Period,
+    found: &Found,
+    cases: &HashMap<String, String>,
+) {
     let scope = req.scope.as_ref().map(|s| s.label());
     context["scoped"] = json!(scope.is_some());
     if let (Some(view), Some(scope)) = (&found.series, &scope) {
@@ -213,7 +224,7 @@ fn fill(context: &mut Value, words: Words<'_>, req: &WatchRequest, period: Perio
         ));
         context["fan"] = json!(chart);
     }
-    context["alerts"] = json!(alert_rows(words, &found.alerts));
+    context["alerts"] = json!(alert_rows(words, &found.alerts, cases));
 }
 
 /// A download: its body, type and file name.
@@ -256,13 +267,13 @@ fn failed_download(state: &SharedState, ctx: &Ctx, p: Problem) -> WebError {
     }
 }
 
-async fn exported(
+async fn exported<'c>(
     state: &SharedState,
-    ctx: &Ctx,
+    ctx: &'c Ctx,
     q: &WatchQuery,
     series: bool,
-) -> Result<(WatchRequest, Found), WebError> {
-    watcher(ctx, Format::Page)?;
+) -> Result<(&'c User, WatchRequest, Found), WebError> {
+    let user = watcher(ctx, Format::Page)?;
     if series && q.check().is_ok_and(|(r, _)| r.scope.is_none()) {
         return Err(failed_download(state, ctx, Problem::NoScope));
     }
@@ -270,7 +281,7 @@ async fn exported(
     let (req, _, found) = answer(state, q, wanted)
         .await
         .map_err(|p| failed_download(state, ctx, p))?;
-    Ok((req, found))
+    Ok((user, req, found))
 }
 
 /// `GET /watch/alerts.csv?…`: one row per alert, with its id.
@@ -279,7 +290,7 @@ pub async fn alerts_csv(
     ctx: Ctx,
     Query(q): Query<WatchQuery>,
 ) -> Result<Response, WebError> {
-    let (req, found) = exported(&state, &ctx, &q, false).await?;
+    let (_, req, found) = exported(&state, &ctx, &q, false).await?;
     Ok(download(
         csv_of_alerts(&found.alerts).into_bytes(),
         "text/csv; charset=utf-8",
@@ -293,8 +304,9 @@ pub async fn alerts_json(
     ctx: Ctx,
     Query(q): Query<WatchQuery>,
 ) -> Result<Response, WebError> {
-    let (req, found) = exported(&state, &ctx, &q, false).await?;
-    let body = serde_json::to_vec_pretty(&super::api::alerts_body(&req, &found.alerts))
+    let (user, req, found) = exported(&state, &ctx, &q, false).await?;
+    let cases = cases_of(&state, user, &found.alerts).await;
+    let body = serde_json::to_vec_pretty(&super::api::alerts_body(&req, &found.alerts, &cases))
         .map_err(|e| WebError::page(AppError::Internal(e.to_string())))?;
     Ok(download(
         body,
@@ -309,7 +321,7 @@ pub async fn series_csv(
     ctx: Ctx,
     Query(q): Query<WatchQuery>,
 ) -> Result<Response, WebError> {
-    let (req, found) = exported(&state, &ctx, &q, true).await?;
+    let (_, req, found) = exported(&state, &ctx, &q, true).await?;
     let view = found
         .series
         .ok_or_else(|| failed_download(&state, &ctx, Problem::NoScope))?;
@@ -326,7 +338,7 @@ pub async fn series_json(
     ctx: Ctx,
     Query(q): Query<WatchQuery>,
 ) -> Result<Response, WebError> {
-    let (req, found) = exported(&state, &ctx, &q, true).await?;
+    let (_, req, found) = exported(&state, &ctx, &q, true).await?;
     let view = found
         .series
         .ok_or_else(|| failed_download(&state, &ctx, Problem::NoScope))?;
