@@ -470,9 +470,7 @@ async fn the_report_shows_what_chamber_consult_analyze_prints_for_the_same_conve
         "<span class=\"statement-text\" dir=\"auto\" lang=\"ar\">يجب أن يسبق وقف إطلاق النار أي محادثات</span>"
     ));
     assert!(
-        ar.contains(
-            "الأصل: <span dir=\"auto\" lang=\"en\">A ceasefire must come before any talks"
-        ),
+        ar.contains("الأصل: <span dir=\"auto\" lang=\"en\">A ceasefire must come before any talks"),
         "the original beside it, labelled in Arabic"
     );
     org.cookies.remove("chamber_lang");
@@ -529,5 +527,327 @@ async fn the_report_shows_what_chamber_consult_analyze_prints_for_the_same_conve
     assert_eq!(status, StatusCode::FORBIDDEN, "withdrawn");
     let (status, _) = org.get("/consult/nope/report").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn a_statement_translated_into_six_languages_is_one_statement_in_the_analysis() {
+    let app = spawn_app(ServerConfig::default()).await;
+    let organiser = app.user("organiser", Role::Mediator, PW).await;
+    let delegate = app.user("delegate", Role::Delegate, PW).await;
+    let token = app
+        .store
+        .create_api_token("test", &organiser.id, "secretariat")
+        .await
+        .unwrap();
+    let delegate_token = app
+        .store
+        .create_api_token("test", &delegate.id, "delegate")
+        .await
+        .unwrap();
+    let api = |path: &str, token: &str, body: serde_json::Value| {
+        app.http
+            .post(format!("{}{path}", app.base))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let r = api(
+        "/api/v1/consult",
+        &token,
+        serde_json::json!({"title": "Water", "statements": [
+            "Water for the camps comes first",
+            "The dam talks should resume",
+            "Farmers need compensation",
+            "The river commission should be revived",
+        ]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: serde_json::Value = r.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    let join_token = created["join_token"].as_str().unwrap().to_string();
+
+    // The secretariat records statement 0's language and translates it into the five others.
+    let r = api(
+        &format!("/api/v1/consult/{id}/statements/language"),
+        &token,
+        serde_json::json!({"statement": 0, "lang": "en"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let translations = [
+        ("ar", "المياه للمخيمات أولاً"),
+        ("zh", "营地用水优先"),
+        ("fr", "L’eau pour les camps d’abord"),
+        ("ru", "Вода для лагерей — прежде всего"),
+        ("es", "El agua para los campamentos primero"),
+    ];
+    for (lang, text) in translations {
+        let r = api(
+            &format!("/api/v1/consult/{id}/translations"),
+            &token,
+            serde_json::json!({"statement": 0, "lang": lang, "text": text}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{lang}");
+    }
+    for (body, status, says) in [
+        (
+            serde_json::json!({"statement": 0, "lang": "en", "text": "Water"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "was written in en",
+        ),
+        (
+            serde_json::json!({"statement": 0, "lang": "de", "text": "Wasser"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lang: one of ar, zh, en, fr, ru, es",
+        ),
+        (
+            serde_json::json!({"statement": 9, "lang": "fr", "text": "Eau"}),
+            StatusCode::NOT_FOUND,
+            "not found",
+        ),
+    ] {
+        let r = api(&format!("/api/v1/consult/{id}/translations"), &token, body)
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status);
+        assert!(r.text().await.unwrap().contains(says));
+    }
+    let r = api(
+        &format!("/api/v1/consult/{id}/translations"),
+        &delegate_token,
+        serde_json::json!({"statement": 1, "lang": "fr", "text": "Reprendre"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "participants do not translate"
+    );
+    let r = api(
+        &format!("/api/v1/consult/{id}/statements/language"),
+        &token,
+        serde_json::json!({"statement": 0, "lang": "fr"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a language it is translated into is not its original"
+    );
+    let listed: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/consult/{id}/statements", app.base))
+        .bearer_auth(&delegate_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let s0 = &listed["statements"][0];
+    assert_eq!(s0["lang"], "en");
+    assert_eq!(s0["translations"].as_object().unwrap().len(), 5);
+    assert_eq!(s0["translations"]["zh"], "营地用水优先");
+    assert!(listed["statements"][1]["lang"].is_null());
+
+    // The organisers' page: the list, then one statement's forms.
+    let mut org = app.browser();
+    org.login("organiser", PW).await;
+    let (status, page) = org.get(&format!("/consult/{id}/translations")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("ar zh en fr ru es"),
+        "statement 0 reads in all six"
+    );
+    let (_, page) = org
+        .get(&format!("/consult/{id}/translations?statement=1"))
+        .await;
+    let csrf = csrf_of(&page);
+    let r = org
+        .post(
+            &format!("/consult/{id}/translations"),
+            &[
+                ("csrf", &csrf),
+                ("statement", "1"),
+                ("lang", "fr"),
+                ("text", "Les négociations sur le barrage doivent reprendre"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[LOCATION],
+        format!("/consult/{id}/translations?statement=1").as_str()
+    );
+    let (_, page) = org
+        .get(&format!("/consult/{id}/translations?statement=1"))
+        .await;
+    assert!(page.contains(">Les négociations sur le barrage doivent reprendre</textarea>"));
+    let mut delegate_browser = app.browser();
+    delegate_browser.login("delegate", PW).await;
+    let (status, _) = delegate_browser
+        .get(&format!("/consult/{id}/translations"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A participant whose browser reads Arabic sees statement 0 in Arabic, the original beside.
+    let mut anon = app.browser();
+    anon.cookies.insert("chamber_lang".into(), "ar".into());
+    anon.get(&format!("/c/{join_token}")).await;
+    let (_, ballot) = anon.get(&format!("/consult/{id}")).await;
+    assert!(
+        ballot.contains("lang=\"ar\">المياه للمخيمات أولاً</blockquote>"),
+        "{ballot}"
+    );
+    assert!(ballot.contains("Water for the camps comes first"));
+    assert!(ballot.contains("name=\"lang\" value=\"ar\""));
+
+    // Forty-two participants in two camps, each reading statement 0 in one of the six
+    // languages.
+    let langs = ["ar", "zh", "en", "fr", "ru", "es"];
+    let mut expected = chamber_consult::Export {
+        comments: Default::default(),
+        votes: Default::default(),
+        source: chamber_consult::polis::VoteSource::Memory,
+    };
+    for n in 0..4u64 {
+        expected.comments.insert(
+            n,
+            chamber_consult::Comment {
+                id: n,
+                author: None,
+                moderated: 1,
+                is_meta: false,
+                body: String::new(),
+            },
+        );
+    }
+    for i in 0..42usize {
+        let joined: serde_json::Value = app
+            .http
+            .post(format!("{}/api/v1/consult/join", app.base))
+            .json(&serde_json::json!({"token": join_token}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let secret = joined["secret"].as_str().unwrap().to_string();
+        let participant = joined["participant"].as_u64().unwrap();
+        let camp = i % 2 == 0;
+        for (statement, agree) in [(0u64, camp), (1, !camp), (2, true), (3, i % 3 != 0)] {
+            let vote = if agree { "agree" } else { "disagree" };
+            let mut body = serde_json::json!({"statement": statement, "vote": vote});
+            if statement == 0 {
+                body["lang"] = serde_json::json!(langs[i % 6]);
+            }
+            let r = app
+                .http
+                .post(format!("{}/api/v1/consult/{id}/votes", app.base))
+                .header("X-Chamber-Participant", &secret)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED);
+            expected.votes.insert(
+                (participant, statement),
+                if agree {
+                    chamber_consult::Vote::Agree
+                } else {
+                    chamber_consult::Vote::Disagree
+                },
+            );
+        }
+        if i == 0 {
+            // Statement 2 has no Russian text, and German is no UN language.
+            for (statement, lang, says) in [(2, "ru", "no text in ru"), (0, "de", "lang: one of")] {
+                let r = app
+                    .http
+                    .post(format!("{}/api/v1/consult/{id}/votes", app.base))
+                    .header("X-Chamber-Participant", &secret)
+                    .json(
+                        &serde_json::json!({"statement": statement, "vote": "pass", "lang": lang}),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(r.text().await.unwrap().contains(says));
+            }
+        }
+    }
+    let by_language = app.store.votes_by_language(&id).await.unwrap();
+    for lang in langs {
+        assert_eq!(
+            by_language
+                .iter()
+                .find(|(l, _)| l.as_deref() == Some(lang))
+                .map(|(_, n)| *n),
+            Some(7),
+            "{lang}"
+        );
+    }
+
+    // The analysis counts one statement: four statements, 42 votes on statement 0, and the same
+    // groups as the same votes cast with no language at all.
+    let report: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/consult/{id}/report", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["totals"]["statements"], 4);
+    assert_eq!(report["totals"]["votes"], 42 * 4);
+    let plain = chamber_consult::analyze(&expected, &chamber_consult::Options::default()).unwrap();
+    let sizes: Vec<u64> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["size"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        sizes,
+        plain
+            .groups
+            .iter()
+            .map(|g| g.members.len() as u64)
+            .collect::<Vec<_>>()
+    );
+    let s0_votes: u64 = report["divisive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["statement"]["number"] == 0)
+        .expect("statement 0 splits the camps")["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            g["agree"].as_u64().unwrap()
+                + g["disagree"].as_u64().unwrap()
+                + g["pass"].as_u64().unwrap()
+        })
+        .sum();
+    assert_eq!(s0_votes, 42, "every language's votes on the one statement");
+    assert_eq!(
+        report["divisive"][0]["statement"]["translations"]
+            .as_object()
+            .map(|t| t.len()),
+        Some(5)
+    );
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }

@@ -102,6 +102,15 @@ async fn translations_are_kept_per_statement_and_language() {
             Err(StoreError::NotFound(_))
         ));
         assert_eq!(store.translations(&c.id).await.unwrap().len(), 4);
+        assert_eq!(
+            store.statement_languages(&c.id, s).await.unwrap(),
+            Some((
+                1,
+                Some("fr".to_string()),
+                ["ar", "en", "es", "ru"].map(String::from).to_vec()
+            ))
+        );
+        assert_eq!(store.statement_languages(&c.id, 9).await.unwrap(), None);
 
         // Votes read in three languages: one current vote per participant and statement, the
         // history says in which language each was cast.
