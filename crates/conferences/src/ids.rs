@@ -3,90 +3,51 @@
 //! code carries. [`Country`] is an ISO 3166-1 alpha-3 code known to the CLDR table.
 
 use crate::error::{Error, Result, invalid};
-use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-macro_rules! random_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            /// A fresh id: 16 random bytes from a cryptographic generator.
-            pub fn generate<R: CryptoRng + RngCore + ?Sized>(rng: &mut R) -> Self {
-                let mut b = [0u8; 16];
-                rng.fill_bytes(&mut b);
-                Self(hex::encode(b))
-            }
-
-            /// Parses an id received from outside (URL, form, JSON, a scanner).
-            pub fn parse(s: &str) -> Result<Self> {
-                let s = s.trim();
-                if s.len() == 32 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-                    Ok(Self(s.to_string()))
-                } else {
-                    Err(Error::BadId)
-                }
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                Self::parse(s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Self::parse(&s).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-random_id!(
+chamber_core::random_id!(
     /// A conference.
-    ConferenceId
+    ConferenceId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A person's registration for a conference.
-    RegistrationId
+    RegistrationId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// An uploaded document (Note Verbale, nomination letter, identity document, photo).
-    DocumentId
+    DocumentId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A delegation of a Member State or observer.
-    DelegationId
+    DelegationId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A credential received for a delegation.
-    CredentialId
+    CredentialId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// An inscription on a speakers' list.
-    EntryId
+    EntryId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// The unguessable ticket a badge's QR code carries. A bearer secret: the store keeps its
     /// SHA-256 for look-up and the ticket itself only sealed.
-    TicketId
+    TicketId,
+    Error,
+    Error::BadId
 );
 
 /// A Member State or observer State: ISO 3166-1 alpha-3, upper case, present in the CLDR table.

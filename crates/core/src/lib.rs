@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 pub mod checkpoint;
+pub mod ids;
 pub mod lang;
 pub mod permissions;
 

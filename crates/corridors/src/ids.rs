@@ -3,84 +3,44 @@
 //! (an operator cannot count another operator's registrations by trying numbers).
 
 use crate::error::{Error, Result};
-use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-macro_rules! random_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            /// A fresh id: 16 random bytes from a cryptographic generator.
-            pub fn generate<R: CryptoRng + RngCore + ?Sized>(rng: &mut R) -> Self {
-                let mut b = [0u8; 16];
-                rng.fill_bytes(&mut b);
-                Self(hex::encode(b))
-            }
-
-            /// Parses an id received from outside (URL, form, JSON).
-            pub fn parse(s: &str) -> Result<Self> {
-                if s.len() == 32 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-                    Ok(Self(s.to_string()))
-                } else {
-                    Err(Error::BadId)
-                }
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                Self::parse(s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Self::parse(&s).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-random_id!(
+chamber_core::random_id!(
     /// A corridor and its joint coordination centre.
-    CorridorId
+    CorridorId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A vessel's or convoy's registration for one movement through a corridor.
-    RegistrationId
+    RegistrationId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A daily movement plan.
-    PlanId
+    PlanId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A joint inspection.
-    InspectionId
+    InspectionId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A transit incident (deviation, unscheduled stop).
-    IncidentId
+    IncidentId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A humanitarian notification (a movement or a static site).
-    NotificationId
+    NotificationId,
+    Error,
+    Error::BadId
 );
 
 /// A party to a corridor, by a short code the parties agree on (`RU`, `TR`, `UA`, `UN`):

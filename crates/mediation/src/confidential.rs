@@ -209,7 +209,6 @@ pub fn open_json<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    
 
     fn ring(b: u8) -> Keyring {
         Keyring::from_bytes([b; 32])

@@ -3,100 +3,62 @@
 //! name (no counters, no party names, no timestamps).
 
 use crate::error::{Error, Result};
-use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-macro_rules! random_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            /// A fresh id: 16 random bytes from a cryptographic generator.
-            pub fn generate<R: CryptoRng + RngCore + ?Sized>(rng: &mut R) -> Self {
-                let mut b = [0u8; 16];
-                rng.fill_bytes(&mut b);
-                Self(hex::encode(b))
-            }
-
-            /// Parses an id received from outside (URL, form, JSON).
-            pub fn parse(s: &str) -> Result<Self> {
-                if is_hex128(s) {
-                    Ok(Self(s.to_string()))
-                } else {
-                    Err(Error::BadId)
-                }
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                Self::parse(s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Self::parse(&s).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-fn is_hex128(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-random_id!(
+chamber_core::random_id!(
     /// A peace process or preventive case.
-    ProcessId
+    ProcessId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A party to a process.
-    PartyId
+    PartyId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A space (plenary, a caucus, mediators only).
-    SpaceId
+    SpaceId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A note or document in a space.
-    NoteId
+    NoteId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A room of the venue.
-    RoomId
+    RoomId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A session or round of talks.
-    SessionId
+    SessionId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A paragraph (or sub-item) of the negotiating text; stable across versions.
-    ParagraphId
+    ParagraphId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// A proposed amendment.
-    AmendmentId
+    AmendmentId,
+    Error,
+    Error::BadId
 );
-random_id!(
+chamber_core::random_id!(
     /// An adopted agreement.
-    AgreementId
+    AgreementId,
+    Error,
+    Error::BadId
 );
 
 /// A person, as the platform's account layer names them (the lead maps accounts to this).
