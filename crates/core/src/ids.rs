@@ -30,8 +30,10 @@ macro_rules! random_id {
                 Self(::hex::encode(b))
             }
 
-            /// Parses an id received from outside (URL, form, JSON).
+            /// Parses an id received from outside (URL, form, JSON, a scanner that adds a
+            /// newline): surrounding white space is ignored.
             pub fn parse(s: &str) -> ::std::result::Result<Self, $err> {
+                let s = s.trim();
                 if $crate::ids::is_hex128(s) {
                     Ok(Self(s.to_string()))
                 } else {
