@@ -102,8 +102,14 @@ fn key_error(e: chamber_mediation::Error) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-/// Syncs a directory, so that a rename or a new file in it survives a crash.
+/// Syncs a directory, so that a rename or a new file in it survives a crash. The parent of a
+/// bare file name (`chamber.key`) is the empty path: the current directory.
 fn sync_dir(dir: &Path) -> AppResult<()> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     #[cfg(unix)]
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())

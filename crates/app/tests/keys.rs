@@ -301,3 +301,22 @@ async fn a_key_file_that_does_not_belong_to_the_store_is_refused_by_name() {
     assert!(!text.contains(&"ab".repeat(32)), "never echoes a key");
     let _ = std::fs::remove_dir_all(&w.dir);
 }
+
+#[tokio::test]
+async fn a_key_file_named_without_a_folder_is_created_and_rotated_in_the_current_folder() {
+    let (store, dir) = chamber_store::testing::fresh_sqlite().await;
+    let store = Arc::new(store);
+    // `--key-file chamber.key`: a bare name, in the current folder. (The other tests of this
+    // file use absolute paths, so changing the folder here does not touch them.)
+    std::env::set_current_dir(&dir).unwrap();
+    let files = KeyFiles::new("chamber.key");
+    let opened = keys::open(&files, &store).await.unwrap();
+    assert!(opened.generated);
+    assert!(dir.join("chamber.key").exists());
+    keys::rotate(store.clone(), &files, "cli:op", false, &mut never)
+        .await
+        .unwrap();
+    assert!(dir.join("retired").read_dir().unwrap().count() == 1);
+    assert!(!dir.join("chamber.key.next").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
