@@ -72,7 +72,7 @@ pub async fn process(
                 super::agreement_view::today(),
             )
             .ok()
-        }),
+        }).map(|m| agreement_json(&m)),
         "closed": ws.process.closed(),
         "lessons": ws.process.is_closed().then(|| chamber_mediation::lessons::symbol_for(ws.process.id().as_str())),
     }))
@@ -157,4 +157,52 @@ pub async fn issue(
         .await
         .map_err(WebError::json)?;
     Ok((StatusCode::CREATED, axum::Json(json!({"version": number}))).into_response())
+}
+
+/// The agreement and its monitoring for a program: dates as ISO days, moments as RFC 3339,
+/// provision types as their codes, levels 0–3.
+fn agreement_json(m: &chamber_mediation::agreement::MonitoringView) -> serde_json::Value {
+    let moment = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let rate = |r: &chamber_mediation::agreement::Rate| json!({"points": r.points, "max": r.max, "provisions": r.provisions, "percent": r.percent()});
+    json!({
+        "id": m.agreement.as_str(),
+        "version": m.version,
+        "content_hash": m.content_hash,
+        "adopted_at": moment(m.adopted_at),
+        "today": m.today.to_string(),
+        "rate": rate(&m.rate),
+        "by_type": m.by_type.iter().map(|t| json!({"provision_type": t.provision_type.code(), "rate": rate(&t.rate)})).collect::<Vec<_>>(),
+        "untyped": m.untyped,
+        "overdue": m.overdue,
+        "commitments": m.commitments.iter().map(|c| json!({
+            "provision": c.provision.as_str(),
+            "label": c.label,
+            "text": c.text,
+            "provision_type": c.provision_type.map(|t| t.code()),
+            "responsible": c.responsible.as_ref().map(|r| json!({"id": r.id.as_str(), "name": r.name})),
+            "deadline": c.deadline.map(|d| d.to_string()),
+            "overdue": c.overdue,
+            "days_late": c.days_late,
+            "latest": c.latest.map(u8::from),
+            "history": c.history.iter().map(|s| json!({
+                "period": s.period.to_string(),
+                "level": u8::from(s.level),
+                "evidence": s.evidence,
+                "recorded_at": moment(s.recorded_at),
+                "recorded_by": s.recorded_by.as_str(),
+                "superseded": s.superseded,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "trend": {
+            "periods": m.trend.periods.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "overall": m.trend.overall.iter().map(rate).collect::<Vec<_>>(),
+            "by_type": m.trend.by_type.iter().map(|s| json!({
+                "provision_type": s.provision_type.code(),
+                "rates": s.rates.iter().map(rate).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        },
+    })
 }
