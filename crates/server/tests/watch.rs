@@ -75,18 +75,24 @@ fn ged_data() -> std::path::PathBuf {
 }
 
 async fn ged_app() -> TestApp {
+    ged_app_at().await.0
+}
+
+/// The app on the GED fixture, and its watch store.
+async fn ged_app_at() -> (TestApp, std::path::PathBuf) {
     let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
         [3u8; 32],
     ));
     let data = tokio::task::spawn_blocking(ged_data).await.unwrap();
-    spawn_app_with_keys(
+    let app = spawn_app_with_keys(
         ServerConfig {
             data: Some(chamber_app::DataDir::new(&data)),
             ..ServerConfig::default()
         },
         Some(keys),
     )
-    .await
+    .await;
+    (app, chamber_app::DataDir::new(&data).watch())
 }
 
 /// An analyst signed in through the form, reading `lang`.
@@ -234,7 +240,7 @@ async fn a_reversed_range_two_scopes_and_a_bad_date_are_refused_with_the_reason(
 
 #[tokio::test]
 async fn the_api_gives_alerts_with_stable_ids_and_series_with_their_onsets() {
-    let app = ged_app().await;
+    let (app, root) = ged_app_at().await;
     let t = token(&app, "robot", Role::Analyst).await;
     let (status, body) = api(&app, &t, "/api/v1/watch/alerts?country=MMR").await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -307,6 +313,29 @@ async fn the_api_gives_alerts_with_stable_ids_and_series_with_their_onsets() {
     )
     .await;
     assert_eq!(cut["points"].as_array().unwrap().len(), 5);
+
+    // Later months arrive: the answers follow the store (nothing stale is served), and the
+    // alert keeps its id and onset while March's 1,900 deaths continue its episode.
+    let later = root.parent().unwrap().join("ged-later.csv");
+    let mut text = format!("{GED_HEADER}\n");
+    for (k, (day, best)) in [("2021-03-10", 1900), ("2021-04-10", 60)]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "{},1,Government of Myanmar (Burma),Rebels,Myanmar (Burma),MMR,Region,16.8,96.1,{day} 00:00:00.000,{day} 00:00:00.000,{best},{best},{best}\n",
+            1000 + k
+        ));
+    }
+    std::fs::write(&later, text).unwrap();
+    let store = chamber_watch::store::Store::new(&root);
+    assert_eq!(store.ingest(&[later], None, false).total().stored, 2);
+    let (_, more) = api(&app, &t, "/api/v1/watch/series?country=MMR&by=month").await;
+    assert_eq!(more["points"].as_array().unwrap().len(), 28);
+    let (_, again) = api(&app, &t, "/api/v1/watch/alerts?country=MMR").await;
+    assert_eq!(again["alerts"].as_array().unwrap().len(), 1);
+    assert_eq!(again["alerts"][0]["id"], id.as_str());
+    assert_eq!(again["alerts"][0]["end"], "2021-03-31");
 
     // Who may: analysts, mediators, administrators; not observers or delegates; not anonymous.
     for (name, role) in [("obs", Role::Observer), ("dele", Role::Delegate)] {

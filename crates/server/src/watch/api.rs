@@ -96,7 +96,7 @@ pub async fn series(
         fan: false,
     };
     Ok(match answer(&state, &q, wanted).await {
-        Ok((_, _, found)) => match found.series {
+        Ok((_, _, found)) => match &found.series {
             Some(view) => axum::Json(view).into_response(),
             None => problem(&state, &ctx, &Problem::NoScope),
         },

@@ -10,6 +10,7 @@
 
 mod api;
 mod pages;
+mod recent;
 mod view;
 mod words;
 
@@ -27,6 +28,7 @@ use chamber_watch::view::{
 };
 use serde::Deserialize;
 use std::path::Path;
+use std::sync::Arc;
 
 pub use api::openapi_paths;
 
@@ -166,12 +168,13 @@ pub struct Wanted {
     pub fan: bool,
 }
 
-/// Check a query and compute what it asks for off the async threads.
+/// Check a query and compute what it asks for off the async threads (or take the answer kept
+/// from an earlier request while the store is unchanged).
 pub async fn answer(
     state: &SharedState,
     q: &WatchQuery,
     wanted: Wanted,
-) -> Result<(WatchRequest, Period, Found), Problem> {
+) -> Result<(WatchRequest, Period, Arc<Found>), Problem> {
     let (req, period) = q.check()?;
     let root = state
         .config
@@ -180,9 +183,17 @@ pub async fn answer(
         .map(|d| d.watch())
         .unwrap_or_default();
     let asked = req.clone();
-    let found = tokio::task::spawn_blocking(move || compute(&root, &asked, period, wanted))
-        .await
-        .unwrap_or_else(|e| Err(WatchError::Store(format!("the watch task failed: {e}"))))?;
+    let found = tokio::task::spawn_blocking(move || {
+        if let Some(found) = recent::get(&root, &asked, period, wanted) {
+            return Ok(found);
+        }
+        let before = recent::state(&root);
+        let found = Arc::new(compute(&root, &asked, period, wanted)?);
+        recent::keep(&root, &asked, period, wanted, before, found.clone());
+        Ok(found)
+    })
+    .await
+    .unwrap_or_else(|e| Err(WatchError::Store(format!("the watch task failed: {e}"))))?;
     Ok((req, period, found))
 }
 

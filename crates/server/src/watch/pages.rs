@@ -20,6 +20,7 @@ use chamber_watch::indicators::Period;
 use chamber_watch::view::{WatchRequest, alerts_csv as csv_of_alerts, series_csv as csv_of_series};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const STYLESHEET: &str = include_str!("watch.css");
 
@@ -272,7 +273,7 @@ async fn exported<'c>(
     ctx: &'c Ctx,
     q: &WatchQuery,
     series: bool,
-) -> Result<(&'c User, WatchRequest, Found), WebError> {
+) -> Result<(&'c User, WatchRequest, Arc<Found>), WebError> {
     let user = watcher(ctx, Format::Page)?;
     if series && q.check().is_ok_and(|(r, _)| r.scope.is_none()) {
         return Err(failed_download(state, ctx, Problem::NoScope));
@@ -324,9 +325,10 @@ pub async fn series_csv(
     let (_, req, found) = exported(&state, &ctx, &q, true).await?;
     let view = found
         .series
+        .as_ref()
         .ok_or_else(|| failed_download(&state, &ctx, Problem::NoScope))?;
     Ok(download(
-        csv_of_series(&view).into_bytes(),
+        csv_of_series(view).into_bytes(),
         "text/csv; charset=utf-8",
         format!("watch-series-{}.csv", file_stem(&req)),
     ))
@@ -341,8 +343,9 @@ pub async fn series_json(
     let (_, req, found) = exported(&state, &ctx, &q, true).await?;
     let view = found
         .series
+        .as_ref()
         .ok_or_else(|| failed_download(&state, &ctx, Problem::NoScope))?;
-    let body = serde_json::to_vec_pretty(&view)
+    let body = serde_json::to_vec_pretty(view)
         .map_err(|e| WebError::page(AppError::Internal(e.to_string())))?;
     Ok(download(
         body,
