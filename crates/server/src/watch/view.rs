@@ -14,7 +14,7 @@ pub const WIDTH: f64 = 800.0;
 pub const HEIGHT: f64 = 300.0;
 const LEFT: f64 = 60.0;
 const RIGHT: f64 = 48.0;
-const TOP: f64 = 40.0;
+const TOP: f64 = 56.0;
 const BOTTOM: f64 = 48.0;
 
 /// The plotting area and its axes.
@@ -93,10 +93,13 @@ pub struct Whisker {
     pub y2: f64,
 }
 
-/// An alert onset on the chart: a numbered dashed line linked to the alert's row.
+/// An alert onset on the chart: a numbered dashed line linked to the alert's row, its number in
+/// a disc above the plot (discs of onsets close together on different rows).
 #[derive(Serialize, Debug, Clone)]
 pub struct Mark {
     pub x: f64,
+    /// The disc's centre and the number's baseline.
+    pub cy: f64,
     pub label_y: f64,
     pub number: usize,
     pub alert_id: String,
@@ -233,12 +236,14 @@ pub fn series_chart(
         .iter()
         .map(|a| {
             let mx = x(a.index);
-            let row = (0..3).find(|r| mx - rows[*r] >= 16.0).unwrap_or(0);
+            let row = (0..3).find(|r| mx - rows[*r] >= 18.0).unwrap_or(0);
             rows[row] = mx;
             let number = numbers(&a.alert_id).unwrap_or(0);
+            let cy = 10.0 + 15.0 * row as f64;
             Mark {
                 x: r(mx),
-                label_y: r(frame.top - 28.0 + 13.0 * row as f64),
+                cy,
+                label_y: cy + 3.5,
                 number,
                 alert_id: a.alert_id.clone(),
                 title: words.t(
