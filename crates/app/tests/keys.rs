@@ -54,6 +54,14 @@ async fn world() -> World {
     for a in &seeded.accounts {
         people.push(store.login_lookup(&a.username).await.unwrap().unwrap().0);
     }
+    // A case opened from an alert waits in the intake (blind intake and alert tags).
+    let analyst = account(&store, "analyst", Role::Analyst).await;
+    let case = mediation
+        .open_case_for_alert(&analyst, "UCDP-2026-17", "", "border clashes")
+        .await
+        .unwrap();
+    assert!(case.created);
+    people.push(analyst);
     let conferences = Conferences::new(store.clone(), Some(keys), Settings::default());
     let admin = account(&store, "secretariat", Role::Admin).await;
     let officer = account(&store, "officer", Role::Observer).await;
@@ -134,7 +142,9 @@ async fn seen(w: &World) -> String {
     for person in &w.people {
         let list = mediation.list(person).await.unwrap();
         out.push_str(&format!("{}: {:?}\n", person.username, list));
-        if !list.is_empty() {
+        let intake = mediation.intake(person).await.unwrap();
+        out.push_str(&format!("intake: {intake:?}\n"));
+        if list.iter().any(|p| p.id == w.process) {
             let ws = mediation.open(person, &w.process).await.unwrap();
             out.push_str(&format!("{ws:?}\n"));
         }
@@ -144,6 +154,14 @@ async fn seen(w: &World) -> String {
         let (_, bytes) = conferences.open_document(&w.officer, d).await.unwrap();
         out.push_str(&format!("{d}: {bytes:?}\n"));
     }
+    // The same alert finds the same case (through its blind alert tag).
+    let analyst = w.people.iter().find(|u| u.username == "analyst").unwrap();
+    let again = mediation
+        .open_case_for_alert(analyst, "UCDP-2026-17", "", "")
+        .await
+        .unwrap();
+    assert!(!again.created, "the alert's case is found again");
+    out.push_str(&format!("case: {}\n", again.id));
     let badge = conferences
         .badge(&w.registrant, &w.registration, Lang::En)
         .await
