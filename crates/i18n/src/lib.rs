@@ -50,6 +50,7 @@ pub const AREAS: &[(&str, [&str; 6])] = &[
     area!("library"),
     area!("audit"),
     area!("conferences"),
+    area!("corridors"),
 ];
 
 /// The loaded catalogue: one Fluent bundle a language. Cheap to share (`Sync`).

@@ -14,6 +14,7 @@
 
 pub mod conferences;
 pub mod consult;
+pub mod corridors;
 pub mod error;
 pub mod library;
 pub mod mediation;
@@ -87,6 +88,9 @@ pub struct AppState {
     /// Conferences: registration, accreditation, the door, the floor (documents and tickets
     /// sealed with the operator's key).
     pub conferences: chamber_app::conferences::Conferences,
+    /// Corridors: the joint coordination centre's procedure and the published record (its
+    /// reports cached per import).
+    pub corridors: chamber_app::corridors::Corridors,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -109,6 +113,7 @@ impl AppState {
                 config.conferences,
             ),
             mediation: chamber_app::mediation::Mediation::new(store.clone(), keyring),
+            corridors: chamber_app::corridors::Corridors::new(store.clone()),
             consult: chamber_app::consult::Consultations::new(store.clone()),
             templates: render::environment(catalogue.clone()),
             store,
@@ -130,6 +135,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(watch::routes())
         .merge(library::routes())
         .merge(conferences::routes())
+        .merge(corridors::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(security::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(

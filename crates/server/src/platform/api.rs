@@ -187,6 +187,7 @@ pub async fn openapi() -> Response {
     if let Some(paths) = doc["paths"].as_object_mut() {
         paths.extend(crate::conferences::openapi::paths());
         paths.extend(crate::watch::openapi_paths());
+        paths.extend(crate::corridors::openapi::paths());
     }
     Json(doc).into_response()
 }

@@ -114,6 +114,7 @@ pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Response {
     capabilities.push(json!({"id": "chamber", "href": "/chamber", "title": "cap-chamber-title", "desc": "cap-chamber-desc"}));
     capabilities.push(json!({"id": "consult", "href": "/consult", "title": "cap-consult-title", "desc": "cap-consult-desc"}));
     capabilities.push(json!({"id": "conferences", "href": "/conferences", "title": "cap-conferences-title", "desc": "cap-conferences-desc"}));
+    capabilities.push(json!({"id": "corridors", "href": "/corridors", "title": "cap-corridors-title", "desc": "cap-corridors-desc"}));
     if permissions::may_use_library(user.role) {
         capabilities.push(json!({"id": "library", "href": "/library", "title": "cap-library-title", "desc": "cap-library-desc"}));
     }
