@@ -645,3 +645,55 @@ fn every_message_a_template_uses_exists_in_english() {
     }
     assert!(checked > 40, "only {checked} messages found");
 }
+
+/// Every `/api/v1` route written in the server's source (`.route("/api/v1/…", get(…).post(…))`)
+/// is an operation of the OpenAPI document, with each of its methods: a route added without
+/// its description fails here.
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let route = regex_lite::Regex::new(r#"\.route\(\s*"(/api/v1[^"]*)"\s*,"#).unwrap();
+    let method = regex_lite::Regex::new(r"(?:^|[^a-z_])(get|post|put|delete|patch)\(").unwrap();
+    let mut wanted = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for c in route.captures_iter(&text) {
+            let rest = &text[c.get(0).unwrap().end()..];
+            let rest = &rest[..rest.find(".route(").unwrap_or(rest.len()).min(300)];
+            for m in method.captures_iter(rest) {
+                wanted.push((c[1].to_string(), m[1].to_string()));
+            }
+        }
+    }
+    assert!(wanted.len() > 30, "the route scan found {wanted:?}");
+    let app = spawn_app(ServerConfig::default()).await;
+    let spec: serde_json::Value = app
+        .http
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|(path, m)| !spec["paths"][path.as_str()][m.as_str()].is_object())
+        .map(|(path, m)| format!("{} {path}", m.to_uppercase()))
+        .collect();
+    assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
+}
