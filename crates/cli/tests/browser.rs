@@ -138,8 +138,10 @@ async fn a_round_of_talks_in_three_browsers() {
     }
     let (mediator, east, high) = (&people[0], &people[1], &people[2]);
     let process_url = east.current_url().await.unwrap().to_string();
+    let view = |name: &str| format!("{process_url}/{name}");
 
-    // Eastmark writes in its caucus and proposes wording.
+    // Eastmark writes in its caucus (the spaces view) and proposes wording (the text view).
+    east.goto(&view("spaces")).await.unwrap();
     let caucus = "section[aria-label='Caucus: Government of Eastmark']";
     type_into(
         east,
@@ -149,15 +151,16 @@ async fn a_round_of_talks_in_three_browsers() {
     .await;
     type_into(
         east,
-        &format!("{caucus} input[name=body]"),
+        &format!("{caucus} textarea[name=body]"),
         "Convoys weekly, never daily",
     )
     .await;
     submit(east, &format!("{caucus} button[type=submit]")).await;
     wait_for_text(east, "main", "Red line on the corridor").await;
+    east.goto(&view("text")).await.unwrap();
     type_into(
         east,
-        "#propose input[name=text]",
+        "#propose textarea[name=text]",
         "The parties shall cease fire at 00:00 UTC",
     )
     .await;
@@ -170,29 +173,40 @@ async fn a_round_of_talks_in_three_browsers() {
     submit(east, "#propose button[type=submit]").await;
     wait_for_text(east, "main", "Eastmark asks for a fixed hour").await;
 
-    // The Highlands delegate sees none of it.
-    high.goto(&process_url).await.unwrap();
-    let seen = page_text(high).await;
-    for secret in [
-        "Red line on the corridor",
-        "Eastmark asks for a fixed hour",
-        "Caucus: Government of Eastmark",
-    ] {
-        assert!(
-            !seen.contains(secret),
-            "leaked to the other party: {secret}"
-        );
+    // The Highlands delegate sees none of it, on any view.
+    for name in ["", "/spaces", "/text"] {
+        high.goto(&format!("{process_url}{name}")).await.unwrap();
+        let seen = page_text(high).await;
+        for secret in [
+            "Red line on the corridor",
+            "Eastmark asks for a fixed hour",
+            "Caucus: Government of Eastmark",
+        ] {
+            assert!(
+                !seen.contains(secret),
+                "leaked to the other party on {name}: {secret}"
+            );
+        }
     }
 
-    // The mediator accepts the proposal into a new version and looks at the diff.
-    mediator.goto(&process_url).await.unwrap();
-    click(mediator, "select[name^='decision_'] option[value='merge']").await;
-    type_into(
-        mediator,
-        "input[name^='wording_']",
-        "The parties shall cease fire at 00:00 UTC on the day after signature",
-    )
-    .await;
+    // The mediator sees the proposed wording, merges it reworded into a new version and
+    // looks at the diff.
+    mediator.goto(&view("text")).await.unwrap();
+    assert!(
+        text_of(mediator, ".proposed-wording")
+            .await
+            .contains("cease fire at 00:00 UTC")
+    );
+    click(mediator, "input[name^='decision_'][value='merge']").await;
+    mediator
+        .execute(
+            "document.querySelector(\"textarea[name^='wording_']\").value = arguments[0]",
+            vec![serde_json::json!(
+                "The parties shall cease fire at 00:00 UTC on the day after signature"
+            )],
+        )
+        .await
+        .unwrap();
     type_into(
         mediator,
         "#issue-version input[name=note]",
@@ -201,11 +215,18 @@ async fn a_round_of_talks_in_three_browsers() {
     .await;
     submit(mediator, "#issue-version button[type=submit]").await;
     wait_for_text(mediator, "main", "Fixed hour merged").await;
-    submit(mediator, "a[href$='/diff']").await;
-    wait_for_text(mediator, "#diff", "cease fire at 00:00 UTC").await;
+    submit(mediator, "#diff-link").await;
+    // A word diff: the merged words are marked inside the paragraph's old wording.
+    let diff = wait_for_text(mediator, "#diff", "cease fire at 00:00 UTC").await;
+    assert!(diff.contains("after signature"), "{diff}");
+    assert!(
+        mediator.find(Locator::Css("#diff ins")).await.is_ok(),
+        "no inserted words marked"
+    );
 
-    // Everything open is agreed, the agreement adopted, a provision scored.
-    mediator.goto(&process_url).await.unwrap();
+    // Everything open is agreed, the agreement adopted (after the confirm step), a provision
+    // scored.
+    mediator.goto(&view("text")).await.unwrap();
     for _ in 0..20 {
         if mediator
             .find(Locator::Css("#open-paragraphs form button"))
@@ -216,11 +237,14 @@ async fn a_round_of_talks_in_three_browsers() {
         }
         submit(mediator, "#open-paragraphs form button").await;
     }
-    submit(mediator, "#adopt button").await;
+    mediator.goto(&view("agreement")).await.unwrap();
+    submit(mediator, "#adopt-link").await;
+    submit(mediator, "#adopt-confirm-button").await;
+    wait_for_text(mediator, "#status", "").await;
     click(mediator, "#score select[name=level] option[value='3']").await;
     type_into(
         mediator,
-        "#score input[name=evidence]",
+        "#score textarea[name=evidence]",
         "Monitors confirm the ceasefire holds",
     )
     .await;
@@ -245,12 +269,13 @@ async fn a_round_of_talks_in_three_browsers() {
     );
 
     // Both parties now read the adopted agreement and its implementation.
-    high.goto(&process_url).await.unwrap();
+    high.goto(&view("agreement")).await.unwrap();
     assert!(
         text_of(high, "#agreement")
             .await
             .contains("Monitors confirm the ceasefire holds")
     );
+    high.goto(&view("spaces")).await.unwrap();
     assert!(!page_text(high).await.contains("Red line on the corridor"));
     for client in people {
         client.close().await.unwrap();
