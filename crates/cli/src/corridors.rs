@@ -255,11 +255,7 @@ fn group(t: f64) -> String {
         out.push(c);
     }
     if kg % 1000 != 0 {
-        out.push_str(
-            &format!(".{:03}", (kg % 1000).abs())
-                .trim_end_matches('0')
-                .to_string(),
-        );
+        out.push_str(format!(".{:03}", (kg % 1000).abs()).trim_end_matches('0'));
     }
     out
 }
