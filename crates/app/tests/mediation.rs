@@ -248,3 +248,51 @@ async fn a_case_from_an_alert_waits_in_the_intake_until_a_mediator_takes_it() {
         None
     );
 }
+
+/// Issue 13, finding 7 (nothing limited the number or size of notes): a space holds at most
+/// so many notes (`MAX_NOTES_PER_SPACE` by default, 25 here) and a note at most 200,000
+/// characters; a refusal names the limit and loses nothing, and one party's full caucus changes
+/// nothing for the other party.
+#[tokio::test]
+async fn notes_are_limited_in_number_per_space_and_in_size() {
+    let mut t = talks().await;
+    assert!(chamber_app::mediation::MAX_NOTES_PER_SPACE >= 1_000);
+    let limit = 25;
+    t.mediation = Mediation::new(
+        t.store.clone(),
+        Some(Arc::new(Keyring::from_bytes([3; 32]))),
+    )
+    .with_max_notes_per_space(limit);
+    let too_long = "x".repeat(200_001);
+    let err = t
+        .mediation
+        .post_note(&t.high, &t.id, &t.high_caucus, "long", &too_long)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, chamber_app::AppError::Invalid(_)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("note body"), "{err}");
+    for i in 0..limit {
+        t.mediation
+            .post_note(&t.high, &t.id, &t.high_caucus, &format!("n{i}"), "b")
+            .await
+            .unwrap();
+    }
+    let err = t
+        .mediation
+        .post_note(&t.high, &t.id, &t.high_caucus, "one more", "b")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("maximum of 25 notes"), "{err}");
+    let high = t.mediation.open(&t.high, &t.id).await.unwrap();
+    assert_eq!(high.notes.len(), limit, "nothing lost");
+    // The other party neither is limited by it nor sees it.
+    t.mediation
+        .post_note(&t.east, &t.id, &t.east_caucus, "ours", "b")
+        .await
+        .unwrap();
+    let east = t.mediation.open(&t.east, &t.id).await.unwrap();
+    assert_eq!(east.notes.len(), 1);
+}

@@ -851,3 +851,59 @@ async fn a_statement_translated_into_six_languages_is_one_statement_in_the_analy
     );
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
+
+/// Issue 13's suspicion "consultation handlers return store error text to clients": when the
+/// store fails under a consultation request, the page and the API say "internal error" and
+/// nothing of the database's own message (table names, SQL) reaches the client.
+#[tokio::test]
+async fn a_store_failure_in_a_consultation_tells_the_client_nothing_of_the_database() {
+    let app = spawn_app(ServerConfig::default()).await;
+    app.user("organiser", Role::Mediator, PW).await;
+    let mut org = app.browser();
+    org.login("organiser", PW).await;
+    let csrf = org.csrf().await;
+    let r = org
+        .post("/consult", &[("csrf", &csrf), ("title", "Priorities")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = consultation_id(r.headers()[LOCATION].to_str().unwrap());
+    sqlx::query("DROP TABLE consultation_votes")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (status, html) = org.get(&format!("/consult/{id}")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{html}");
+    let r = org
+        .post(
+            &format!("/consult/{id}/statements"),
+            &[("csrf", &csrf), ("body", "A ceasefire first")],
+        )
+        .await;
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    let api = app
+        .http
+        .get(format!("{}/api/v1/consult/{id}/analysis", app.base))
+        .header("Cookie", org.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    let api_status = api.status();
+    let api_body = api.text().await.unwrap();
+    assert_eq!(api_status, StatusCode::INTERNAL_SERVER_ERROR, "{api_body}");
+    assert!(api_body.contains("internal error"), "{api_body}");
+    for text in [&html, &body, &api_body] {
+        for secret in [
+            "consultation_votes",
+            "no such table",
+            "SELECT",
+            "sqlite",
+            "SQL",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{secret} told to the client ({status}): {text}"
+            );
+        }
+    }
+}

@@ -54,6 +54,8 @@ pub struct Mediation {
     repo: Option<Repository>,
     store: Arc<Store>,
     write: tokio::sync::Mutex<()>,
+    /// The most notes one space holds ([`MAX_NOTES_PER_SPACE`] unless set lower).
+    max_notes_per_space: usize,
 }
 
 impl Mediation {
@@ -66,7 +68,15 @@ impl Mediation {
             repo: keys.map(|k| Repository::new(store.clone(), k)),
             store,
             write: tokio::sync::Mutex::new(()),
+            max_notes_per_space: MAX_NOTES_PER_SPACE,
         }
+    }
+
+    /// The same, with at most `limit` notes a space (a venue may want fewer; tests reach the
+    /// limit without posting thousands of notes).
+    pub fn with_max_notes_per_space(mut self, limit: usize) -> Self {
+        self.max_notes_per_space = limit;
+        self
     }
 
     /// The repository (none without a key: every process is then "not found").
@@ -138,11 +148,12 @@ impl Mediation {
         self.change(user, id, |ws| {
             // Only the caller's own spaces are opened, so this count is of a space they see.
             let in_space = ws.notes.iter().filter(|n| n.space == space).count();
-            if in_space >= MAX_NOTES_PER_SPACE
+            let limit = self.max_notes_per_space;
+            if in_space >= limit
                 && chamber_mediation::permissions::may_write(&ws.process, &space, &ws.viewer)
             {
                 return Err(AppError::invalid(format!(
-                    "this space holds its maximum of {MAX_NOTES_PER_SPACE} notes"
+                    "this space holds its maximum of {limit} notes"
                 )));
             }
             let note = Note::post(
