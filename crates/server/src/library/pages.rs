@@ -55,6 +55,34 @@ pub fn segments(highlight: &str) -> Vec<Value> {
     out
 }
 
+/// Where a hit is in its document, in the reader's language: a resolution's title, preambular or
+/// operative paragraph; a lessons record's section or provision. The index stores positions as
+/// `title`, `preamble 3`, `operative 2`, `context`, `what worked`, `what did not work`,
+/// `provision 1`; anything else is shown as stored.
+pub fn position_words(
+    catalogue: &chamber_i18n::Catalogue,
+    lang: chamber_i18n::Lang,
+    position: &str,
+) -> String {
+    let tr = |key: &str, args: &[(&str, String)]| catalogue.tr(lang, key, args);
+    match position {
+        "title" => return tr("library-position-title", &[]),
+        "context" => return tr("lessons-context", &[]),
+        "what worked" => return tr("lessons-what-worked", &[]),
+        "what did not work" => return tr("lessons-what-did-not", &[]),
+        _ => {}
+    }
+    match position.split_once(' ') {
+        Some(("preamble", n)) => tr("library-position-preamble", &[("n", n.to_string())]),
+        Some(("operative", n)) => tr("library-position-operative", &[("n", n.to_string())]),
+        Some(("provision", label)) => tr(
+            "library-position-provision",
+            &[("label", label.to_string())],
+        ),
+        _ => position.to_string(),
+    }
+}
+
 pub async fn page_handler(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -97,7 +125,8 @@ pub async fn page_handler(
                 json!({
                     "symbol": h.symbol,
                     "language": h.language,
-                    "position": h.position,
+                    "language_name": chamber_i18n::Lang::from_code(&h.language).map(|l| l.native_name()).unwrap_or(&h.language),
+                    "position": position_words(&state.catalogue, ctx.lang, &h.position),
                     "title": h.title,
                     "segments": segments(if h.highlight.is_empty() { &h.text } else { &h.highlight }),
                 })
