@@ -269,10 +269,7 @@ async fn notes_are_limited_in_number_per_space_and_in_size() {
         .post_note(&t.high, &t.id, &t.high_caucus, "long", &too_long)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, chamber_app::AppError::Invalid(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err, chamber_app::AppError::Invalid(_)), "{err:?}");
     assert!(err.to_string().contains("note body"), "{err}");
     for i in 0..limit {
         t.mediation
