@@ -97,3 +97,48 @@ async fn the_audit_record_names_no_author_or_space_of_a_caucus_entry() {
         "scopes are blind tags"
     );
 }
+
+/// Issue 13's acceptance: `strings` over the database files after the demonstration shows no
+/// space name, party name or note author tied to a caucus entry. Every run of four or more
+/// printable bytes in `chamber.sqlite` and its `-wal`/`-shm` files (what `strings` prints) is
+/// checked for the demonstration's party and space names, its caucus notes' words, and the
+/// delegates' names beside the word "caucus".
+#[test]
+fn strings_over_the_database_files_name_no_party_space_or_caucus_author() {
+    let cwd = temp_dir("strings-db");
+    let out = run(chamber(&cwd).args(["demo", "seed", "--data", "data"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut strings = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(cwd.join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("chamber.sqlite") {
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        for run in bytes.split(|b| !(b.is_ascii_graphic() || *b == b' ')) {
+            if run.len() >= 4 {
+                strings.push(String::from_utf8_lossy(run).to_lowercase());
+            }
+        }
+    }
+    assert!(files >= 1 && strings.len() > 100, "{files} files");
+    // The record is there in clear where it should be: accounts and the audit chain.
+    assert!(strings.iter().any(|s| s.contains("demo-mediator")));
+    for secret in [
+        "government of eastmark",
+        "highlands council",
+        "caucus",
+        "eastmark fallback",
+        "capital authorises",
+        "highlands priorities",
+        "river road is essential",
+        "mediators' assessment",
+        "detainee timing",
+    ] {
+        let hit = strings.iter().find(|s| s.contains(secret));
+        assert!(hit.is_none(), "strings shows {secret:?}: {hit:?}");
+    }
+}
