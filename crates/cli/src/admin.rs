@@ -23,7 +23,8 @@ pub enum AdminCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
-        /// Base address for the printed link [default: http://127.0.0.1:8080].
+        /// Base address for the printed link [default: the configured public URL, else where
+        /// the last `chamber serve` on this data answered, else the listen address].
         #[arg(long, env = "CHAMBER_PUBLIC_URL")]
         public_url: Option<String>,
     },

@@ -102,3 +102,85 @@ async fn serve_demo_shows_every_capability_without_the_shared_data() {
         "the synthetic escalation is on the page"
     );
 }
+
+/// Issue 12's first-run problems: `demo seed` run before the first administrator exists used
+/// to invalidate the printed set-up link, a restart printed no new way in, and `demo seed` and
+/// `admin create-user` printed links on port 8080 whatever `--listen` said.
+#[tokio::test]
+async fn the_first_administrator_link_survives_demo_seeding_and_a_restart_prints_a_fresh_one() {
+    let cwd = temp_dir("first-run");
+    let mut first = Server::start(&cwd, &["--data", "data"]);
+    let link = first.setup_link();
+    let port = first.base.rsplit(':').next().unwrap().to_string();
+    assert!(link.contains(&format!("127.0.0.1:{port}/setup?token=")), "{link}");
+
+    // The demonstration seeded while the server runs: its links point where it answers.
+    let out = run(chamber(&cwd).args(["demo", "seed", "--data", "data"]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains(&format!("http://127.0.0.1:{port}/invite?token=")),
+        "{printed}"
+    );
+    assert!(!printed.contains(":8080/"), "{printed}");
+    let http = reqwest::Client::new();
+    let setup = http.get(&link).send().await.unwrap();
+    assert_eq!(
+        setup.status(),
+        reqwest::StatusCode::OK,
+        "the set-up link no longer works after demo seed"
+    );
+
+    // A restart with still no administrator prints a fresh way in.
+    first.kill();
+    let second = Server::start(&cwd, &["--data", "data"]);
+    let banner = second.banner.join("\n");
+    assert!(banner.contains("No administrator yet"), "{banner}");
+    assert!(banner.contains("chamber admin create-user"), "{banner}");
+    let fresh = second.setup_link();
+    assert_ne!(fresh, link);
+    let answer = http.get(&fresh).send().await.unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+
+    // create-user prints its link on the address the server answers at.
+    let new_port = second.base.rsplit(':').next().unwrap().to_string();
+    let out = run(chamber(&cwd).args([
+        "admin",
+        "create-user",
+        "--data",
+        "data",
+        "--role",
+        "admin",
+        "--username",
+        "secretary",
+        "--display-name",
+        "Secretary",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains(&format!("http://127.0.0.1:{new_port}/invite?token=")),
+        "{printed}"
+    );
+    // And --public-url wins over both.
+    let out = run(chamber(&cwd).args([
+        "admin",
+        "create-user",
+        "--data",
+        "data",
+        "--role",
+        "mediator",
+        "--username",
+        "envoy",
+        "--display-name",
+        "Envoy",
+        "--public-url",
+        "https://chamber.example.org",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("https://chamber.example.org/invite?token="),
+        "{}",
+        text(&out.stdout)
+    );
+}
