@@ -112,7 +112,10 @@ async fn the_first_administrator_link_survives_demo_seeding_and_a_restart_prints
     let mut first = Server::start(&cwd, &["--data", "data"]);
     let link = first.setup_link();
     let port = first.base.rsplit(':').next().unwrap().to_string();
-    assert!(link.contains(&format!("127.0.0.1:{port}/setup?token=")), "{link}");
+    assert!(
+        link.contains(&format!("127.0.0.1:{port}/setup?token=")),
+        "{link}"
+    );
 
     // The demonstration seeded while the server runs: its links point where it answers.
     let out = run(chamber(&cwd).args(["demo", "seed", "--data", "data"]));
