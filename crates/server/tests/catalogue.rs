@@ -93,12 +93,17 @@ fn messages(source: &str) -> Vec<(String, String)> {
 struct Catalogue {
     /// English phrases (lower case) per language code, without those the language uses too.
     phrases: Vec<(chamber_i18n::Lang, Vec<String>)>,
+    /// Messages that are one English word ("Plenary", "Mediators"), as written, per language,
+    /// without those the language uses too; looked for as whole words in Chinese, Arabic and
+    /// Russian pages (in French and Spanish too many are shared words).
+    words: Vec<(chamber_i18n::Lang, Vec<String>)>,
     all_english: Vec<String>,
     keys: Vec<String>,
 }
 
 fn catalogue() -> Catalogue {
     let mut english = BTreeSet::new();
+    let mut single = BTreeSet::new();
     let mut keys = Vec::new();
     let mut own: Vec<(chamber_i18n::Lang, String)> = Vec::new();
     for area in std::fs::read_dir(locales()).unwrap() {
@@ -106,6 +111,10 @@ fn catalogue() -> Catalogue {
         let en = std::fs::read_to_string(area.join("en.ftl")).unwrap();
         for (id, value) in messages(&en) {
             keys.push(id);
+            let v = value.trim().trim_end_matches(['.', ':']);
+            if v.len() >= 3 && v.chars().all(|c| c.is_ascii_alphabetic()) {
+                single.insert(v.to_string());
+            }
             for f in literal_fragments(&value) {
                 let words = f
                     .split_whitespace()
@@ -138,8 +147,24 @@ fn catalogue() -> Catalogue {
             )
         })
         .collect();
+    let words = own
+        .iter()
+        .map(|(lang, source)| {
+            let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+            let used: BTreeSet<&str> = source.split(|c: char| !is_word(c)).collect();
+            (
+                *lang,
+                single
+                    .iter()
+                    .filter(|w| !used.contains(w.to_lowercase().as_str()))
+                    .cloned()
+                    .collect(),
+            )
+        })
+        .collect();
     Catalogue {
         phrases,
+        words,
         all_english: english.into_iter().collect(),
         keys,
     }
@@ -182,6 +207,23 @@ fn findings(c: &Catalogue, lang: chamber_i18n::Lang, text: &str) -> Vec<String> 
         .filter(|p| lower.contains(p.as_str()))
         .map(|p| format!("English {p:?}"))
         .collect();
+    if matches!(
+        lang,
+        chamber_i18n::Lang::Zh | chamber_i18n::Lang::Ar | chamber_i18n::Lang::Ru
+    ) {
+        // As the catalogue writes it or in lower case ("Plenary", "none"), not in capitals (a
+        // symbol such as CHAMBER/LESSONS/…).
+        let shown: BTreeSet<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .collect();
+        let words = &c.words.iter().find(|(l, _)| *l == lang).unwrap().1;
+        found.extend(
+            words
+                .iter()
+                .filter(|w| shown.contains(w.as_str()) || shown.contains(w.to_lowercase().as_str()))
+                .map(|w| format!("English word {w:?}")),
+        );
+    }
     let is_word = |ch: Option<char>| ch.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-');
     for k in c.keys.iter().filter(|k| k.contains('-')) {
         if text.match_indices(k.as_str()).any(|(i, _)| {
@@ -246,11 +288,7 @@ async fn check_all(app: &TestApp, c: &Catalogue, pid: &str, moment: &str, extra:
         "/diff",
         "/print",
     ];
-    for (who, mediator) in [
-        ("mediator", true),
-        ("delegate-a", false),
-        ("observer", false),
-    ] {
+    for (who, mediator) in [("tiaojie", true), ("jiafang", false), ("guancha", false)] {
         let mut b = app.browser();
         b.login(who, PW).await;
         let mut paths: Vec<String> = vec!["/chamber".into()];
@@ -318,12 +356,12 @@ async fn every_view_of_a_process_in_every_language_comes_from_the_catalogue() {
         [31; 32],
     ));
     let app = spawn_app_with_keys(ServerConfig::default(), Some(keys)).await;
-    app.user("mediator", Role::Mediator, PW).await;
-    app.user("delegate-a", Role::Delegate, PW).await;
-    app.user("delegate-b", Role::Delegate, PW).await;
-    app.user("observer", Role::Observer, PW).await;
+    app.user("tiaojie", Role::Mediator, PW).await;
+    app.user("jiafang", Role::Delegate, PW).await;
+    app.user("yifang", Role::Delegate, PW).await;
+    app.user("guancha", Role::Observer, PW).await;
     let mut m = app.browser();
-    m.login("mediator", PW).await;
+    m.login("tiaojie", PW).await;
     let list = page(&mut m, "/chamber").await;
     let csrf = csrf_of(&list);
     let csrf = csrf.as_str();
@@ -364,9 +402,9 @@ async fn every_view_of_a_process_in_every_language_comes_from_the_catalogue() {
     };
     let (a, b) = (party("甲方政府"), party("乙方联盟"));
     for (user, role, party) in [
-        ("delegate-a", "delegate", a.as_str()),
-        ("delegate-b", "delegate", b.as_str()),
-        ("observer", "observer", ""),
+        ("jiafang", "delegate", a.as_str()),
+        ("yifang", "delegate", b.as_str()),
+        ("guancha", "observer", ""),
     ] {
         land(
             &mut m,
@@ -469,14 +507,14 @@ async fn every_view_of_a_process_in_every_language_comes_from_the_catalogue() {
     let mut delegates = Vec::new();
     for (who, wording) in [
         (
-            "delegate-a",
+            "jiafang",
             [
                 "双方应于签署之日停止一切敌对行动",
                 "人道主义准入应不受任何阻碍",
             ],
         ),
         (
-            "delegate-b",
+            "yifang",
             ["双方应于签署次日停止敌对行动", "双方应释放全部被拘留者"],
         ),
     ] {
@@ -613,6 +651,31 @@ async fn every_view_of_a_process_in_every_language_comes_from_the_catalogue() {
         )
         .await;
     }
+    // The moment is the one meant: adopted, scored, overdue, versions with what they did, a diff,
+    // and the words the domain holds as data rendered by the catalogue.
+    let tr = chamber_i18n::Catalogue::load();
+    m.cookies.insert("chamber_lang".into(), "zh".into());
+    let agreement = page(&mut m, &format!("{base}/agreement")).await;
+    for shown in [
+        "id=\"implementation-chart\"",
+        "class=\"overdue\"",
+        "<circle",
+    ] {
+        assert!(agreement.contains(shown), "{shown}");
+    }
+    let zh = chamber_i18n::Lang::Zh;
+    assert!(agreement.contains(&tr.tr(zh, "provision-type-cease-fire", &[])));
+    let spaces = page(&mut m, &format!("{base}/spaces")).await;
+    assert!(spaces.contains(&tr.tr(zh, "chamber-space-plenary", &[])));
+    assert!(spaces.contains(&tr.tr(zh, "chamber-space-mediators", &[])));
+    let text = page(&mut m, &format!("{base}/text")).await;
+    assert!(text.contains(&tr.tr(zh, "chamber-version-first-draft", &[])));
+    let diff = page(&mut m, &format!("{base}/diff")).await;
+    assert!(
+        diff.contains(&tr.tr(zh, "chamber-change-status", &[])),
+        "{diff}"
+    );
+    m.cookies.remove("chamber_lang");
     let second = check_all(&app, &c, &pid, "agreement monitored", &[]).await;
 
     // Closed, with lessons learned in the Library.

@@ -92,10 +92,13 @@ pub fn frame(ws: &Workspace, w: &Words, current: &str, done: Option<&str>) -> Ma
     );
     m.insert("nav".into(), Value::Array(nav));
     m.insert("view".into(), json!(current));
-    m.insert(
-        "view_title".into(),
-        json!(VIEWS.iter().find(|v| v.0 == current).map(|v| w.t(v.2))),
-    );
+    // The confirm steps are no view of the navigation, but have a title of their own.
+    let title_key = match current {
+        "adopt" => Some("chamber-adopt-confirm-title"),
+        "close" => Some("lessons-close"),
+        _ => VIEWS.iter().find(|v| v.0 == current).map(|v| v.2),
+    };
+    m.insert("view_title".into(), json!(title_key.map(|k| w.t(k))));
     m.insert("done".into(), json!(done));
     m.insert("is_mediator".into(), json!(mediator));
     m
