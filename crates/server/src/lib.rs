@@ -10,7 +10,6 @@
 //! - Every page string goes through the translation catalogue; templates auto-escape.
 // The OpenAPI document is one `json!` literal deeper than the default limit allows.
 #![recursion_limit = "256"]
-
 // Handlers return `Result<_, Response>` to stop early with a ready page; boxing would only add noise.
 #![allow(clippy::result_large_err)]
 

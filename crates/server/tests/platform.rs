@@ -695,5 +695,8 @@ async fn the_openapi_document_lists_every_api_route() {
         .filter(|(path, m)| !spec["paths"][path.as_str()][m.as_str()].is_object())
         .map(|(path, m)| format!("{} {path}", m.to_uppercase()))
         .collect();
-    assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "not in the OpenAPI document: {missing:?}"
+    );
 }

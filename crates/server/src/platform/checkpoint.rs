@@ -120,11 +120,10 @@ fn page_unavailable(state: &SharedState, ctx: &Ctx, u: Unavailable) -> Response 
             "audit-checkpoint-unavailable",
         ),
         Unavailable::NotExtended(reason) => {
-            let message = state.catalogue.tr(
-                ctx.lang,
-                "audit-checkpoint-broken",
-                &[("reason", reason)],
-            );
+            let message =
+                state
+                    .catalogue
+                    .tr(ctx.lang, "audit-checkpoint-broken", &[("reason", reason)]);
             page(
                 state,
                 ctx,
