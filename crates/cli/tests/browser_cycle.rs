@@ -44,6 +44,9 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 struct English {
     /// Fragments of two words or more between placeables, absent from the Chinese catalogue.
     phrases: Vec<String>,
+    /// Messages that are one English word ("Plenary", "Mediators"), as written, that the Chinese
+    /// catalogue does not use itself.
+    words: Vec<String>,
     keys: Vec<String>,
 }
 
@@ -100,6 +103,7 @@ fn literal_fragments(value: &str) -> Vec<String> {
 
 fn english() -> English {
     let mut phrases = BTreeSet::new();
+    let mut words = BTreeSet::new();
     let mut keys = Vec::new();
     let mut chinese = String::new();
     for area in std::fs::read_dir(locales()).unwrap() {
@@ -128,12 +132,25 @@ fn english() -> English {
             } else if let Some((id, value)) = line.split_once(" =") {
                 flush(&mut message);
                 keys.push(id.trim().to_string());
+                let v = value.trim().trim_end_matches(['.', ':']);
+                if v.len() >= 3 && v.chars().all(|c| c.is_ascii_alphabetic()) {
+                    words.insert(v.to_string());
+                }
                 message.push_str(value);
             }
         }
         flush(&mut message);
     }
+    let used: BTreeSet<String> = chinese
+        .to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .map(str::to_string)
+        .collect();
     English {
+        words: words
+            .into_iter()
+            .filter(|w| !used.contains(&w.to_lowercase()))
+            .collect(),
         phrases: phrases
             .into_iter()
             .filter(|p| !chinese.contains(p.as_str()))
@@ -276,6 +293,23 @@ impl Person<'_> {
             assert!(
                 english.is_empty(),
                 "English catalogue strings on the Chinese page {at}: {english:?}\n{shown}"
+            );
+            // One-word messages in any case ("Plenary", "None") but capitals (a symbol such as
+            // CHAMBER/LESSONS/…).
+            let tokens: BTreeSet<String> = shown
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                .filter(|t| t.chars().any(|c| c.is_lowercase()))
+                .map(str::to_lowercase)
+                .collect();
+            let words: Vec<&String> = self
+                .english
+                .words
+                .iter()
+                .filter(|w| tokens.contains(&w.to_lowercase()))
+                .collect();
+            assert!(
+                words.is_empty(),
+                "English words of the catalogue on the Chinese page {at}: {words:?}\n{shown}"
             );
             let key = |k: &str| {
                 shown.match_indices(k).any(|(i, _)| {
@@ -503,11 +537,11 @@ async fn cycle(lang: &'static str) {
         ));
     assert!(out.status.success(), "{}", text(&out.stderr));
     for (user, role) in [
-        ("analyst", "analyst"),
-        ("mediator", "mediator"),
-        ("delegate-a", "delegate"),
-        ("delegate-b", "delegate"),
-        ("observer", "observer"),
+        ("fenxi", "analyst"),
+        ("tiaojie", "mediator"),
+        ("jiafang", "delegate"),
+        ("yifang", "delegate"),
+        ("guancha", "observer"),
     ] {
         create_user(&cwd, user, role);
     }
@@ -529,7 +563,7 @@ async fn cycle(lang: &'static str) {
     };
 
     // 1. The analyst opens a preventive case from the September 2012 alert.
-    p.sign_in("analyst").await;
+    p.sign_in("fenxi").await;
     p.goto("/watch?country=GEO&by=week").await;
     let alert = js(
         &client,
@@ -570,7 +604,7 @@ async fn cycle(lang: &'static str) {
     p.sign_out().await;
 
     // 2. A mediator takes it from the intake.
-    p.sign_in("mediator").await;
+    p.sign_in("tiaojie").await;
     p.goto("/chamber").await;
     assert!(
         p.text("#intake").await.contains(&p.text("#intake a").await),
@@ -597,9 +631,9 @@ async fn cycle(lang: &'static str) {
         p.confirmed(&format!("{setup}?done=party-added")).await;
     }
     for (user, role, party) in [
-        ("delegate-a", "delegate", Some(w.east)),
-        ("delegate-b", "delegate", Some(w.west)),
-        ("observer", "observer", None),
+        ("jiafang", "delegate", Some(w.east)),
+        ("yifang", "delegate", Some(w.west)),
+        ("guancha", "observer", None),
     ] {
         p.goto(&setup).await;
         type_into(&client, "#add-participant input[name=username]", user).await;
@@ -630,7 +664,7 @@ async fn cycle(lang: &'static str) {
     p.sign_out().await;
 
     // 4. Delegate A writes in the caucus and proposes wording.
-    p.sign_in("delegate-a").await;
+    p.sign_in("jiafang").await;
     p.goto(&format!("/chamber/{case}/spaces")).await;
     let caucus = "section[data-space='caucus']";
     assert_eq!(p.count(caucus).await, 1, "a delegate sees one caucus");
@@ -673,7 +707,7 @@ async fn cycle(lang: &'static str) {
     p.sign_out().await;
 
     // Delegate B sees none of it.
-    p.sign_in("delegate-b").await;
+    p.sign_in("yifang").await;
     for view in ["/spaces", "/text"] {
         p.goto(&format!("/chamber/{case}{view}")).await;
         let seen = p.text("main").await;
@@ -687,7 +721,7 @@ async fn cycle(lang: &'static str) {
     p.sign_out().await;
 
     // 5. The mediator sees the wording and merges.
-    p.sign_in("mediator").await;
+    p.sign_in("tiaojie").await;
     let text_path = format!("/chamber/{case}/text");
     p.goto(&text_path).await;
     assert_eq!(p.text(".current-wording").await, first);
@@ -898,7 +932,7 @@ async fn cycle(lang: &'static str) {
     p.sign_out().await;
 
     // The observer reads the plenary and the agreement, nothing of the caucus.
-    p.sign_in("observer").await;
+    p.sign_in("guancha").await;
     for view in ["", "/spaces", "/text", "/agreement"] {
         p.goto(&format!("/chamber/{case}{view}")).await;
         assert!(!p.text("main").await.contains(w.caucus_title));

@@ -93,7 +93,7 @@ fn messages(source: &str) -> Vec<(String, String)> {
 struct Catalogue {
     /// English phrases (lower case) per language code, without those the language uses too.
     phrases: Vec<(chamber_i18n::Lang, Vec<String>)>,
-    /// Messages that are one English word ("Plenary", "Mediators"), as written, per language,
+    /// Messages that are one English word ("Plenary", "Mediators"), per language,
     /// without those the language uses too; looked for as whole words in Chinese, Arabic and
     /// Russian pages (in French and Spanish too many are shared words).
     words: Vec<(chamber_i18n::Lang, Vec<String>)>,
@@ -211,16 +211,17 @@ fn findings(c: &Catalogue, lang: chamber_i18n::Lang, text: &str) -> Vec<String> 
         lang,
         chamber_i18n::Lang::Zh | chamber_i18n::Lang::Ar | chamber_i18n::Lang::Ru
     ) {
-        // As the catalogue writes it or in lower case ("Plenary", "none"), not in capitals (a
-        // symbol such as CHAMBER/LESSONS/…).
-        let shown: BTreeSet<&str> = text
+        // In any case ("Plenary", "None") but capitals (a symbol such as CHAMBER/LESSONS/…).
+        let shown: BTreeSet<String> = text
             .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .filter(|t| t.chars().any(|c| c.is_lowercase()))
+            .map(str::to_lowercase)
             .collect();
         let words = &c.words.iter().find(|(l, _)| *l == lang).unwrap().1;
         found.extend(
             words
                 .iter()
-                .filter(|w| shown.contains(w.as_str()) || shown.contains(w.to_lowercase().as_str()))
+                .filter(|w| shown.contains(&w.to_lowercase()))
                 .map(|w| format!("English word {w:?}")),
         );
     }
