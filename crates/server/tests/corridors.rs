@@ -1272,3 +1272,128 @@ async fn the_published_table_through_the_api_and_the_report_pages() {
     let (s, _) = w.who("stranger").get(&format!("{}/report", w.c())).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_humanitarian_corridor_is_opened_and_used_through_the_page_forms() {
+    let w = world().await;
+    let catalogue = chamber_i18n::Catalogue::load();
+    // The secretariat opens it with the page form (parties and ports one a line).
+    let mut admin = w.app.browser();
+    admin.login("secretariat", PW).await;
+    let (_, html) = admin.get("/corridors").await;
+    let csrf = csrf_of(&html);
+    let r = admin
+        .post(
+            "/corridors",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Reni–Palanca humanitarian corridor"),
+                ("designation", "humanitarian"),
+                ("parties", "UA:Ukraine\r\nUN:United Nations\r\n"),
+                ("route", "46.49,30.74; 46.42,30.39"),
+                ("safety_radius", "5 km"),
+                ("ports", "Odesa @ 46.49,30.74\r\n"),
+                ("crossing_points", "Palanca @ 46.42,30.09"),
+                ("inspection_area", ""),
+                ("registration_lead_hours", "24"),
+                ("plan_deadline", "13:00"),
+                ("approval_deadline", "16:00"),
+                ("inspections_per_day", "10"),
+                ("coordinator", "coord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let location = r.headers()[LOCATION].to_str().unwrap().to_string();
+    assert!(location.ends_with("?done=opened"), "{location}");
+    let id = location
+        .trim_start_matches("/corridors/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, v) = w.who("coord").get(&format!("/api/v1/corridors/{id}")).await;
+    assert_eq!(v["designation"], "humanitarian", "{v}");
+    assert_eq!(v["parties"].as_array().unwrap().len(), 2);
+    assert_eq!(v["points"].as_array().unwrap().len(), 2);
+    // The coordinator admits the World Food Programme's operations account.
+    let mut coord = w.app.browser();
+    coord.login("coord", PW).await;
+    let csrf = coord.csrf().await;
+    let r = coord
+        .post(
+            &format!("/corridors/{id}/operators"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("username", "wfp-ops"),
+                ("organisation", "World Food Programme"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A convoy registered in Arabic: each refusal in Arabic, then accepted.
+    let mut wfp = w.app.browser();
+    wfp.cookies.insert("chamber_lang".into(), "ar".into());
+    wfp.login("wfp-ops", PW).await;
+    let (s, html) = wfp.get(&format!("/corridors/{id}/register")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("dir=\"rtl\""));
+    let csrf = csrf_of(&html);
+    let convoy = |humanitarian: bool, organisation: &'static str, affirmed: bool| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("carrier", "convoy".to_string()),
+            ("plates", "AA 1234 BB\r\nAA 5678 BB".to_string()),
+            ("composition", "12 trucks, 2 escort vehicles".to_string()),
+            ("flag", "Ukraine".to_string()),
+            ("cargo_1_commodity", "Wheat flour".to_string()),
+            ("cargo_1_tonnage", "240".to_string()),
+            ("cargo_1_destination", "Moldova".to_string()),
+            ("cargo_1_consignee", "WFP Chisinau".to_string()),
+            ("from", "Odesa".to_string()),
+            ("to", "Chisinau".to_string()),
+            ("expected_at_inspection", "2022-08-03T06:00".to_string()),
+            ("organisation", organisation.to_string()),
+            ("appeal", "Ukraine Flash Appeal 2022".to_string()),
+        ];
+        if humanitarian {
+            f.push(("cargo_1_humanitarian", "yes".to_string()));
+        }
+        if affirmed {
+            f.push(("principles_affirmed", "yes".to_string()));
+        }
+        f
+    };
+    let ar = chamber_i18n::Lang::Ar;
+    for (form, key) in [
+        (
+            convoy(false, "World Food Programme", true),
+            "corr-err-humanitarian-corridor",
+        ),
+        (convoy(true, "", true), "corr-err-designation-needed"),
+        (
+            convoy(true, "World Food Programme", false),
+            "corr-err-principles",
+        ),
+    ] {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = wfp
+            .post(&format!("/corridors/{id}/registrations"), &pairs)
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{key}");
+        let html = r.text().await.unwrap();
+        let want = catalogue.tr(ar, key, &[]);
+        assert!(html.contains(&escape(&want)), "{key}: {want} not in {html}");
+    }
+    let form = convoy(true, "World Food Programme", true);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = wfp
+        .post(&format!("/corridors/{id}/registrations"), &pairs)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let location = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let (_, html) = wfp.get(&location).await;
+    assert!(html.contains("AA 1234 BB, AA 5678 BB"), "{html}");
+    assert!(html.contains("World Food Programme — Ukraine Flash Appeal 2022"));
+    assert!(html.contains(&catalogue.tr(ar, "corr-humanitarian-cargo", &[])));
+}
