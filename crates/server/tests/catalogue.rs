@@ -15,8 +15,15 @@
 //!    no letters but acronyms and a few names of formats and data (`iCalendar`, `Akoma Ntoso`, …);
 //!    and no literal words in `title`, `aria-label` or `alt`.
 //!
-//! Detector names and alert explanations are checked on the Watch page in `watch.rs` (Chinese,
-//! UCDP) and in the browser cycle (`crates/cli/tests/browser_cycle.rs`, Chinese, GDELT Georgia).
+//! 3. The Watch page (detector names, alert evidence), the intake and a case opened from an
+//!    alert, before and after a mediator takes it, in all six languages (the case's title and
+//!    evidence are the analyst's text, written in Chinese here).
+//!
+//! Every page also has no link without text and no time in Rust's own format. One-word English
+//! messages ("Plenary", "Mediators", "none") are looked for as whole words in Chinese, Arabic
+//! and Russian pages. `the_check_finds_what_it_is_for` shows the check sees each kind of
+//! mistake. GDELT's detectors are checked in Chinese by the browser cycle
+//! (`crates/cli/tests/browser_cycle.rs`, Georgia).
 
 mod common;
 use common::*;
@@ -245,7 +252,21 @@ fn findings(c: &Catalogue, lang: chamber_i18n::Lang, text: &str) -> Vec<String> 
     if text.contains("{$") || text.contains("{ $") {
         found.push("an unfilled Fluent variable".into());
     }
+    // A time in Rust's own format ("2026-12-04 4:00:00.0 +00:00:00"), not the reader's.
+    let debug_time = regex_lite::Regex::new(r"\d:\d\d:\d\d(\.\d+)? [+-]\d\d:\d\d:\d\d").unwrap();
+    if let Some(m) = debug_time.find(text) {
+        found.push(format!("a time in Rust's format {:?}", m.as_str()));
+    }
     found
+}
+
+/// Links a reader cannot see: `<a …></a>` with nothing inside.
+fn empty_links(html: &str) -> Vec<String> {
+    regex_lite::Regex::new(r"<a\s[^>]*>\s*</a>")
+        .unwrap()
+        .find_iter(html)
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 async fn land(b: &mut Browser<'_>, path: &str, form: &[(&str, &str)]) -> String {
@@ -319,6 +340,9 @@ async fn check_all(app: &TestApp, c: &Catalogue, pid: &str, moment: &str, extra:
                     lang.code()
                 );
                 pages += 1;
+                for link in empty_links(&html) {
+                    problems.push(format!("{moment}, {who}, {path}: empty link {link}"));
+                }
                 let text = shown(&html);
                 if lang == chamber_i18n::Lang::En {
                     let lower = text.to_lowercase();
@@ -779,5 +803,185 @@ fn templates_hold_no_words_of_their_own() {
         problems.is_empty(),
         "words written in templates, not taken from the catalogue:\n{}",
         problems.join("\n")
+    );
+}
+
+/// A UCDP GED store (Myanmar: months of 4 to 40 deaths, then 2,150 in February 2021).
+fn ged_data() -> std::path::PathBuf {
+    let data = std::env::temp_dir().join(format!("chamber-catalogue-{}", chamber_store::new_id()));
+    let root = chamber_app::DataDir::new(&data).watch();
+    std::fs::create_dir_all(&root).unwrap();
+    let mut text = String::from(
+        "id,type_of_violence,side_a,side_b,country,iso3,adm_1,latitude,longitude,date_start,date_end,best,low,high\n",
+    );
+    let mut id = 0;
+    let mut row = |date: String, best: u64| {
+        id += 1;
+        text.push_str(&format!(
+            "{id},1,Tatmadaw,Arakan,Myanmar (Burma),MMR,Rakhine,20.1,92.9,{date} 00:00:00.000,{date} 00:00:00.000,{best},{best},{}\n",
+            best * 2
+        ));
+    };
+    let quiet = [4, 12, 40, 7, 22, 9, 31, 5, 18, 26, 11, 35];
+    for i in 0..24u64 {
+        let (y, m) = (2019 + i / 12, i % 12 + 1);
+        row(format!("{y}-{m:02}-15"), quiet[i as usize % 12]);
+    }
+    for k in 0..5 {
+        row(format!("2021-02-{:02}", 3 + k), 430);
+    }
+    let file = data.join("ged.csv");
+    std::fs::write(&file, text).unwrap();
+    let store = chamber_watch::store::Store::new(&root);
+    assert_eq!(store.ingest(&[file], None, false).total().rejected, 0);
+    data
+}
+
+#[tokio::test]
+async fn the_watch_page_the_intake_and_a_case_in_every_language_come_from_the_catalogue() {
+    let c = catalogue();
+    let data = tokio::task::spawn_blocking(ged_data).await.unwrap();
+    let keys = Arc::new(chamber_mediation::confidential::Keyring::from_bytes(
+        [32; 32],
+    ));
+    let app = spawn_app_with_keys(
+        ServerConfig {
+            data: Some(chamber_app::DataDir::new(&data)),
+            ..ServerConfig::default()
+        },
+        Some(keys),
+    )
+    .await;
+    app.user("fenxi", Role::Analyst, PW).await;
+    app.user("tiaojie", Role::Mediator, PW).await;
+    let mut analyst = app.browser();
+    analyst.login("fenxi", PW).await;
+    let mut mediator = app.browser();
+    mediator.login("tiaojie", PW).await;
+    let watch = "/watch?country=MMR&by=month";
+
+    // The analyst opens a case from the alert, reading Chinese: the case's title and evidence
+    // are the analyst's text, written in the analyst's language.
+    analyst.cookies.insert("chamber_lang".into(), "zh".into());
+    let html = unescape(&page(&mut analyst, watch).await);
+    let field = |name: &str| -> String {
+        regex_lite::Regex::new(&format!(r#"name="{name}" value="([^"]*)""#))
+            .unwrap()
+            .captures(&html)
+            .unwrap_or_else(|| panic!("no {name} field"))[1]
+            .to_string()
+    };
+    let action = ids(&html, r#"action="(/watch/alerts/[0-9a-f]{16}/case)""#)[0].clone();
+    let (title, evidence, csrf) = (field("title"), field("evidence"), csrf_of(&html));
+    let case = land(
+        &mut analyst,
+        &action,
+        &[("csrf", &csrf), ("title", &title), ("evidence", &evidence)],
+    )
+    .await;
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    let mut check = |lang: chamber_i18n::Lang, who: &str, path: &str, html: &str| {
+        pages += 1;
+        for link in empty_links(html) {
+            problems.push(format!("{who}, {path}: empty link {link}"));
+        }
+        if lang != chamber_i18n::Lang::En {
+            for f in findings(&c, lang, &shown(html)) {
+                problems.push(format!("{who}, {}, {path}: {f}", lang.code()));
+            }
+        }
+    };
+    for lang in chamber_i18n::Lang::ALL {
+        for b in [&mut analyst, &mut mediator] {
+            b.cookies.insert("chamber_lang".into(), lang.code().into());
+        }
+        for path in [watch, "/watch", case.as_str()] {
+            let html = page(&mut analyst, path).await;
+            check(lang, "analyst", path, &html);
+        }
+        for path in ["/chamber", case.as_str()] {
+            let html = page(&mut mediator, path).await;
+            check(lang, "mediator", path, &html);
+        }
+    }
+    // Taken: the overview holds the alert's evidence; the analyst is its origin.
+    let list = page(&mut mediator, "/chamber").await;
+    let taken = land(
+        &mut mediator,
+        &format!("{case}/take"),
+        &[("csrf", &csrf_of(&list))],
+    )
+    .await;
+    for lang in chamber_i18n::Lang::ALL {
+        mediator
+            .cookies
+            .insert("chamber_lang".into(), lang.code().into());
+        for path in [taken.as_str(), "/chamber"] {
+            let html = page(&mut mediator, path).await;
+            check(lang, "mediator", path, &html);
+        }
+    }
+    // The detectors are named from the catalogue in each language.
+    let tr = chamber_i18n::Catalogue::load();
+    for lang in [
+        chamber_i18n::Lang::Zh,
+        chamber_i18n::Lang::Ar,
+        chamber_i18n::Lang::Ru,
+    ] {
+        analyst
+            .cookies
+            .insert("chamber_lang".into(), lang.code().into());
+        let html = unescape(&page(&mut analyst, watch).await);
+        let named = chamber_i18n::Catalogue::keys(lang)
+            .into_iter()
+            .filter(|k| k.starts_with("watch-detector-"))
+            .filter(|k| html.contains(&tr.tr(lang, k, &[])))
+            .count();
+        assert!(
+            named >= 1,
+            "{}: no detector named from the catalogue",
+            lang.code()
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "{} strings not from the catalogue (of {pages} pages):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_check_finds_what_it_is_for() {
+    let c = catalogue();
+    let zh = chamber_i18n::Lang::Zh;
+    let page = "全体会议 Plenary · Mediators · StatusChanged · chamber-change-status \
+                · 2026-12-04 4:00:00.0 +00:00:00 · Status changed · { $count }";
+    let found = findings(&c, zh, page);
+    for expected in [
+        "English word \"Plenary\"",
+        "English word \"Mediators\"",
+        "enum name StatusChanged",
+        "key chamber-change-status",
+        "a time in Rust's format",
+        "English \"status changed\"",
+        "an unfilled Fluent variable",
+    ] {
+        assert!(
+            found.iter().any(|f| f.starts_with(expected)),
+            "{expected} not found in {found:?}"
+        );
+    }
+    // Chinese from the catalogue, a symbol in capitals and user text are not findings.
+    let tr = chamber_i18n::Catalogue::load();
+    let fine = format!(
+        "{} · CHAMBER/LESSONS/ab12 · 停火框架",
+        tr.tr(zh, "chamber-space-plenary", &[])
+    );
+    assert_eq!(findings(&c, zh, &fine), Vec::<String>::new());
+    assert_eq!(
+        empty_links(r#"<a href="/x"></a><a href="/y">y</a>"#).len(),
+        1
     );
 }
