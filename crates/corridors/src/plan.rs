@@ -52,9 +52,9 @@ impl Movement {
             return Err(invalid(
                 "movements",
                 format!(
-                    "{} cannot be planned: it is {:?}",
+                    "{} cannot be planned: it is {}",
                     registration.carrier.label(),
-                    registration.status()
+                    registration.status().as_str()
                 ),
             ));
         }

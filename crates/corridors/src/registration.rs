@@ -115,6 +115,19 @@ pub enum RegistrationStatus {
     Arrived,
 }
 
+impl RegistrationStatus {
+    /// The status as it is written in JSON (`late_awaiting_decision`), for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Registered => "registered",
+            RegistrationStatus::LateAwaitingDecision => "late_awaiting_decision",
+            RegistrationStatus::Refused => "refused",
+            RegistrationStatus::Withdrawn => "withdrawn",
+            RegistrationStatus::Arrived => "arrived",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     pub id: RegistrationId,

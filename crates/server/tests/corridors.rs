@@ -639,6 +639,46 @@ async fn a_late_registration_is_flagged_and_waits_for_the_centres_decision() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("cannot be planned: it is late_awaiting_decision"),
+        "{v}"
+    );
+    // The plan form says so in the representative's language, the status worded too.
+    let mut rep = w.app.browser();
+    rep.cookies.insert("chamber_lang".into(), "fr".into());
+    rep.login("rep-ua", PW).await;
+    let csrf = rep.csrf().await;
+    let r = rep
+        .post(
+            &format!("{}/plans", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("day", "2022-08-02"),
+                (&format!("move_{late}"), "on"),
+                (&format!("depart_{late}"), "06:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let catalogue = chamber_i18n::Catalogue::load();
+    let fr = chamber_i18n::Lang::Fr;
+    let want = catalogue.tr(
+        fr,
+        "corr-err-not-plannable",
+        &[
+            ("n", "1".into()),
+            ("label", "RAZONI (IMO 9086526)".into()),
+            (
+                "registration_status",
+                catalogue.tr(fr, "corr-reg-late_awaiting_decision", &[]),
+            ),
+        ],
+    );
+    assert!(html.contains(&escape(&want)), "{want}: {html}");
     // Only the coordinators decide, and a decision needs its reason.
     for who in ["agent-a", "rep-ua"] {
         let (s, _) = w

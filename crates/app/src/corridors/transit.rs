@@ -90,9 +90,9 @@ impl Corridors {
         permissions::registration_for(&c, &p, &r)?;
         if r.status() != RegistrationStatus::Registered {
             return Err(AppError::invalid(format!(
-                "{} is not moving ({:?})",
+                "{} is not moving: it is {}",
                 r.carrier.label(),
-                r.status()
+                r.status().as_str()
             )));
         }
         let reports = match format {

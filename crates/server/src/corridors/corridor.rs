@@ -52,9 +52,7 @@ impl Done {
             "acknowledged",
             "imported",
         ];
-        KNOWN
-            .contains(&what)
-            .then(|| format!("corr-done-{what}"))
+        KNOWN.contains(&what).then(|| format!("corr-done-{what}"))
     }
 }
 
@@ -192,12 +190,7 @@ pub fn map_of(
 ) -> Option<String> {
     let route = route_of(&view.route)?;
     let words = MapWords {
-        title: t(
-            state,
-            ctx,
-            "corr-map-title",
-            &[("name", view.name.clone())],
-        ),
+        title: t(state, ctx, "corr-map-title", &[("name", view.name.clone())]),
         radius: t(
             state,
             ctx,

@@ -62,11 +62,7 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let (format, user) = signed_in(&ctx)?;
     let fail = |e| failed(&state, &ctx, format, e);
-    let all = state
-        .corridors
-        .inspections(user, &id)
-        .await
-        .map_err(fail)?;
+    let all = state.corridors.inspections(user, &id).await.map_err(fail)?;
     let queue = match state.corridors.inspection_queue(user, &id).await {
         Ok(q) => q,
         Err(AppError::Forbidden) => Vec::new(),
@@ -145,7 +141,9 @@ pub async fn one(
         .iter()
         .flat_map(|r| &r.signatures)
         .filter_map(|s| match &s.signature {
-            Signature::Refused { reason } => Some(json!({"party": s.party.to_string(), "reason": reason})),
+            Signature::Refused { reason } => {
+                Some(json!({"party": s.party.to_string(), "reason": reason}))
+            }
             Signature::Signed => None,
         })
         .collect();

@@ -95,7 +95,10 @@ pub async fn register(
         .map_err(fail)?;
     let rid = v.registration.id.to_string();
     Ok(format.created(
-        &confirmed(&format!("/corridors/{id}/registrations/{rid}"), "registered"),
+        &confirmed(
+            &format!("/corridors/{id}/registrations/{rid}"),
+            "registered",
+        ),
         json!({"ok": true, "registration": json_of(&v)}),
     ))
 }
@@ -490,10 +493,10 @@ async fn plan_decision(
         _ => {
             let note = f.text_or_empty("note");
             let movements: Vec<MovementInput> = match format {
-                Format::Json => serde_json::from_value(
-                    f.0.get("movements").cloned().unwrap_or(Value::Null),
-                )
-                .map_err(|e| fail(AppError::invalid(format!("movements: {e}"))))?,
+                Format::Json => {
+                    serde_json::from_value(f.0.get("movements").cloned().unwrap_or(Value::Null))
+                        .map_err(|e| fail(AppError::invalid(format!("movements: {e}"))))?
+                }
                 Format::Page => {
                     let day = f.text("day").map_err(fail)?;
                     serde_json::from_value(Value::Array(movements_form(&f, &day)))
@@ -522,7 +525,16 @@ pub async fn approve(
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let format = super::format_of(&ctx);
-    plan_decision(&state, &ctx, format, &id, &pid, "approved", Fields::default()).await
+    plan_decision(
+        &state,
+        &ctx,
+        format,
+        &id,
+        &pid,
+        "approved",
+        Fields::default(),
+    )
+    .await
 }
 
 /// `POST …/plans/{pid}/hold`: the representative holds the plan, with the `reason`.

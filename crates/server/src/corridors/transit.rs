@@ -293,11 +293,10 @@ pub async fn notification(
             ..MapLayers::default()
         },
     );
-    let may_acknowledge = h
-        .me
-        .representative
-        .as_deref()
-        .is_some_and(|party| v.awaiting.iter().any(|c| c.as_str() == party));
+    let may_acknowledge =
+        h.me.representative
+            .as_deref()
+            .is_some_and(|party| v.awaiting.iter().any(|c| c.as_str() == party));
     Ok(show(
         &state,
         &ctx,

@@ -38,10 +38,13 @@ pub fn message(state: &SharedState, ctx: &Ctx, english: &str) -> String {
         Some((key, args)) => {
             let borrowed: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
             let mut args = borrowed;
-            // A status named in the message is itself translated.
+            // A status named in the message is itself translated (a corridor's or a
+            // registration's).
             for (k, v) in args.iter_mut() {
                 if *k == "status" {
                     *v = t(state, ctx, &format!("corr-status-{v}"), &[]);
+                } else if *k == "registration_status" {
+                    *v = t(state, ctx, &format!("corr-reg-{v}"), &[]);
                 }
             }
             t(state, ctx, key, &args)
@@ -72,7 +75,10 @@ fn key_of(m: &str) -> Option<Keyed> {
             "corr-err-no-cargo",
         ),
         ("the plan is already approved", "corr-err-plan-approved"),
-        ("invalid reason: a hold needs its reason", "corr-err-hold-reason"),
+        (
+            "invalid reason: a hold needs its reason",
+            "corr-err-hold-reason",
+        ),
         (
             "invalid reason: a refusal to sign needs its reason",
             "corr-err-refusal-reason",
@@ -91,7 +97,12 @@ fn key_of(m: &str) -> Option<Keyed> {
     let owned = |v: Vec<&str>| -> Vec<String> { v.into_iter().map(str::to_string).collect() };
     if let Some(p) = pieces(
         m,
-        &["invalid IMO number: check digit of ", " should be ", ", not ", ""],
+        &[
+            "invalid IMO number: check digit of ",
+            " should be ",
+            ", not ",
+            "",
+        ],
     ) {
         let p = owned(p);
         return Some((
@@ -128,6 +139,35 @@ fn key_of(m: &str) -> Option<Keyed> {
         return Some((
             "corr-err-day-full",
             vec![("day", p[0].to_string()), ("capacity", p[1].to_string())],
+        ));
+    }
+    if let Some(p) = pieces(
+        m,
+        &[
+            "movement ",
+            ": invalid movements: ",
+            " cannot be planned: it is ",
+            "",
+        ],
+    ) {
+        let p = owned(p);
+        return Some((
+            "corr-err-not-plannable",
+            vec![
+                ("n", p[0].clone()),
+                ("label", p[1].clone()),
+                ("registration_status", p[2].clone()),
+            ],
+        ));
+    }
+    if let Some(p) = pieces(m, &["", " is not moving: it is ", ""]) {
+        let p = owned(p);
+        return Some((
+            "corr-err-not-moving",
+            vec![
+                ("label", p[0].clone()),
+                ("registration_status", p[1].clone()),
+            ],
         ));
     }
     if let Some(p) = pieces(m, &["", ": required"]) {
@@ -256,10 +296,8 @@ mod tests {
             .0,
             "corr-err-principles"
         );
-        let (key, args) = key_of(
-            "plans for 2022-08-03 had to be proposed by 2022-08-02T13:00:00Z",
-        )
-        .unwrap();
+        let (key, args) =
+            key_of("plans for 2022-08-03 had to be proposed by 2022-08-02T13:00:00Z").unwrap();
         assert_eq!(key, "corr-err-plan-too-late");
         assert_eq!(args[1].1, "2022-08-02 13:00 UTC");
         assert_eq!(
@@ -268,6 +306,26 @@ mod tests {
                 ("day", "2022-08-04".to_string()),
                 ("capacity", "3".to_string())
             ]
+        );
+        let (key, args) = key_of(
+            "movement 2: invalid movements: RAZONI (IMO 9086526) cannot be planned: it is late_awaiting_decision",
+        )
+        .unwrap();
+        assert_eq!(key, "corr-err-not-plannable");
+        assert_eq!(
+            args,
+            [
+                ("n", "2".to_string()),
+                ("label", "RAZONI (IMO 9086526)".to_string()),
+                ("registration_status", "late_awaiting_decision".to_string())
+            ]
+        );
+        assert_eq!(
+            key_of("RAZONI (IMO 9086526) is not moving: it is arrived")
+                .unwrap()
+                .1[0]
+                .1,
+            "RAZONI (IMO 9086526)"
         );
         assert!(key_of("invalid vessel name: must not be empty").is_none());
     }
@@ -284,6 +342,8 @@ mod tests {
             "day: a plan for 2022-08-03 already exists",
             "2022-08-04 is full: 3 inspections a day",
             "name: required",
+            "movement 2: invalid movements: RAZONI (IMO 9086526) cannot be planned: it is late_awaiting_decision",
+            "RAZONI (IMO 9086526) is not moving: it is arrived",
         ] {
             let (key, _) = key_of(m).unwrap_or_else(|| panic!("{m}"));
             for lang in chamber_i18n::Lang::ALL {
