@@ -6,7 +6,8 @@
 //! is not an approval → the coordinator schedules the joint inspection, the four parties'
 //! inspectors (signed in on the same four browsers) record and sign it off → the agent uploads
 //! position reports, one leg outside the safety radius becomes a deviation incident every party
-//! sees → arrival. A second shipping agent registers its own vessel meanwhile; the first never
+//! sees → arrival; then every corridors page in Arabic at a phone's width, nothing scrolling
+//! sideways. A second shipping agent registers its own vessel meanwhile; the first never
 //! sees it: not on the list, not in the plan, not by its URL, not through the API.
 //!
 //! The clock is the real one: the plan is for the day after tomorrow (UTC), so its deadlines
@@ -131,6 +132,31 @@ async fn exists(client: &Client, css: &str) -> bool {
 /// The body text of a page (a JSON answer shown by the browser included).
 async fn body_text(client: &Client) -> String {
     text_of(client, "body").await
+}
+
+/// Sideways overflow of the page in CSS pixels and the element that sticks out most.
+async fn overflow(client: &Client) -> (i64, String) {
+    let v = client
+        .execute(
+            "const d = document.documentElement;
+             let worst = '';
+             let most = 0;
+             for (const e of document.querySelectorAll('body *')) {
+               const r = e.getBoundingClientRect();
+               const over = Math.max(r.right - d.clientWidth, -r.left);
+               if (over > most + 0.5 && getComputedStyle(e).position !== 'absolute') {
+                 most = over; worst = e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className;
+               }
+             }
+             return [d.scrollWidth - d.clientWidth, worst + ' by ' + Math.round(most)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_i64().unwrap_or(-1),
+        v[1].as_str().unwrap_or("").to_string(),
+    )
 }
 
 /// The id of the registration a page shows (the last part of its address).
@@ -654,6 +680,49 @@ async fn four_parties_and_an_operator_take_one_vessel_from_registration_to_arriv
             .unwrap();
         let text = page_text(&operator).await;
         assert!(!text.contains("NAVI STAR"), "{path}: {text}");
+    }
+    // 7. Every corridors page in Arabic, right to left, at a desktop's and a phone's width:
+    // nothing scrolls sideways (maps, charts and tables stay inside the page).
+    let un = party("un");
+    un.goto(&format!("{base}/lang/ar?next=%2F")).await.unwrap();
+    for path in [
+        format!("/corridors/{c}"),
+        format!("/corridors/{c}/registrations"),
+        format!("/corridors/{c}/registrations/{a}"),
+        format!("/corridors/{c}/plans"),
+        plan_path.clone(),
+        format!("/corridors/{c}/inspections"),
+        inspection_path.clone(),
+        format!("/corridors/{c}/incidents"),
+        format!("/corridors/{c}/notifications"),
+        notification_path.clone(),
+        format!("/corridors/{c}/report"),
+    ] {
+        un.goto(&format!("{base}{path}")).await.unwrap();
+        text_of(un, "main").await;
+        let dir = un
+            .execute("return document.documentElement.dir", vec![])
+            .await
+            .unwrap();
+        assert_eq!(dir, json!("rtl"), "{path}");
+        for (w, h) in [(1280, 900), (390, 844)] {
+            un.set_window_size(w, h).await.unwrap();
+            let inner = un
+                .execute("return window.innerWidth", vec![])
+                .await
+                .unwrap();
+            let inner = inner.as_f64().unwrap_or(f64::NAN);
+            assert!(
+                (inner - f64::from(w)).abs() < 40.0,
+                "the window is {inner} px wide, wanted about {w}"
+            );
+            let (scroll, worst) = overflow(un).await;
+            assert!(
+                scroll <= 0,
+                "{path} in Arabic at {w} px scrolls sideways by {scroll} px (widest: {worst})"
+            );
+        }
+        un.set_window_size(1280, 900).await.unwrap();
     }
     for client in parties
         .into_iter()
