@@ -166,6 +166,44 @@ async fn js(client: &Client, script: &str, args: Vec<Value>) -> Value {
         .unwrap_or_else(|e| panic!("{script}: {e}"))
 }
 
+/// What sticks out of its box: chart labels cut off by their chart's edge, form fields wider
+/// than their form (a drop-down that overflowed its box was one of issue 12's findings).
+async fn clipped(client: &Client) -> Vec<String> {
+    let v = js(
+        client,
+        "const out = [];
+         for (const svg of document.querySelectorAll('svg')) {
+           const box = svg.getBoundingClientRect();
+           if (box.width === 0) continue;
+           for (const t of svg.querySelectorAll('text')) {
+             const r = t.getBoundingClientRect();
+             if (r.width === 0) continue;
+             if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+               out.push('chart label ' + JSON.stringify(t.textContent) + ' of #' + (svg.id || svg.parentElement.id) + ' cut off');
+             }
+           }
+         }
+         for (const f of document.querySelectorAll('form select, form input:not([type=hidden]):not([type=radio]):not([type=checkbox]), form textarea')) {
+           const form = f.closest('form').getBoundingClientRect();
+           const r = f.getBoundingClientRect();
+           if (r.width === 0 || form.width === 0) continue;
+           if (r.left < form.left - 1 || r.right > form.right + 1) {
+             out.push((f.closest('form').id || 'a form') + ': ' + f.tagName.toLowerCase() + '[name=' + f.name + '] is ' + Math.round(r.width) + ' px in a form of ' + Math.round(form.width) + ' px');
+           }
+         }
+         return out;",
+        vec![],
+    )
+    .await;
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Sideways overflow of the page in CSS pixels and the element that sticks out most.
 async fn overflow(client: &Client) -> (i64, String) {
     let v = js(
@@ -251,6 +289,8 @@ impl Person<'_> {
                 "{} {at} at {w} px: scrollWidth exceeds clientWidth by {scroll} px (widest: {worst})",
                 self.lang
             );
+            let cut = clipped(self.client).await;
+            assert!(cut.is_empty(), "{} {at} at {w} px: {cut:?}", self.lang);
         }
         if widths.len() > 1 {
             self.client.set_window_size(1280, 900).await.unwrap();

@@ -144,15 +144,22 @@ pub fn trend_svg(trend: &Trend, labels: &ChartLabels) -> String {
         top + plot_h / 2.0,
         escape(&labels.y_axis)
     );
-    // Horizontal axis: at most about 8 period labels.
+    // Horizontal axis: at most about 8 period labels. The first and last sit at the plot's
+    // edges, so they run inwards from there (a centred label there was cut off by the chart's
+    // edge); "start" and "end" follow the text's direction.
     let step = n.div_ceil(8).max(1);
     for (i, d) in trend.periods.iter().enumerate() {
         if i % step != 0 && i + 1 != n {
             continue;
         }
+        let anchor = match (n > 1 && i == 0, n > 1 && i + 1 == n, rtl) {
+            (true, _, false) | (_, true, true) => "start",
+            (true, _, true) | (_, true, false) => "end",
+            _ => "middle",
+        };
         let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
             x_of(i),
             top + plot_h + 18.0,
             escape(&period_label(i, *d))
