@@ -343,6 +343,13 @@ async fn check_all(app: &TestApp, c: &Catalogue, pid: &str, moment: &str, extra:
                 for link in empty_links(&html) {
                     problems.push(format!("{moment}, {who}, {path}: empty link {link}"));
                 }
+                // The footer names the software's version (the print view once showed the
+                // text's version there).
+                let footer = html.split("<footer>").nth(1).unwrap_or_default();
+                let footer = footer.split("</footer>").next().unwrap_or_default();
+                if !footer.contains(env!("CARGO_PKG_VERSION")) {
+                    problems.push(format!("{moment}, {who}, {path}: footer {footer:?}"));
+                }
                 let text = shown(&html);
                 if lang == chamber_i18n::Lang::En {
                     let lower = text.to_lowercase();

@@ -137,7 +137,7 @@ pub fn adopt_confirm(ws: &Workspace, w: &Words) -> Map<String, Value> {
     let mut m = Map::new();
     if let Some(r) = &ws.record {
         let v = r.current();
-        m.insert("version".into(), json!(v.number));
+        m.insert("text_version".into(), json!(v.number));
         m.insert("issued".into(), json!(w.date(v.issued_at.date())));
         m.insert(
             "text_html".into(),

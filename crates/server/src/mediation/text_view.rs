@@ -221,7 +221,7 @@ pub fn text(ws: &Workspace, w: &Words) -> Map<String, Value> {
         "text_html".into(),
         json!(html(&current.text, &RenderOptions::default())),
     );
-    m.insert("version".into(), json!(current.number));
+    m.insert("text_version".into(), json!(current.number));
     m.insert("versions".into(), Value::Array(versions));
     m.insert("amendments".into(), Value::Array(amendments));
     m.insert("pending".into(), json!(pending));

@@ -317,7 +317,8 @@ fn base_context(state: &SharedState, ctx: &Ctx) -> Map<String, Value> {
     map.insert("next_query".into(), json!(next));
     map.insert("user".into(), user.unwrap_or(Value::Null));
     map.insert("csrf".into(), json!(ctx.csrf_token().unwrap_or("")));
-    map.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+    // Named so that no page's own context (a text's or an agreement's version) can replace it.
+    map.insert("software_version".into(), json!(env!("CARGO_PKG_VERSION")));
     map
 }
 
