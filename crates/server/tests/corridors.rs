@@ -1437,3 +1437,192 @@ async fn a_humanitarian_corridor_is_opened_and_used_through_the_page_forms() {
     assert!(html.contains("World Food Programme — Ukraine Flash Appeal 2022"));
     assert!(html.contains(&catalogue.tr(ar, "corr-humanitarian-cargo", &[])));
 }
+
+/// Every corridors route, pages and API, with real, foreign, unknown and malformed ids, empty,
+/// wrong-typed and garbage bodies, as an operator, a coordinator, a stranger and nobody: never
+/// a server error (the fuzz test's route table reads only literal `.route("…")` calls, which
+/// the corridors' shared page/API table does not use).
+#[tokio::test]
+async fn no_corridors_route_answers_a_server_error_whatever_it_is_sent() {
+    let w = world().await;
+    let a = register(&w, "agent-a", "9086526", "RAZONI", "2022-08-04T08:00").await;
+    let b = register(&w, "agent-b", "9590979", "NAVI STAR", "2022-08-04T10:00").await;
+    w.at("2022-08-02T08:00:00Z");
+    let plan = propose(&w, "2022-08-03", &[&a, &b]).await;
+    w.at("2022-08-04T08:00:00Z");
+    let iid = scheduled_inspection(&w, &a, "2022-08-04").await;
+    let v = w
+        .who("wfp-ops")
+        .ok(
+            &format!("{}/notifications", w.c()),
+            json!({"kind": "movement", "geometry": "46.49,30.74; 45.3,30.9",
+                   "from": "2022-08-05T06:00", "until": "2022-08-05T18:00", "description": "convoy"}),
+        )
+        .await;
+    let nid = v["notification"]["id"].as_str().unwrap().to_string();
+    let c = w.corridor.clone();
+    let routes = [
+        ("GET", "/corridors".to_string()),
+        ("POST", "/corridors".to_string()),
+        ("POST", "/corridors/import".to_string()),
+        ("GET", "/corridors/{c}".to_string()),
+        ("GET", "/corridors/{c}/register".to_string()),
+        ("POST", "/corridors/{c}/status".to_string()),
+        ("POST", "/corridors/{c}/members".to_string()),
+        ("POST", "/corridors/{c}/operators".to_string()),
+        ("POST", "/corridors/{c}/coordinators".to_string()),
+        ("GET", "/corridors/{c}/registrations".to_string()),
+        ("POST", "/corridors/{c}/registrations".to_string()),
+        ("GET", "/corridors/{c}/registrations/{r}".to_string()),
+        ("POST", "/corridors/{c}/registrations/{r}/late".to_string()),
+        (
+            "POST",
+            "/corridors/{c}/registrations/{r}/withdraw".to_string(),
+        ),
+        (
+            "POST",
+            "/corridors/{c}/registrations/{r}/arrive".to_string(),
+        ),
+        ("POST", "/corridors/{c}/registrations/{r}/queue".to_string()),
+        (
+            "GET",
+            "/corridors/{c}/registrations/{r}/positions".to_string(),
+        ),
+        (
+            "POST",
+            "/corridors/{c}/registrations/{r}/positions".to_string(),
+        ),
+        ("GET", "/corridors/{c}/plans".to_string()),
+        ("POST", "/corridors/{c}/plans".to_string()),
+        ("GET", "/corridors/{c}/plans/{p}".to_string()),
+        ("POST", "/corridors/{c}/plans/{p}/approve".to_string()),
+        ("POST", "/corridors/{c}/plans/{p}/hold".to_string()),
+        ("POST", "/corridors/{c}/plans/{p}/amend".to_string()),
+        ("GET", "/corridors/{c}/inspections".to_string()),
+        ("GET", "/corridors/{c}/inspections/{i}".to_string()),
+        (
+            "POST",
+            "/corridors/{c}/inspections/{i}/schedule".to_string(),
+        ),
+        ("POST", "/corridors/{c}/inspections/{i}/result".to_string()),
+        ("POST", "/corridors/{c}/inspections/{i}/sign".to_string()),
+        ("POST", "/corridors/{c}/inspections/{i}/refuse".to_string()),
+        ("GET", "/corridors/{c}/incidents".to_string()),
+        ("GET", "/corridors/{c}/notifications".to_string()),
+        ("POST", "/corridors/{c}/notifications".to_string()),
+        ("GET", "/corridors/{c}/notifications/{n}".to_string()),
+        (
+            "POST",
+            "/corridors/{c}/notifications/{n}/acknowledge".to_string(),
+        ),
+        ("GET", "/corridors/{c}/report".to_string()),
+        ("GET", "/corridors/{c}/voyages".to_string()),
+        ("GET", "/corridors/{c}/voyages/{s}".to_string()),
+        ("GET", "/corridors/{c}/imports".to_string()),
+        ("POST", "/corridors/{c}/imports".to_string()),
+        ("GET", "/corridors/{c}/export/{f}".to_string()),
+    ];
+    // One slot varied at a time, the others real.
+    let odd = [
+        "0".repeat(32),
+        "xyz".into(),
+        "%2e%2e".into(),
+        "A".repeat(300),
+        "-1".into(),
+    ];
+    let real = [
+        ("{c}", c.clone()),
+        ("{r}", a.clone()),
+        ("{p}", plan.clone()),
+        ("{i}", iid.clone()),
+        ("{n}", nid.clone()),
+        ("{s}", "1".to_string()),
+        ("{f}", "voyages.csv".to_string()),
+    ];
+    let fill = |t: &str, slot: Option<(&str, &str)>| {
+        let mut path = t.to_string();
+        for (k, v) in &real {
+            let v = match slot {
+                Some((s, odd)) if s == *k => odd,
+                _ => v.as_str(),
+            };
+            path = path.replace(k, v);
+        }
+        path
+    };
+    let bodies: Vec<Option<Value>> = vec![
+        None,
+        Some(json!({})),
+        Some(json!([1, 2])),
+        Some(
+            json!({"movements": 5, "day": [], "team": "x", "reports": {"a": 1}, "carrier": 3,
+                    "cargo": "x", "role": "nobody", "username": 7, "status": null, "format": "xml",
+                    "text": "time,lat,lon\n2022-13-45T99:00,400,-500\n", "content_base64": "!!",
+                    "geometry": "{", "kind": "movement", "from": "x", "until": "y"}),
+        ),
+        Some(
+            json!({"carrier": {"kind": "convoy", "plates": ["x"], "composition": "", "flag": ""},
+                    "cargo": [{"commodity": "", "tonnage": "-1", "destination": "", "consignee": ""}],
+                    "from": "", "to": "", "expected_at_inspection": "9999-99-99",
+                    "movements": [{"registration": b, "depart_at": "nonsense"}], "day": "2022-02-30",
+                    "outcome": "maybe", "accepted": "perhaps", "reason": "\u{0}"}),
+        ),
+    ];
+    let callers = ["agent-a", "coord", "stranger"];
+    let mut sent = 0;
+    for (method, template) in &routes {
+        let mut paths = vec![fill(template, None)];
+        for (slot, _) in &real {
+            if template.contains(slot) {
+                for o in &odd {
+                    paths.push(fill(template, Some((slot, o))));
+                }
+            }
+        }
+        for path in &paths {
+            for api in [false, true] {
+                let url = if api {
+                    format!("{}/api/v1{path}", w.app.base)
+                } else {
+                    format!("{}{path}", w.app.base)
+                };
+                for who in callers.iter().map(Some).chain([None]) {
+                    let bodies: &[Option<Value>] = if *method == "GET" {
+                        &bodies[..1]
+                    } else {
+                        &bodies
+                    };
+                    for body in bodies {
+                        let mut req = if *method == "GET" {
+                            w.app.http.get(&url)
+                        } else {
+                            w.app.http.post(&url)
+                        };
+                        if let Some(who) = who {
+                            req = req.bearer_auth(&w.tokens[*who]);
+                        }
+                        req = match body {
+                            Some(b) if api => req.json(b),
+                            Some(b) => req
+                                .header("content-type", "application/x-www-form-urlencoded")
+                                .body(b.to_string()),
+                            None => req,
+                        };
+                        let r = req.send().await.unwrap();
+                        let status = r.status();
+                        assert!(
+                            !status.is_server_error(),
+                            "{method} {url} as {who:?} with {body:?}: {status} {}",
+                            r.text().await.unwrap_or_default()
+                        );
+                        sent += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(sent > 3000, "{sent} requests");
+    // Nothing of the above changed what the centre sees of the plan or the registration.
+    let (_, v) = w.who("coord").get(&format!("{}/plans/{plan}", w.c())).await;
+    assert_eq!(v["movements"].as_array().unwrap().len(), 2);
+}
