@@ -1626,3 +1626,93 @@ async fn no_corridors_route_answers_a_server_error_whatever_it_is_sent() {
     let (_, v) = w.who("coord").get(&format!("{}/plans/{plan}", w.c())).await;
     assert_eq!(v["movements"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn an_amendment_by_page_form_makes_a_new_version_every_party_approves_anew() {
+    let w = world().await;
+    let a = register(&w, "agent-a", "9086526", "RAZONI", "2022-08-04T08:00").await;
+    let b = register(&w, "agent-b", "9590979", "NAVI STAR", "2022-08-04T10:00").await;
+    w.at("2022-08-02T08:00:00Z");
+    let plan = propose(&w, "2022-08-03", &[&a, &b]).await;
+    for rep in ["rep-tr", "rep-un"] {
+        w.who(rep)
+            .ok(&format!("{}/plans/{plan}/approve", w.c()), json!({}))
+            .await;
+    }
+    let (s, _) = w
+        .who("agent-b")
+        .get(&format!("{}/plans/{plan}", w.c()))
+        .await;
+    assert_eq!(s, StatusCode::OK, "agent-b's vessel moves under it");
+    // Russia's representative amends it on the page: RAZONI alone, at 07:15.
+    let mut rep = w.app.browser();
+    rep.login("rep-ru", PW).await;
+    let (s, html) = rep.get(&format!("{}/plans/{plan}", w.p())).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"id="amend-form""#), "{html}");
+    assert!(
+        html.contains(&format!(
+            r#"name="move_{a}" id="move-{a}" value="on" checked"#
+        )),
+        "the form starts from the plan as it stands"
+    );
+    let csrf = csrf_of(&html);
+    let r = rep
+        .post(
+            &format!("{}/plans/{plan}/amend", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("day", "2022-08-03"),
+                (&format!("move_{a}"), "on"),
+                (&format!("depart_{a}"), "07:15"),
+                (&format!("depart_{b}"), "06:00"),
+                ("note", "NAVI STAR's hold no. 2 is not cleared"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let (_, v) = w.who("coord").get(&format!("{}/plans/{plan}", w.c())).await;
+    assert_eq!(v["version"], 2, "{v}");
+    let movements = v["movements"].as_array().unwrap();
+    assert_eq!(movements.len(), 1);
+    assert_eq!(movements[0]["registration"], a.as_str());
+    assert_eq!(movements[0]["depart_at"], "2022-08-03T07:15:00Z");
+    assert_eq!(v["status"]["status"], "proposed");
+    let waiting: Vec<&str> = v["status"]["waiting_for"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    for party in ["TR", "UN", "UA"] {
+        assert!(
+            waiting.contains(&party),
+            "{party}'s approval of version 1 is void: {v}"
+        );
+    }
+    // NAVI STAR no longer moves under it: its operator no longer sees the plan.
+    let (s, _) = w
+        .who("agent-b")
+        .get(&format!("{}/plans/{plan}", w.c()))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, html) = w
+        .who("rep-ua")
+        .page(&format!("{}/plans/{plan}", w.p()))
+        .await;
+    assert!(html.contains(r#"class="decision amend""#), "{html}");
+    assert!(html.contains("NAVI STAR&#x27;s hold no. 2 is not cleared"));
+    // An amendment needs its note.
+    let r = rep
+        .post(
+            &format!("{}/plans/{plan}/amend", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("day", "2022-08-03"),
+                (&format!("move_{a}"), "on"),
+                (&format!("depart_{a}"), "07:30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
