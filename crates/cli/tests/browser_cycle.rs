@@ -17,10 +17,13 @@
 //! the caucus note.
 //!
 //! On every page: `document.documentElement.scrollWidth <= clientWidth` (in Arabic also at a
-//! phone's 390 CSS pixels), the page's `dir` matches its language. In Chinese, no English string
-//! of the catalogue (every fragment of two words or more of `locales/*/en.ftl` that the Chinese
-//! catalogue does not itself contain), no catalogue key (`chamber-change-status`) and no Rust
-//! enum name (`StatusChanged`) appears on any page of the cycle.
+//! phone's 390 CSS pixels), no chart label outside its chart and no form field wider than its
+//! form, and the page's `dir` matches its language. In Arabic, user text in Latin script keeps
+//! its own direction (`dir="auto"`). In Chinese, no English string of the catalogue (every
+//! fragment of two words or more of `locales/*/en.ftl`, compared case-blind, and every one-word
+//! message as a whole word, that the Chinese catalogue does not itself use), no catalogue key
+//! (`chamber-change-status`) and no Rust enum name (`StatusChanged`) appears on any page of the
+//! cycle — in the text, the page title, `title`/`aria-label`/`placeholder`/`alt` and the charts.
 //!
 //! Skips with a printed reason without chromedriver (unless `CHAMBER_REQUIRE_BROWSER=1`) or without
 //! the shared data (unless `CHAMBER_REQUIRE_SHARED_DATA=1`).
@@ -387,6 +390,41 @@ impl Person<'_> {
         self.checked.push(at);
     }
 
+    /// In a right-to-left page, user text set in Latin script keeps its own direction (its full
+    /// stop stays at its end): the element holding `needle` carries `dir` itself or sits in one
+    /// that does, other than the page.
+    async fn has_own_direction(&self, needle: &str) {
+        if self.lang != "ar" {
+            return;
+        }
+        let v = js(
+            self.client,
+            "const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+             const found = [];
+             while (walk.nextNode()) {
+               const n = walk.currentNode;
+               if (!n.textContent.includes(arguments[0])) continue;
+               const d = n.parentElement.closest('[dir]');
+               found.push(d && d !== document.documentElement ? 'ok' : n.parentElement.outerHTML.slice(0, 200));
+             }
+             return found;",
+            vec![json!(needle)],
+        )
+        .await;
+        let found: Vec<&str> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
+        assert!(!found.is_empty(), "{needle:?} is not on the page");
+        let wrong: Vec<&&str> = found.iter().filter(|f| **f != "ok").collect();
+        assert!(
+            wrong.is_empty(),
+            "user text {needle:?} takes the page's direction: {wrong:?}"
+        );
+    }
+
     async fn sign_in(&mut self, username: &str) {
         self.client
             .goto(&format!("{}/login", self.base))
@@ -724,6 +762,7 @@ async fn cycle(lang: &'static str) {
     p.confirmed(&format!("/chamber/{case}/spaces?done=note-posted"))
         .await;
     assert!(p.text(caucus).await.contains(w.caucus_title));
+    p.has_own_direction("zebracrossingsecret").await;
     p.goto(&format!("/chamber/{case}/text")).await;
     let first = w.operative[0];
     let short: String = first.chars().take(20).collect();
@@ -878,6 +917,7 @@ async fn cycle(lang: &'static str) {
         p.confirmed(&format!("{agreement}?done=score-recorded"))
             .await;
     }
+    p.has_own_direction("monitors-second-period").await;
     let row = p.text(&format!("#commitment-{}", labels[0])).await;
     for shown in [
         "1/3",
@@ -963,6 +1003,7 @@ async fn cycle(lang: &'static str) {
     let record = p.text("main").await;
     assert!(record.contains(w.what_worked), "{record}");
     assert!(record.contains("A/RES/79/274"), "{record}");
+    p.has_own_direction("A/RES/79/274").await;
     assert!(!record.contains("zebracrossing"), "{record}");
     // Every view of the closed process once more, as its mediator.
     for view in ["", "/spaces", "/text", "/sessions", "/agreement", "/setup"] {
