@@ -1716,3 +1716,104 @@ async fn an_amendment_by_page_form_makes_a_new_version_every_party_approves_anew
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_suspended_corridor_takes_no_registration_and_says_so_in_the_readers_language() {
+    let w = world().await;
+    // Only coordinators change the status, and with a reason.
+    let (s, _) = w
+        .who("rep-ua")
+        .post(
+            &format!("{}/status", w.c()),
+            json!({"status": "suspended", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = w
+        .who("coord")
+        .post(
+            &format!("{}/status", w.c()),
+            json!({"status": "suspended", "reason": ""}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut coord = w.app.browser();
+    coord.login("coord", PW).await;
+    let csrf = coord.csrf().await;
+    let r = coord
+        .post(
+            &format!("{}/status", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("status", "suspended"),
+                ("reason", "naval activity reported near the route"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Every party and the operator see the status and its reason.
+    for who in ["agent-a", "rep-ru"] {
+        let (_, html) = w.who(who).page(&w.p()).await;
+        assert!(
+            html.contains("naval activity reported near the route"),
+            "{who}"
+        );
+        assert!(html.contains(r#"<span class="badge suspended">"#), "{who}");
+    }
+    let (s, v) = w
+        .who("agent-a")
+        .post(
+            &format!("{}/registrations", w.c()),
+            vessel("9086526", "RAZONI", "2022-08-04T08:00"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        v["error"],
+        "the corridor is suspended: no registrations are taken"
+    );
+    let mut agent = w.app.browser();
+    agent.cookies.insert("chamber_lang".into(), "ru".into());
+    agent.login("agent-a", PW).await;
+    let (_, html) = agent.get(&format!("{}/register", w.p())).await;
+    let csrf = csrf_of(&html);
+    let r = agent
+        .post(
+            &format!("{}/registrations", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("carrier", "vessel"),
+                ("imo", "9086526"),
+                ("vessel_name", "RAZONI"),
+                ("flag", "Sierra Leone"),
+                ("cargo_1_commodity", "corn"),
+                ("cargo_1_tonnage", "26527"),
+                ("cargo_1_destination", "Lebanon"),
+                ("cargo_1_consignee", "Tripoli Grain"),
+                ("from", "Odesa"),
+                ("to", "Tripoli"),
+                ("expected_at_inspection", "2022-08-04T06:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let catalogue = chamber_i18n::Catalogue::load();
+    let ru = chamber_i18n::Lang::Ru;
+    let want = catalogue.tr(
+        ru,
+        "corr-err-not-open",
+        &[("status", catalogue.tr(ru, "corr-status-suspended", &[]))],
+    );
+    assert!(html.contains(&escape(&want)), "{want}: {html}");
+    // Reopened, it takes registrations again.
+    w.who("coord")
+        .ok(
+            &format!("{}/status", w.c()),
+            json!({"status": "open", "reason": "the area is clear"}),
+        )
+        .await;
+    register(&w, "agent-a", "9086526", "RAZONI", "2022-08-04T08:00").await;
+    let (_, v) = w.who("agent-a").get(&w.c()).await;
+    assert_eq!(v["status_history"].as_array().unwrap().len(), 3, "{v}");
+}
