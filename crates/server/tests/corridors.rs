@@ -1438,6 +1438,53 @@ async fn a_humanitarian_corridor_is_opened_and_used_through_the_page_forms() {
     assert!(html.contains(&catalogue.tr(ar, "corr-humanitarian-cargo", &[])));
 }
 
+/// Every corridors route as the server defines it (each also under `/api/v1`, but the
+/// registration form, a page only); `{c}` corridor, `{r}` registration, `{p}` plan, `{i}`
+/// inspection, `{n}` notification, `{s}` voyage sequence number, `{f}` export file.
+const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/corridors"),
+    ("POST", "/corridors"),
+    ("POST", "/corridors/import"),
+    ("GET", "/corridors/{c}"),
+    ("GET", "/corridors/{c}/register"),
+    ("POST", "/corridors/{c}/status"),
+    ("POST", "/corridors/{c}/members"),
+    ("POST", "/corridors/{c}/operators"),
+    ("POST", "/corridors/{c}/coordinators"),
+    ("GET", "/corridors/{c}/registrations"),
+    ("POST", "/corridors/{c}/registrations"),
+    ("GET", "/corridors/{c}/registrations/{r}"),
+    ("POST", "/corridors/{c}/registrations/{r}/late"),
+    ("POST", "/corridors/{c}/registrations/{r}/withdraw"),
+    ("POST", "/corridors/{c}/registrations/{r}/arrive"),
+    ("POST", "/corridors/{c}/registrations/{r}/queue"),
+    ("GET", "/corridors/{c}/registrations/{r}/positions"),
+    ("POST", "/corridors/{c}/registrations/{r}/positions"),
+    ("GET", "/corridors/{c}/plans"),
+    ("POST", "/corridors/{c}/plans"),
+    ("GET", "/corridors/{c}/plans/{p}"),
+    ("POST", "/corridors/{c}/plans/{p}/approve"),
+    ("POST", "/corridors/{c}/plans/{p}/hold"),
+    ("POST", "/corridors/{c}/plans/{p}/amend"),
+    ("GET", "/corridors/{c}/inspections"),
+    ("GET", "/corridors/{c}/inspections/{i}"),
+    ("POST", "/corridors/{c}/inspections/{i}/schedule"),
+    ("POST", "/corridors/{c}/inspections/{i}/result"),
+    ("POST", "/corridors/{c}/inspections/{i}/sign"),
+    ("POST", "/corridors/{c}/inspections/{i}/refuse"),
+    ("GET", "/corridors/{c}/incidents"),
+    ("GET", "/corridors/{c}/notifications"),
+    ("POST", "/corridors/{c}/notifications"),
+    ("GET", "/corridors/{c}/notifications/{n}"),
+    ("POST", "/corridors/{c}/notifications/{n}/acknowledge"),
+    ("GET", "/corridors/{c}/report"),
+    ("GET", "/corridors/{c}/voyages"),
+    ("GET", "/corridors/{c}/voyages/{s}"),
+    ("GET", "/corridors/{c}/imports"),
+    ("POST", "/corridors/{c}/imports"),
+    ("GET", "/corridors/{c}/export/{f}"),
+];
+
 /// Every corridors route, pages and API, with real, foreign, unknown and malformed ids, empty,
 /// wrong-typed and garbage bodies, as an operator, a coordinator, a stranger and nobody: never
 /// a server error (the fuzz test's route table reads only literal `.route("…")` calls, which
@@ -1461,67 +1508,7 @@ async fn no_corridors_route_answers_a_server_error_whatever_it_is_sent() {
         .await;
     let nid = v["notification"]["id"].as_str().unwrap().to_string();
     let c = w.corridor.clone();
-    let routes = [
-        ("GET", "/corridors".to_string()),
-        ("POST", "/corridors".to_string()),
-        ("POST", "/corridors/import".to_string()),
-        ("GET", "/corridors/{c}".to_string()),
-        ("GET", "/corridors/{c}/register".to_string()),
-        ("POST", "/corridors/{c}/status".to_string()),
-        ("POST", "/corridors/{c}/members".to_string()),
-        ("POST", "/corridors/{c}/operators".to_string()),
-        ("POST", "/corridors/{c}/coordinators".to_string()),
-        ("GET", "/corridors/{c}/registrations".to_string()),
-        ("POST", "/corridors/{c}/registrations".to_string()),
-        ("GET", "/corridors/{c}/registrations/{r}".to_string()),
-        ("POST", "/corridors/{c}/registrations/{r}/late".to_string()),
-        (
-            "POST",
-            "/corridors/{c}/registrations/{r}/withdraw".to_string(),
-        ),
-        (
-            "POST",
-            "/corridors/{c}/registrations/{r}/arrive".to_string(),
-        ),
-        ("POST", "/corridors/{c}/registrations/{r}/queue".to_string()),
-        (
-            "GET",
-            "/corridors/{c}/registrations/{r}/positions".to_string(),
-        ),
-        (
-            "POST",
-            "/corridors/{c}/registrations/{r}/positions".to_string(),
-        ),
-        ("GET", "/corridors/{c}/plans".to_string()),
-        ("POST", "/corridors/{c}/plans".to_string()),
-        ("GET", "/corridors/{c}/plans/{p}".to_string()),
-        ("POST", "/corridors/{c}/plans/{p}/approve".to_string()),
-        ("POST", "/corridors/{c}/plans/{p}/hold".to_string()),
-        ("POST", "/corridors/{c}/plans/{p}/amend".to_string()),
-        ("GET", "/corridors/{c}/inspections".to_string()),
-        ("GET", "/corridors/{c}/inspections/{i}".to_string()),
-        (
-            "POST",
-            "/corridors/{c}/inspections/{i}/schedule".to_string(),
-        ),
-        ("POST", "/corridors/{c}/inspections/{i}/result".to_string()),
-        ("POST", "/corridors/{c}/inspections/{i}/sign".to_string()),
-        ("POST", "/corridors/{c}/inspections/{i}/refuse".to_string()),
-        ("GET", "/corridors/{c}/incidents".to_string()),
-        ("GET", "/corridors/{c}/notifications".to_string()),
-        ("POST", "/corridors/{c}/notifications".to_string()),
-        ("GET", "/corridors/{c}/notifications/{n}".to_string()),
-        (
-            "POST",
-            "/corridors/{c}/notifications/{n}/acknowledge".to_string(),
-        ),
-        ("GET", "/corridors/{c}/report".to_string()),
-        ("GET", "/corridors/{c}/voyages".to_string()),
-        ("GET", "/corridors/{c}/voyages/{s}".to_string()),
-        ("GET", "/corridors/{c}/imports".to_string()),
-        ("POST", "/corridors/{c}/imports".to_string()),
-        ("GET", "/corridors/{c}/export/{f}".to_string()),
-    ];
+    let routes = ROUTES;
     // One slot varied at a time, the others real.
     let odd = [
         "0".repeat(32),
@@ -1570,7 +1557,7 @@ async fn no_corridors_route_answers_a_server_error_whatever_it_is_sent() {
     ];
     let callers = ["agent-a", "coord", "stranger"];
     let mut sent = 0;
-    for (method, template) in &routes {
+    for (method, template) in routes {
         let mut paths = vec![fill(template, None)];
         for (slot, _) in &real {
             if template.contains(slot) {
@@ -1816,4 +1803,40 @@ async fn a_suspended_corridor_takes_no_registration_and_says_so_in_the_readers_l
     register(&w, "agent-a", "9086526", "RAZONI", "2022-08-04T08:00").await;
     let (_, v) = w.who("agent-a").get(&w.c()).await;
     assert_eq!(v["status_history"].as_array().unwrap().len(), 3, "{v}");
+}
+
+#[tokio::test]
+async fn every_corridors_api_route_is_in_the_openapi_description() {
+    let w = world().await;
+    let (s, spec) = w.who("agent-a").get("/api/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let paths = spec["paths"].as_object().expect("paths");
+    let mut missing = Vec::new();
+    for (method, template) in ROUTES {
+        if template.ends_with("/register") {
+            continue; // the registration form: a page only
+        }
+        let path = format!("/api/v1{template}")
+            .replace("{c}", "{id}")
+            .replace("{r}", "{rid}")
+            .replace("{p}", "{pid}")
+            .replace("{i}", "{iid}")
+            .replace("{n}", "{nid}")
+            .replace("{s}", "{seq}")
+            .replace("{f}", "{file}");
+        if paths
+            .get(&path)
+            .and_then(|p| p.get(method.to_lowercase()))
+            .is_none()
+        {
+            missing.push(format!("{method} {path}"));
+        }
+    }
+    assert!(missing.is_empty(), "not described: {missing:?}");
+    // And nothing described that the server does not answer.
+    let described = paths
+        .keys()
+        .filter(|p| p.starts_with("/api/v1/corridors"))
+        .count();
+    assert!(described <= ROUTES.len(), "{described}");
 }
