@@ -509,6 +509,18 @@ async fn every_view_of_a_process_in_every_language_comes_from_the_catalogue() {
     }
     let sessions = page(&mut m, &format!("{base}/sessions")).await;
     assert!(sessions.contains("id=\"clashes\""), "the sessions clash");
+    // One warning, each pair of sessions named once (it used to repeat per clash).
+    assert_eq!(sessions.matches("id=\"clashes\"").count(), 1);
+    let warning = sessions.split("id=\"clashes\"").nth(1).unwrap();
+    let warning = warning.split("</div>").next().unwrap();
+    let pairs: Vec<&str> = warning.split("<li").skip(1).collect();
+    let distinct: BTreeSet<&str> = pairs.iter().copied().collect();
+    assert_eq!(pairs.len(), distinct.len(), "{warning}");
+    assert_eq!(
+        pairs.len(),
+        3,
+        "three sessions in one room: three pairs: {warning}"
+    );
     let session = ids(&sessions, r#"name="session" value="([0-9a-f]{32})""#)[0].clone();
     land(
         &mut m,
