@@ -242,3 +242,68 @@ where
             .map_err(rejected)
     }
 }
+
+/// A route answered by the same handler as a page (`path`) and for programs
+/// (`/api/v1{path}`): the handler tells them apart by [`Format::for_path`].
+pub(crate) fn both(
+    router: axum::Router<SharedState>,
+    path: &str,
+    method: axum::routing::MethodRouter<SharedState>,
+) -> axum::Router<SharedState> {
+    router
+        .route(path, method.clone())
+        .route(&format!("/api/v1{path}"), method)
+}
+
+/// The answer format of a request with no body (GET, or a bare POST): by its path.
+pub(crate) fn format_of(ctx: &Ctx) -> Format {
+    Format::for_path(&ctx.path)
+}
+
+/// The signed-in caller, or the failure in the request's format.
+pub(crate) fn signed_in(ctx: &Ctx) -> Result<(Format, &User), WebError> {
+    let format = format_of(ctx);
+    Ok((format, format.user(ctx)?))
+}
+
+/// A page (`template` with `data` and the page-only `extra`) or `data` as JSON.
+pub(crate) fn show(
+    state: &SharedState,
+    ctx: &Ctx,
+    format: Format,
+    template: &str,
+    data: Value,
+    extra: Value,
+) -> Response {
+    match format {
+        Format::Json => axum::Json(data).into_response(),
+        Format::Page => {
+            let mut all = match data {
+                Value::Object(m) => m,
+                other => {
+                    let mut m = serde_json::Map::new();
+                    m.insert("data".into(), other);
+                    m
+                }
+            };
+            if let Value::Object(e) = extra {
+                all.extend(e);
+            }
+            crate::render::page(state, ctx, StatusCode::OK, template, Value::Object(all))
+        }
+    }
+}
+
+/// A value as JSON (domain values always serialise).
+pub(crate) fn json_of<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("domain values serialise")
+}
+
+/// `{"ok": true, ...}` for a program, back to `location` for a form.
+pub(crate) fn done(format: Format, location: &str, extra: Value) -> Response {
+    let mut body = json!({"ok": true});
+    if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
+        b.extend(e);
+    }
+    format.done(location, body)
+}

@@ -26,25 +26,13 @@ mod words;
 
 use crate::SharedState;
 use crate::auth::Ctx;
-use crate::error::{Format, WebError};
+use crate::error::{Format, WebError, both};
+pub(crate) use crate::error::{done, format_of, json_of, show, signed_in};
 use axum::Router;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use chamber_app::AppError;
-use chamber_store::User;
-use serde_json::Value;
-
-/// A route for pages at `path` and for programs at `/api/v1{path}`.
-fn both(
-    router: Router<SharedState>,
-    path: &str,
-    method: MethodRouter<SharedState>,
-) -> Router<SharedState> {
-    router
-        .route(path, method.clone())
-        .route(&format!("/api/v1{path}"), method)
-}
 
 /// Every corridors route, pages and API.
 pub fn routes() -> Router<SharedState> {
@@ -114,59 +102,6 @@ pub fn routes() -> Router<SharedState> {
         router = both(router, &path, method);
     }
     router
-}
-
-/// The answer format of a request with no body (GET, or a bare POST): by its path.
-pub(crate) fn format_of(ctx: &Ctx) -> Format {
-    Format::for_path(&ctx.path)
-}
-
-/// The signed-in caller, or the failure in the request's format.
-pub(crate) fn signed_in(ctx: &Ctx) -> Result<(Format, &User), WebError> {
-    let format = format_of(ctx);
-    Ok((format, format.user(ctx)?))
-}
-
-/// A page (`template` with `data` and the page-only `extra`) or `data` as JSON.
-pub(crate) fn show(
-    state: &SharedState,
-    ctx: &Ctx,
-    format: Format,
-    template: &str,
-    data: Value,
-    extra: Value,
-) -> Response {
-    match format {
-        Format::Json => axum::Json(data).into_response(),
-        Format::Page => {
-            let mut all = match data {
-                Value::Object(m) => m,
-                other => {
-                    let mut m = serde_json::Map::new();
-                    m.insert("data".into(), other);
-                    m
-                }
-            };
-            if let Value::Object(e) = extra {
-                all.extend(e);
-            }
-            crate::render::page(state, ctx, StatusCode::OK, template, Value::Object(all))
-        }
-    }
-}
-
-/// A value as JSON (domain values always serialise).
-pub(crate) fn json_of<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).expect("domain values serialise")
-}
-
-/// `{"ok": true, ...}` for a program, back to `location` for a form.
-pub(crate) fn done(format: Format, location: &str, extra: Value) -> Response {
-    let mut body = serde_json::json!({"ok": true});
-    if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
-        b.extend(e);
-    }
-    format.done(location, body)
 }
 
 /// A `?done=<what>` confirmation on the page a form returns to.
