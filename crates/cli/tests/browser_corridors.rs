@@ -315,16 +315,20 @@ async fn four_parties_and_an_operator_take_one_vessel_from_registration_to_arriv
         }
     };
     register_form("IMO 9086527").await;
-    let refused = page_text(&operator).await;
+    let refused = text_of(&operator, "#form-error").await;
     assert!(
         refused.contains("IMO number 9086527 is not valid") && refused.contains("should be 6"),
         "the refusal names the field and the right digit: {refused}"
     );
-    operator
-        .goto(&format!("{base}/corridors/{c}/register"))
-        .await
-        .unwrap();
-    register_form("IMO 9086526").await;
+    // The form comes back filled in: the operator corrects the one field.
+    let imo = operator.find(Locator::Css("#imo")).await.unwrap();
+    assert_eq!(
+        imo.prop("value").await.unwrap().as_deref(),
+        Some("IMO 9086527")
+    );
+    imo.clear().await.unwrap();
+    imo.send_keys("IMO 9086526").await.unwrap();
+    submit(&operator, "#register-submit").await;
     wait_attr(
         &operator,
         "#registration-status",

@@ -559,8 +559,20 @@ async fn an_imo_number_with_a_wrong_check_digit_is_refused_naming_the_field() {
         html.contains(&escape(&want)),
         "the French message {want:?} is on the page: {html}"
     );
+    // The form comes back as it was sent, the refusal above it: one field to correct.
+    assert!(html.contains(r#"id="form-error""#) && html.contains(r#"id="register-form""#));
+    for value in [
+        r#"id="imo" value="IMO 9074720""#,
+        r#"id="vessel-name" value="RAZONI""#,
+        r#"id="cargo-1-tonnage" value="26,527""#,
+        r#"id="expected" value="2022-08-04T06:00""#,
+    ] {
+        assert!(html.contains(value), "{value} in {html}");
+    }
+    let csrf = csrf_of(&html);
     // The right number goes through, and the confirmation is shown.
     let mut good = form.to_vec();
+    good[0] = ("csrf", csrf.as_str());
     good[2] = ("imo", "IMO 9074729");
     let r = b.post(&format!("{}/registrations", w.p()), &good).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

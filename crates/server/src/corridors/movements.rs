@@ -14,6 +14,7 @@ use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chamber_app::AppError;
 use chamber_app::corridors::movements::{
@@ -53,24 +54,38 @@ pub async fn form(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    register_page(&state, &ctx, &id, StatusCode::OK, json!({"form": {}})).await
+}
+
+/// The registration form: empty, or (`again`: the fields sent and the refusal) shown again
+/// with what the operator typed, so that a wrong check digit costs one field, not the form.
+async fn register_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    status: StatusCode,
+    again: Value,
+) -> Result<Response, WebError> {
     let format = Format::Page;
-    let user = format.user(&ctx)?;
-    let h = Header::load(&state, &ctx, user, &id, format).await?;
+    let user = format.user(ctx)?;
+    let h = Header::load(state, ctx, user, id, format).await?;
     let extra = merge(
-        h.page("registrations"),
-        json!({
-            "rows": (1..=CARGO_ROWS).collect::<Vec<_>>(),
-            "lead_hours": h.view.rules.registration_lead_hours,
-            "humanitarian": h.view.designation == chamber_corridors::corridor::Designation::Humanitarian,
-            "ports": h.view.points.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-        }),
+        merge(
+            h.page("registrations"),
+            json!({
+                "rows": (1..=CARGO_ROWS).collect::<Vec<_>>(),
+                "lead_hours": h.view.rules.registration_lead_hours,
+                "humanitarian": h.view.designation == chamber_corridors::corridor::Designation::Humanitarian,
+                "ports": h.view.points.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+            }),
+        ),
+        again,
     );
-    Ok(show(
-        &state,
-        &ctx,
-        format,
+    Ok(crate::render::page(
+        state,
+        ctx,
+        status,
         "corridors/register.html",
-        json!({}),
         extra,
     ))
 }
@@ -86,13 +101,22 @@ pub async fn register(
     Input { value: f, format }: Input<Fields>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let fail = |e| failed(&state, &ctx, format, e);
-    let input: RegistrationInput = f.input(format, registration_form).map_err(fail)?;
-    let v = state
-        .corridors
-        .register(user, &id, &input)
-        .await
-        .map_err(fail)?;
+    let sent = (format == Format::Page).then(|| f.0.clone());
+    let input: Result<RegistrationInput, AppError> = f.input(format, registration_form);
+    let registered = match input {
+        Ok(input) => state.corridors.register(user, &id, &input).await,
+        Err(e) => Err(e),
+    };
+    let v = match (registered, sent) {
+        (Ok(v), _) => v,
+        // A refused form comes back filled in, the refusal above it.
+        (Err(AppError::Invalid(m)), Some(sent)) => {
+            let error = super::words::message(&state, &ctx, &m);
+            let again = json!({"form": sent, "error": error});
+            return register_page(&state, &ctx, &id, StatusCode::UNPROCESSABLE_ENTITY, again).await;
+        }
+        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
+    };
     let rid = v.registration.id.to_string();
     Ok(format.created(
         &confirmed(
