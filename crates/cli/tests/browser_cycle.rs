@@ -952,6 +952,25 @@ async fn cycle(lang: &'static str) {
         chart[1].as_u64().unwrap() >= 2,
         "a point per period: {chart}"
     );
+    // Its periods and its provision type as the table writes them, in the page's language.
+    let drawn = chart[2].as_str().unwrap_or_default();
+    let kind = p
+        .text(&format!("#commitment-{} td:nth-child(2)", labels[0]))
+        .await;
+    assert!(
+        !kind.is_empty() && drawn.contains(&kind),
+        "{kind} in {drawn}"
+    );
+    let periods = js(
+        &client,
+        "return [...document.querySelectorAll(arguments[0])].map(li => li.textContent.split(': ')[0])",
+        vec![json!(format!("#commitment-{} .history li", labels[0]))],
+    )
+    .await;
+    for period in periods.as_array().unwrap() {
+        let period = period.as_str().unwrap();
+        assert!(drawn.contains(period), "{period} on the chart: {drawn}");
+    }
 
     // 12. Closing with lessons learned.
     p.submit("#close-link").await;
