@@ -1094,6 +1094,40 @@ async fn a_notification_is_acknowledged_by_each_party_and_never_called_an_approv
         !html.contains(r#"id="acknowledge-form""#),
         "already acknowledged"
     );
+    // A refused notification form comes back filled in, the refusal above it.
+    let mut wfp = w.app.browser();
+    wfp.login("wfp-ops", PW).await;
+    let csrf = wfp.csrf().await;
+    let r = wfp
+        .post(
+            &format!("{}/notifications", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("kind", "static_site"),
+                (
+                    "geometry",
+                    r#"{"type":"Point","coordinates":[30.74,46.49]}"#,
+                ),
+                ("from", "2022-08-09T18:00"),
+                ("until", "2022-08-05T06:00"),
+                ("description", "WFP warehouse, Odesa"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="form-error""#), "{html}");
+    assert!(
+        html.contains("time window"),
+        "the refusal names the field: {html}"
+    );
+    for kept in [
+        r#"<option value="static_site" selected>"#,
+        r#"id="notify-from" value="2022-08-09T18:00""#,
+        ">WFP warehouse, Odesa</textarea>",
+    ] {
+        assert!(html.contains(kept), "{kept} in {html}");
+    }
 }
 
 /// Every key marker a page could show when a catalogue message is missing, and every Fluent

@@ -13,7 +13,7 @@ use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chamber_app::AppError;
 use chamber_app::corridors::transit::{NotificationInput, NotificationView, PositionFormat};
@@ -227,18 +227,37 @@ pub async fn notifications(
             Value::Null,
         ));
     }
-    let h = Header::load(&state, &ctx, user, &id, format).await?;
+    let again = json!({"done_key": done.key(), "form": {}});
+    notifications_page(&state, &ctx, &id, &list, StatusCode::OK, again).await
+}
+
+/// The notifications page with its form: empty, or (`again`: the fields sent and the
+/// refusal) shown again as the organisation filled it in.
+async fn notifications_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    list: &[NotificationView],
+    status: StatusCode,
+    again: Value,
+) -> Result<Response, WebError> {
+    let format = Format::Page;
+    let user = format.user(ctx)?;
+    let h = Header::load(state, ctx, user, id, format).await?;
     let rows: Vec<Value> = list
         .iter()
-        .map(|v| notification_json(&state, &ctx, v))
+        .map(|v| notification_json(state, ctx, v))
         .collect();
-    Ok(show(
-        &state,
-        &ctx,
-        format,
+    let extra = merge(
+        merge(h.page("notifications"), json!({"notifications": rows})),
+        again,
+    );
+    Ok(crate::render::page(
+        state,
+        ctx,
+        status,
         "corridors/notifications.html",
-        json!({"notifications": rows}),
-        merge(h.page("notifications"), json!({"done_key": done.key()})),
+        extra,
     ))
 }
 
@@ -252,13 +271,28 @@ pub async fn notify(
     Input { value: f, format }: Input<Fields>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let fail = |e| failed(&state, &ctx, format, e);
-    let input: NotificationInput = f.input(format, super::fields::flat).map_err(fail)?;
-    let v = state
-        .corridors
-        .notify(user, &id, &input)
-        .await
-        .map_err(fail)?;
+    let sent = (format == Format::Page).then(|| f.0.clone());
+    let input: Result<NotificationInput, AppError> = f.input(format, super::fields::flat);
+    let notified = match input {
+        Ok(input) => state.corridors.notify(user, &id, &input).await,
+        Err(e) => Err(e),
+    };
+    let v = match (notified, sent) {
+        (Ok(v), _) => v,
+        // A refused form comes back filled in, the refusal above it.
+        (Err(AppError::Invalid(m)), Some(sent)) => {
+            let list = state
+                .corridors
+                .notifications(user, &id)
+                .await
+                .map_err(|e| failed(&state, &ctx, format, e))?;
+            let error = super::words::message(&state, &ctx, &m);
+            let again = json!({"form": sent, "error": error});
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return notifications_page(&state, &ctx, &id, &list, status, again).await;
+        }
+        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
+    };
     let nid = v.notification.id.to_string();
     Ok(format.created(
         &confirmed(&format!("/corridors/{id}/notifications/{nid}"), "notified"),
