@@ -963,7 +963,7 @@ async fn cycle(lang: &'static str) {
     );
     let periods = js(
         &client,
-        "return [...document.querySelectorAll(arguments[0])].map(li => li.textContent.split(': ')[0])",
+        "return [...document.querySelectorAll(arguments[0])].map(li => li.textContent.split(/\\s*[:：]\\s*/)[0])",
         vec![json!(format!("#commitment-{} .history li", labels[0]))],
     )
     .await;

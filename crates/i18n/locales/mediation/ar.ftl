@@ -295,3 +295,6 @@ provision-type-un-transitional-authority = السلطة الانتقالية ل�
 provision-type-verification-monitoring-mechanism = آلية التحقق والرصد
 provision-type-withdrawal-of-troops = سحب القوات
 provision-type-womens-rights = حقوق المرأة
+# One provision type's implementation rate; one period's score (0–3) in a commitment's history.
+chamber-type-rate = { $type }: { $percent }%
+chamber-score-entry = { $period }: { $level }/3

@@ -320,3 +320,6 @@ provision-type-un-transitional-authority = UN transitional authority
 provision-type-verification-monitoring-mechanism = Verification and monitoring mechanism
 provision-type-withdrawal-of-troops = Withdrawal of troops
 provision-type-womens-rights = Women’s rights
+# One provision type's implementation rate; one period's score (0–3) in a commitment's history.
+chamber-type-rate = { $type }: { $percent }%
+chamber-score-entry = { $period }: { $level }/3

@@ -320,3 +320,6 @@ provision-type-un-transitional-authority = Autoridad de transición de las Nacio
 provision-type-verification-monitoring-mechanism = Mecanismo de verificación y seguimiento
 provision-type-withdrawal-of-troops = Retirada de tropas
 provision-type-womens-rights = Derechos de la mujer
+# One provision type's implementation rate; one period's score (0–3) in a commitment's history.
+chamber-type-rate = { $type }: { $percent } %
+chamber-score-entry = { $period }: { $level }/3

@@ -320,3 +320,6 @@ provision-type-un-transitional-authority = Autorité de transition des Nations U
 provision-type-verification-monitoring-mechanism = Mécanisme de vérification et de suivi
 provision-type-withdrawal-of-troops = Retrait des troupes
 provision-type-womens-rights = Droits des femmes
+# One provision type's implementation rate; one period's score (0–3) in a commitment's history.
+chamber-type-rate = { $type } : { $percent } %
+chamber-score-entry = { $period } : { $level }/3

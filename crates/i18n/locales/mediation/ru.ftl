@@ -303,3 +303,6 @@ provision-type-un-transitional-authority = Переходная админист
 provision-type-verification-monitoring-mechanism = Механизм проверки и мониторинга
 provision-type-withdrawal-of-troops = Вывод войск
 provision-type-womens-rights = Права женщин
+# One provision type's implementation rate; one period's score (0–3) in a commitment's history.
+chamber-type-rate = { $type }: { $percent }%
+chamber-score-entry = { $period }: { $level }/3

@@ -295,3 +295,6 @@ provision-type-un-transitional-authority = 联合国过渡权力机构
 provision-type-verification-monitoring-mechanism = 核查和监测机制
 provision-type-withdrawal-of-troops = 撤军
 provision-type-womens-rights = 妇女权利
+# One provision type's implementation rate; one period's score (0–3) in a commitment's history.
+chamber-type-rate = { $type }：{ $percent }%
+chamber-score-entry = { $period }：{ $level }/3
