@@ -27,8 +27,12 @@ async fn main() {
     }
     let file = std::path::Path::new(&args[1]);
     let work = std::path::Path::new(&args[2]);
-    let runs: usize = args.get(3).map_or(3, |s| s.parse().expect("RUNS is a number"));
-    let n: usize = args.get(4).map_or(200, |s| s.parse().expect("REQUESTS is a number"));
+    let runs: usize = args
+        .get(3)
+        .map_or(3, |s| s.parse().expect("RUNS is a number"));
+    let n: usize = args
+        .get(4)
+        .map_or(200, |s| s.parse().expect("REQUESTS is a number"));
     let viewer = Actor::Operator("bench");
     let mut best = f64::INFINITY;
     let mut last: Option<(Arc<Store>, Corridors)> = None;
