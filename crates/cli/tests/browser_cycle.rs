@@ -30,13 +30,14 @@
 
 mod common;
 
+use chamber_testkit::{literal_fragments, locales};
 use common::browser::*;
 use common::{Server, chamber, run, temp_dir, text};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const PASSWORD: &str = "cycle of talks 2026";
 
@@ -51,57 +52,6 @@ struct English {
     /// catalogue does not use itself.
     words: Vec<String>,
     keys: Vec<String>,
-}
-
-fn locales() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../i18n/locales")
-}
-
-/// The literal pieces of a Fluent message's value: placeables, selectors and variant keys cut out.
-fn literal_fragments(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut piece = String::new();
-    let mut flush = |piece: &mut String| {
-        let t = piece.trim().to_string();
-        if !t.is_empty() {
-            out.push(t);
-        }
-        piece.clear();
-    };
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' => {
-                flush(&mut piece);
-                depth += 1;
-            }
-            '}' => {
-                flush(&mut piece);
-                depth = depth.saturating_sub(1);
-            }
-            '\n' => flush(&mut piece),
-            '[' if depth > 0 => {
-                // A variant key: `[one]`, `*[other]`.
-                flush(&mut piece);
-                for k in chars.by_ref() {
-                    if k == ']' {
-                        break;
-                    }
-                }
-            }
-            '*' if depth > 0 && chars.peek() == Some(&'[') => {}
-            '-' if depth > 0 && chars.peek() == Some(&'>') => {
-                chars.next();
-                flush(&mut piece);
-            }
-            c => piece.push(c),
-        }
-    }
-    flush(&mut piece);
-    // Inside a selector the text of a variant is literal too; what is left of a placeable
-    // (`$count`, `NUMBER($x)`) has no space in it and is dropped by the two-word rule.
-    out
 }
 
 fn english() -> English {

@@ -26,57 +26,9 @@
 //! (`crates/cli/tests/browser_cycle.rs`, Georgia).
 
 mod common;
+use chamber_testkit::{literal_fragments, locales};
 use common::*;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn locales() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../i18n/locales")
-}
-
-/// The literal pieces of a Fluent message's value: placeables, selectors and variant keys cut out.
-fn literal_fragments(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut piece = String::new();
-    let mut flush = |piece: &mut String| {
-        let t = piece.trim().to_string();
-        if !t.is_empty() {
-            out.push(t);
-        }
-        piece.clear();
-    };
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' => {
-                flush(&mut piece);
-                depth += 1;
-            }
-            '}' => {
-                flush(&mut piece);
-                depth = depth.saturating_sub(1);
-            }
-            '\n' => flush(&mut piece),
-            '[' if depth > 0 => {
-                flush(&mut piece);
-                for k in chars.by_ref() {
-                    if k == ']' {
-                        break;
-                    }
-                }
-            }
-            '*' if depth > 0 && chars.peek() == Some(&'[') => {}
-            '-' if depth > 0 && chars.peek() == Some(&'>') => {
-                chars.next();
-                flush(&mut piece);
-            }
-            c => piece.push(c),
-        }
-    }
-    flush(&mut piece);
-    out
-}
 
 /// Each message of a Fluent source: (id, value with its continuation lines).
 fn messages(source: &str) -> Vec<(String, String)> {
