@@ -819,3 +819,112 @@ async fn the_floor_on(w: &World) {
         Err(AppError::Forbidden)
     ));
 }
+
+/// Door scanners at full speed: first scans that arrive while a commit is under way are
+/// written together in the next transaction (here: the store is held by another writer while
+/// 24 scans arrive, two of each of 12 badges at the same instant; they go in two
+/// transactions), every badge is let in exactly once and "already in" the other time, each
+/// entry has its own audit record and the chain holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn first_scans_that_arrive_together_are_written_together() {
+    for w in worlds(1 << 20).await {
+        first_scans_that_arrive_together_are_written_together_on(&w).await;
+        finish(w).await;
+    }
+}
+
+async fn first_scans_that_arrive_together_are_written_together_on(w: &World) {
+    const COUNTRIES: [&str; 12] = [
+        "TKM", "AUT", "CHE", "IRL", "FIN", "SWE", "NOR", "MLT", "CRI", "URY", "MNG", "KAZ",
+    ];
+    let mut tickets = Vec::new();
+    for (i, country) in COUNTRIES.iter().enumerate() {
+        let (_, id) = registered(w, &format!("delegate{i}"), country).await;
+        w.app.approve(&w.officer, &id).await.unwrap();
+        tickets.push((id.clone(), ticket_of(w, &id).await));
+    }
+    // The door's own service over the same store, shared by the scanners' tasks.
+    let door = Arc::new(Conferences::new(
+        w.store.clone(),
+        Some(Arc::new(Keyring::from_bytes([9; 32]))),
+        Settings::default(),
+    ));
+    let before = audit_len(&w.store).await;
+    let held = w.store.begin_write().await.unwrap();
+    let scan = |ticket: &String| {
+        let (door, user, conf, ticket) =
+            (door.clone(), w.door.clone(), w.conf.clone(), ticket.clone());
+        tokio::spawn(async move {
+            let r = door.check_in(&user, &conf, &ticket, Lang::En).await;
+            (ticket, r.unwrap().answer)
+        })
+    };
+    let waited = std::time::Instant::now();
+    let until = |what: &str| {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(20),
+            "waited too long for {what}: {} transactions, {} scans waiting",
+            door.door_transactions(),
+            door.door_waiting()
+        )
+    };
+    // The first badge's transaction waits for the held store...
+    let mut scans = vec![scan(&tickets[0].1)];
+    while door.door_transactions() < 1 || door.door_waiting() > 0 {
+        until("the first transaction");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // ... while 23 more arrive: the first badge again, and two of each other badge at once.
+    for (_, ticket) in tickets[1..].iter().chain(&tickets) {
+        scans.push(scan(ticket));
+    }
+    while door.door_waiting() < 2 * tickets.len() - 1 {
+        until("the scans to queue");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(door.door_transactions(), 1);
+    drop(held);
+    let mut answers = std::collections::BTreeMap::<String, Vec<CheckIn>>::new();
+    for s in scans {
+        let (ticket, answer) = s.await.unwrap();
+        answers.entry(ticket).or_default().push(answer);
+    }
+    assert_eq!(door.door_transactions(), 2, "23 scans in one transaction");
+    assert_eq!(answers.len(), tickets.len());
+    for (ticket, a) in &answers {
+        let valid = a.iter().filter(|x| **x == CheckIn::Valid).count();
+        let already = a
+            .iter()
+            .filter(|x| matches!(x, CheckIn::AlreadyIn { .. }))
+            .count();
+        assert_eq!((valid, already), (1, 1), "ticket {ticket}: {a:?}");
+    }
+    // One audit entry a badge let in, naming the registration and the door; the chain holds.
+    let entries = w.store.audit_entries().await.unwrap();
+    assert_eq!(entries.len(), before + tickets.len());
+    let mut subjects: Vec<&str> = entries[before..]
+        .iter()
+        .inspect(|e| {
+            assert_eq!(e.action, "conferences.registration.check_in");
+            assert_eq!(e.actor, w.door.username);
+        })
+        .map(|e| e.subject.as_str())
+        .collect();
+    subjects.sort_unstable();
+    let mut ids: Vec<&str> = tickets.iter().map(|(id, _)| id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(subjects, ids);
+    assert_eq!(
+        w.store.verify_audit().await.unwrap().unwrap() as usize,
+        audit_len(&w.store).await
+    );
+    // Stored: a later scan by the conference's own service says "already in".
+    for (_, ticket) in &tickets {
+        let again = w
+            .app
+            .check_in(&w.door, &w.conf, ticket, Lang::En)
+            .await
+            .unwrap();
+        assert!(matches!(again.answer, CheckIn::AlreadyIn { .. }));
+    }
+}

@@ -10,13 +10,14 @@
 //!
 //! * this module: conferences, categories, staff, rooms and timetable;
 //! * [`registrations`]: register, documents, the accreditation queue, decisions, badges,
-//!   check-in; [`bulk`]: bulk import and the retention purge;
+//!   check-in (first scans written together by the door's group commit, `door`); [`bulk`]: bulk import and the retention purge;
 //! * [`delegations`]: delegations, credentials and the committee's report;
 //! * [`floor`]: speakers' lists and the outcome document;
 //! * [`publish`]: the list of participants and the exports (CSV, iCalendar, Indico JSON).
 
 pub mod bulk;
 pub mod delegations;
+mod door;
 pub mod floor;
 pub mod publish;
 pub mod registrations;
@@ -201,6 +202,8 @@ pub struct Conferences {
     store: Arc<Store>,
     keys: Option<Arc<Keyring>>,
     settings: Settings,
+    /// First scans at the door, written together (group commit).
+    door: door::DoorQueue,
 }
 
 impl Conferences {
@@ -211,7 +214,19 @@ impl Conferences {
             store,
             keys,
             settings,
+            door: door::DoorQueue::default(),
         }
+    }
+
+    /// First scans at the door waiting for the next commit (tests and the operator's view).
+    pub fn door_waiting(&self) -> usize {
+        self.door.waiting()
+    }
+
+    /// Transactions the door's first scans have taken since start (fewer than the scans
+    /// when scans arrive together).
+    pub fn door_transactions(&self) -> u64 {
+        self.door.transactions()
     }
 
     pub fn store(&self) -> &Store {

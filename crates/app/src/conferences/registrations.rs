@@ -41,7 +41,7 @@ pub(crate) fn ticket_digest(ticket: &TicketId) -> String {
     hex::encode(Sha256::digest(ticket.as_str().as_bytes()))
 }
 
-fn load_row(row: RegistrationRow) -> AppResult<Loaded> {
+pub(super) fn load_row(row: RegistrationRow) -> AppResult<Loaded> {
     Ok(Loaded {
         reg: from_json("registration", &row.body)?,
         ticket_digest: row.ticket_digest,
@@ -576,7 +576,9 @@ impl Conferences {
     }
 
     /// The door scans a ticket (door staff or the secretariat of that conference). One index
-    /// probe by the ticket's digest; a first valid scan is written with its audit entry.
+    /// probe by the ticket's digest; a first valid scan is written with its audit entry, in one
+    /// transaction with the other first scans that arrived meanwhile (group commit; the
+    /// answer comes once it is durable).
     pub async fn check_in(
         &self,
         user: &User,
@@ -609,38 +611,15 @@ impl Conferences {
         if row.conference_id != conference {
             return Ok(unknown);
         }
-        let mut l = load_row(row)?;
-        let mut answer = l.reg.clone().check_in(now());
+        let mut reg = load_row(row)?.reg;
+        let mut answer = reg.clone().check_in(now());
         if answer == CheckIn::Valid {
-            let mut t = self.store.begin_write().await?;
-            let row = tx::registration_by_ticket(&mut t, &digest)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            l = load_row(row)?;
-            answer = l.reg.check_in(now());
-            if answer == CheckIn::Valid {
-                let id = l.reg.id.to_string();
-                tx::update_registration(
-                    &mut t,
-                    &to_row(
-                        Loaded {
-                            reg: l.reg.clone(),
-                            ..l
-                        },
-                        None,
-                    )?,
-                )
+            (answer, reg) = self
+                .door
+                .check_in(&self.store, digest, user.username.clone())
                 .await?;
-                t.record(AuditDraft::new(
-                    &user.username,
-                    "conferences.registration.check_in",
-                    &id,
-                ))
-                .await?;
-                t.commit().await?;
-            }
         }
-        let r = &l.reg;
+        let r = &reg;
         Ok(CheckInResult {
             answer,
             name: Some(r.display_name()),
