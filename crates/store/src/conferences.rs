@@ -305,6 +305,39 @@ impl Store {
         registration_by_ticket_in(&mut c, ticket_digest).await
     }
 
+    /// What the door needs in one query: the conference's body (`None`: no such conference)
+    /// and the registration holding this ticket digest, if it belongs to that conference.
+    pub async fn conference_and_ticket(
+        &self,
+        conference_id: &str,
+        ticket_digest: &str,
+    ) -> Result<(Option<String>, Option<RegistrationRow>), StoreError> {
+        let columns = REG_COLUMNS
+            .split(',')
+            .map(|c| format!("r.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT c.body AS conference_body, {columns} FROM conferences c \
+             LEFT JOIN conference_registrations r \
+             ON r.ticket_digest = $2 AND r.conference_id = c.id WHERE c.id = $1"
+        )))
+        .bind(conference_id)
+        .bind(ticket_digest)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
+            return Ok((None, None));
+        };
+        let body: String = row.try_get("conference_body")?;
+        let held: Option<String> = row.try_get("id")?;
+        let registration = match held {
+            Some(_) => Some(reg_from_row(&row)?),
+            None => None,
+        };
+        Ok((Some(body), registration))
+    }
+
     /// The documents of these registrations (metadata only), by registration then upload.
     pub async fn conference_documents(
         &self,

@@ -166,6 +166,22 @@ async fn a_ticket_is_found_by_its_digest_and_changes_carry_their_audit_entry() {
                 .unwrap()
                 .is_none()
         );
+        // The door's one query: the conference with the ticket's registration, only when the
+        // ticket belongs to that conference.
+        let (body, at_door) = store
+            .conference_and_ticket(&c, &"ab".repeat(32))
+            .await
+            .unwrap();
+        assert!(body.is_some());
+        assert_eq!(
+            at_door.map(|r| (r.id, r.state)),
+            Some((found.id.clone(), found.state.clone()))
+        );
+        let (body, at_door) = store
+            .conference_and_ticket(&c, &"cd".repeat(32))
+            .await
+            .unwrap();
+        assert!(body.is_some() && at_door.is_none());
         let actions: Vec<String> = store
             .audit_entries()
             .await
@@ -188,6 +204,21 @@ async fn a_ticket_is_found_by_its_digest_and_changes_carry_their_audit_entry() {
         drop(t);
         let again = store.conference_registration(&r.id).await.unwrap().unwrap();
         assert_eq!(again.state, "approved");
+        let other = "e".repeat(32);
+        conference(&store, &other, "2026-12-14T00:00:00Z").await;
+        let (body, at_door) = store
+            .conference_and_ticket(&other, &"ab".repeat(32))
+            .await
+            .unwrap();
+        assert!(
+            body.is_some() && at_door.is_none(),
+            "a ticket of another conference"
+        );
+        let (body, at_door) = store
+            .conference_and_ticket(&"f".repeat(32), &"ab".repeat(32))
+            .await
+            .unwrap();
+        assert!(body.is_none() && at_door.is_none());
         store.close().await;
     })
     .await;

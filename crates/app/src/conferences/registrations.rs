@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 use chamber_conferences::documents::{self, DocumentMeta};
 use chamber_conferences::registration::RegistrationState;
 use chamber_conferences::{
-    CheckIn, Conference, DocumentFormat, DocumentId, DocumentKind, Registration, RegistrationForm,
-    RegistrationId, TicketId, badge, permissions,
+    CheckIn, Conference, ConferenceId, DocumentFormat, DocumentId, DocumentKind, Registration,
+    RegistrationForm, RegistrationId, TicketId, badge, permissions,
 };
 use chamber_core::{AuditDraft, Lang};
 use chamber_mediation::PersonId;
@@ -587,30 +587,25 @@ impl Conferences {
         lang: Lang,
     ) -> AppResult<CheckInResult> {
         let person = person_of(user)?;
-        let c = self.load(conference).await?;
+        ConferenceId::parse(conference).map_err(|_| AppError::NotFound)?;
+        let digest = TicketId::parse(ticket).ok().map(|t| ticket_digest(&t));
+        // The conference and the ticket's registration in one query (the door's hot path).
+        let (body, row) = self
+            .store
+            .conference_and_ticket(conference, digest.as_deref().unwrap_or(""))
+            .await?;
+        let c: Conference = from_json("conference", &body.ok_or(AppError::NotFound)?)?;
         if !permissions::may_check_in(&c, &person) {
             return Err(AppError::Forbidden);
         }
-        let unknown = CheckInResult {
-            answer: CheckIn::Unknown,
-            name: None,
-            affiliation: None,
-            category: None,
+        let (Some(digest), Some(row)) = (digest, row) else {
+            return Ok(CheckInResult {
+                answer: CheckIn::Unknown,
+                name: None,
+                affiliation: None,
+                category: None,
+            });
         };
-        let Ok(ticket) = TicketId::parse(ticket) else {
-            return Ok(unknown);
-        };
-        let digest = ticket_digest(&ticket);
-        let Some(row) = self
-            .store
-            .conference_registration_by_ticket(&digest)
-            .await?
-        else {
-            return Ok(unknown);
-        };
-        if row.conference_id != conference {
-            return Ok(unknown);
-        }
         let mut reg = load_row(row)?.reg;
         let mut answer = reg.clone().check_in(now());
         if answer == CheckIn::Valid {
