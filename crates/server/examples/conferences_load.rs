@@ -9,9 +9,10 @@
 //! `load BASE SEED_JSON SCANNERS PACE_MS`: the accreditation officer walks every page of the
 //! pending queue (50 a page, four passes) while SCANNERS door scanners, each presented a badge
 //! every PACE_MS on average, scan half the approved tickets twice (valid, then already in) and
-//! a few unknown ones; then the same scanners scan the other half flat out, with no pause (a
-//! stress figure: first scans are writes, which queue behind each other). Prints p50/p95/p99
-//! of each and whether the goals hold (queue p95 < 50 ms, check-in p99 < 50 ms). Bounded in
+//! a few unknown ones; then the same scanners scan the other half flat out, with no pause
+//! (first scans are writes: those arriving together go in one transaction, the door's group
+//! commit). Prints p50/p95/p99 of each and whether the goals hold (queue p95 < 50 ms, check-in
+//! p99 < 50 ms, at the door's pace and flat out). Bounded in
 //! count; only the loopback address given.
 
 use base64::Engine;
@@ -283,7 +284,7 @@ async fn load(base: &str, seed_file: &str, scanners: usize, pace_ms: u64) {
     let n = flat_ms.len();
     let (_, _, f99) = report(
         &format!(
-            "check-in flat out ({scanners} concurrent scanners, no pause: {:.0} scans/s; stress, first scans are writes that queue)",
+            "check-in flat out ({scanners} concurrent scanners, no pause: {:.0} scans/s; first scans written together, group commit)",
             n as f64 / flat_secs
         ),
         flat_ms,
@@ -298,7 +299,7 @@ async fn load(base: &str, seed_file: &str, scanners: usize, pace_ms: u64) {
     }
     let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
     println!(
-        "goal queue p95 < 50 ms: {q95:.2} ms, {}; goal check-in p99 < 50 ms under {scanners} scanners at a door's pace: {d99:.2} ms, {} (flat out: {f99:.2} ms, {})",
+        "goal queue p95 < 50 ms: {q95:.2} ms, {}; goal check-in p99 < 50 ms under {scanners} scanners at a door's pace: {d99:.2} ms, {}; flat out: {f99:.2} ms, {}",
         verdict(q95 < 50.0),
         verdict(d99 < 50.0),
         verdict(f99 < 50.0),
