@@ -104,7 +104,7 @@ async fn write(store: Arc<Store>, batch: Vec<Scan>) {
                 t.record(AuditDraft::new(
                     &scan.actor,
                     "conferences.registration.check_in",
-                    &reg.id.to_string(),
+                    reg.id.to_string(),
                 ))
                 .await?;
             }
