@@ -19,7 +19,7 @@
 use std::io::{self, Read};
 
 /// Target chunk size.
-pub const CHUNK: usize = 8 << 20;
+pub const CHUNK: usize = 1 << 20;
 /// A record may run this far past the chunk's end before the cut is forced.
 pub const MAX_RECORD: usize = 1 << 20;
 
