@@ -1,6 +1,6 @@
 //! A property test over the whole HTTP surface: random methods, paths built from the real route
-//! table (every `.route("…")` in this crate's source, so new routes are covered without editing
-//! this file) with real and random ids and random garbage, bodies (form, JSON, binary, too
+//! table (`common::route_table`: every route this crate's source declares, pages and API, so
+//! new routes are covered without editing this file) with real and random ids and random garbage, bodies (form, JSON, binary, too
 //! large), and headers (content types, session cookies real and forged, bearer tokens real and
 //! forged, `Origin`, CSRF tokens, languages), sent to the real app on a random loopback port
 //! holding the demonstration process. No answer may be a 5xx, and the server must answer every
@@ -15,65 +15,6 @@ use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{Value, json};
-
-/// One route of the real table: its path and the methods its handlers take.
-#[derive(Debug, Clone)]
-struct Route {
-    path: String,
-    methods: Vec<&'static str>,
-}
-
-/// Every route in the server's source (each `.route("…", get(…).post(…))`), in path order.
-fn route_table() -> Vec<Route> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
-    let re = regex_lite::Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
-    let method = regex_lite::Regex::new(r"(?:^|[^a-z_])(get|post|put|delete|patch)\(").unwrap();
-    let mut routes: Vec<Route> = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).unwrap();
-        for c in re.captures_iter(&text) {
-            let end = c.get(0).unwrap().end();
-            let rest = &text[end..];
-            let rest = &rest[..rest.find(".route(").unwrap_or(rest.len()).min(400)];
-            let mut methods: Vec<&'static str> = method
-                .captures_iter(rest)
-                .map(|m| match &m[1] {
-                    "get" => "GET",
-                    "post" => "POST",
-                    "put" => "PUT",
-                    "delete" => "DELETE",
-                    _ => "PATCH",
-                })
-                .collect();
-            methods.sort();
-            methods.dedup();
-            if methods.is_empty() {
-                methods.push("GET");
-            }
-            routes.push(Route {
-                path: c[1].to_string(),
-                methods,
-            });
-        }
-    }
-    routes.sort_by(|a, b| a.path.cmp(&b.path));
-    routes.dedup_by(|a, b| a.path == b.path);
-    routes
-}
 
 /// What the requests may borrow from the running app: real ids, sessions and tokens.
 #[derive(Debug, Clone)]

@@ -42,8 +42,9 @@ pub fn routes() -> Router<SharedState> {
         .route("/export/event/{file}", get(conference::indico_event))
         .route("/conferences/{id}/register", get(registration::form))
         .route(&format!("{r}/badge"), get(registration::badge_page))
+        .route(&format!("{c}/door"), get(door::page))
         .route(&format!("{s}/screen"), get(floor::screen));
-    let api: [(String, MethodRouter<SharedState>); 37] = [
+    let api: [(String, MethodRouter<SharedState>); 36] = [
         (
             "/conferences".into(),
             get(conference::list).post(conference::create),
@@ -75,7 +76,6 @@ pub fn routes() -> Router<SharedState> {
             "/conferences/documents/{doc}".into(),
             get(registration::document),
         ),
-        (format!("{c}/door"), get(door::page)),
         (format!("{c}/check-in"), post(door::check_in)),
         (
             format!("{c}/delegations"),

@@ -2,6 +2,9 @@
 //! store, a browser-like client that keeps its cookies, and the demonstration process.
 #![allow(dead_code, unused_imports)]
 
+mod routes;
+pub use routes::{Route, route_table};
+
 pub use chamber_core::{Password, Role, Username};
 pub use chamber_server::{AppState, ServerConfig, auth};
 pub use chamber_store::{InvitationKind, Store};
