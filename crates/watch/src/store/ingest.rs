@@ -10,7 +10,7 @@ use crate::model::Format;
 use crate::reader::{
     Ctx, FileReport, GdeltPlan, GdeltSplitter, ReadError, gdelt_chunk, open_gdelt, read_path,
 };
-use crate::rollup::MonthRollup;
+use crate::rollup::{Bucket, MonthRollup};
 use crate::rowcodec::{Row, RowInfo, RowRef};
 use std::collections::HashMap;
 use std::fs;
@@ -35,7 +35,36 @@ pub(super) struct MonthPart {
     pub(super) pos_hash: Vec<u64>,
     /// Rows (indexes) replaced by an earlier copy of their id: left out when committing.
     pub(super) replaced: Vec<u32>,
+    /// The daily per-country buckets, but for the one in `current`.
     pub(super) rollup: MonthRollup,
+    /// The bucket rows are being added to, taken out of `rollup` (rows of one country and
+    /// day mostly come one after the other: one map lookup per run of them, not per row).
+    /// Put back by [`MonthPart::flush_rollup`] before `rollup` is read.
+    current: Option<(([u8; 3], i32), Bucket)>,
+}
+
+impl MonthPart {
+    /// Put the bucket at hand back into `rollup`: call before reading `rollup`.
+    pub(super) fn flush_rollup(&mut self) {
+        if let Some((k, b)) = self.current.take() {
+            self.rollup.insert(k, b);
+        }
+    }
+
+    /// Add a row's values to its day and country's bucket, in row order (each bucket's sums
+    /// are added up in the same order as with one lookup per row).
+    #[inline]
+    fn add_to_rollup(&mut self, key: ([u8; 3], i32), info: &RowInfo) {
+        match &mut self.current {
+            Some((k, b)) if *k == key => b.add_info(info),
+            _ => {
+                self.flush_rollup();
+                let mut b = self.rollup.remove(&key).unwrap_or_default();
+                b.add_info(info);
+                self.current = Some((key, b));
+            }
+        }
+    }
 }
 
 /// What one worker leaves behind: its month parts and per-file outcomes.
@@ -210,6 +239,7 @@ pub(super) fn append(
                 pos_hash: Vec::new(),
                 replaced: Vec::new(),
                 rollup: MonthRollup::default(),
+                current: None,
             })
         }
     };
@@ -228,10 +258,7 @@ fn add_row(part: &mut MonthPart, file: usize, row: RowRef, info: &RowInfo) -> Re
         _ => part.files.push((file as u32, 1)),
     }
     if let Some(d) = info.date {
-        part.rollup
-            .entry((info.country, d.0))
-            .or_default()
-            .add_info(info);
+        part.add_to_rollup((info.country, d.0), info);
     }
     Ok(())
 }
@@ -403,6 +430,7 @@ impl Store {
                         let mut out = worker(sh, k);
                         // Close this worker's parts and sort their keys (in parallel).
                         for p in out.months.values_mut() {
+                            p.flush_rollup();
                             if let Err(e) = p.w.close() {
                                 out.error.get_or_insert(e);
                             }
@@ -480,6 +508,10 @@ impl Store {
         if !abort && let Err(e) = super::dedup::settle_held(&sh, held, &mut parts, &mut fos) {
             io_error = Some(e);
             abort = true;
+        }
+        // The rows appended while settling may have left a bucket at hand.
+        for p in &mut parts {
+            p.flush_rollup();
         }
         if !abort && let Err(e) = self.drop_stored(&existing, &mut parts, &mut fos) {
             io_error = Some(e);
