@@ -293,3 +293,68 @@ async fn notes_are_limited_in_number_per_space_and_in_size() {
     let east = t.mediation.open(&t.east, &t.id).await.unwrap();
     assert_eq!(east.notes.len(), 1);
 }
+
+/// Posting a note opens the process record and seals the new note, nothing else: the notes
+/// already in the space are counted by the index, never opened (so a post costs the same in a
+/// full caucus as in an empty one). Shown by making the earlier notes unopenable: the post
+/// still succeeds and the limit still counts them, while opening the workspace fails.
+#[tokio::test]
+async fn posting_a_note_opens_no_earlier_note() {
+    let mut t = talks().await;
+    t.mediation = Mediation::new(
+        t.store.clone(),
+        Some(Arc::new(Keyring::from_bytes([3; 32]))),
+    )
+    .with_max_notes_per_space(4);
+    let ids = |store: Arc<Store>| async move {
+        sqlx::query_scalar::<_, String>("SELECT id FROM mediation_sealed")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    };
+    let before = ids(t.store.clone()).await;
+    for i in 0..3 {
+        t.mediation
+            .post_note(&t.high, &t.id, &t.high_caucus, &format!("n{i}"), "b")
+            .await
+            .unwrap();
+    }
+    let notes: Vec<String> = ids(t.store.clone())
+        .await
+        .into_iter()
+        .filter(|id| !before.contains(id))
+        .collect();
+    assert_eq!(notes.len(), 3);
+    for id in &notes {
+        sqlx::query("UPDATE mediation_sealed SET sealed = 'AAAA' WHERE id = $1")
+            .bind(id)
+            .execute(t.store.pool())
+            .await
+            .unwrap();
+    }
+    assert!(
+        t.mediation.open(&t.high, &t.id).await.is_err(),
+        "the earlier notes cannot be opened now"
+    );
+    t.mediation
+        .post_note(&t.high, &t.id, &t.high_caucus, "fourth", "b")
+        .await
+        .expect("a post opens no earlier note");
+    let err = t
+        .mediation
+        .post_note(&t.high, &t.id, &t.high_caucus, "fifth", "b")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("maximum of 4"), "{err}");
+    // The other party's caucus is not counted against it, and still "not found" to it.
+    t.mediation
+        .post_note(&t.east, &t.id, &t.east_caucus, "east", "b")
+        .await
+        .unwrap();
+    assert!(matches!(
+        t.mediation
+            .post_note(&t.east, &t.id, &t.high_caucus, "x", "y")
+            .await,
+        Err(chamber_app::AppError::NotFound)
+    ));
+}

@@ -147,6 +147,23 @@ impl Store {
             .collect()
     }
 
+    /// How many sealed records of this process carry this scope (counted by the index, none
+    /// opened).
+    pub async fn count_sealed_in_scope(
+        &self,
+        process_id: &str,
+        scope: &str,
+    ) -> Result<usize, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM mediation_sealed WHERE process_id = $1 AND scope = $2",
+        )
+        .bind(process_id)
+        .bind(scope)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// Every sealed record with this scope, whatever its process (for scopes that are
     /// platform-wide, such as cases awaiting a mediator).
     pub async fn sealed_with_scope(&self, scope: &str) -> Result<Vec<SealedRecord>, StoreError> {

@@ -24,7 +24,7 @@ use chamber_mediation::ids::{AmendmentId, ParagraphId};
 use chamber_mediation::permissions::process_view;
 use chamber_mediation::process::{Origin, ProcessKind, ProcessRole};
 use chamber_mediation::text::{Decision, Operation, TextRecord};
-use chamber_mediation::{Note, PersonId, Process, SpaceId};
+use chamber_mediation::{Note, PersonId, Process, ProcessId, SpaceId};
 use chamber_store::{Store, User};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -145,31 +145,39 @@ impl Mediation {
         body: &str,
     ) -> AppResult<String> {
         let space = SpaceId::parse(space).map_err(|_| AppError::NotFound)?;
-        self.change(user, id, |ws| {
-            // Only the caller's own spaces are opened, so this count is of a space they see.
-            let in_space = ws.notes.iter().filter(|n| n.space == space).count();
+        // Only the process record is opened and the new note sealed: the cost of a post does
+        // not grow with the notes already there (the space's notes are counted, not opened).
+        let _guard = self.write.lock().await;
+        let repo = self.repository()?;
+        let viewer = person_of(user)?;
+        if ProcessId::parse(id).is_err() {
+            return Err(AppError::NotFound);
+        }
+        let process = repo.process(id).await?.ok_or(AppError::NotFound)?;
+        if process_view(&process, &viewer).is_err() {
+            return Err(AppError::NotFound);
+        }
+        // Counted only in a space the caller may write to, so the refusal says nothing of
+        // another party's space.
+        if chamber_mediation::permissions::may_write(&process, &space, &viewer) {
             let limit = self.max_notes_per_space;
-            if in_space >= limit
-                && chamber_mediation::permissions::may_write(&ws.process, &space, &ws.viewer)
-            {
+            if repo.notes_in_space(id, &space).await? >= limit {
                 return Err(AppError::invalid(format!(
                     "this space holds its maximum of {limit} notes"
                 )));
             }
-            let note = Note::post(
-                &mut rand::rng(),
-                &ws.process,
-                &ws.viewer,
-                &space,
-                now(),
-                title.trim(),
-                body.trim(),
-            )?;
-            let nid = note.id.as_str().to_string();
-            ws.notes.push(note);
-            Ok((nid, Changed::Note))
-        })
-        .await
+        }
+        let note = Note::post(
+            &mut rand::rng(),
+            &process,
+            &viewer,
+            &space,
+            now(),
+            title.trim(),
+            body.trim(),
+        )?;
+        repo.save(&user.id, id, &[Record::Note(&note)]).await?;
+        Ok(note.id.as_str().to_string())
     }
 
     /// A party's amendment of any operations a party may use.
@@ -457,7 +465,6 @@ enum Changed {
     Process,
     Text,
     Agreement,
-    Note,
     /// The room just added.
     Room,
     /// The session just planned or changed.
@@ -470,7 +477,6 @@ impl Changed {
             Changed::Process => vec![Record::Process(&ws.process)],
             Changed::Text => ws.record.iter().map(Record::Text).collect(),
             Changed::Agreement => ws.agreement.iter().map(Record::Agreement).collect(),
-            Changed::Note => ws.notes.last().map(Record::Note).into_iter().collect(),
             Changed::Room => ws.rooms.last().map(Record::Room).into_iter().collect(),
             Changed::Session(id) => ws
                 .sessions

@@ -246,6 +246,12 @@ impl Repository {
         tags
     }
 
+    /// The notes stored in one space of a process, counted without opening any.
+    pub async fn notes_in_space(&self, id: &str, space: &SpaceId) -> AppResult<usize> {
+        let tag = self.scope_tag(id, &Scope::Note(space.clone()));
+        Ok(self.store.count_sealed_in_scope(id, &tag).await?)
+    }
+
     /// The process record alone (no other record of it is opened).
     pub async fn process(&self, id: &str) -> AppResult<Option<Process>> {
         let tag = self.scope_tag(id, &Scope::Process);
