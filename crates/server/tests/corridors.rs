@@ -1886,3 +1886,91 @@ async fn every_corridors_api_route_is_in_the_openapi_description() {
         .count();
     assert!(described <= ROUTES.len(), "{described}");
 }
+
+/// A refused page form comes back as it was sent, open, with the refusal above it: the
+/// secretariat's corridor form and a representative's plan proposal (the two longest forms
+/// after the registration's), so one field is corrected, not the whole form typed again.
+#[tokio::test]
+async fn a_refused_corridor_or_plan_form_comes_back_filled_in() {
+    let w = world().await;
+    let mut admin = w.app.browser();
+    admin.login("secretariat", PW).await;
+    let (_, html) = admin.get("/corridors").await;
+    assert!(!html.contains(r#"id="form-error""#));
+    let csrf = csrf_of(&html);
+    let r = admin
+        .post(
+            "/corridors",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Reni–Palanca humanitarian corridor"),
+                ("designation", "commercial"),
+                ("parties", "UA:Ukraine\r\nUN:United Nations"),
+                ("route", "46.49,30.74; 46.42,30.39"),
+                ("safety_radius", "five leagues"),
+                ("ports", "Odesa @ 46.49,30.74"),
+                ("crossing_points", ""),
+                ("inspection_area", ""),
+                ("registration_lead_hours", "24"),
+                ("plan_deadline", "12:30"),
+                ("approval_deadline", "16:00"),
+                ("inspections_per_day", "7"),
+                ("coordinator", "coord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(r#"<details class="form" id="open-corridor" open>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="form-error""#), "{html}");
+    for kept in [
+        r#"id="corridor-name" value="Reni–Palanca humanitarian corridor""#,
+        r#"<option value="commercial" selected>"#,
+        "United Nations</textarea>",
+        r#"id="corridor-radius" required value="five leagues""#,
+        r#"id="corridor-plan-deadline" value="12:30""#,
+        r#"id="corridor-capacity" min="1" max="1000" value="7""#,
+        r#"id="corridor-coordinator" value="coord""#,
+    ] {
+        assert!(html.contains(kept), "{kept} in {html}");
+    }
+    // Nothing was opened: the world's one corridor is still the only one.
+    let (_, v) = w.who("secretariat").get("/api/v1/corridors").await;
+    assert_eq!(v["corridors"].as_array().map(Vec::len), Some(1), "{v}");
+
+    // A representative's plan for a day already past: refused, the day, the movement ticked
+    // and its departure time kept.
+    let a = register(&w, "agent-a", "9086526", "RAZONI", "2022-08-04T08:00").await;
+    w.at("2022-08-02T08:00:00Z");
+    let mut rep = w.app.browser();
+    rep.login("rep-ua", PW).await;
+    let (_, html) = rep.get(&format!("{}/plans", w.p())).await;
+    assert!(html.contains(&format!(r#"id="move-{a}""#)), "{html}");
+    let csrf = csrf_of(&html);
+    let r = rep
+        .post(
+            &format!("{}/plans", w.p()),
+            &[
+                ("csrf", csrf.as_str()),
+                ("day", "2022-08-01"),
+                (&format!("move_{a}"), "on"),
+                (&format!("depart_{a}"), "07:15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="form-error""#), "{html}");
+    for kept in [
+        r#"id="plan-day" value="2022-08-01""#.to_string(),
+        format!(r#"name="move_{a}" id="move-{a}" value="on" checked"#),
+        format!(r#"id="depart-{a}" value="07:15""#),
+    ] {
+        assert!(html.contains(&kept), "{kept} in {html}");
+    }
+    let (_, v) = w.who("rep-ua").get(&format!("{}/plans", w.c())).await;
+    assert_eq!(v["plans"], json!([]), "nothing was proposed");
+}

@@ -11,7 +11,9 @@ use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use chamber_app::AppError;
 use chamber_app::corridors::{MemberInput, NewCorridor};
 use chamber_core::Role;
 use chamber_corridors::permissions::{CorridorView, Standing};
@@ -143,19 +145,42 @@ pub async fn list(
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
     let (format, user) = signed_in(&ctx)?;
+    list_page(
+        &state,
+        &ctx,
+        format,
+        user,
+        StatusCode::OK,
+        json!({"done_key": done.key(), "form": {}}),
+    )
+    .await
+}
+
+/// The list of corridors with `again` (a refused form's values and refusal, or the
+/// confirmation) for the page.
+async fn list_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    format: Format,
+    user: &User,
+    status: StatusCode,
+    again: Value,
+) -> Result<Response, WebError> {
     let list = state
         .corridors
         .corridors(user)
         .await
-        .map_err(|e| failed(&state, &ctx, format, e))?;
-    Ok(show(
-        &state,
-        &ctx,
+        .map_err(|e| failed(state, ctx, format, e))?;
+    let mut r = show(
+        state,
+        ctx,
         format,
         "corridors/list.html",
         json!({"corridors": json_of(&list)}),
-        json!({"is_admin": user.role == Role::Admin, "done_key": done.key()}),
-    ))
+        merge(json!({"is_admin": user.role == Role::Admin}), again),
+    );
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 /// `POST /corridors`: the secretariat opens a corridor — name, designation, parties
@@ -167,13 +192,30 @@ pub async fn open(
     Input { value: f, format }: Input<Fields>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let fail = |e| failed(&state, &ctx, format, e);
-    let input: NewCorridor = f.input(format, corridor_form).map_err(fail)?;
-    let view = state
-        .corridors
-        .open_corridor(user, &input)
-        .await
-        .map_err(fail)?;
+    let sent = (format == Format::Page).then(|| f.0.clone());
+    let input: Result<NewCorridor, AppError> = f.input(format, corridor_form);
+    let opened = match input {
+        Ok(input) => state.corridors.open_corridor(user, &input).await,
+        Err(e) => Err(e),
+    };
+    let view = match (opened, sent) {
+        (Ok(v), _) => v,
+        // A refused form comes back filled in and open, the refusal above it.
+        (Err(AppError::Invalid(m)), Some(sent)) => {
+            let error = super::words::message(&state, &ctx, &m);
+            let again = json!({"form": sent, "error": error});
+            return list_page(
+                &state,
+                &ctx,
+                format,
+                user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                again,
+            )
+            .await;
+        }
+        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
+    };
     let id = view.id.to_string();
     Ok(format.created(
         &confirmed(&format!("/corridors/{id}"), "opened"),

@@ -366,45 +366,87 @@ pub async fn plans(
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
     let (format, user) = signed_in(&ctx)?;
+    plans_page(
+        &state,
+        &ctx,
+        format,
+        user,
+        &id,
+        StatusCode::OK,
+        json!({"done_key": done.key()}),
+    )
+    .await
+}
+
+/// The plans page with `again`: the confirmation, or a refused proposal's refusal and
+/// `form` (its day, the movements ticked and their departure times are kept).
+async fn plans_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    format: Format,
+    user: &chamber_store::User,
+    id: &str,
+    status: StatusCode,
+    again: Value,
+) -> Result<Response, WebError> {
     let list = state
         .corridors
-        .plans(user, &id)
+        .plans(user, id)
         .await
-        .map_err(|e| failed(&state, &ctx, format, e))?;
+        .map_err(|e| failed(state, ctx, format, e))?;
     if format.is_json() {
         return Ok(show(
-            &state,
-            &ctx,
+            state,
+            ctx,
             format,
             "",
             json!({"plans": json_of(&list)}),
             Value::Null,
         ));
     }
-    let h = Header::load(&state, &ctx, user, &id, format).await?;
-    let candidates = if h.me.representative.is_some() {
-        plannable(&state, &ctx, user, &id, format).await?
+    let h = Header::load(state, ctx, user, id, format).await?;
+    let mut candidates = if h.me.representative.is_some() {
+        plannable(state, ctx, user, id, format).await?
     } else {
         Vec::new()
     };
+    let sent = again.get("form").and_then(Value::as_object);
+    if let Some(sent) = sent {
+        for c in &mut candidates {
+            let cid = c["id"].as_str().unwrap_or_default().to_string();
+            c["planned"] = json!(sent.contains_key(&format!("move_{cid}")));
+            if let Some(t) = sent.get(&format!("depart_{cid}")) {
+                c["depart"] = t.clone();
+            }
+        }
+    }
     let tomorrow = chamber_corridors::utc_date(state.corridors.now()).next_day();
-    Ok(show(
-        &state,
-        &ctx,
+    let day = sent
+        .and_then(|f| f.get("day"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| tomorrow.map(|d| d.to_string()));
+    let mut r = show(
+        state,
+        ctx,
         format,
         "corridors/plans.html",
         json!({"plans": list.iter().map(plan_json).collect::<Vec<_>>()}),
         merge(
-            h.page("plans"),
-            json!({
-                "done_key": done.key(),
-                "candidates": candidates,
-                "tomorrow": tomorrow.map(|d| d.to_string()),
-                "plan_deadline": h.view.rules.plan_deadline,
-                "approval_deadline": h.view.rules.approval_deadline,
-            }),
+            merge(
+                h.page("plans"),
+                json!({
+                    "candidates": candidates,
+                    "tomorrow": day,
+                    "plan_deadline": h.view.rules.plan_deadline,
+                    "approval_deadline": h.view.rules.approval_deadline,
+                }),
+            ),
+            again,
         ),
-    ))
+    );
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 /// `POST /corridors/{id}/plans`: a party's representative proposes a day's movements
@@ -417,13 +459,31 @@ pub async fn propose(
     Input { value: f, format }: Input<Fields>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let fail = |e| failed(&state, &ctx, format, e);
-    let input: PlanInput = f.input(format, plan_form).map_err(fail)?;
-    let plan = state
-        .corridors
-        .propose_plan(user, &id, &input)
-        .await
-        .map_err(fail)?;
+    let sent = (format == Format::Page).then(|| f.0.clone());
+    let input: Result<PlanInput, AppError> = f.input(format, plan_form);
+    let proposed = match input {
+        Ok(input) => state.corridors.propose_plan(user, &id, &input).await,
+        Err(e) => Err(e),
+    };
+    let plan = match (proposed, sent) {
+        (Ok(p), _) => p,
+        // A refused proposal comes back as it was sent, the refusal above it.
+        (Err(AppError::Invalid(m)), Some(sent)) => {
+            let error = super::words::message(&state, &ctx, &m);
+            let again = json!({"form": sent, "error": error});
+            return plans_page(
+                &state,
+                &ctx,
+                format,
+                user,
+                &id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                again,
+            )
+            .await;
+        }
+        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
+    };
     let pid = plan.id.to_string();
     Ok(format.created(
         &confirmed(&format!("/corridors/{id}/plans/{pid}"), "proposed"),
