@@ -1973,4 +1973,40 @@ async fn a_refused_corridor_or_plan_form_comes_back_filled_in() {
     }
     let (_, v) = w.who("rep-ua").get(&format!("{}/plans", w.c())).await;
     assert_eq!(v["plans"], json!([]), "nothing was proposed");
+
+    // An inspector's hold without its reason: refused, the outcome and the findings kept.
+    w.at("2022-08-04T08:00:00Z");
+    let iid = scheduled_inspection(&w, &a, "2022-08-04").await;
+    let page = format!("{}/inspections/{iid}", w.p());
+    let mut insp = w.app.browser();
+    insp.login("insp-tr", PW).await;
+    let (_, html) = insp.get(&page).await;
+    assert!(html.contains(r#"id="result-form""#), "{html}");
+    let csrf = csrf_of(&html);
+    let findings = "Hold 3: 1,200 t of wheat not on the manifest; seals 4471–4473 intact.";
+    let r = insp
+        .post(
+            &format!("{page}/result"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("outcome", "hold"),
+                ("reason", ""),
+                ("findings", findings),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="form-error""#), "{html}");
+    assert!(html.contains(r#"<option value="hold" selected>"#), "{html}");
+    assert!(
+        html.contains(&format!("{}</textarea>", escape(findings))),
+        "{html}"
+    );
+    let (_, v) = w
+        .who("insp-tr")
+        .get(&format!("{}/inspections/{iid}", w.c()))
+        .await;
+    assert_eq!(v["rounds"], json!([]), "nothing recorded: {v}");
+    assert_eq!(v["status"]["status"], "scheduled", "{v}");
 }

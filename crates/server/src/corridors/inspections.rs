@@ -9,8 +9,9 @@ use super::view::readable;
 use super::{confirmed, failed, json_of, show, signed_in};
 use crate::SharedState;
 use crate::auth::Ctx;
-use crate::error::{Input, WebError};
+use crate::error::{Format, Input, WebError};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chamber_app::AppError;
 use chamber_app::corridors::inspections::{ResultInput, ScheduleInput};
@@ -98,15 +99,39 @@ pub async fn one(
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
     let (format, user) = signed_in(&ctx)?;
+    let place = (id.as_str(), iid.as_str());
+    inspection_page(
+        &state,
+        &ctx,
+        format,
+        user,
+        place,
+        StatusCode::OK,
+        json!({"done_key": done.key()}),
+    )
+    .await
+}
+
+/// The inspection page with `again`: the confirmation, or a refused result's refusal and
+/// `form` (its outcome, reason and findings kept).
+async fn inspection_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    format: Format,
+    user: &chamber_store::User,
+    (id, iid): (&str, &str),
+    status: StatusCode,
+    again: Value,
+) -> Result<Response, WebError> {
     let v = state
         .corridors
-        .inspection(user, &id, &iid)
+        .inspection(user, id, iid)
         .await
-        .map_err(|e| failed(&state, &ctx, format, e))?;
+        .map_err(|e| failed(state, ctx, format, e))?;
     if format.is_json() {
-        return Ok(show(&state, &ctx, format, "", json_of(&v), Value::Null));
+        return Ok(show(state, ctx, format, "", json_of(&v), Value::Null));
     }
-    let h = Header::load(&state, &ctx, user, &id, format).await?;
+    let h = Header::load(state, ctx, user, id, format).await?;
     let i = &v.inspection;
     let my_party = i
         .team
@@ -148,16 +173,15 @@ pub async fn one(
         })
         .collect();
     let today = chamber_corridors::utc_date(state.corridors.now()).to_string();
-    Ok(show(
-        &state,
-        &ctx,
+    let mut r = show(
+        state,
+        ctx,
         format,
         "corridors/inspection.html",
         json!({"inspection": inspection_json(&v), "refusals": refusals}),
         merge(
-            h.page("inspections"),
+            merge(h.page("inspections"), again),
             json!({
-                "done_key": done.key(),
                 "parties": parties,
                 "today": today,
                 "may_schedule": h.me.coordinator && matches!(v.status, InspectionStatus::Queued),
@@ -166,7 +190,9 @@ pub async fn one(
                 "my_party": my_party,
             }),
         ),
-    ))
+    );
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 /// `POST …/inspections/{iid}/schedule`: `day` and `team: [{party, inspector}]` (a form:
@@ -202,13 +228,35 @@ pub async fn result(
     Input { value: f, format }: Input<Fields>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let fail = |e| failed(&state, &ctx, format, e);
-    let input: ResultInput = f.input(format, super::fields::flat).map_err(fail)?;
-    let v = state
-        .corridors
-        .record_inspection_result(user, &id, &iid, &input)
-        .await
-        .map_err(fail)?;
+    let sent = (format == Format::Page).then(|| f.0.clone());
+    let input: Result<ResultInput, AppError> = f.input(format, super::fields::flat);
+    let recorded = match input {
+        Ok(input) => {
+            state
+                .corridors
+                .record_inspection_result(user, &id, &iid, &input)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let v = match (recorded, sent) {
+        (Ok(v), _) => v,
+        // A refused result comes back as it was written, the refusal above it.
+        (Err(AppError::Invalid(m)), Some(sent)) => {
+            let error = super::words::message(&state, &ctx, &m);
+            return inspection_page(
+                &state,
+                &ctx,
+                format,
+                user,
+                (&id, &iid),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"form": sent, "error": error}),
+            )
+            .await;
+        }
+        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
+    };
     Ok(super::done(
         format,
         &confirmed(&format!("/corridors/{id}/inspections/{iid}"), "result"),
