@@ -339,6 +339,36 @@ async fn a_page_form_uploads_a_document_and_refuses_one_too_large_with_its_messa
         .await;
     assert_eq!(s, StatusCode::OK);
     let csrf = csrf_of(&html);
+    // A refused registration comes back as it was filled in, the refusal above it.
+    let r = b
+        .post(
+            &format!("/conferences/{conf}/registrations"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("category", "member_state"),
+                ("given_name", "Elchin"),
+                ("family_name", " "),
+                ("country", "AZE"),
+                ("answer_function", "Counsellor"),
+                ("answer_email", "e@mission.example"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="form-error""#), "{html}");
+    assert!(html.contains("family_name: required"), "{html}");
+    for kept in [
+        r#"id="given_name" value="Elchin""#,
+        r#"<option value="AZE" selected>"#,
+        r#"id="answer_function" value="Counsellor""#,
+        r#"id="consent" value="yes" checked>"#,
+    ] {
+        assert!(html.contains(kept), "{kept} in {html}");
+    }
+    let (_, me) = b.get(&format!("/api/v1/conferences/{conf}/me")).await;
+    assert!(!me.contains("Elchin"), "nothing registered: {me}");
     let r = b
         .post(
             &format!("/conferences/{conf}/registrations"),

@@ -33,16 +33,35 @@ pub async fn form(
     Path(id): Path<String>,
     Query(q): Query<CategoryQuery>,
 ) -> Result<Response, WebError> {
+    register_page(
+        &state,
+        &ctx,
+        &id,
+        q.category.as_deref(),
+        axum::http::StatusCode::OK,
+        json!({"form": {}}),
+    )
+    .await
+}
+
+/// The registration form of `category` with `again`: empty, or a refused registration's
+/// values (`form`) and refusal (`error`).
+async fn register_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    category: Option<&str>,
+    status: axum::http::StatusCode,
+    again: Value,
+) -> Result<Response, WebError> {
     let format = Format::Page;
-    let user = format.user(&ctx)?;
+    let user = format.user(ctx)?;
     let view = state
         .conferences
-        .view(user, &id)
+        .view(user, id)
         .await
         .map_err(WebError::page)?;
-    let category = q
-        .category
-        .as_deref()
+    let category = category
         .map(Category::parse)
         .transpose()
         .map_err(|e| WebError::page(AppError::from(e)))?;
@@ -68,12 +87,7 @@ pub async fn form(
         })
         .collect();
     let countries = country_options(ctx.lang);
-    Ok(crate::render::page(
-        &state,
-        &ctx,
-        axum::http::StatusCode::OK,
-        "conferences/register.html",
-        json!({
+    let mut data = json!({
             "conference": {"id": id, "title": view.titles.get(ctx.lang)},
             "category": category.map(|c| c.as_str()),
             "is_state": category.is_some_and(|c| c.is_state()),
@@ -83,7 +97,16 @@ pub async fn form(
             "required_documents": policy.iter().flat_map(|p| &p.required_documents).map(|k| k.as_str()).collect::<Vec<_>>(),
             "max_mib": mib(state.config.conferences.max_document_bytes),
             "countries": countries,
-        }),
+    });
+    if let (Some(d), Value::Object(a)) = (data.as_object_mut(), again) {
+        d.extend(a);
+    }
+    Ok(crate::render::page(
+        state,
+        ctx,
+        status,
+        "conferences/register.html",
+        data,
     ))
 }
 
@@ -117,32 +140,51 @@ pub async fn register(
     Input { value: f, format }: Input<Fields>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let fail = |e| format.fail(e);
-    let category: Category = f.choice("category").map_err(fail)?;
-    let affiliation = if category.is_state() {
-        Affiliation::Country(
-            Country::parse(&f.text("country").map_err(fail)?)
-                .map_err(|e| fail(AppError::from(e)))?,
-        )
-    } else {
-        Affiliation::Organisation(f.text("organisation").map_err(fail)?)
+    let sent = (format == Format::Page).then(|| f.0.clone());
+    let read = || -> Result<RegistrationForm, AppError> {
+        let category: Category = f.choice("category")?;
+        let affiliation = if category.is_state() {
+            Affiliation::Country(Country::parse(&f.text("country")?).map_err(AppError::from)?)
+        } else {
+            Affiliation::Organisation(f.text("organisation")?)
+        };
+        let mut answers: std::collections::BTreeMap<String, String> =
+            f.structured("answers")?.unwrap_or_default();
+        answers.extend(f.prefixed("answer_"));
+        Ok(RegistrationForm {
+            category,
+            family_name: f.text("family_name")?,
+            given_name: f.text("given_name")?,
+            affiliation,
+            answers,
+            consent_to_publish: f.flag("consent"),
+        })
     };
-    let mut answers: std::collections::BTreeMap<String, String> =
-        f.structured("answers").map_err(fail)?.unwrap_or_default();
-    answers.extend(f.prefixed("answer_"));
-    let form = RegistrationForm {
-        category,
-        family_name: f.text("family_name").map_err(fail)?,
-        given_name: f.text("given_name").map_err(fail)?,
-        affiliation,
-        answers,
-        consent_to_publish: f.flag("consent"),
+    let registered = match read() {
+        Ok(form) => state.conferences.register(user, &id, form).await,
+        Err(e) => Err(e),
     };
-    let view = state
-        .conferences
-        .register(user, &id, form)
-        .await
-        .map_err(fail)?;
+    let view = match (registered, sent) {
+        (Ok(view), _) => view,
+        // A refused registration comes back as it was filled in, the refusal above it.
+        (Err(AppError::Invalid(m)), Some(sent)) => {
+            let category = sent
+                .get("category")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let form: serde_json::Map<String, Value> = sent.into_iter().collect();
+            return register_page(
+                &state,
+                &ctx,
+                &id,
+                category.as_deref(),
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"form": form, "error": m}),
+            )
+            .await;
+        }
+        (Err(e), _) => return Err(format.fail(e)),
+    };
     Ok(format.created(
         &format!("/conferences/{id}/me"),
         json!({"ok": true, "registration": json_of(&view)}),
