@@ -6,7 +6,7 @@
 use super::fields::{Fields, corridor_form};
 use super::view::{MapLayers, MapWords, readable, route_map, route_of};
 use super::words::t;
-use super::{confirmed, failed, json_of, show, signed_in};
+use super::{Refill, confirmed, failed, json_of, refill, show, signed_in};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
@@ -198,23 +198,13 @@ pub async fn open(
         Ok(input) => state.corridors.open_corridor(user, &input).await,
         Err(e) => Err(e),
     };
-    let view = match (opened, sent) {
-        (Ok(v), _) => v,
-        // A refused form comes back filled in and open, the refusal above it.
-        (Err(AppError::Invalid(m)), Some(sent)) => {
-            let error = super::words::message(&state, &ctx, &m);
-            let again = json!({"form": sent, "error": error});
-            return list_page(
-                &state,
-                &ctx,
-                format,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                again,
-            )
-            .await;
+    // A refused form comes back filled in and open, the refusal above it.
+    let view = match refill(&state, &ctx, format, sent, opened)? {
+        Refill::Done(v) => v,
+        Refill::Again(again) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return list_page(&state, &ctx, format, user, status, again).await;
         }
-        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
     };
     let id = view.id.to_string();
     Ok(format.created(

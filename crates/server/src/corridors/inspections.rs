@@ -6,7 +6,7 @@
 use super::corridor::{Done, Header, merge};
 use super::fields::{Fields, schedule_form};
 use super::view::readable;
-use super::{confirmed, failed, json_of, show, signed_in};
+use super::{Refill, confirmed, failed, json_of, refill, show, signed_in};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
@@ -239,23 +239,13 @@ pub async fn result(
         }
         Err(e) => Err(e),
     };
-    let v = match (recorded, sent) {
-        (Ok(v), _) => v,
-        // A refused result comes back as it was written, the refusal above it.
-        (Err(AppError::Invalid(m)), Some(sent)) => {
-            let error = super::words::message(&state, &ctx, &m);
-            return inspection_page(
-                &state,
-                &ctx,
-                format,
-                user,
-                (&id, &iid),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                json!({"form": sent, "error": error}),
-            )
-            .await;
+    // A refused result comes back as it was written, the refusal above it.
+    let v = match refill(&state, &ctx, format, sent, recorded)? {
+        Refill::Done(v) => v,
+        Refill::Again(again) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return inspection_page(&state, &ctx, format, user, (&id, &iid), status, again).await;
         }
-        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
     };
     Ok(super::done(
         format,

@@ -132,3 +132,32 @@ pub(crate) fn failed(state: &SharedState, ctx: &Ctx, format: Format, e: AppError
         (_, e) => format.fail(e),
     }
 }
+
+/// A form's outcome: done, or a page form refused, with what comes back to its page.
+pub(crate) enum Refill<T> {
+    Done(T),
+    /// `{"form": the values as sent, "error": the refusal in the reader's language}`.
+    Again(serde_json::Value),
+}
+
+/// Sorts a use case's `result` for a form that comes back filled in when refused: a page
+/// form's refusal (`Invalid`) is [`Refill::Again`] with the values `sent`; any other failure,
+/// and every failure of a program's request, is the usual error.
+pub(crate) fn refill<T>(
+    state: &SharedState,
+    ctx: &Ctx,
+    format: Format,
+    sent: Option<serde_json::Map<String, serde_json::Value>>,
+    result: Result<T, AppError>,
+) -> Result<Refill<T>, WebError> {
+    match (result, sent) {
+        (Ok(v), _) => Ok(Refill::Done(v)),
+        (Err(AppError::Invalid(m)), Some(sent)) if format == Format::Page => {
+            let error = words::message(state, ctx, &m);
+            Ok(Refill::Again(
+                serde_json::json!({"form": sent, "error": error}),
+            ))
+        }
+        (Err(e), _) => Err(failed(state, ctx, format, e)),
+    }
+}

@@ -9,7 +9,7 @@ use super::corridor::{Done, Header, merge};
 use super::fields::{CARGO_ROWS, Fields, movements_form, plan_form, registration_form};
 use super::view::{MapLayers, readable};
 use super::words::{late_decision, lateness};
-use super::{confirmed, failed, json_of, show, signed_in};
+use super::{Refill, confirmed, failed, json_of, refill, show, signed_in};
 use crate::SharedState;
 use crate::auth::Ctx;
 use crate::error::{Format, Input, WebError};
@@ -107,15 +107,12 @@ pub async fn register(
         Ok(input) => state.corridors.register(user, &id, &input).await,
         Err(e) => Err(e),
     };
-    let v = match (registered, sent) {
-        (Ok(v), _) => v,
-        // A refused form comes back filled in, the refusal above it.
-        (Err(AppError::Invalid(m)), Some(sent)) => {
-            let error = super::words::message(&state, &ctx, &m);
-            let again = json!({"form": sent, "error": error});
+    // A refused form comes back filled in, the refusal above it.
+    let v = match refill(&state, &ctx, format, sent, registered)? {
+        Refill::Done(v) => v,
+        Refill::Again(again) => {
             return register_page(&state, &ctx, &id, StatusCode::UNPROCESSABLE_ENTITY, again).await;
         }
-        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
     };
     let rid = v.registration.id.to_string();
     Ok(format.created(
@@ -465,12 +462,10 @@ pub async fn propose(
         Ok(input) => state.corridors.propose_plan(user, &id, &input).await,
         Err(e) => Err(e),
     };
-    let plan = match (proposed, sent) {
-        (Ok(p), _) => p,
-        // A refused proposal comes back as it was sent, the refusal above it.
-        (Err(AppError::Invalid(m)), Some(sent)) => {
-            let error = super::words::message(&state, &ctx, &m);
-            let again = json!({"form": sent, "error": error});
+    // A refused proposal comes back as it was sent, the refusal above it.
+    let plan = match refill(&state, &ctx, format, sent, proposed)? {
+        Refill::Done(p) => p,
+        Refill::Again(again) => {
             return plans_page(
                 &state,
                 &ctx,
@@ -482,7 +477,6 @@ pub async fn propose(
             )
             .await;
         }
-        (Err(e), _) => return Err(failed(&state, &ctx, format, e)),
     };
     let pid = plan.id.to_string();
     Ok(format.created(
