@@ -216,8 +216,45 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
         StatusCode::NOT_FOUND,
         "another caucus is not found, not forbidden"
     );
+    // A refused note (a title over 300 characters) comes back in its own space's form, as
+    // written, the refusal above it; nothing is stored.
+    let long_title = "Corridor ".repeat(40);
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/notes"),
+            &[
+                ("csrf", &csrf),
+                ("space", own.id.as_str()),
+                ("title", long_title.as_str()),
+                ("body", "Convoys every Tuesday from Reni"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains(r#"id="note-error""#), "{refused}");
+    assert!(
+        refused.contains(&format!(r#"value="{}""#, long_title))
+            && refused.contains("Convoys every Tuesday from Reni</textarea>"),
+        "{refused}"
+    );
+    assert_eq!(refused.matches(r#"id="note-error""#).count(), 1);
+    // The same refused note aimed at the other party's caucus is "not found", as before.
+    let r = east
+        .post(
+            &format!("/chamber/{pid}/notes"),
+            &[
+                ("csrf", &csrf),
+                ("space", other.id.as_str()),
+                ("title", long_title.as_str()),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let (_, east_view) = views(&mut east, &pid).await;
     assert!(east_view.contains("Fallback line on the corridor"));
+    assert!(!east_view.contains("Convoys every Tuesday"));
     let (_, high_view) = views(&mut high, &pid).await;
     assert!(!high_view.contains("Fallback line on the corridor"));
     assert!(!high_view.contains("Planted"));

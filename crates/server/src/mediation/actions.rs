@@ -87,11 +87,29 @@ pub async fn post_note(
     Input { value: f, format }: Input<NoteForm>,
 ) -> Result<Response, WebError> {
     let user = format.user(&ctx)?;
-    let note = state
+    let posted = state
         .mediation
         .post_note(user, &id, &f.space, &f.title, &f.body)
-        .await
-        .map_err(|e| format.fail(e))?;
+        .await;
+    let note = match posted {
+        Ok(note) => note,
+        // A refused note comes back in its form, as written, the refusal above it (a space
+        // the caller cannot see is "not found", never this).
+        Err(AppError::Invalid(m)) if format == Format::Page => {
+            let mut again = serde_json::Map::new();
+            again.insert(
+                "note_form".into(),
+                json!({"space": f.space, "title": f.title, "body": f.body}),
+            );
+            again.insert("note_error".into(), json!(m));
+            let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return super::pages::process_view_with(
+                &state, &ctx, &id, "spaces", None, status, again,
+            )
+            .await;
+        }
+        Err(e) => return Err(format.fail(e)),
+    };
     Ok(done(
         format,
         &id,

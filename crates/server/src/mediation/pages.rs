@@ -87,6 +87,20 @@ async fn process_view_page(
     current: &str,
     done: Option<&str>,
 ) -> Result<Response, WebError> {
+    process_view_with(state, ctx, id, current, done, StatusCode::OK, Map::new()).await
+}
+
+/// One view of a process answering with `status`, with `again` (a refused form's values and
+/// refusal) added to its context.
+pub(crate) async fn process_view_with(
+    state: &SharedState,
+    ctx: &Ctx,
+    id: &str,
+    current: &str,
+    done: Option<&str>,
+    status: StatusCode,
+    again: Map<String, Value>,
+) -> Result<Response, WebError> {
     let ws = match workspace(state, ctx, id).await {
         Ok(ws) => ws,
         Err(WebError {
@@ -110,10 +124,11 @@ async fn process_view_page(
         _ => return Err(WebError::page(AppError::NotFound)),
     };
     context.extend(own);
+    context.extend(again);
     Ok(page(
         state,
         ctx,
-        StatusCode::OK,
+        status,
         "mediation/process.html",
         Value::Object(context),
     ))
