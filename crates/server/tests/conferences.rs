@@ -30,13 +30,7 @@ struct Api<'a> {
 
 impl Api<'_> {
     async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let r = req.bearer_auth(&self.token).send().await.unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        send_with_token(req, &self.token).await
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {

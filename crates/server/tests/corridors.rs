@@ -75,13 +75,7 @@ impl World {
 
 impl Who<'_> {
     async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let r = req.bearer_auth(&self.token).send().await.unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        send_with_token(req, &self.token).await
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -128,32 +122,16 @@ fn leak(app: TestApp) -> &'static TestApp {
 
 /// The real app on a random port, its corridors on the test's clock.
 async fn spawn(clock: Arc<Mutex<OffsetDateTime>>) -> TestApp {
-    let dir = std::env::temp_dir().join(format!("chamber-web-{}", chamber_store::new_id()));
-    let store = Arc::new(Store::open_dir(&dir).await.unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = ServerConfig {
-        data: Some(chamber_app::DataDir::new(&dir)),
-        listen_url: Some(base.clone()),
-        ..ServerConfig::default()
-    };
-    let mut state = AppState::new(store.clone(), config);
-    Arc::get_mut(&mut state).expect("not shared yet").corridors =
-        chamber_app::corridors::Corridors::with_clock(
-            store.clone(),
-            Arc::new(move || *clock.lock().unwrap()),
-        );
-    tokio::spawn(chamber_server::serve(listener, state));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        dir,
-        base,
-        store,
-        http,
-    }
+    spawn_app_made(ServerConfig::default(), |store, config| {
+        let mut state = AppState::new(store.clone(), config);
+        Arc::get_mut(&mut state).expect("not shared yet").corridors =
+            chamber_app::corridors::Corridors::with_clock(
+                store,
+                Arc::new(move || *clock.lock().unwrap()),
+            );
+        state
+    })
+    .await
 }
 
 fn corridor_body() -> Value {

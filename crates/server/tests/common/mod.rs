@@ -65,8 +65,21 @@ pub async fn spawn_app(config: ServerConfig) -> TestApp {
 }
 
 pub async fn spawn_app_with_keys(
-    mut config: ServerConfig,
+    config: ServerConfig,
     keys: Option<Arc<chamber_mediation::confidential::Keyring>>,
+) -> TestApp {
+    spawn_app_made(config, |store, config| {
+        AppState::with_keyring(store, config, keys)
+    })
+    .await
+}
+
+/// The real app on a random loopback port over a fresh SQLite store in a temporary folder,
+/// its state made by `make` from the store and the configuration (data folder and listen URL
+/// filled in when unset).
+pub async fn spawn_app_made(
+    mut config: ServerConfig,
+    make: impl FnOnce(Arc<Store>, ServerConfig) -> Arc<AppState>,
 ) -> TestApp {
     let dir = std::env::temp_dir().join(format!("chamber-web-{}", chamber_store::new_id()));
     let store = Arc::new(Store::open_dir(&dir).await.unwrap());
@@ -78,7 +91,7 @@ pub async fn spawn_app_with_keys(
     if config.listen_url.is_none() {
         config.listen_url = Some(base.clone());
     }
-    let state = AppState::with_keyring(store.clone(), config, keys);
+    let state = make(store.clone(), config);
     tokio::spawn(chamber_server::serve(listener, state));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -90,6 +103,21 @@ pub async fn spawn_app_with_keys(
         store,
         http,
     }
+}
+
+/// A program's request with its API token: the status and the JSON answer (or the text, as a
+/// JSON string, when the answer is not JSON).
+pub async fn send_with_token(
+    req: reqwest::RequestBuilder,
+    token: &str,
+) -> (StatusCode, serde_json::Value) {
+    let r = req.bearer_auth(token).send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
 }
 
 impl TestApp {
