@@ -134,31 +134,6 @@ async fn body_text(client: &Client) -> String {
     text_of(client, "body").await
 }
 
-/// Sideways overflow of the page in CSS pixels and the element that sticks out most.
-async fn overflow(client: &Client) -> (i64, String) {
-    let v = client
-        .execute(
-            "const d = document.documentElement;
-             let worst = '';
-             let most = 0;
-             for (const e of document.querySelectorAll('body *')) {
-               const r = e.getBoundingClientRect();
-               const over = Math.max(r.right - d.clientWidth, -r.left);
-               if (over > most + 0.5 && getComputedStyle(e).position !== 'absolute') {
-                 most = over; worst = e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className;
-               }
-             }
-             return [d.scrollWidth - d.clientWidth, worst + ' by ' + Math.round(most)];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (
-        v[0].as_i64().unwrap_or(-1),
-        v[1].as_str().unwrap_or("").to_string(),
-    )
-}
-
 /// The id of the registration a page shows (the last part of its address).
 async fn registration_id(client: &Client) -> String {
     let url = client.current_url().await.unwrap();

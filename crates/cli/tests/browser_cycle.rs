@@ -157,30 +157,6 @@ async fn clipped(client: &Client) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Sideways overflow of the page in CSS pixels and the element that sticks out most.
-async fn overflow(client: &Client) -> (i64, String) {
-    let v = js(
-        client,
-        "const d = document.documentElement;
-         let worst = '';
-         let most = 0;
-         for (const e of document.querySelectorAll('body *')) {
-           const r = e.getBoundingClientRect();
-           const over = Math.max(r.right - d.clientWidth, -r.left);
-           if (over > most + 0.5 && getComputedStyle(e).position !== 'absolute') {
-             most = over; worst = e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className;
-           }
-         }
-         return [d.scrollWidth - d.clientWidth, worst + ' by ' + Math.round(most)];",
-        vec![],
-    )
-    .await;
-    (
-        v[0].as_i64().unwrap_or(-1),
-        v[1].as_str().unwrap_or("").to_string(),
-    )
-}
-
 /// Where the browser is: path and query.
 async fn here(client: &Client) -> String {
     let url = client.current_url().await.unwrap();

@@ -41,31 +41,6 @@ fn ged_fixture(path: &std::path::Path) {
     std::fs::write(path, out).unwrap();
 }
 
-/// Width overflow of the whole page and of the widest element, in CSS pixels (0 when none).
-async fn overflow(client: &fantoccini::Client) -> (i64, String) {
-    let v = client
-        .execute(
-            "const d = document.documentElement;
-             let worst = '';
-             let most = 0;
-             for (const e of document.querySelectorAll('body *')) {
-               const r = e.getBoundingClientRect();
-               const over = Math.max(r.right - d.clientWidth, -r.left);
-               if (over > most + 0.5 && getComputedStyle(e).position !== 'absolute') {
-                 most = over; worst = e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className;
-               }
-             }
-             return [d.scrollWidth - d.clientWidth, worst + ' by ' + Math.round(most)];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (
-        v[0].as_i64().unwrap_or(-1),
-        v[1].as_str().unwrap_or("").to_string(),
-    )
-}
-
 async fn width(client: &fantoccini::Client, script: &str) -> f64 {
     client
         .execute(script, vec![])

@@ -212,3 +212,29 @@ pub async fn type_into(client: &fantoccini::Client, css: &str, text: &str) {
 pub async fn page_text(client: &fantoccini::Client) -> String {
     text_of(client, "main").await
 }
+
+/// Sideways overflow of the page in CSS pixels (0 when none) and the element that sticks out
+/// most, with by how much.
+pub async fn overflow(client: &fantoccini::Client) -> (i64, String) {
+    let v = client
+        .execute(
+            "const d = document.documentElement;
+             let worst = '';
+             let most = 0;
+             for (const e of document.querySelectorAll('body *')) {
+               const r = e.getBoundingClientRect();
+               const over = Math.max(r.right - d.clientWidth, -r.left);
+               if (over > most + 0.5 && getComputedStyle(e).position !== 'absolute') {
+                 most = over; worst = e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className;
+               }
+             }
+             return [d.scrollWidth - d.clientWidth, worst + ' by ' + Math.round(most)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_i64().unwrap_or(-1),
+        v[1].as_str().unwrap_or("").to_string(),
+    )
+}
