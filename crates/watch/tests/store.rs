@@ -147,7 +147,8 @@ fn a_file_of_several_chunks_reads_like_one_stream() {
     assert_eq!(f.report.rejected, 1);
     assert_eq!(f.report.rejects[0].line, bad_line, "{:?}", f.report.rejects);
     assert_eq!(f.report.rejects[0].field, "SQLDATE");
-    // The stream reader (one thread, no chunks) sees the same rows.
+    // The stream reader (one thread, no chunks) sees the same rows (ingest maps a file this
+    // size and cuts the map; the stream reader reads the file).
     let mut streamed = 0u64;
     let rep = chamber_watch::reader::read_path(&file, None, false, &mut |_| streamed += 1).unwrap();
     assert_eq!(streamed, rep.rows_ok);

@@ -25,6 +25,7 @@ use json::read_json;
 use std::fmt;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 /// A rejected row: where, which field, why.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -178,9 +179,53 @@ fn read_head<R: Read>(
     }
 }
 
-/// A GDELT file opened for chunked reading: its plan, a splitter positioned on the first
-/// row, and the empty report (header already counted).
-pub(crate) type GdeltSplitter = fast::Splitter<io::Chain<io::Cursor<Vec<u8>>, std::fs::File>>;
+/// Where a GDELT file's chunks come from: a regular file is mapped in memory and its chunks
+/// are ranges of the map (nothing is copied, and cutting a chunk reads no file); anything
+/// else is read as a stream into the reader's buffer.
+pub(crate) enum GdeltSource {
+    Mapped {
+        map: Arc<memmap2::Mmap>,
+        sp: fast::SliceSplitter,
+    },
+    Stream(fast::Splitter<io::Chain<io::Cursor<Vec<u8>>, std::fs::File>>),
+}
+
+/// A chunk handed out by [`GdeltSource::next_chunk`].
+pub(crate) enum GdeltChunk {
+    /// A range of the mapped file.
+    Mapped(Arc<memmap2::Mmap>, std::ops::Range<usize>),
+    /// The bytes were read into the buffer passed to `next_chunk`.
+    Read,
+}
+
+impl GdeltChunk {
+    /// The chunk's bytes (`buf`: the buffer given to `next_chunk`).
+    pub(crate) fn bytes<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
+        match self {
+            GdeltChunk::Mapped(map, r) => &map[r.clone()],
+            GdeltChunk::Read => buf,
+        }
+    }
+}
+
+impl GdeltSource {
+    /// The next chunk and the line number of its first byte; `None` at the end.
+    pub(crate) fn next_chunk(
+        &mut self,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<Option<(GdeltChunk, u64)>> {
+        match self {
+            GdeltSource::Mapped { map, sp } => Ok(sp
+                .next_chunk(map)
+                .map(|(r, line)| (GdeltChunk::Mapped(map.clone(), r), line))),
+            GdeltSource::Stream(sp) => Ok(sp.next_chunk(buf)?.map(|l| (GdeltChunk::Read, l))),
+        }
+    }
+}
+
+/// Files from this size are mapped rather than read (below it, mapping costs more than it
+/// saves).
+const MAP_FROM: u64 = 4 << 20;
 
 /// Open a file for chunked reading when it is GDELT (TSV or CSV); `Ok(None)` for the other
 /// formats, which are read whole by [`read_path`].
@@ -188,7 +233,7 @@ pub(crate) fn open_gdelt(
     path: &Path,
     forced: Option<Format>,
     strict: bool,
-) -> Result<Option<(GdeltPlan, GdeltSplitter, Ctx)>, ReadError> {
+) -> Result<Option<(GdeltPlan, GdeltSource, Ctx)>, ReadError> {
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|e| ReadError::Io(format!("{name}: {e}")))?;
     let (mut head, format) = read_head(&name, &mut file, forced)?;
@@ -207,9 +252,36 @@ pub(crate) fn open_gdelt(
     if format == Format::Gdelt1Csv {
         ctx.report.skipped += 1;
     }
-    head.drain(..start);
-    let sp = fast::Splitter::new(io::Cursor::new(head).chain(file), plan.quotes, line);
-    Ok(Some((plan, sp, ctx)))
+    let regular = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() >= MAP_FROM);
+    // SAFETY: the map is only read, and only while this run holds it. Its bytes are the
+    // file's; were another program to cut the file short while it is being read, reading
+    // past the new end would stop the process (SIGBUS) before anything of this run is
+    // committed, so nothing already stored is touched. If mapping fails, the file is read.
+    let map = if regular {
+        unsafe { memmap2::Mmap::map(&file) }.ok()
+    } else {
+        None
+    };
+    // The map's first bytes are the head read above (the same file from its start).
+    let source = match map {
+        Some(map) if map.len() >= head.len() && map[..head.len()] == head[..] => {
+            GdeltSource::Mapped {
+                map: Arc::new(map),
+                sp: fast::SliceSplitter::new(start, plan.quotes, line),
+            }
+        }
+        _ => {
+            head.drain(..start);
+            GdeltSource::Stream(fast::Splitter::new(
+                io::Cursor::new(head).chain(file),
+                plan.quotes,
+                line,
+            ))
+        }
+    };
+    Ok(Some((plan, source, ctx)))
 }
 
 /// Read any byte stream (used by tests and fuzzing as well as files).

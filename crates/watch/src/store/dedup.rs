@@ -24,10 +24,15 @@ pub(super) struct Seen {
 impl Seen {
     pub(super) fn new(keys: usize) -> Seen {
         let n = (keys.max(1) * 12 / 64).next_power_of_two().max(1 << 10);
-        Seen {
-            words: (0..n).map(|_| AtomicU64::new(0)).collect(),
-            mask: n - 1,
+        let words: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        // The zeroed allocation is mapped lazily: a key's first look would map a shared zero
+        // page and its first set would then fault again (and stop the other worker for a
+        // TLB flush). Writing one word per page now, before the workers start, maps each
+        // page once.
+        for w in words.iter().step_by(4096 / 8) {
+            w.store(0, Ordering::Relaxed);
         }
+        Seen { words, mask: n - 1 }
     }
 
     #[inline]

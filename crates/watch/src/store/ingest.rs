@@ -8,7 +8,8 @@ use super::{FastBuild, FileOutcome, IngestOutcome, MonthWriter, Store};
 use crate::date::Date;
 use crate::model::Format;
 use crate::reader::{
-    Ctx, FileReport, GdeltPlan, GdeltSplitter, ReadError, gdelt_chunk, open_gdelt, read_path,
+    Ctx, FileReport, GdeltChunk, GdeltPlan, GdeltSource, ReadError, gdelt_chunk, open_gdelt,
+    read_path,
 };
 use crate::rollup::{Bucket, MonthRollup};
 use crate::rowcodec::{Row, RowInfo, RowRef};
@@ -88,11 +89,11 @@ pub(super) struct WorkerOut {
 struct Feed {
     next_file: usize,
     /// The file being cut: index, plan, splitter, an empty report naming it.
-    current: Option<(usize, Arc<GdeltPlan>, GdeltSplitter, Ctx)>,
+    current: Option<(usize, Arc<GdeltPlan>, GdeltSource, Ctx)>,
 }
 
 enum Work {
-    Chunk(usize, Arc<GdeltPlan>, u64, Ctx),
+    Chunk(usize, Arc<GdeltPlan>, GdeltChunk, u64, Ctx),
     Whole(usize),
     Failed(usize, ReadError),
     Done,
@@ -120,7 +121,9 @@ impl Shared<'_> {
             if let Some((idx, plan, sp, ctx)) = &mut feed.current {
                 let idx = *idx;
                 match sp.next_chunk(buf) {
-                    Ok(Some(line)) => return Work::Chunk(idx, plan.clone(), line, ctx.fresh()),
+                    Ok(Some((chunk, line))) => {
+                        return Work::Chunk(idx, plan.clone(), chunk, line, ctx.fresh());
+                    }
                     Ok(None) => feed.current = None,
                     Err(e) => {
                         feed.current = None;
@@ -280,10 +283,11 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                 fo.error = Some(e.to_string());
                 continue;
             }
-            Work::Chunk(idx, plan, first_line, mut ctx) => {
+            Work::Chunk(idx, plan, chunk, first_line, mut ctx) => {
                 let (mut stored, mut err) = (0u64, None);
                 let hint = |k| sh.seen.prefetch(k);
-                let res = gdelt_chunk(&plan, &buf, first_line, &mut ctx, &hint, &mut |r, info| {
+                let data = chunk.bytes(&buf);
+                let res = gdelt_chunk(&plan, data, first_line, &mut ctx, &hint, &mut |r, info| {
                     if err.is_some() {
                         return;
                     }
