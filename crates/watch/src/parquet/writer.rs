@@ -255,6 +255,40 @@ impl PartWriter {
         Ok(())
     }
 
+    /// The content hash ([`crate::rowcodec::RowRef::hash`]) of the given rows (indexes in
+    /// write order), as the row was first given to [`PartWriter::push_row`]: each row group
+    /// holding one is decoded once. Rows past the end are left out.
+    pub fn row_hashes(&mut self, rows: &[u32]) -> Result<Vec<(u32, u64)>, String> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.close()?;
+        let mut want: Vec<u32> = rows.to_vec();
+        want.sort_unstable();
+        want.dedup();
+        let mut out = Vec::with_capacity(want.len());
+        let (mut start, mut i) = (0u64, 0usize);
+        let mut row = Row::new();
+        for g in &self.groups {
+            let end = start + g.rows;
+            if i < want.len() && (want[i] as u64) < end {
+                let data = self.group_bytes(g)?;
+                let cols = decode_group(&data, g)?;
+                while i < want.len() && (want[i] as u64) < end {
+                    row.clear();
+                    row.stored(&StoredRow::from_columns(
+                        &cols,
+                        (want[i] as u64 - start) as usize,
+                    ));
+                    out.push((want[i], row.view().hash()));
+                    i += 1;
+                }
+            }
+            start = end;
+        }
+        Ok(out)
+    }
+
     /// Leave out the given rows (indexes in write order, as [`PartWriter::for_each_row`]
     /// visits them). Only the row groups holding them are rewritten: each is decoded, its
     /// other rows written again as a new group at the end of the file, and the footer will

@@ -91,9 +91,9 @@ pub(super) fn settle_held(
     held.sort_by_key(|h| (h.file, h.info.pos.min(u32::MAX as u64)));
     let wanted: std::collections::HashSet<u64, FastBuild> =
         held.iter().map(|h| h.info.key).collect();
-    /// Where the kept copy of an id is: (file, position), its content hash and, when stored
-    /// in a part, (part, row).
-    type Kept = ((u32, u64), u64, Option<(usize, u32)>);
+    /// Where the kept copy of an id is: (file, position), its content hash (for a row stored
+    /// in a part, only once an earlier copy needs it) and, when stored in a part, (part, row).
+    type Kept = ((u32, u64), Option<u64>, Option<(usize, u32)>);
     // The stored copies of the wanted ids: the parts are scanned by two threads.
     let scan = |parts: &[MonthPart], first: usize| {
         let mut found: Vec<(u64, Kept)> = Vec::new();
@@ -111,9 +111,8 @@ pub(super) fn settle_held(
                         break;
                     }
                 }
-                let ph = p.pos_hash[row];
-                let (pos, hash) = (ph & 0xffff_ffff, ph >> 32);
-                found.push((*k, ((f, pos), hash, Some((first + pi, row as u32)))));
+                let pos = p.pos[row] as u64;
+                found.push((*k, ((f, pos), None, Some((first + pi, row as u32)))));
             }
         }
         found
@@ -125,6 +124,28 @@ pub(super) fn settle_held(
         (mine, other.join().unwrap_or_default())
     });
     let mut kept: HashMap<u64, Kept, FastBuild> = a.into_iter().chain(b).collect();
+    // The stored copies that a held copy comes before are compared by content: their
+    // hashes are computed now from the written rows, each part's row groups decoded once.
+    let mut compare: HashMap<usize, Vec<u32>, FastBuild> = HashMap::default();
+    for h in &held {
+        let at = (h.file, h.info.pos.min(u32::MAX as u64));
+        if let Some((first, _, Some((pi, row)))) = kept.get(&h.info.key)
+            && *first > at
+        {
+            compare.entry(*pi).or_default().push(*row);
+        }
+    }
+    let mut hashes: HashMap<(usize, u32), u64, FastBuild> = HashMap::default();
+    for (pi, rows) in compare {
+        for (row, hash) in parts[pi].w.out.row_hashes(&rows)? {
+            hashes.insert((pi, row), hash >> 32);
+        }
+    }
+    for (_, hash, at) in kept.values_mut() {
+        if let Some(at) = at {
+            *hash = hashes.get(at).copied();
+        }
+    }
     // Rows replaced by an earlier held copy: (part, row, key).
     let mut replaced: Vec<(usize, u32, u64)> = Vec::new();
     let mut append_now: Vec<Held> = Vec::new();
@@ -144,7 +165,7 @@ pub(super) fn settle_held(
                 fos[was].stored -= 1;
                 fos[was].duplicates += 1;
                 fos[f].stored += 1;
-                if *stored_hash == hash {
+                if *stored_hash == Some(hash) {
                     *first = at;
                     continue;
                 }
@@ -153,7 +174,7 @@ pub(super) fn settle_held(
             }
             _ => {}
         }
-        kept.insert(h.info.key, (at, hash, None));
+        kept.insert(h.info.key, (at, Some(hash), None));
         fos[f].stored += 1;
         append_now.push(h);
     }

@@ -31,9 +31,10 @@ pub(super) struct MonthPart {
     pub(super) sorted: Vec<u64>,
     /// Source file of the rows, run-length encoded: (file index, rows).
     pub(super) files: Vec<(u32, u32)>,
-    /// Each row's position in its file (low 32 bits, saturated) and a 32-bit hash of its
-    /// content ([`RowRef::hash`], high bits), in row order: 8 bytes a row.
-    pub(super) pos_hash: Vec<u64>,
+    /// Each row's position in its file (saturated at `u32::MAX`), in row order. (A row's
+    /// content hash, needed only when an earlier copy of its id turns up, is computed then
+    /// from the written row: see [`super::dedup::settle_held`].)
+    pub(super) pos: Vec<u32>,
     /// Rows (indexes) replaced by an earlier copy of their id: left out when committing.
     pub(super) replaced: Vec<u32>,
     /// The daily per-country buckets, but for the one in `current`.
@@ -239,7 +240,7 @@ pub(super) fn append(
                 keys: Vec::new(),
                 sorted: Vec::new(),
                 files: Vec::new(),
-                pos_hash: Vec::new(),
+                pos: Vec::new(),
                 replaced: Vec::new(),
                 rollup: MonthRollup::default(),
                 current: None,
@@ -254,8 +255,7 @@ pub(super) fn append(
 fn add_row(part: &mut MonthPart, file: usize, row: RowRef, info: &RowInfo) -> Result<(), String> {
     part.w.out.push_row(row)?;
     part.keys.push(info.key);
-    part.pos_hash
-        .push(row.hash() & !0xffff_ffff | info.pos.min(u32::MAX as u64));
+    part.pos.push(info.pos.min(u32::MAX as u64) as u32);
     match part.files.last_mut() {
         Some((f, n)) if *f == file as u32 => *n += 1,
         _ => part.files.push((file as u32, 1)),
