@@ -217,18 +217,7 @@ pub(super) fn settle_held(
             p.w.close()?;
             // Merge the few new keys into the sorted ones.
             new.sort_unstable();
-            let old = std::mem::take(&mut p.sorted);
-            let (mut i, mut j) = (0, 0);
-            p.sorted.reserve(old.len() + new.len());
-            while i < old.len() || j < new.len() {
-                if j == new.len() || (i < old.len() && old[i] <= new[j]) {
-                    p.sorted.push(old[i]);
-                    i += 1;
-                } else {
-                    p.sorted.push(new[j]);
-                    j += 1;
-                }
-            }
+            merge_sorted(&mut p.sorted, &new);
         }
         parts.push(p);
     }
@@ -405,6 +394,79 @@ fn intersect(big: &[u64], small: &[u64], out: &mut Vec<u64>) {
     }
 }
 
+/// `keys` sorted, into a new vector: least significant byte first, one counting pass for
+/// all bytes, then one scatter pass per byte in which the keys differ (a run's GDELT keys
+/// share their top bytes, so five passes or fewer); `scratch` is reused from call to call.
+/// Short inputs are sorted by comparison.
+pub(super) fn sorted_keys(keys: &[u64], scratch: &mut Vec<u64>) -> Vec<u64> {
+    if keys.len() < 1 << 12 {
+        let mut v = keys.to_vec();
+        v.sort_unstable();
+        return v;
+    }
+    let mut counts = vec![[0u32; 256]; 8];
+    let (mut or, mut and) = (0u64, !0u64);
+    for &k in keys {
+        or |= k;
+        and &= k;
+        for (b, c) in counts.iter_mut().enumerate() {
+            c[(k >> (8 * b)) as usize & 0xff] += 1;
+        }
+    }
+    let varying: Vec<usize> = (0..8)
+        .filter(|b| (or ^ and) >> (8 * b) & 0xff != 0)
+        .collect();
+    let mut out = vec![0u64; keys.len()];
+    if varying.is_empty() {
+        out.copy_from_slice(keys);
+        return out;
+    }
+    scratch.clear();
+    scratch.resize(keys.len(), 0);
+    // Passes alternate between `out` and `scratch`, the first reading `keys`; the last
+    // pass writes `out`.
+    let mut to_out = varying.len() % 2 == 1;
+    for (pass, &b) in varying.iter().enumerate() {
+        let mut at = [0usize; 256];
+        let mut sum = 0usize;
+        for (slot, &n) in at.iter_mut().zip(&counts[b]) {
+            *slot = sum;
+            sum += n as usize;
+        }
+        let (src, dst): (&[u64], &mut [u64]) = match (pass, to_out) {
+            (0, true) => (keys, &mut out),
+            (0, false) => (keys, scratch),
+            (_, true) => (scratch, &mut out),
+            (_, false) => (&out, scratch),
+        };
+        for &k in src {
+            let d = (k >> (8 * b)) as usize & 0xff;
+            dst[at[d]] = k;
+            at[d] += 1;
+        }
+        to_out = !to_out;
+    }
+    out
+}
+
+/// Merge the sorted `new` keys into the sorted `keys` in place (from the back: only the
+/// keys after the first insertion point move, and nothing is allocated but the room).
+pub(super) fn merge_sorted(keys: &mut Vec<u64>, new: &[u64]) {
+    let (mut i, mut j) = (keys.len(), new.len());
+    keys.resize(i + j, 0);
+    let mut w = keys.len();
+    while j > 0 {
+        w -= 1;
+        if i > 0 && keys[i - 1] > new[j - 1] {
+            keys[w] = keys[i - 1];
+            i -= 1;
+        } else {
+            keys[w] = new[j - 1];
+            j -= 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,5 +494,60 @@ mod tests {
             .filter(|&k| seq.check_insert(k))
             .count();
         assert!(fp < 5_000, "{fp}");
+    }
+
+    fn xorshift(n: usize, seed: u64, mask: u64) -> Vec<u64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x & mask
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_sort_as_a_comparison_sort_sorts_them() {
+        let mut scratch = Vec::new();
+        let gdelt = |n: u64| {
+            (0..n)
+                .map(|i| 1u64 << 56 | (i * 7919) % 5_000_000_011)
+                .collect()
+        };
+        let cases: Vec<Vec<u64>> = vec![
+            Vec::new(),
+            vec![3, 1, 2],
+            xorshift(100_000, 7, !0),    // every byte differs
+            xorshift(50_000, 9, 0xffff), // two bytes differ: many repeats
+            xorshift(70_000, 11, 0x00ff_0000_00ff_0000), // one even, one odd pass count
+            gdelt(80_000),               // the top byte shared
+            vec![42; 10_000],            // no byte differs
+            (0..20_000u64).rev().collect(),
+        ];
+        for (i, keys) in cases.into_iter().enumerate() {
+            let mut want = keys.clone();
+            want.sort_unstable();
+            assert_eq!(sorted_keys(&keys, &mut scratch), want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn merging_keeps_the_keys_sorted() {
+        let mut old = xorshift(30_000, 5, 0xff_ffff);
+        old.sort_unstable();
+        let mut new = xorshift(700, 3, 0xff_ffff);
+        new.extend([0, u64::MAX, old[0], old[old.len() - 1]]);
+        new.sort_unstable();
+        let mut want: Vec<u64> = old.iter().chain(&new).copied().collect();
+        want.sort_unstable();
+        merge_sorted(&mut old, &new);
+        assert_eq!(old, want);
+        let mut empty = Vec::new();
+        merge_sorted(&mut empty, &new);
+        assert_eq!(empty, new);
+        merge_sorted(&mut empty, &[]);
+        assert_eq!(empty, new);
     }
 }

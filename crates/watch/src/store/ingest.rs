@@ -433,13 +433,13 @@ impl Store {
                     sc.spawn(move || {
                         let mut out = worker(sh, k);
                         // Close this worker's parts and sort their keys (in parallel).
+                        let mut scratch = Vec::new();
                         for p in out.months.values_mut() {
                             p.flush_rollup();
                             if let Err(e) = p.w.close() {
                                 out.error.get_or_insert(e);
                             }
-                            p.sorted = p.keys.clone();
-                            p.sorted.sort_unstable();
+                            p.sorted = super::dedup::sorted_keys(&p.keys, &mut scratch);
                         }
                         out
                     })
