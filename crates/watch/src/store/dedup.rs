@@ -513,7 +513,7 @@ mod tests {
         let mut scratch = Vec::new();
         let gdelt = |n: u64| {
             (0..n)
-                .map(|i| 1u64 << 56 | (i * 7919) % 5_000_000_011)
+                .map(|i| (1u64 << 56) | ((i * 7919) % 5_000_000_011))
                 .collect()
         };
         let cases: Vec<Vec<u64>> = vec![
