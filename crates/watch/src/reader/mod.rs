@@ -186,6 +186,10 @@ pub(crate) enum GdeltSource {
     Mapped {
         map: Arc<memmap2::Mmap>,
         sp: fast::SliceSplitter,
+        /// Where each worker's chunk of this file starts, while it reads it.
+        reading: [Option<usize>; 2],
+        /// The map's pages before this offset have been let go of.
+        released: usize,
     },
     Stream(fast::Splitter<io::Chain<io::Cursor<Vec<u8>>, std::fs::File>>),
 }
@@ -208,17 +212,60 @@ impl GdeltChunk {
     }
 }
 
+/// Pages of a mapped file that every worker has read past, to let go of (see
+/// [`GdeltRelease::run`]).
+pub(crate) struct GdeltRelease(Arc<memmap2::Mmap>, std::ops::Range<usize>);
+
+/// Read pages are let go of this many bytes at a time.
+const RELEASE_STEP: usize = 32 << 20;
+
+impl GdeltRelease {
+    /// Drop the pages from this process's memory. The file's bytes stay in the page cache
+    /// and nothing is written: the process's resident memory stays near `RELEASE_STEP`
+    /// plus the chunks being read, however large the file.
+    pub(crate) fn run(self) {
+        let GdeltRelease(map, r) = self;
+        // SAFETY: the map is shared, read-only and backed by the file, and every worker
+        // has read past these pages (no reference into them is alive): dropping them loses
+        // nothing, and a later read would map the file's bytes again.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, r.start, r.len())
+        };
+    }
+}
+
 impl GdeltSource {
-    /// The next chunk and the line number of its first byte; `None` at the end.
+    /// The next chunk for `worker` (0 or 1; its previous chunk of this file is read) and
+    /// the line number of its first byte; `None` at the end. With a mapped file, the pages
+    /// both workers have read past come with it, in steps of [`RELEASE_STEP`].
     pub(crate) fn next_chunk(
         &mut self,
         buf: &mut Vec<u8>,
-    ) -> io::Result<Option<(GdeltChunk, u64)>> {
+        worker: usize,
+    ) -> io::Result<Option<(GdeltChunk, u64, Option<GdeltRelease>)>> {
         match self {
-            GdeltSource::Mapped { map, sp } => Ok(sp
-                .next_chunk(map)
-                .map(|(r, line)| (GdeltChunk::Mapped(map.clone(), r), line))),
-            GdeltSource::Stream(sp) => Ok(sp.next_chunk(buf)?.map(|l| (GdeltChunk::Read, l))),
+            GdeltSource::Mapped {
+                map,
+                sp,
+                reading,
+                released,
+            } => {
+                let next = sp.next_chunk(map);
+                reading[worker & 1] = next.as_ref().map(|(r, _)| r.start);
+                let Some((r, line)) = next else {
+                    return Ok(None);
+                };
+                let low = reading.iter().flatten().copied().fold(r.end, usize::min);
+                // Whole pages only (the map starts on a page).
+                let low = low / 4096 * 4096;
+                let release = (low >= *released + RELEASE_STEP).then(|| {
+                    let range = *released..low;
+                    *released = low;
+                    GdeltRelease(map.clone(), range)
+                });
+                Ok(Some((GdeltChunk::Mapped(map.clone(), r), line, release)))
+            }
+            GdeltSource::Stream(sp) => Ok(sp.next_chunk(buf)?.map(|l| (GdeltChunk::Read, l, None))),
         }
     }
 }
@@ -270,6 +317,8 @@ pub(crate) fn open_gdelt(
             GdeltSource::Mapped {
                 map: Arc::new(map),
                 sp: fast::SliceSplitter::new(start, plan.quotes, line),
+                reading: [None; 2],
+                released: 0,
             }
         }
         _ => {
@@ -422,3 +471,77 @@ impl Ctx {
 
 /// A bad field: (field name, reason).
 pub(crate) type FieldError = (&'static str, String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mapped file's pages are let go of only behind both readers, in whole pages, one
+    /// step after another; the file reads the same afterwards.
+    #[test]
+    fn a_mapped_file_is_let_go_of_behind_both_readers() {
+        let dir = std::env::temp_dir().join(format!("chamber-map-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.tsv");
+        let mut text = Vec::new();
+        let mut i = 0u64;
+        while text.len() < 3 * RELEASE_STEP + fast::CHUNK {
+            let fields: Vec<String> = (0..58).map(|j| format!("{i}-{j}")).collect();
+            text.extend_from_slice(fields.join("\t").as_bytes());
+            text.push(b'\n');
+            i += 1;
+        }
+        std::fs::write(&path, &text).unwrap();
+        let (_, mut src, _) = open_gdelt(&path, Some(Format::Gdelt1), false)
+            .unwrap()
+            .unwrap();
+        assert!(matches!(src, GdeltSource::Mapped { .. }));
+        let mut buf = Vec::new();
+        // Worker 1 takes the first chunk and stays on it: nothing may be let go of.
+        let (slow, line, release) = src.next_chunk(&mut buf, 1).unwrap().unwrap();
+        assert_eq!(line, 1);
+        assert!(release.is_none());
+        let mut ranges = Vec::new();
+        let mut last_line = 1;
+        for k in 0.. {
+            // Worker 1 moves on once worker 0 is past a step, then every 8 chunks.
+            let first = RELEASE_STEP / fast::CHUNK + 1;
+            let worker = usize::from(k >= first && (k - first) % 8 == 0);
+            let Some((chunk, line, release)) = src.next_chunk(&mut buf, worker).unwrap() else {
+                break;
+            };
+            assert!(line > last_line);
+            last_line = line;
+            let GdeltChunk::Mapped(_, r) = &chunk else {
+                panic!("a mapped chunk")
+            };
+            assert_eq!(chunk.bytes(&buf), &text[r.clone()]);
+            if let Some(GdeltRelease(_, range)) = &release {
+                assert!(
+                    worker == 1 || !ranges.is_empty(),
+                    "not while worker 1 reads"
+                );
+                assert_eq!(
+                    range.start,
+                    ranges.last().map_or(0, |p: &std::ops::Range<usize>| p.end)
+                );
+                assert_eq!(range.start % 4096, 0);
+                assert_eq!(range.end % 4096, 0);
+                assert!(range.len() >= RELEASE_STEP);
+                assert!(range.end <= r.start, "only what both have read past");
+                ranges.push(range.clone());
+            }
+            if let Some(rel) = release {
+                rel.run();
+            }
+        }
+        assert!(ranges.len() >= 2, "{ranges:?}");
+        // The pages let go of read as the file still.
+        let GdeltChunk::Mapped(map, r) = &slow else {
+            panic!("a mapped chunk")
+        };
+        assert_eq!(&map[r.clone()], &text[r.clone()]);
+        assert_eq!(&map[..], &text[..]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

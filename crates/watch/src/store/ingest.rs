@@ -8,8 +8,8 @@ use super::{FastBuild, FileOutcome, IngestOutcome, MonthWriter, Store};
 use crate::date::Date;
 use crate::model::Format;
 use crate::reader::{
-    Ctx, FileReport, GdeltChunk, GdeltPlan, GdeltSource, ReadError, gdelt_chunk, open_gdelt,
-    read_path,
+    Ctx, FileReport, GdeltChunk, GdeltPlan, GdeltRelease, GdeltSource, ReadError, gdelt_chunk,
+    open_gdelt, read_path,
 };
 use crate::rollup::{Bucket, MonthRollup};
 use crate::rowcodec::{Row, RowInfo, RowRef};
@@ -94,7 +94,14 @@ struct Feed {
 }
 
 enum Work {
-    Chunk(usize, Arc<GdeltPlan>, GdeltChunk, u64, Ctx),
+    Chunk(
+        usize,
+        Arc<GdeltPlan>,
+        GdeltChunk,
+        u64,
+        Ctx,
+        Option<GdeltRelease>,
+    ),
     Whole(usize),
     Failed(usize, ReadError),
     Done,
@@ -112,8 +119,9 @@ pub(super) struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// The next piece of work; a new GDELT file's empty report goes to `out`.
-    fn next(&self, buf: &mut Vec<u8>, out: &mut WorkerOut) -> Work {
+    /// The next piece of work for worker `tag`; a new GDELT file's empty report goes to
+    /// `out`.
+    fn next(&self, tag: usize, buf: &mut Vec<u8>, out: &mut WorkerOut) -> Work {
         let mut feed = self.feed.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if self.abort.load(Ordering::Relaxed) {
@@ -121,9 +129,9 @@ impl Shared<'_> {
             }
             if let Some((idx, plan, sp, ctx)) = &mut feed.current {
                 let idx = *idx;
-                match sp.next_chunk(buf) {
-                    Ok(Some((chunk, line))) => {
-                        return Work::Chunk(idx, plan.clone(), chunk, line, ctx.fresh());
+                match sp.next_chunk(buf, tag) {
+                    Ok(Some((chunk, line, release))) => {
+                        return Work::Chunk(idx, plan.clone(), chunk, line, ctx.fresh(), release);
                     }
                     Ok(None) => feed.current = None,
                     Err(e) => {
@@ -271,7 +279,7 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
     let mut row = Row::new();
     let mut buf = Vec::new();
     loop {
-        let work = sh.next(&mut buf, &mut out);
+        let work = sh.next(tag, &mut buf, &mut out);
         let (idx, res, mut ctx) = match work {
             Work::Done => return out,
             Work::Failed(idx, e) => {
@@ -283,7 +291,10 @@ fn worker(sh: &Shared, tag: usize) -> WorkerOut {
                 fo.error = Some(e.to_string());
                 continue;
             }
-            Work::Chunk(idx, plan, chunk, first_line, mut ctx) => {
+            Work::Chunk(idx, plan, chunk, first_line, mut ctx, release) => {
+                if let Some(r) = release {
+                    r.run();
+                }
                 let (mut stored, mut err) = (0u64, None);
                 let hint = |k| sh.seen.prefetch(k);
                 let data = chunk.bytes(&buf);
