@@ -506,7 +506,7 @@ mod tests {
         for k in 0.. {
             // Worker 1 moves on once worker 0 is past a step, then every 8 chunks.
             let first = RELEASE_STEP / fast::CHUNK + 1;
-            let worker = usize::from(k >= first && (k - first) % 8 == 0);
+            let worker = usize::from(k >= first && (k - first).is_multiple_of(8));
             let Some((chunk, line, release)) = src.next_chunk(&mut buf, worker).unwrap() else {
                 break;
             };
@@ -525,8 +525,8 @@ mod tests {
                     range.start,
                     ranges.last().map_or(0, |p: &std::ops::Range<usize>| p.end)
                 );
-                assert_eq!(range.start % 4096, 0);
-                assert_eq!(range.end % 4096, 0);
+                assert!(range.start.is_multiple_of(4096));
+                assert!(range.end.is_multiple_of(4096));
                 assert!(range.len() >= RELEASE_STEP);
                 assert!(range.end <= r.start, "only what both have read past");
                 ranges.push(range.clone());
