@@ -394,53 +394,57 @@ fn intersect(big: &[u64], small: &[u64], out: &mut Vec<u64>) {
     }
 }
 
-/// `keys` sorted, into a new vector: least significant byte first, one counting pass for
-/// all bytes, then one scatter pass per byte in which the keys differ (a run's GDELT keys
-/// share their top bytes, so five passes or fewer); `scratch` is reused from call to call.
-/// Short inputs are sorted by comparison.
+/// `keys` sorted, into a new vector. Keys already in order (a worker's part of a file whose
+/// ids grow, as GDELT's do) are copied. Otherwise least significant digit first: the bits
+/// in which the keys differ are cut into digits of 11 bits or fewer (a run's keys share
+/// their dataset byte and most high bits: 36 varying bits make four digits), counted in
+/// one pass, then one scatter pass per digit; `scratch` is reused from call to call. Short
+/// inputs are sorted by comparison.
 pub(super) fn sorted_keys(keys: &[u64], scratch: &mut Vec<u64>) -> Vec<u64> {
+    if keys.is_sorted() {
+        return keys.to_vec();
+    }
     if keys.len() < 1 << 12 {
         let mut v = keys.to_vec();
         v.sort_unstable();
         return v;
     }
-    let mut counts = vec![[0u32; 256]; 8];
-    let (mut or, mut and) = (0u64, !0u64);
+    let (or, and) = keys.iter().fold((0u64, !0u64), |(o, a), &k| (o | k, a & k));
+    let varying = or ^ and;
+    // Not sorted, so some bit varies.
+    let (low, high) = (varying.trailing_zeros(), 64 - varying.leading_zeros());
+    let passes = (high - low).div_ceil(11) as usize;
+    let width = (high - low).div_ceil(passes as u32);
+    let mask = (1u64 << width) - 1;
+    let shift = |p: usize| low + width * p as u32;
+    let mut counts = vec![0u32; passes << width];
     for &k in keys {
-        or |= k;
-        and &= k;
-        for (b, c) in counts.iter_mut().enumerate() {
-            c[(k >> (8 * b)) as usize & 0xff] += 1;
+        for p in 0..passes {
+            counts[(p << width) + ((k >> shift(p)) & mask) as usize] += 1;
         }
     }
-    let varying: Vec<usize> = (0..8)
-        .filter(|b| (or ^ and) >> (8 * b) & 0xff != 0)
-        .collect();
     let mut out = vec![0u64; keys.len()];
-    if varying.is_empty() {
-        out.copy_from_slice(keys);
-        return out;
-    }
     scratch.clear();
     scratch.resize(keys.len(), 0);
     // Passes alternate between `out` and `scratch`, the first reading `keys`; the last
     // pass writes `out`.
-    let mut to_out = varying.len() % 2 == 1;
-    for (pass, &b) in varying.iter().enumerate() {
-        let mut at = [0usize; 256];
+    let mut to_out = passes % 2 == 1;
+    let mut at = vec![0usize; 1 << width];
+    for p in 0..passes {
         let mut sum = 0usize;
-        for (slot, &n) in at.iter_mut().zip(&counts[b]) {
+        for (slot, &n) in at.iter_mut().zip(&counts[p << width..(p + 1) << width]) {
             *slot = sum;
             sum += n as usize;
         }
-        let (src, dst): (&[u64], &mut [u64]) = match (pass, to_out) {
+        let (src, dst): (&[u64], &mut [u64]) = match (p, to_out) {
             (0, true) => (keys, &mut out),
             (0, false) => (keys, scratch),
             (_, true) => (scratch, &mut out),
             (_, false) => (&out, scratch),
         };
+        let sh = shift(p);
         for &k in src {
-            let d = (k >> (8 * b)) as usize & 0xff;
+            let d = ((k >> sh) & mask) as usize;
             dst[at[d]] = k;
             at[d] += 1;
         }
