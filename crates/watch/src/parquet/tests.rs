@@ -38,13 +38,19 @@ fn event(id: u32, with_numbers: bool) -> Event {
     }
 }
 
+/// A fresh folder for one test and a writer of `file` in it.
+fn part_in(tag: &str, file: &str) -> (std::path::PathBuf, std::path::PathBuf, PartWriter) {
+    let dir = std::env::temp_dir().join(format!("chamber-pq-{tag}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(file);
+    let w = PartWriter::new(path.clone());
+    (dir, path, w)
+}
+
 #[test]
 fn rows_come_back_as_written_across_groups_and_reopens() {
-    let dir = std::env::temp_dir().join(format!("chamber-pq-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("p.parquet");
-    let _ = fs::remove_file(&path);
-    let mut w = PartWriter::new(path.clone());
+    let (dir, path, mut w) = part_in("rows", "p.parquet");
     let mut want = Vec::new();
     let mut row = Row::new();
     for i in 0..70_000u32 {
@@ -70,11 +76,7 @@ fn rows_come_back_as_written_across_groups_and_reopens() {
 
 #[test]
 fn a_written_row_hashes_as_it_was_given() {
-    let dir = std::env::temp_dir().join(format!("chamber-pq-hash-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("p.parquet.tmp");
-    let _ = fs::remove_file(&path);
-    let mut w = PartWriter::new(path.clone());
+    let (dir, _, mut w) = part_in("hash", "p.parquet.tmp");
     let mut row = Row::new();
     let mut hashes = Vec::new();
     for i in 0..30_000u32 {
@@ -150,11 +152,7 @@ fn the_file_is_written_in_whole_aligned_blocks() {
 
 #[test]
 fn dropped_rows_leave_the_part_and_the_rest_stay() {
-    let dir = std::env::temp_dir().join(format!("chamber-pq-drop-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("p.parquet.tmp");
-    let _ = fs::remove_file(&path);
-    let mut w = PartWriter::new(path.clone());
+    let (dir, _, mut w) = part_in("drop", "p.parquet.tmp");
     let mut row = Row::new();
     for i in 0..40_000u32 {
         row.clear();
