@@ -75,45 +75,57 @@ impl<R: Read> Splitter<R> {
             return Ok(None);
         }
         let base = self.chunk.min(buf.len());
-        let (quotes, newlines) = count2(&buf[..base], b'"', b'\n');
-        let mut inside = self.quotes && quotes % 2 == 1;
-        let mut i = base;
+        let (newlines, mut inside) = chunk_start(&buf[..base], self.quotes);
+        let mut from = base;
         let cut = loop {
-            if i == buf.len() {
-                if self.eof {
-                    break buf.len();
-                }
-                if i - base >= MAX_RECORD {
-                    // A runaway quote: cut at the next newline whatever the quoting (the
-                    // record is then reported as unterminated), or here if there is none.
-                    let w = &buf[base..];
-                    break w
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .map(|p| base + p + 1)
-                        .unwrap_or(buf.len());
-                }
-                let want = buf.len() + (64 << 10);
-                self.fill(buf, want)?;
-                continue;
+            if let Some(cut) = record_end(buf, from, &mut inside, self.quotes) {
+                break cut;
             }
-            match buf[i] {
-                b'"' if self.quotes => inside = !inside,
-                b'\n' if !inside => break i + 1,
-                _ => {}
+            from = buf.len();
+            if self.eof {
+                break buf.len();
             }
-            i += 1;
+            if from - base >= MAX_RECORD {
+                break forced_cut(buf, base);
+            }
+            let want = buf.len() + (64 << 10);
+            self.fill(buf, want)?;
         };
         self.pending.extend_from_slice(&buf[cut..]);
         buf.truncate(cut);
         let first = self.line;
-        self.line += if cut >= base {
-            newlines + count(&buf[base..], b'\n')
-        } else {
-            count(buf, b'\n')
-        } as u64;
+        self.line += (newlines + count(&buf[base..], b'\n')) as u64;
         Ok(Some(first))
     }
+}
+
+/// The newlines in a chunk's first `chunk` bytes and whether their end lies inside quotes.
+fn chunk_start(bytes: &[u8], quotes: bool) -> (usize, bool) {
+    let (q, newlines) = count2(bytes, b'"', b'\n');
+    (newlines, quotes && q % 2 == 1)
+}
+
+/// Where the record open at `from` ends: just past the first newline outside quotes, or
+/// `None` at the end of `bytes` (`inside` then tells the quoting there).
+fn record_end(bytes: &[u8], from: usize, inside: &mut bool, quotes: bool) -> Option<usize> {
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        match b {
+            b'"' if quotes => *inside = !*inside,
+            b'\n' if !*inside => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A runaway quote: the cut falls at the first newline after `base` whatever the quoting
+/// (the record is then reported as unterminated), or at the end of `bytes` if there is none.
+fn forced_cut(bytes: &[u8], base: usize) -> usize {
+    bytes[base..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| base + p + 1)
+        .unwrap_or(bytes.len())
 }
 
 /// Cuts a byte slice held whole (a mapped file) into the same chunks as [`Splitter`] cuts
@@ -151,30 +163,15 @@ impl SliceSplitter {
             return None;
         }
         let base = (start + self.chunk).min(data.len());
-        let (quotes, newlines) = count2(&data[start..base], b'"', b'\n');
-        let mut inside = self.quotes && quotes % 2 == 1;
+        let (newlines, mut inside) = chunk_start(&data[start..base], self.quotes);
         // As the stream splitter: a record running [`MAX_RECORD`] past the chunk's end is
-        // cut at the first newline after the end whatever the quoting (then reported as
-        // unterminated), or there if there is none.
+        // cut whatever the quoting ([`forced_cut`]).
         let limit = base.saturating_add(MAX_RECORD);
-        let mut i = base;
-        let cut = loop {
-            if i == limit {
-                break data[base..limit]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map(|p| base + p + 1)
-                    .unwrap_or(limit);
-            }
-            if i == data.len() {
-                break i;
-            }
-            match data[i] {
-                b'"' if self.quotes => inside = !inside,
-                b'\n' if !inside => break i + 1,
-                _ => {}
-            }
-            i += 1;
+        let end = limit.min(data.len());
+        let cut = match record_end(&data[..end], base, &mut inside, self.quotes) {
+            Some(cut) => cut,
+            None if end == limit => forced_cut(&data[..limit], base),
+            None => data.len(),
         };
         self.pos = cut;
         let first = self.line;
