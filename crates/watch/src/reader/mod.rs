@@ -256,8 +256,9 @@ impl GdeltSource {
                     return Ok(None);
                 };
                 let low = reading.iter().flatten().copied().fold(r.end, usize::min);
-                // Whole pages only (the map starts on a page).
-                let low = low / 4096 * 4096;
+                // Whole pages only (the map starts on a page; 64 KiB covers every page
+                // size in use, so a page still being read is never let go of).
+                let low = low / (64 << 10) * (64 << 10);
                 let release = (low >= *released + RELEASE_STEP).then(|| {
                     let range = *released..low;
                     *released = low;
