@@ -16,6 +16,25 @@ async fn views(b: &mut Browser<'_>, pid: &str) -> (StatusCode, String) {
     (status, all)
 }
 
+/// Post a caucus note (`space`, `title`, `body`) to process `pid` from its page's form.
+async fn post_note(
+    b: &mut Browser<'_>,
+    pid: &str,
+    csrf: &str,
+    (space, title, body): (&str, &str, &str),
+) -> reqwest::Response {
+    b.post(
+        &format!("/chamber/{pid}/notes"),
+        &[
+            ("csrf", csrf),
+            ("space", space),
+            ("title", title),
+            ("body", body),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_delegate_sees_nothing_of_the_other_partys_caucus_and_the_database_holds_no_plaintext() {
     use chamber_mediation::demo;
@@ -188,29 +207,19 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
     let other = chamber_mediation::permissions::own_caucus(&loaded.process, &high_id).unwrap();
     let (_, page) = views(&mut east, &pid).await;
     let csrf = csrf_of(&page);
-    let r = east
-        .post(
-            &format!("/chamber/{pid}/notes"),
-            &[
-                ("csrf", &csrf),
-                ("space", own.id.as_str()),
-                ("title", "Fallback line on the corridor"),
-                ("body", "We can accept weekly convoys"),
-            ],
-        )
-        .await;
+    let r = post_note(
+        &mut east,
+        &pid,
+        &csrf,
+        (
+            own.id.as_str(),
+            "Fallback line on the corridor",
+            "We can accept weekly convoys",
+        ),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = east
-        .post(
-            &format!("/chamber/{pid}/notes"),
-            &[
-                ("csrf", &csrf),
-                ("space", other.id.as_str()),
-                ("title", "Planted"),
-                ("body", "x"),
-            ],
-        )
-        .await;
+    let r = post_note(&mut east, &pid, &csrf, (other.id.as_str(), "Planted", "x")).await;
     assert_eq!(
         r.status(),
         StatusCode::NOT_FOUND,
@@ -219,17 +228,17 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
     // A refused note (a title over 300 characters) comes back in its own space's form, as
     // written, the refusal above it; nothing is stored.
     let long_title = "Corridor ".repeat(40);
-    let r = east
-        .post(
-            &format!("/chamber/{pid}/notes"),
-            &[
-                ("csrf", &csrf),
-                ("space", own.id.as_str()),
-                ("title", long_title.as_str()),
-                ("body", "Convoys every Tuesday from Reni"),
-            ],
-        )
-        .await;
+    let r = post_note(
+        &mut east,
+        &pid,
+        &csrf,
+        (
+            own.id.as_str(),
+            long_title.as_str(),
+            "Convoys every Tuesday from Reni",
+        ),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused = r.text().await.unwrap();
     assert!(refused.contains(r#"id="note-error""#), "{refused}");
@@ -240,17 +249,13 @@ async fn the_negotiating_text_prints_diffs_exports_and_keeps_caucus_notes_and_se
     );
     assert_eq!(refused.matches(r#"id="note-error""#).count(), 1);
     // The same refused note aimed at the other party's caucus is "not found", as before.
-    let r = east
-        .post(
-            &format!("/chamber/{pid}/notes"),
-            &[
-                ("csrf", &csrf),
-                ("space", other.id.as_str()),
-                ("title", long_title.as_str()),
-                ("body", "x"),
-            ],
-        )
-        .await;
+    let r = post_note(
+        &mut east,
+        &pid,
+        &csrf,
+        (other.id.as_str(), long_title.as_str(), "x"),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let (_, east_view) = views(&mut east, &pid).await;
     assert!(east_view.contains("Fallback line on the corridor"));
